@@ -1,0 +1,123 @@
+"""Administrator accounts, and the check every service makes on its actor."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from access_core import audit
+from access_core.db import Database
+from access_core.errors import NotAuthorized, ValidationError
+from access_core.models import Admin
+from access_core.passwords import BCRYPT_MAX_BYTES, hash_password, verify_password
+
+ADMIN_PASSWORD_MIN_CHARS = 12
+SYSTEM_ACTOR = "system"
+
+
+@dataclass(frozen=True)
+class AdminAccount:
+    username: str
+    display_name: str | None
+    password_hash: str = ""
+
+
+def normalize_username(username: str) -> str:
+    """Usernames are compared stripped and lower-cased (as streamlit-authenticator does)."""
+    return username.strip().lower()
+
+
+def require_active_admin(session: Session, username: str | None) -> None:
+    """Raise ``NotAuthorized`` unless ``username`` is an active administrator."""
+    if not username:
+        raise NotAuthorized("an administrator login is required")
+    active = session.scalar(
+        select(Admin.is_active).where(Admin.username == normalize_username(username))
+    )
+    if not active:
+        raise NotAuthorized("this account is not an active administrator")
+
+
+def is_active_admin(db: Database, username: str | None) -> bool:
+    with db.transaction() as session:
+        try:
+            require_active_admin(session, username)
+        except NotAuthorized:
+            return False
+        return True
+
+
+def check_admin_password(password: str) -> None:
+    if len(password) < ADMIN_PASSWORD_MIN_CHARS:
+        raise ValidationError(
+            f"an administrator password needs at least {ADMIN_PASSWORD_MIN_CHARS} characters"
+        )
+    if len(password.encode("utf-8")) > BCRYPT_MAX_BYTES:
+        raise ValidationError(f"a password may not exceed {BCRYPT_MAX_BYTES} bytes")
+
+
+def generate_admin_password() -> str:
+    return secrets.token_urlsafe(15)  # 20 characters, 120 bits
+
+
+def create_admin(
+    db: Database,
+    username: str,
+    password: str,
+    rounds: int,
+    display_name: str | None = None,
+    actor: str = SYSTEM_ACTOR,
+) -> AdminAccount:
+    name = normalize_username(username)
+    if not name or len(name) > 150 or any(c.isspace() for c in name):
+        raise ValidationError("a username is 1 to 150 characters without spaces")
+    check_admin_password(password)
+    password_hash = hash_password(password, rounds)
+    try:
+        with db.transaction(write=True) as session:
+            session.add(
+                Admin(
+                    username=name,
+                    password_hash=password_hash,
+                    display_name=display_name,
+                    is_active=True,
+                    created_at=datetime.now(UTC),
+                )
+            )
+            session.flush()
+            audit.record(session, actor, "admin_created", details={"username": name})
+    except IntegrityError:
+        raise ValidationError(f"the administrator {name!r} already exists") from None
+    return AdminAccount(username=name, display_name=display_name)
+
+
+def count_admins(db: Database) -> int:
+    with db.transaction() as session:
+        return int(session.scalar(select(func.count()).select_from(Admin)) or 0)
+
+
+def active_admin_accounts(db: Database) -> list[AdminAccount]:
+    """Active administrators with their hashes, to build the login form's credentials."""
+    with db.transaction() as session:
+        rows = session.execute(
+            select(Admin.username, Admin.display_name, Admin.password_hash).where(
+                Admin.is_active.is_(True)
+            )
+        ).all()
+    return [AdminAccount(username=u, display_name=d, password_hash=h) for u, d, h in rows]
+
+
+def authenticate_admin(db: Database, username: str, password: str) -> bool:
+    """True when the credentials are an active administrator's."""
+    with db.transaction() as session:
+        row = session.execute(
+            select(Admin.password_hash, Admin.is_active).where(
+                Admin.username == normalize_username(username)
+            )
+        ).first()
+    return bool(row and row[1] and verify_password(password, row[0]))

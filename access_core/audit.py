@@ -1,0 +1,77 @@
+"""Audit events: written inside the caller's transaction, read back for the journal.
+
+Details are stored as JSON, so a value holding a newline cannot forge another line of a log
+or a CSV export. Never pass a password, a hash or a cookie here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from access_core.db import Database
+from access_core.models import AuditEvent
+
+FORBIDDEN_DETAIL_KEYS = frozenset({"password", "password_hash", "hash", "cookie", "token"})
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    id: int
+    occurred_at: datetime
+    actor: str
+    action: str
+    learner_id: int | None
+    details: dict[str, Any]
+    batch_id: str | None
+
+
+def record(
+    session: Session,
+    actor: str,
+    action: str,
+    learner_id: int | None = None,
+    details: Mapping[str, Any] | None = None,
+    batch_id: str | None = None,
+    occurred_at: datetime | None = None,
+) -> None:
+    """Add one event to the caller's transaction."""
+    if details and FORBIDDEN_DETAIL_KEYS.intersection(details):
+        raise ValueError("secrets are never written to the audit journal")
+    session.add(
+        AuditEvent(
+            occurred_at=occurred_at or datetime.now(UTC),
+            actor=actor,
+            action=action,
+            learner_id=learner_id,
+            details=json.dumps(dict(details), ensure_ascii=False, default=str) if details else None,
+            batch_id=batch_id,
+        )
+    )
+
+
+def events(db: Database, action: str | None = None, limit: int = 1000) -> list[AuditRecord]:
+    """The latest events, newest first."""
+    query = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    if action:
+        query = query.where(AuditEvent.action == action)
+    with db.transaction() as session:
+        rows = session.scalars(query.limit(limit)).all()
+        return [
+            AuditRecord(
+                id=e.id,
+                occurred_at=e.occurred_at,
+                actor=e.actor,
+                action=e.action,
+                learner_id=e.learner_id,
+                details=json.loads(e.details) if e.details else {},
+                batch_id=e.batch_id,
+            )
+            for e in rows
+        ]

@@ -1,0 +1,255 @@
+"""``access-core``: the command line for technical staff.
+
+Every command exits 0 on success and 1 with a one-line ``error: ...`` message otherwise
+(2 for a usage error), never with a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from access_core import admins, demo, exports, resets, roster
+from access_core.config import Settings, load_settings
+from access_core.db import Database, upgrade_schema
+from access_core.errors import AccessError, ValidationError
+from access_core.passwords import Progress
+
+log = logging.getLogger("access_core.cli")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings()
+    if args.database_url:
+        from dataclasses import replace
+
+        settings = replace(settings, database_url=args.database_url)
+    return settings
+
+
+@contextmanager
+def _database(settings: Settings) -> Iterator[Database]:
+    db = Database.from_url(settings.database_url)
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Progress]:
+    """A progress bar on stderr when it is a terminal; silent otherwise."""
+    if not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    from tqdm import tqdm
+
+    bars: list[Any] = []
+
+    def update(done: int, total: int) -> None:
+        if not bars:
+            bars.append(tqdm(total=total, desc=label, unit="hash", file=sys.stderr, leave=False))
+        bars[0].n = done
+        bars[0].refresh()
+
+    try:
+        yield update
+    finally:
+        for bar in bars:
+            bar.close()
+
+
+def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    upgrade_schema(settings.database_url)
+    print("schema is up to date")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    with _database(settings) as db, _progress("demo passwords") as progress:
+        summary = demo.create_demo_school(
+            db,
+            settings.bcrypt_rounds,
+            learners_per_class=args.learners_per_class,
+            progress=progress,
+        )
+    print(
+        f"demo school created: {summary.classes} classes, {summary.active_learners} active "
+        f"learners, {summary.deactivated_learners} deactivated"
+    )
+    return 0
+
+
+def _read_new_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        if not sys.stdin.isatty():
+            raise ValidationError("no terminal to prompt for the password: use --password-stdin")
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != password:
+            raise ValidationError("the two passwords differ")
+    admins.check_admin_password(password)
+    return password
+
+
+def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
+    password = _read_new_password(args)
+    with _database(settings) as db:
+        account = admins.create_admin(
+            db, args.username, password, settings.bcrypt_rounds, display_name=args.name
+        )
+    print(f"administrator {account.username!r} created")
+    return 0
+
+
+def cmd_quickstart(args: argparse.Namespace, settings: Settings) -> int:
+    """Schema, demo school and a first administrator, each only when missing."""
+    upgrade_schema(settings.database_url)
+    with _database(settings) as db:
+        if not roster.has_learners(db):
+            with _progress("demo passwords") as progress:
+                summary = demo.create_demo_school(db, settings.bcrypt_rounds, progress=progress)
+            print(
+                f"demo school created: {summary.classes} classes, "
+                f"{summary.active_learners + summary.deactivated_learners} learners"
+            )
+        if admins.count_admins(db) == 0:
+            password = admins.generate_admin_password()
+            admins.create_admin(db, args.username, password, settings.bcrypt_rounds)
+            print("\n" + "=" * 64)
+            print(f"  administrator: {args.username}")
+            print(f"  password:      {password}")
+            print("  shown once only: note it now (it is stored only as a bcrypt hash)")
+            print("=" * 64 + "\n")
+        else:
+            print("administrator accounts exist already; log in with yours")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    with _database(settings) as db:
+        info = roster.find_class(db, args.actor, args.class_name)
+        rows = roster.class_learners(db, args.actor, info.id)
+    data = exports.identifier_workbook(info.name, rows, settings.language)
+    output = Path(args.output)
+    tmp = output.with_name(output.name + ".part")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ValidationError(f"cannot write {output}: {exc.strerror}") from None
+    print(f"{len(rows)} learners of {info.name} written to {output}")
+    return 0
+
+
+def _print_learners(rows: Sequence[roster.LearnerRow]) -> None:
+    for row in rows:
+        state = "deactivated" if row.deactivated_at else "active"
+        print(
+            f"  {row.last_name} {row.first_name}  ({row.login}, {row.class_name or '-'}, {state})"
+        )
+
+
+def cmd_reset(args: argparse.Namespace, settings: Settings) -> int:
+    with _database(settings) as db:
+        if args.class_name:
+            info = roster.find_class(db, args.actor, args.class_name)
+            rows = roster.class_learners(db, args.actor, info.id)
+        else:
+            rows = roster.learners_by_logins(db, args.actor, args.logins)
+            unknown = sorted(set(args.logins) - {row.login for row in rows})
+            if unknown:
+                raise ValidationError(f"unknown login(s): {', '.join(unknown)}")
+        if not rows:
+            raise ValidationError("no learner to reset")
+        print(f"{len(rows)} learner(s) to reset to their birth date (ddmmyyyy):")
+        _print_learners(rows)
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise ValidationError("confirmation needed: run in a terminal or pass --yes")
+            answer = input("Reset these passwords? [y/N] ").strip().lower()
+            if answer not in ("y", "yes", "o", "oui"):
+                print("cancelled, nothing changed")
+                return 1
+        with _progress("hashing") as progress:
+            outcome = resets.reset_passwords(
+                db, args.actor, [row.id for row in rows], settings.bcrypt_rounds, progress=progress
+            )
+    print(f"{outcome.count} password(s) reset (batch {outcome.batch_id})")
+    return 0
+
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="access-core", description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="SQLAlchemy URL (default: ACCESS_DATABASE_URL)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, func: Command, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    command("init", cmd_init, "create or upgrade the schema")
+    p = command("demo", cmd_demo, "fill an empty database with a demo school")
+    p.add_argument(
+        "--learners",
+        dest="learners_per_class",
+        type=int,
+        default=22,
+        help="learners per class (default 22)",
+    )
+    p = command("create-admin", cmd_create_admin, "create an administrator")
+    p.add_argument("username")
+    p.add_argument("--name", help="display name")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p = command(
+        "quickstart",
+        cmd_quickstart,
+        "init, demo school and a first administrator, each only when missing",
+    )
+    p.add_argument("--username", default="admin")
+    p = command("export", cmd_export, "write the identifier workbook of a class")
+    p.add_argument("--class", dest="class_name", required=True)
+    p.add_argument("--output", required=True, help="the .xlsx file to write")
+    p.add_argument("--actor", required=True, help="the administrator doing it")
+    p = command("reset", cmd_reset, "reset learners' passwords to their birth date")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--class", dest="class_name", help="every active learner of a class")
+    target.add_argument("--login", dest="logins", nargs="+", help="these learners")
+    p.add_argument("--actor", required=True, help="the administrator doing it")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        settings = _settings(args)
+        return int(args.func(args, settings))
+    except AccessError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except SQLAlchemyError as exc:
+        log.debug("database error", exc_info=True)
+        print(f"error: database error ({type(exc).__name__})", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("interrupted, nothing changed", file=sys.stderr)
+        return 130
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""Engine and transactions; schema upgrade through Alembic.
+
+``Database.transaction()`` is the one way services open a transaction: it commits on success,
+rolls back on any error, and turns driver errors into ``DatabaseBusy`` / ``DatabaseUnavailable``
+whose messages never contain the connection URL or a password.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from access_core.errors import ConfigError, DatabaseBusy, DatabaseUnavailable, SchemaMissing
+
+log = logging.getLogger(__name__)
+
+SQLITE_BUSY_TIMEOUT_S = 5.0
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def _is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def parse_url(database_url: str) -> URL:
+    try:
+        return make_url(database_url)
+    except ArgumentError:
+        raise ConfigError("ACCESS_DATABASE_URL is not a valid SQLAlchemy URL") from None
+
+
+def make_engine(database_url: str, **kwargs: Any) -> Engine:
+    url = parse_url(database_url)
+    if _is_sqlite(url):
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            # Let SQLAlchemy emit BEGIN itself so that BEGIN IMMEDIATE takes the write lock
+            # at the start of every transaction: writers queue on the busy timeout instead of
+            # failing on lock upgrade.
+            dbapi_conn.isolation_level = None
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Any) -> None:
+            mode = "IMMEDIATE" if conn.get_execution_options().get("for_write") else "DEFERRED"
+            conn.exec_driver_sql(f"BEGIN {mode}")
+
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True, pool_recycle=1800, **kwargs)
+    except ModuleNotFoundError as exc:
+        extra = "postgres" if url.get_backend_name() == "postgresql" else "mysql"
+        raise ConfigError(
+            f"the database driver {exc.name!r} is not installed: pip install '.[{extra}]'"
+        ) from None
+
+
+def _translate(exc: DBAPIError) -> Exception:
+    text = str(exc.orig).lower() if exc.orig is not None else ""
+    if "no such table" in text or "does not exist" in text or "doesn't exist" in text:
+        return SchemaMissing("the database has no schema yet: run `access-core init`")
+    if "locked" in text or "busy" in text:
+        return DatabaseBusy("the database is busy, try again")
+    if isinstance(exc, OperationalError) or exc.connection_invalidated:
+        return DatabaseUnavailable("the database cannot be reached")
+    return exc
+
+
+@dataclass
+class Database:
+    """An engine and its session factory; services receive one of these."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @classmethod
+    def from_url(cls, database_url: str, **kwargs: Any) -> Database:
+        engine = make_engine(database_url, **kwargs)
+        return cls(engine, sessionmaker(engine, expire_on_commit=False))
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self, write: bool = False) -> Iterator[Session]:
+        """One transaction: commit on success, roll back on error.
+
+        ``write=True`` takes SQLite's write lock at the start (``BEGIN IMMEDIATE``), so
+        concurrent writers wait for the busy timeout instead of failing half-way.
+        """
+        try:
+            with self.sessions.begin() as session:
+                if write:
+                    session.connection(execution_options={"for_write": True})
+                yield session
+        except DBAPIError as exc:
+            translated = _translate(exc)
+            if translated is exc:
+                raise
+            log.warning("database error: %s", type(translated).__name__)
+            raise translated from None
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def alembic_config(database_url: str) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade_schema(database_url: str, revision: str = "head") -> None:
+    """Create or upgrade the schema to ``revision`` (Alembic ``upgrade``)."""
+    from alembic import command
+
+    parse_url(database_url)
+    try:
+        command.upgrade(alembic_config(database_url), revision)
+    except DBAPIError as exc:
+        translated = _translate(exc)
+        if translated is exc:
+            raise
+        raise translated from None
+
+
+def downgrade_schema(database_url: str, revision: str = "base") -> None:
+    from alembic import command
+
+    command.downgrade(alembic_config(database_url), revision)
+
+
+def current_revision(database: Database) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with database.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()

@@ -1,0 +1,59 @@
+"""Errors the services raise on purpose. Each carries a message fit for a user.
+
+Every error has a ``code`` used to translate it (see ``i18n``) and keyword ``params``; ``str()``
+gives the English message, for logs and the CLI.
+"""
+
+from __future__ import annotations
+
+
+class AccessError(Exception):
+    """Base class: an expected failure with a clear message."""
+
+    code = "error"
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.params = params
+
+
+class ConfigError(AccessError):
+    code = "config_error"
+
+
+class NotAuthorized(AccessError):
+    code = "not_authorized"
+
+
+class NotFound(AccessError):
+    code = "not_found"
+
+
+class ValidationError(AccessError):
+    code = "validation_error"
+
+
+class ResetRefused(AccessError):
+    """A batch that cannot be applied as a whole; nothing was changed."""
+
+    code = "reset_refused"
+
+
+class BatchAlreadyApplied(AccessError):
+    code = "batch_already_applied"
+
+
+class ConcurrentChange(AccessError):
+    code = "concurrent_change"
+
+
+class DatabaseUnavailable(AccessError):
+    code = "database_unavailable"
+
+
+class DatabaseBusy(AccessError):
+    code = "database_busy"
+
+
+class SchemaMissing(AccessError):
+    code = "schema_missing"

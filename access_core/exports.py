@@ -1,0 +1,99 @@
+"""The identifier workbook of a class (.xlsx), safe to open in any spreadsheet.
+
+Every text cell is written as text: a value starting with ``=``, ``+``, ``-``, ``@``, tab or
+CR gets a quote prefix and string type, never a formula; control characters that XML cannot
+carry are removed. Built with openpyxl's write-only mode, streamed into memory.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from access_core.i18n import t
+from access_core.roster import LearnerRow
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMAT = "DD/MM/YYYY"
+HEADER_KEYS = ("col_last_name", "col_first_name", "col_login", "col_birth_date")
+MIN_WIDTHS = (14, 14, 16, 18)
+MAX_WIDTH = 60
+
+
+def clean_text(value: str) -> str:
+    """``value`` without the control characters an .xlsx file cannot hold."""
+    return str(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
+def safe_filename(class_name: str) -> str:
+    """A file-name-safe form of a class name: ASCII letters, digits, ``-`` and ``_``."""
+    ascii_name = unicodedata.normalize("NFKD", class_name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", ascii_name).strip("_")
+    return slug[:80] or "classe"
+
+
+def workbook_filename(class_name: str) -> str:
+    return f"identifiants_{safe_filename(class_name)}.xlsx"
+
+
+def _text_cell(ws: WriteOnlyWorksheet, value: str, bold: bool = False) -> WriteOnlyCell:
+    text = clean_text(value)
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"  # never a formula, an error or a number, whatever the text
+    if text.startswith(FORMULA_PREFIXES):
+        cell.quotePrefix = True
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def _date_cell(ws: WriteOnlyWorksheet, value: date | None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    if value is not None:
+        cell.number_format = DATE_FORMAT
+    return cell
+
+
+def identifier_workbook(class_name: str, learners: Sequence[LearnerRow], lang: str) -> bytes:
+    """The .xlsx bytes: one sheet, one row per learner, a frozen bold header with a filter."""
+    wb = Workbook(write_only=True)
+    wb.properties.title = clean_text(t("workbook_title", lang, class_name=class_name))
+    wb.properties.description = t("workbook_note", lang)
+    ws: WriteOnlyWorksheet = wb.create_sheet(title=t("workbook_sheet", lang))
+    headers = [t(key, lang) for key in HEADER_KEYS]
+    widths = [max(m, len(h) + 2) for m, h in zip(MIN_WIDTHS, headers, strict=True)]
+    for learner in learners:
+        for i, text in enumerate((learner.last_name, learner.first_name, learner.login)):
+            widths[i] = max(widths[i], min(MAX_WIDTH, len(text) + 2))
+    for index, width in enumerate(widths):
+        ws.column_dimensions["ABCD"[index]].width = width
+    ws.freeze_panes = "A2"
+    last_row = len(learners) + 1
+    ws.auto_filter.ref = f"A1:D{last_row}"
+    ws.append([_text_cell(ws, h, bold=True) for h in headers])
+    for learner in learners:
+        ws.append(
+            [
+                _text_cell(ws, learner.last_name),
+                _text_cell(ws, learner.first_name),
+                _text_cell(ws, learner.login),
+                _date_cell(ws, learner.birth_date),
+            ]
+        )
+    ws.append([])
+    note = _text_cell(ws, t("workbook_note", lang))
+    note.font = Font(italic=True)
+    note.alignment = Alignment(wrap_text=False)
+    ws.append([note])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

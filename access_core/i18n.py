@@ -1,0 +1,207 @@
+"""User-facing texts in French (default) and English, and the display formats built on them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from access_core.errors import AccessError
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "fr": {
+        "app_title": "Accès apprenants",
+        "page_learner_access": "Gestion des accès apprenants",
+        "login_form": "Connexion administrateur",
+        "login_username": "Identifiant",
+        "login_password": "Mot de passe",
+        "login_submit": "Se connecter",
+        "login_failed": "Identifiant ou mot de passe incorrect.",
+        "login_required": "Connectez-vous avec un compte administrateur pour accéder à cette page.",
+        "logout": "Se déconnecter",
+        "logged_in_as": "Connecté : {username}",
+        "language": "Langue",
+        "class_label": "Classe",
+        "no_classes": "Aucune classe n'est enregistrée pour l'instant.",
+        "no_learners": "Aucun élève actif dans cette classe.",
+        "col_reset": "Réinitialiser",
+        "col_last_name": "Nom",
+        "col_first_name": "Prénom",
+        "col_login": "Login",
+        "col_birth_date": "Date de naissance",
+        "col_password": "Mot de passe",
+        "col_former_class": "Ancienne classe",
+        "col_deactivated_on": "Désactivé le",
+        "col_days_left": "Jours restants",
+        "status_initial": "Initial — à personnaliser",
+        "status_custom_on": "Personnalisé le {date}",
+        "status_custom": "Personnalisé",
+        "birth_date_missing": "⚠ manquante",
+        "birth_date_missing_warning": (
+            "Sans date de naissance, pas de mot de passe initial : {names}. "
+            "Corrigez la date de naissance avant de réinitialiser ces comptes."
+        ),
+        "marked_count": "{count} élève(s) marqué(s) sur {total}.",
+        "mark_all": "Tout marquer",
+        "unmark_all": "Tout démarquer",
+        "download_identifiers": "Liste des identifiants des élèves",
+        "reset_marked": "Réinitialiser tous les comptes marqués",
+        "reset_marked_deactivated": "Réinitialiser les comptes désactivés marqués",
+        "reset_none_marked": "Marquez au moins un élève dans la colonne « Réinitialiser ».",
+        "confirm_title": "Confirmer la réinitialisation",
+        "confirm_intro": "Le mot de passe de ces {count} élève(s) va être réinitialisé :",
+        "confirm_effect": (
+            "Le nouveau mot de passe sera la date de naissance sous la forme jjmmaaaa ; "
+            "chaque élève devra le personnaliser à sa prochaine connexion. "
+            "Les données enregistrées par les élèves ne sont pas effacées."
+        ),
+        "confirm_button": "Confirmer la réinitialisation",
+        "cancel_button": "Annuler",
+        "hashing_progress": "Calcul des mots de passe : {done}/{total}",
+        "reset_done": "{count} mot(s) de passe réinitialisé(s).",
+        "deactivated_title": "Élèves désactivés depuis moins de trois mois",
+        "deactivated_title_n": "Élèves désactivés depuis moins de {months} mois",
+        "no_deactivated": "Aucun élève désactivé récemment.",
+        "workbook_title": "Identifiants des élèves — {class_name}",
+        "workbook_sheet": "Identifiants",
+        "workbook_note": (
+            "Le mot de passe initial de chaque élève est sa date de naissance sous la forme "
+            "jjmmaaaa ; il devra être personnalisé à la première connexion."
+        ),
+        "error_not_authorized": "Accès refusé : un compte administrateur actif est requis.",
+        "error_reset_refused": (
+            "Réinitialisation refusée, aucun compte n'a été modifié. "
+            "Date de naissance manquante pour : {names}."
+        ),
+        "error_batch_already_applied": "Cette réinitialisation a déjà été appliquée.",
+        "error_concurrent_change": (
+            "{name} a été modifié entre-temps ; aucun compte n'a été réinitialisé. Réessayez."
+        ),
+        "error_database_unavailable": (
+            "La base de données est injoignable pour le moment. Réessayez dans quelques "
+            "instants ; la page se rétablira d'elle-même."
+        ),
+        "error_database_busy": "Base occupée, réessayez.",
+        "error_schema_missing": (
+            "La base de données n'est pas initialisée : lancez « access-core init »."
+        ),
+        "error_not_found": "Élève introuvable ; la liste a peut-être changé. Rechargez la page.",
+        "error_validation_error": "Saisie invalide : {message}",
+        "error_config_error": "Configuration invalide : {message}",
+        "error_error": "Erreur : {message}",
+        "error_unexpected": (
+            "Une erreur inattendue est survenue ; rien n'a été modifié. "
+            "Les détails sont dans le journal du serveur."
+        ),
+    },
+    "en": {
+        "app_title": "Learner access",
+        "page_learner_access": "Learner access management",
+        "login_form": "Administrator login",
+        "login_username": "Username",
+        "login_password": "Password",
+        "login_submit": "Log in",
+        "login_failed": "Wrong username or password.",
+        "login_required": "Log in with an administrator account to open this page.",
+        "logout": "Log out",
+        "logged_in_as": "Logged in: {username}",
+        "language": "Language",
+        "class_label": "Class",
+        "no_classes": "No class is recorded yet.",
+        "no_learners": "No active learner in this class.",
+        "col_reset": "Reset",
+        "col_last_name": "Last name",
+        "col_first_name": "First name",
+        "col_login": "Login",
+        "col_birth_date": "Birth date",
+        "col_password": "Password",
+        "col_former_class": "Former class",
+        "col_deactivated_on": "Deactivated on",
+        "col_days_left": "Days left",
+        "status_initial": "Initial — to be changed",
+        "status_custom_on": "Changed on {date}",
+        "status_custom": "Changed",
+        "birth_date_missing": "⚠ missing",
+        "birth_date_missing_warning": (
+            "No birth date, so no initial password, for: {names}. "
+            "Fix the birth date before resetting these accounts."
+        ),
+        "marked_count": "{count} of {total} learner(s) marked.",
+        "mark_all": "Mark all",
+        "unmark_all": "Unmark all",
+        "download_identifiers": "Learners' identifier list",
+        "reset_marked": "Reset all marked accounts",
+        "reset_marked_deactivated": "Reset the marked deactivated accounts",
+        "reset_none_marked": "Mark at least one learner in the « Reset » column.",
+        "confirm_title": "Confirm the reset",
+        "confirm_intro": "The password of these {count} learner(s) will be reset:",
+        "confirm_effect": (
+            "The new password will be the birth date written ddmmyyyy; each learner must "
+            "change it at their next login. Nothing the learners saved is erased."
+        ),
+        "confirm_button": "Confirm the reset",
+        "cancel_button": "Cancel",
+        "hashing_progress": "Computing passwords: {done}/{total}",
+        "reset_done": "{count} password(s) reset.",
+        "deactivated_title": "Learners deactivated less than three months ago",
+        "deactivated_title_n": "Learners deactivated less than {months} months ago",
+        "no_deactivated": "No recently deactivated learner.",
+        "workbook_title": "Learners' identifiers — {class_name}",
+        "workbook_sheet": "Identifiers",
+        "workbook_note": (
+            "Each learner's initial password is their birth date written ddmmyyyy; "
+            "it must be changed at first login."
+        ),
+        "error_not_authorized": "Access denied: an active administrator account is required.",
+        "error_reset_refused": (
+            "Reset refused, no account was changed. Birth date missing for: {names}."
+        ),
+        "error_batch_already_applied": "This reset has already been applied.",
+        "error_concurrent_change": (
+            "{name} was changed meanwhile; no account was reset. Try again."
+        ),
+        "error_database_unavailable": (
+            "The database cannot be reached right now. Try again in a moment; "
+            "the page will recover by itself."
+        ),
+        "error_database_busy": "Database busy, try again.",
+        "error_schema_missing": "The database has no schema yet: run « access-core init ».",
+        "error_not_found": "Learner not found; the list may have changed. Reload the page.",
+        "error_validation_error": "Invalid input: {message}",
+        "error_config_error": "Invalid configuration: {message}",
+        "error_error": "Error: {message}",
+        "error_unexpected": (
+            "An unexpected error occurred; nothing was changed. The details are in the server log."
+        ),
+    },
+}
+
+
+def t(key: str, lang: str, **params: object) -> str:
+    """The text ``key`` in ``lang`` (falling back to French), formatted with ``params``."""
+    table = MESSAGES.get(lang, MESSAGES["fr"])
+    text = table.get(key) or MESSAGES["fr"][key]
+    return text.format(**params) if params else text
+
+
+def error_message(error: AccessError, lang: str) -> str:
+    """A user-facing message for an expected error."""
+    params: dict[str, object] = {"message": str(error), **error.params}
+    if "names" in params and not isinstance(params["names"], str):
+        params["names"] = ", ".join(map(str, params["names"]))  # type: ignore[call-overload]
+    try:
+        return t(f"error_{error.code}", lang, **params)
+    except (KeyError, IndexError):
+        return t("error_error", lang, message=str(error))
+
+
+def format_date(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def password_status(must_change: bool, changed_at: datetime | None, tz: ZoneInfo, lang: str) -> str:
+    """« Initial — à personnaliser », « Personnalisé le jj/mm/aaaa » or « Personnalisé »."""
+    if must_change:
+        return t("status_initial", lang)
+    if changed_at is None:
+        return t("status_custom", lang)
+    return t("status_custom_on", lang, date=format_date(changed_at.astimezone(tz).date()))

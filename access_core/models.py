@@ -1,0 +1,123 @@
+"""SQLAlchemy 2 models of the integration schema (see README, « Schema »).
+
+Timestamps are stored as naive UTC on every backend and come back as aware UTC datetimes.
+Columns added beyond the contract are nullable or have a server default, so the school's other
+programs can keep inserting rows with the contract's columns only.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    true,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A ``TIMESTAMP`` holding naive UTC; Python sees aware UTC datetimes."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given for a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):  # SQLite rows written by other programs
+            value = datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+        return value.astimezone(UTC)  # type: ignore[no-any-return]
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SchoolClass(Base):
+    __tablename__ = "school_classes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+    learners: Mapped[list[Learner]] = relationship(back_populates="school_class")
+
+
+class Learner(Base):
+    __tablename__ = "learners"
+    __table_args__ = (
+        Index("ix_learners_class_active", "class_id", "deactivated_at"),
+        Index("ix_learners_deactivated_at", "deactivated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(100))
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("school_classes.id"))
+    password_hash: Mapped[str | None] = mapped_column(String(60))
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    school_class: Mapped[SchoolClass | None] = relationship(back_populates="learners")
+
+
+class Admin(Base):
+    __tablename__ = "admins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(150), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(60))
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_occurred_at", "occurred_at"),
+        Index("ix_audit_events_learner_id", "learner_id"),
+        Index("ix_audit_events_batch_id", "batch_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(150))
+    action: Mapped[str] = mapped_column(String(50))
+    learner_id: Mapped[int | None] = mapped_column(Integer)
+    details: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class ResetBatch(Base):
+    """One row per applied reset batch: its primary key makes a batch apply at most once."""
+
+    __tablename__ = "reset_batches"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    actor: Mapped[str] = mapped_column(String(150))
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    learner_count: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,161 @@
+"""Read queries: classes, the active learners of a class, recently deactivated learners.
+
+Services return plain frozen dataclasses, never ORM objects, so callers may cache them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Unpack
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from access_core.admins import require_active_admin
+from access_core.db import Database
+from access_core.errors import NotFound
+from access_core.models import Learner, SchoolClass
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    id: int
+    name: str
+    active_learners: int
+
+
+@dataclass(frozen=True)
+class LearnerRow:
+    id: int
+    last_name: str
+    first_name: str
+    login: str
+    birth_date: date | None
+    class_name: str | None
+    must_change_password: bool
+    password_changed_at: datetime | None
+    deactivated_at: datetime | None
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key putting « 6e A » before « 6e B » and « 2 » before « 10 », ignoring case."""
+    parts = re.split(r"(\d+)", text.casefold())
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p != "")
+
+
+def list_classes(db: Database, actor: str) -> list[ClassInfo]:
+    """Every class of the school in natural order, with its number of active learners."""
+    active = (
+        select(Learner.class_id, func.count().label("n"))
+        .where(Learner.deactivated_at.is_(None))
+        .group_by(Learner.class_id)
+        .subquery()
+    )
+    query = select(SchoolClass.id, SchoolClass.name, func.coalesce(active.c.n, 0)).outerjoin(
+        active, active.c.class_id == SchoolClass.id
+    )
+    with db.transaction() as session:
+        require_active_admin(session, actor)
+        rows = session.execute(query).all()
+    classes = [ClassInfo(id=r[0], name=r[1], active_learners=int(r[2])) for r in rows]
+    return sorted(classes, key=lambda c: natural_key(c.name))
+
+
+def has_learners(db: Database) -> bool:
+    with db.transaction() as session:
+        return session.scalar(select(Learner.id).limit(1)) is not None
+
+
+def find_class(db: Database, actor: str, name: str) -> ClassInfo:
+    """The class called ``name`` (exact, else ignoring case and surrounding spaces)."""
+    wanted = name.strip().casefold()
+    for info in list_classes(db, actor):
+        if info.name == name or info.name.strip().casefold() == wanted:
+            return info
+    raise NotFound(f"no class named {name!r}", name=name)
+
+
+def _learner_query() -> Select[Unpack[tuple[Any, ...]]]:
+    return select(
+        Learner.id,
+        Learner.last_name,
+        Learner.first_name,
+        Learner.login,
+        Learner.birth_date,
+        SchoolClass.name,
+        Learner.must_change_password,
+        Learner.password_changed_at,
+        Learner.deactivated_at,
+    ).outerjoin(SchoolClass, SchoolClass.id == Learner.class_id)
+
+
+def _rows(session: Session, query: Select[Unpack[tuple[Any, ...]]]) -> list[LearnerRow]:
+    return [LearnerRow(*row) for row in session.execute(query).all()]
+
+
+def name_sort_key(row: LearnerRow) -> tuple[str, str, str]:
+    return (row.last_name.casefold(), row.first_name.casefold(), row.login)
+
+
+def class_learners(db: Database, actor: str, class_id: int) -> list[LearnerRow]:
+    """The active learners of one class, sorted by last name then first name."""
+    query = _learner_query().where(Learner.class_id == class_id, Learner.deactivated_at.is_(None))
+    with db.transaction() as session:
+        require_active_admin(session, actor)
+        rows = _rows(session, query)
+    return sorted(rows, key=name_sort_key)
+
+
+def learners_by_ids(session: Session, learner_ids: Iterable[int]) -> list[LearnerRow]:
+    ids = sorted(set(learner_ids))
+    if not ids:
+        return []
+    return _rows(session, _learner_query().where(Learner.id.in_(ids)).order_by(Learner.id))
+
+
+def learners_by_logins(db: Database, actor: str, logins: Sequence[str]) -> list[LearnerRow]:
+    with db.transaction() as session:
+        require_active_admin(session, actor)
+        return _rows(session, _learner_query().where(Learner.login.in_(list(logins))))
+
+
+def shift_months(moment: datetime, months: int) -> datetime:
+    """``moment`` moved by ``months`` calendar months, the day clamped to the month's length."""
+    index = moment.year * 12 + (moment.month - 1) + months
+    year, month = divmod(index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def deactivation_window_start(now: datetime, months: int, tz: ZoneInfo) -> datetime:
+    """The UTC instant ``months`` calendar months before ``now`` on the school's wall clock."""
+    local = now.astimezone(tz)
+    earlier = shift_months(local.replace(tzinfo=None), -months).replace(tzinfo=tz)
+    return earlier.astimezone(UTC)
+
+
+def window_end_date(deactivated_at: datetime, months: int, tz: ZoneInfo) -> date:
+    """The local date on which a learner deactivated at ``deactivated_at`` leaves the window."""
+    local = deactivated_at.astimezone(tz).replace(tzinfo=None)
+    return shift_months(local, months).date()
+
+
+def recently_deactivated(
+    db: Database, actor: str, months: int, tz: ZoneInfo, now: datetime | None = None
+) -> list[LearnerRow]:
+    """Learners deactivated after the instant ``months`` months ago, most recent first."""
+    now = now or datetime.now(UTC)
+    start = deactivation_window_start(now, months, tz)
+    query = (
+        _learner_query()
+        .where(Learner.deactivated_at > start, Learner.deactivated_at <= now)
+        .order_by(Learner.deactivated_at.desc(), Learner.id)
+    )
+    with db.transaction() as session:
+        require_active_admin(session, actor)
+        return _rows(session, query)

@@ -1,0 +1,88 @@
+"""Display tables for the dashboard: one row per learner, indexed by learner id.
+
+The first column is the « Réinitialiser » checkbox; the index is the learner id, so marks read
+back from an editor always name the right learners.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from access_core.i18n import format_date, password_status, t
+from access_core.roster import LearnerRow, window_end_date
+
+INDEX_NAME = "learner_id"
+
+
+def _birth_date_text(value: date | None, lang: str) -> str:
+    return format_date(value) if value else t("birth_date_missing", lang)
+
+
+def _frame(
+    columns: dict[str, list[object]], ids: list[int], dtypes: dict[str, str]
+) -> pd.DataFrame:
+    frame = pd.DataFrame(columns, index=pd.Index(ids, dtype="int64", name=INDEX_NAME))
+    return frame.astype(dtypes)
+
+
+def class_table(
+    rows: Sequence[LearnerRow], tz: ZoneInfo, lang: str, marked: bool = False
+) -> pd.DataFrame:
+    """Checkbox, Nom, Prénom, Login, Date de naissance, Mot de passe (status)."""
+    columns: dict[str, list[object]] = {
+        t("col_reset", lang): [marked] * len(rows),
+        t("col_last_name", lang): [r.last_name for r in rows],
+        t("col_first_name", lang): [r.first_name for r in rows],
+        t("col_login", lang): [r.login for r in rows],
+        t("col_birth_date", lang): [_birth_date_text(r.birth_date, lang) for r in rows],
+        t("col_password", lang): [
+            password_status(r.must_change_password, r.password_changed_at, tz, lang) for r in rows
+        ],
+    }
+    dtypes = {name: ("bool" if i == 0 else "str") for i, name in enumerate(columns)}
+    return _frame(columns, [r.id for r in rows], dtypes)
+
+
+def deactivated_table(
+    rows: Sequence[LearnerRow],
+    tz: ZoneInfo,
+    lang: str,
+    months: int,
+    now: datetime | None = None,
+    marked: bool = False,
+) -> pd.DataFrame:
+    """Checkbox, Nom, Prénom, Login, former class, deactivation date, days left in the window."""
+    today = (now or datetime.now(UTC)).astimezone(tz).date()
+    columns: dict[str, list[object]] = {
+        t("col_reset", lang): [marked] * len(rows),
+        t("col_last_name", lang): [r.last_name for r in rows],
+        t("col_first_name", lang): [r.first_name for r in rows],
+        t("col_login", lang): [r.login for r in rows],
+        t("col_former_class", lang): [r.class_name or "" for r in rows],
+        t("col_deactivated_on", lang): [
+            format_date(r.deactivated_at.astimezone(tz).date()) if r.deactivated_at else ""
+            for r in rows
+        ],
+        t("col_days_left", lang): [
+            (window_end_date(r.deactivated_at, months, tz) - today).days if r.deactivated_at else 0
+            for r in rows
+        ],
+        t("col_birth_date", lang): [_birth_date_text(r.birth_date, lang) for r in rows],
+        t("col_password", lang): [
+            password_status(r.must_change_password, r.password_changed_at, tz, lang) for r in rows
+        ],
+    }
+    dtypes = {name: "str" for name in columns}
+    dtypes[t("col_reset", lang)] = "bool"
+    dtypes[t("col_days_left", lang)] = "int64"
+    return _frame(columns, [r.id for r in rows], dtypes)
+
+
+def marked_ids(edited: pd.DataFrame, lang: str) -> list[int]:
+    """The learner ids whose checkbox is ticked in an edited table."""
+    column = edited[t("col_reset", lang)]
+    return [int(i) for i in edited.index[column.fillna(False).astype(bool)]]
