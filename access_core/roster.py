@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Unpack
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select
@@ -80,7 +80,7 @@ def find_class(db: Database, actor: str, name: str) -> ClassInfo:
     raise NotFound(f"no class named {name!r}", name=name)
 
 
-def _learner_query() -> Select[Unpack[tuple[Any, ...]]]:
+def _learner_query() -> Select[*tuple[Any, ...]]:
     return select(
         Learner.id,
         Learner.last_name,
@@ -94,7 +94,7 @@ def _learner_query() -> Select[Unpack[tuple[Any, ...]]]:
     ).outerjoin(SchoolClass, SchoolClass.id == Learner.class_id)
 
 
-def _rows(session: Session, query: Select[Unpack[tuple[Any, ...]]]) -> list[LearnerRow]:
+def _rows(session: Session, query: Select[*tuple[Any, ...]]) -> list[LearnerRow]:
     return [LearnerRow(*row) for row in session.execute(query).all()]
 
 
