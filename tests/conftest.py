@@ -1,0 +1,152 @@
+"""Shared fixtures: a clean, migrated database per test on every configured backend.
+
+Backends: SQLite always; PostgreSQL and MariaDB/MySQL when ``ACCESS_TEST_DATABASE_URLS``
+(comma-separated server URLs, e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``)
+or ``--database-urls`` names them. For each server a throw-away database is created once per
+test session, migrated, emptied before every test and dropped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from access_core.config import Settings, load_settings
+from access_core.db import Database, upgrade_schema
+from access_core.models import Base
+from tests.factories import ADMIN_PASSWORD, ADMIN_USERNAME, TEST_ROUNDS, create_test_admin
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-urls",
+        default=os.environ.get("ACCESS_TEST_DATABASE_URLS", ""),
+        help="comma-separated PostgreSQL/MySQL server URLs to run the database tests on too",
+    )
+
+
+def _server_urls(config: pytest.Config) -> list[str]:
+    raw = str(config.getoption("--database-urls") or "")
+    return [u.strip() for u in raw.split(",") if u.strip() and not u.strip().startswith("sqlite")]
+
+
+def _backend_id(url: str) -> str:
+    return make_url(url).get_backend_name()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database_url" in metafunc.fixturenames:
+        backends = ["sqlite"] + _server_urls(metafunc.config)
+        metafunc.parametrize(
+            "backend", backends, ids=[_backend_id(b) if b != "sqlite" else b for b in backends],
+            indirect=True,
+        )
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "access.db"
+    upgrade_schema(f"sqlite:///{path}")
+    return path
+
+
+class ServerDatabases:
+    """Creates one migrated throw-away database per server URL, dropped at the end."""
+
+    def __init__(self) -> None:
+        self.created: dict[str, str] = {}
+
+    def url_for(self, server_url: str) -> str:
+        if server_url not in self.created:
+            name = f"access_test_{uuid.uuid4().hex[:10]}"
+            admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f"CREATE DATABASE {name}"))
+            admin.dispose()
+            url = make_url(server_url).set(database=name)
+            if url.get_backend_name() == "mysql":
+                url = url.update_query_dict({"charset": "utf8mb4"})
+            test_url = url.render_as_string(hide_password=False)
+            upgrade_schema(test_url)
+            self.created[server_url] = test_url
+        return self.created[server_url]
+
+    def drop_all(self) -> None:
+        for server_url, test_url in self.created.items():
+            name = make_url(test_url).database
+            admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                if admin.dialect.name == "postgresql":
+                    conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                else:
+                    conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+            admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def server_databases() -> Iterator[ServerDatabases]:
+    servers = ServerDatabases()
+    yield servers
+    servers.drop_all()
+
+
+def empty_all_tables(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+    engine.dispose()
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(
+    backend: str, tmp_path: Path, sqlite_template: Path, server_databases: ServerDatabases
+) -> str:
+    """The URL of a clean database with the current schema."""
+    if backend == "sqlite":
+        path = tmp_path / "access.db"
+        shutil.copyfile(sqlite_template, path)
+        return f"sqlite:///{path}"
+    url = server_databases.url_for(backend)
+    empty_all_tables(url)
+    return url
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    database = Database.from_url(database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return replace(
+        load_settings({}),
+        database_url=database_url,
+        bcrypt_rounds=TEST_ROUNDS,
+        var_dir=tmp_path / "var",
+    )
+
+
+@pytest.fixture
+def admin(db: Database) -> str:
+    """An active administrator's username (password ``ADMIN_PASSWORD``)."""
+    create_test_admin(db)
+    return ADMIN_USERNAME
+
+
+__all__ = ["ADMIN_PASSWORD"]
