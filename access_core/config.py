@@ -57,7 +57,7 @@ def load_settings(values: Mapping[str, str] | None = None, **overrides: object) 
     timezone = str(env.get("ACCESS_TIMEZONE") or "Europe/Paris").strip()
     try:
         ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a directory: OSError
         raise ConfigError(f"ACCESS_TIMEZONE is not a known time zone: {timezone!r}") from None
     settings = Settings(
         database_url=str(env.get("ACCESS_DATABASE_URL") or DEFAULT_DATABASE_URL).strip(),

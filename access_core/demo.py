@@ -171,7 +171,9 @@ def create_demo_school(
                 }
             )
     for index, days in enumerate(DEACTIVATED_DAYS_AGO):
-        people[index * 7 + 3]["deactivated_at"] = now - timedelta(days=days, hours=index)
+        position = index * 7 + 3
+        if position < len(people):  # a small demo (--learners 2) has fewer people
+            people[position]["deactivated_at"] = now - timedelta(days=days, hours=index)
     for person in rng.sample(people, k=len(people) // 3):
         person["personalised"] = True
     people[len(people) // 2 + 1]["birth_date"] = None  # shows the « missing » flag

@@ -2,7 +2,8 @@
 
 Every text cell is written as text: a value starting with ``=``, ``+``, ``-``, ``@``, tab or
 CR gets a quote prefix and string type, never a formula; control characters that XML cannot
-carry are removed. Built with openpyxl's write-only mode, streamed into memory.
+carry are removed, and a CR is written ``&#13;`` so that it survives XML parsing. Built with
+openpyxl's write-only mode, streamed into memory.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Sequence
 from datetime import date
 
@@ -63,6 +65,25 @@ def _date_cell(ws: WriteOnlyWorksheet, value: date | None) -> WriteOnlyCell:
     return cell
 
 
+def _keep_carriage_returns(data: bytes) -> bytes:
+    """``data`` with every raw CR of the sheet XML written ``&#13;``.
+
+    XML readers (Excel, LibreOffice, openpyxl) turn a raw CR into LF; a character reference
+    keeps it, so a name starting with CR reads back as written.
+    """
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                content = content.replace(b"\r", b"&#13;")
+            target.writestr(info, content)
+    return buffer.getvalue()
+
+
 def identifier_workbook(class_name: str, learners: Sequence[LearnerRow], lang: str) -> bytes:
     """The .xlsx bytes: one sheet, one row per learner, a frozen bold header with a filter."""
     wb = Workbook(write_only=True)
@@ -96,4 +117,7 @@ def identifier_workbook(class_name: str, learners: Sequence[LearnerRow], lang: s
     ws.append([note])
     buffer = io.BytesIO()
     wb.save(buffer)
+    texts = (text for row in learners for text in (row.last_name, row.first_name, row.login))
+    if any("\r" in text for text in texts):
+        return _keep_carriage_returns(buffer.getvalue())
     return buffer.getvalue()

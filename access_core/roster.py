@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from access_core.admins import require_active_admin
 from access_core.db import Database
 from access_core.errors import NotFound
+from access_core.logins import fold
 from access_core.models import Learner, SchoolClass
 
 
@@ -98,8 +99,15 @@ def _rows(session: Session, query: Select[*tuple[Any, ...]]) -> list[LearnerRow]
     return [LearnerRow(*row) for row in session.execute(query).all()]
 
 
-def name_sort_key(row: LearnerRow) -> tuple[str, str, str]:
-    return (row.last_name.casefold(), row.first_name.casefold(), row.login)
+def name_sort_key(row: LearnerRow) -> tuple[str, str, str, str, str]:
+    """Alphabetical as a French reader expects: « Émile » between « Dupont » and « Faure »."""
+    return (
+        fold(row.last_name),
+        fold(row.first_name),
+        row.last_name.casefold(),
+        row.first_name.casefold(),
+        row.login,
+    )
 
 
 def class_learners(db: Database, actor: str, class_id: int) -> list[LearnerRow]:

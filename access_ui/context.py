@@ -1,0 +1,47 @@
+"""Per-server resources (settings, database) and per-session choices (language)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+
+import streamlit as st
+
+from access_core.config import LANGUAGES, Settings, load_settings
+from access_core.db import Database
+
+log = logging.getLogger("access_ui")
+LANG_KEY = "lang"
+
+
+def _secrets() -> Mapping[str, str]:
+    """Environment variables, overridden by ``st.secrets`` when a secrets file exists."""
+    values = dict(os.environ)
+    try:
+        values.update({k: str(v) for k, v in st.secrets.items() if k.startswith("ACCESS_")})
+    except FileNotFoundError:
+        pass
+    except Exception:  # noqa: BLE001 - a malformed secrets file must not hide the app
+        log.warning("st.secrets could not be read; using the environment only")
+    return values
+
+
+@st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    return load_settings(_secrets())
+
+
+@st.cache_resource(show_spinner=False)
+def database() -> Database:
+    """One engine (and connection pool) per server process."""
+    return Database.from_url(settings().database_url)
+
+
+def language() -> str:
+    """The session's language: ``?lang=en`` or the sidebar choice, else ACCESS_LANGUAGE."""
+    requested = st.query_params.get(LANG_KEY)
+    if requested in LANGUAGES:
+        st.session_state[LANG_KEY] = requested
+    lang = st.session_state.get(LANG_KEY) or settings().language
+    return lang if lang in LANGUAGES else "fr"

@@ -1,0 +1,40 @@
+"""Turn service errors into clear messages: a user never sees a traceback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import NoReturn, ParamSpec, TypeVar
+
+import streamlit as st
+
+from access_core.errors import AccessError, DatabaseBusy, DatabaseUnavailable
+from access_core.i18n import error_message, t
+
+log = logging.getLogger("access_ui")
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def show_error(error: Exception, lang: str) -> None:
+    if isinstance(error, AccessError):
+        if isinstance(error, DatabaseUnavailable | DatabaseBusy):
+            st.warning(error_message(error, lang), icon="⏳")
+        else:
+            st.error(error_message(error, lang))
+    else:
+        log.error("unexpected error", exc_info=error)
+        st.error(t("error_unexpected", lang))
+
+
+def stop_with_error(error: Exception, lang: str) -> NoReturn:
+    show_error(error, lang)
+    st.stop()
+
+
+def call_or_stop(lang: str, func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """``func(...)``, or a clear message and the end of this run if it fails."""
+    try:
+        return func(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a message, never a traceback
+        stop_with_error(exc, lang)

@@ -1,0 +1,134 @@
+"""A learner table with a « Réinitialiser » checkbox column, and the confirmed reset of its marks.
+
+The editor is keyed by scope (the class, or the deactivated table) and by a generation number
+bumped after each reset or « mark all »: marks never survive a class change or a reset. The
+table's index is the learner id, so marks are read back by id, never by row position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from access_core.errors import BatchAlreadyApplied
+from access_core.i18n import t
+from access_core.resets import full_name, new_batch_id, reset_passwords
+from access_core.roster import LearnerRow
+from access_core.tables import marked_ids
+from access_ui import context
+from access_ui.feedback import show_error
+
+PENDING_KEY = "pending_reset"
+ROW_HEIGHT_PX = 35
+MAX_VISIBLE_ROWS = 40
+NOTICE_KEY = "reset_notice"
+
+
+def generation(scope: str) -> int:
+    return int(st.session_state.get(f"generation:{scope}", 0))
+
+
+def editor_key(scope: str) -> str:
+    return f"editor:{scope}:{generation(scope)}"
+
+
+def all_marked(scope: str) -> bool:
+    return bool(st.session_state.get(f"mark_all:{scope}", False))
+
+
+def _restart(scope: str, mark_all: bool = False) -> None:
+    st.session_state[f"generation:{scope}"] = generation(scope) + 1
+    st.session_state[f"mark_all:{scope}"] = mark_all
+
+
+def marking_editor(scope: str, frame: pd.DataFrame, lang: str) -> list[int]:
+    """Show ``frame`` with its checkbox column editable; return the marked learner ids."""
+    reset_col = t("col_reset", lang)
+    left, right, _ = st.columns([1, 1, 4])
+    left.button(t("mark_all", lang), key=f"mark_all_btn:{scope}", on_click=_restart,
+                args=(scope, True), use_container_width=True)
+    right.button(t("unmark_all", lang), key=f"unmark_all_btn:{scope}", on_click=_restart,
+                 args=(scope, False), use_container_width=True)
+    edited = st.data_editor(
+        frame,
+        key=editor_key(scope),
+        hide_index=True,
+        use_container_width=True,
+        num_rows="fixed",
+        height=ROW_HEIGHT_PX * (min(len(frame), MAX_VISIBLE_ROWS) + 1) + 3,
+        disabled=[c for c in frame.columns if c != reset_col],
+        column_config={reset_col: st.column_config.CheckboxColumn(reset_col, default=False)},
+    )
+    ids = marked_ids(edited, lang)
+    st.caption(t("marked_count", lang, count=len(ids), total=len(frame)))
+    return ids
+
+
+def reset_button(scope: str, label: str, rows: Sequence[LearnerRow], marked: list[int],
+                 lang: str) -> None:
+    """The reset button of a table; opens the confirmation for the marked learners."""
+    if st.button(label, key=f"reset_btn:{scope}", type="primary"):
+        if not marked:
+            st.warning(t("reset_none_marked", lang))
+        else:
+            by_id = {row.id: row for row in rows}
+            st.session_state[PENDING_KEY] = {
+                "scope": scope,
+                "ids": list(marked),
+                "names": [full_name(by_id[i]) for i in marked if i in by_id],
+                "batch_id": new_batch_id(),
+            }
+    pending = st.session_state.get(PENDING_KEY)
+    if pending and pending["scope"] == scope:
+        dialog = st.dialog(t("confirm_title", lang), width="large", on_dismiss=_cancel)
+        dialog(_confirm_body)(pending, lang)
+
+
+def show_notice() -> None:
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        st.success(notice, icon="✅")
+
+
+def _cancel() -> None:
+    st.session_state.pop(PENDING_KEY, None)
+
+
+def _confirm_body(pending: dict[str, object], lang: str) -> None:
+    names = list(pending["names"])  # type: ignore[call-overload]
+    st.write(t("confirm_intro", lang, count=len(names)))
+    st.markdown("\n".join(f"- {name}" for name in names))
+    st.info(t("confirm_effect", lang))
+    confirm_col, cancel_col = st.columns(2)
+    confirmed = confirm_col.button(t("confirm_button", lang), key="confirm_reset", type="primary")
+    if cancel_col.button(t("cancel_button", lang), key="cancel_reset"):
+        _cancel()
+        st.rerun()
+    if not confirmed:
+        return
+    scope = str(pending["scope"])
+    bar = st.progress(0.0)
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total if total else 1.0,
+                     text=t("hashing_progress", lang, done=done, total=total))
+
+    user = st.session_state.get("username")
+    try:
+        outcome = reset_passwords(
+            context.database(), str(user), list(pending["ids"]),  # type: ignore[call-overload]
+            context.settings().bcrypt_rounds, batch_id=str(pending["batch_id"]),
+            progress=progress,
+        )
+        st.session_state[NOTICE_KEY] = t("reset_done", lang, count=outcome.count)
+    except BatchAlreadyApplied:
+        st.session_state[NOTICE_KEY] = t("error_batch_already_applied", lang)
+    except Exception as exc:  # noqa: BLE001 - shown as a message; nothing was changed
+        bar.empty()
+        show_error(exc, lang)
+        return
+    _cancel()
+    _restart(scope)
+    st.rerun()

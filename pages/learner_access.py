@@ -1,0 +1,72 @@
+"""« Gestion des accès apprenants »: a class's learners, their identifiers, password resets."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from access_ui.auth import require_admin
+
+user = require_admin()  # first: nothing below runs for anyone else
+
+from access_core import exports, roster, tables  # noqa: E402
+from access_core.i18n import t  # noqa: E402
+from access_ui import context  # noqa: E402
+from access_ui.feedback import call_or_stop  # noqa: E402
+from access_ui.learner_table import (  # noqa: E402
+    all_marked,
+    marking_editor,
+    reset_button,
+    show_notice,
+)
+
+lang = context.language()
+settings = context.settings()
+db = context.database()
+
+st.title(t("page_learner_access", lang))
+show_notice()
+
+classes = call_or_stop(lang, roster.list_classes, db, user)
+if not classes:
+    st.info(t("no_classes", lang))
+else:
+    names = {c.id: c.name for c in classes}
+    class_id = st.selectbox(
+        t("class_label", lang), options=list(names), format_func=names.__getitem__, key="class_id"
+    )
+    scope = f"class-{class_id}"
+    rows = call_or_stop(lang, roster.class_learners, db, user, class_id)
+    if not rows:
+        st.info(t("no_learners", lang))
+    else:
+        missing = [f"{r.last_name} {r.first_name}" for r in rows if r.birth_date is None]
+        if missing:
+            st.warning(t("birth_date_missing_warning", lang, names=", ".join(missing)))
+        frame = tables.class_table(rows, settings.tz, lang, marked=all_marked(scope))
+        marked = marking_editor(scope, frame, lang)
+        download_col, reset_col = st.columns(2)
+        download_col.download_button(
+            t("download_identifiers", lang),
+            data=exports.identifier_workbook(names[class_id], rows, lang),
+            file_name=exports.workbook_filename(names[class_id]),
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="download_identifiers",
+            icon=":material/download:",
+            use_container_width=True,
+        )
+        with reset_col:
+            reset_button(scope, t("reset_marked", lang), rows, marked, lang)
+
+st.divider()
+months = settings.recent_deactivation_months
+st.subheader(
+    t("deactivated_title", lang) if months == 3 else t("deactivated_title_n", lang, months=months)
+)
+recent = call_or_stop(lang, roster.recently_deactivated, db, user, months, settings.tz)
+if not recent:
+    st.info(t("no_deactivated", lang))
+else:
+    scope = "deactivated"
+    frame = tables.deactivated_table(recent, settings.tz, lang, months, marked=all_marked(scope))
+    marked = marking_editor(scope, frame, lang)
+    reset_button(scope, t("reset_marked_deactivated", lang), recent, marked, lang)
