@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from typing import Any
 
 import streamlit as st
@@ -108,7 +109,6 @@ def require_admin() -> str:
 def _to_login_form() -> None:
     """On a fresh server Streamlit may run a ``pages/`` file by its URL before the entry
     point has declared the navigation: send the visitor to the entry point's login form."""
-    try:
+    # Once the navigation is declared (or without entry point, as in a page test), stay here.
+    with suppress(StreamlitAPIException):
         st.switch_page(ENTRY_POINT)
-    except StreamlitAPIException:
-        pass  # the navigation is declared (or no entry point, as in a page test): stay here
