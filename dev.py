@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Set everything up, then start the dashboard or run the tests. Needs only Python 3.11+.
+
+    python3 dev.py run     # venv + install + schema + demo school + first admin, then serve
+    python3 dev.py test    # venv + install (with test extras) + the whole test suite
+
+Extra arguments after ``test`` go to pytest; after ``run``, to ``streamlit run``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def fail(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def run(*args: str | Path, **kwargs: object) -> None:
+    result = subprocess.run([str(a) for a in args], cwd=ROOT, check=False, **kwargs)  # type: ignore[call-overload]
+    if result.returncode != 0:
+        fail(f"command failed ({result.returncode}): {' '.join(map(str, args))}")
+
+
+def ensure_venv(extras: str) -> None:
+    """Create .venv and install the project once per change of pyproject.toml and extras."""
+    if sys.version_info < (3, 11):
+        fail(f"Python 3.11 or newer is needed, this is {sys.version.split()[0]}")
+    if not PYTHON.exists():
+        say("creating the virtual environment .venv")
+        try:
+            venv.EnvBuilder(with_pip=True).create(VENV)
+        except Exception as exc:  # noqa: BLE001
+            fail(f"cannot create .venv ({exc}); on Debian/Ubuntu: apt-get install python3-venv")
+    spec = f".[{extras}]" if extras else "."
+    stamp = VENV / ".installed"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    say(f"installing {spec} into .venv (first time only)")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "-e", spec)
+    stamp.write_text(digest)
+
+
+def ensure_chromium() -> None:
+    """Debian's Chromium for the browser tests: installed when we may, else those tests skip."""
+    if CHROMIUM.exists():
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        say("installing Debian's chromium for the browser tests")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        run("apt-get", "update", "-qq", env=env)
+        run("apt-get", "install", "-y", "-qq", "chromium", env=env)
+    else:
+        say("no /usr/bin/chromium: the browser tests will be skipped "
+            "(install Debian's 'chromium' package to run them)")
+
+
+def cmd_run(extra: list[str]) -> None:
+    ensure_venv("")
+    run(BIN / "access-core", "quickstart")
+    port = os.environ.get("PORT", "8501")
+    say(f"starting the dashboard on http://127.0.0.1:{port}  (Ctrl+C to stop)")
+    os.chdir(ROOT)
+    os.execv(PYTHON, [str(PYTHON), "-m", "streamlit", "run", "dashboard.py",
+                      "--server.address", os.environ.get("HOST", "127.0.0.1"),
+                      "--server.port", port, *extra])
+
+
+def cmd_test(extra: list[str]) -> None:
+    ensure_venv("test")
+    ensure_chromium()
+    say("running the test suite")
+    result = subprocess.run([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT, check=False)
+    sys.exit(result.returncode)
+
+
+def main() -> None:
+    commands = {"run": cmd_run, "test": cmd_test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__)
+        sys.exit(2)
+    commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()
