@@ -41,7 +41,7 @@ def run(*args: str | Path, **kwargs: object) -> None:
 
 def ensure_venv(extras: str) -> None:
     """Create .venv and install the project once per change of pyproject.toml and extras."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
         fail(f"Python 3.11 or newer is needed, this is {sys.version.split()[0]}")
     if not PYTHON.exists():
         say("creating the virtual environment .venv")
@@ -80,7 +80,7 @@ def cmd_run(extra: list[str]) -> None:
     port = os.environ.get("PORT", "8501")
     say(f"starting the dashboard on http://127.0.0.1:{port}  (Ctrl+C to stop)")
     os.chdir(ROOT)
-    os.execv(PYTHON, [str(PYTHON), "-m", "streamlit", "run", "dashboard.py",
+    os.execv(PYTHON, [str(PYTHON), "-m", "streamlit", "run", "dashboard.py",  # noqa: S606
                       "--server.address", os.environ.get("HOST", "127.0.0.1"),
                       "--server.port", port, *extra])
 

@@ -38,11 +38,16 @@ def parse_url(database_url: str) -> URL:
         raise ConfigError("ACCESS_DATABASE_URL is not a valid SQLAlchemy URL") from None
 
 
+def _make_sqlite_folder(url: URL) -> None:
+    """SQLite creates the file, not its folder (``var/`` is absent from a fresh clone)."""
+    if _is_sqlite(url) and url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+
+
 def make_engine(database_url: str, **kwargs: Any) -> Engine:
     url = parse_url(database_url)
     if _is_sqlite(url):
-        if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        _make_sqlite_folder(url)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **kwargs)
 
         @event.listens_for(engine, "connect")
@@ -135,7 +140,7 @@ def upgrade_schema(database_url: str, revision: str = "head") -> None:
     """Create or upgrade the schema to ``revision`` (Alembic ``upgrade``)."""
     from alembic import command
 
-    parse_url(database_url)
+    _make_sqlite_folder(parse_url(database_url))
     try:
         command.upgrade(alembic_config(database_url), revision)
     except DBAPIError as exc:
