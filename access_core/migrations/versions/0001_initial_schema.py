@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import mysql
+
+# Naive UTC timestamps; microseconds kept on MySQL/MariaDB too.
+UTC_TIMESTAMP = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 revision = "0001"
 down_revision = None
@@ -39,8 +43,8 @@ def upgrade() -> None:
         ),
         sa.Column("password_hash", sa.String(60), nullable=True),
         sa.Column("must_change_password", sa.Boolean(), nullable=False, server_default=sa.true()),
-        sa.Column("password_changed_at", sa.DateTime(), nullable=True),
-        sa.Column("deactivated_at", sa.DateTime(), nullable=True),
+        sa.Column("password_changed_at", UTC_TIMESTAMP, nullable=True),
+        sa.Column("deactivated_at", UTC_TIMESTAMP, nullable=True),
         sa.UniqueConstraint("external_id", name="uq_learners_external_id"),
         sa.UniqueConstraint("login", name="uq_learners_login"),
     )
@@ -53,13 +57,13 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(60), nullable=False),
         sa.Column("display_name", sa.String(200), nullable=True),
         sa.Column("is_active", sa.Boolean(), nullable=False, server_default=sa.true()),
-        sa.Column("created_at", sa.DateTime(), nullable=True),
+        sa.Column("created_at", UTC_TIMESTAMP, nullable=True),
         sa.UniqueConstraint("username", name="uq_admins_username"),
     )
     op.create_table(
         "audit_events",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("occurred_at", sa.DateTime(), nullable=False),
+        sa.Column("occurred_at", UTC_TIMESTAMP, nullable=False),
         sa.Column("actor", sa.String(150), nullable=False),
         sa.Column("action", sa.String(50), nullable=False),
         sa.Column("learner_id", sa.Integer(), nullable=True),
@@ -73,19 +77,15 @@ def upgrade() -> None:
         "reset_batches",
         sa.Column("id", sa.String(36), primary_key=True),
         sa.Column("actor", sa.String(150), nullable=False),
-        sa.Column("applied_at", sa.DateTime(), nullable=False),
+        sa.Column("applied_at", UTC_TIMESTAMP, nullable=False),
         sa.Column("learner_count", sa.Integer(), nullable=False),
     )
 
 
 def downgrade() -> None:
+    # Dropping a table drops its indexes (MySQL refuses to drop one a foreign key needs).
     op.drop_table("reset_batches")
-    op.drop_index("ix_audit_events_batch_id", table_name="audit_events")
-    op.drop_index("ix_audit_events_learner_id", table_name="audit_events")
-    op.drop_index("ix_audit_events_occurred_at", table_name="audit_events")
     op.drop_table("audit_events")
     op.drop_table("admins")
-    op.drop_index("ix_learners_deactivated_at", table_name="learners")
-    op.drop_index("ix_learners_class_active", table_name="learners")
     op.drop_table("learners")
     op.drop_table("school_classes")
