@@ -8,15 +8,17 @@ whose messages never contain the connection URL or a password.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from access_core.errors import ConfigError, DatabaseBusy, DatabaseUnavailable, SchemaMissing
@@ -44,11 +46,14 @@ def _make_sqlite_folder(url: URL) -> None:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def make_engine(database_url: str, **kwargs: Any) -> Engine:
+def make_engine(
+    database_url: str, busy_timeout_s: float = SQLITE_BUSY_TIMEOUT_S, **kwargs: Any
+) -> Engine:
+    """An engine for ``database_url``; SQLite writers wait ``busy_timeout_s`` for the lock."""
     url = parse_url(database_url)
     if _is_sqlite(url):
         _make_sqlite_folder(url)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **kwargs)
+        engine = create_engine(url, connect_args={"timeout": busy_timeout_s}, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -59,7 +64,7 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -77,13 +82,40 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
         ) from None
 
 
+# Conflicts worth retrying: serialization failure and deadlock (PostgreSQL SQLSTATE),
+# deadlock and lock-wait timeout (MySQL/MariaDB error codes).
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+RETRYABLE_MYSQL_CODES = frozenset({1213, 1205})
+MISSING_TABLE_SQLSTATES = frozenset({"42P01"})
+MISSING_TABLE_MYSQL_CODES = frozenset({1146})
+RETRY_ATTEMPTS = 5
+
+T = TypeVar("T")
+
+
+def _driver_code(exc: DBAPIError) -> tuple[str | None, int | None]:
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    args = getattr(orig, "args", ())
+    mysql_code = args[0] if args and isinstance(args[0], int) else None
+    return sqlstate, mysql_code
+
+
 def _translate(exc: DBAPIError) -> Exception:
+    """A user-fit error for a driver error, or ``exc`` itself when it is not one we expect."""
+    sqlstate, mysql_code = _driver_code(exc)
     text = str(exc.orig).lower() if exc.orig is not None else ""
-    if "no such table" in text or "does not exist" in text or "doesn't exist" in text:
+    if (
+        sqlstate in MISSING_TABLE_SQLSTATES
+        or mysql_code in MISSING_TABLE_MYSQL_CODES
+        or "no such table" in text
+    ):
         return SchemaMissing("the database has no schema yet: run `access-core init`")
-    if "locked" in text or "busy" in text:
+    if sqlstate in RETRYABLE_SQLSTATES or mysql_code in RETRYABLE_MYSQL_CODES:
+        return DatabaseBusy("the database is busy, try again", retryable=True)
+    if "database is locked" in text or "database is busy" in text:
         return DatabaseBusy("the database is busy, try again")
-    if isinstance(exc, OperationalError) or exc.connection_invalidated:
+    if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
         return DatabaseUnavailable("the database cannot be reached")
     return exc
 
@@ -122,6 +154,21 @@ class Database:
                 raise
             log.warning("database error: %s", type(translated).__name__)
             raise translated from None
+
+    def write(self, work: Callable[[Session], T], attempts: int = RETRY_ATTEMPTS) -> T:
+        """``work(session)`` in one write transaction, retried a bounded number of times
+        when the server reports a serialization failure or a deadlock (each try starts
+        afresh: a failed try has been rolled back)."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.transaction(write=True) as session:
+                    return work(session)
+            except DatabaseBusy as exc:
+                if not exc.params.get("retryable") or attempt == attempts:
+                    raise
+                log.info("write conflict, retry %d of %d", attempt, attempts - 1)
+                time.sleep(0.02 * 2**attempt * (1 + random.random()))  # noqa: S311
+        raise AssertionError("unreachable")
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from access_core import audit
 from access_core.admins import require_active_admin
@@ -90,38 +91,37 @@ def reset_passwords(
         [initial_password(row.birth_date) for row in rows if row.birth_date], rounds, progress
     )
     now = datetime.now(UTC)
-    try:
-        with db.transaction(write=True) as session:
-            require_active_admin(session, actor)
-            session.add(
-                ResetBatch(id=batch_id, actor=actor, applied_at=now, learner_count=len(rows))
+
+    def apply(session: Session) -> None:
+        require_active_admin(session, actor)
+        session.add(ResetBatch(id=batch_id, actor=actor, applied_at=now, learner_count=len(rows)))
+        session.flush()
+        for row, password_hash in zip(rows, hashes, strict=True):
+            result = session.execute(
+                update(Learner)
+                .where(Learner.id == row.id, Learner.birth_date == row.birth_date)
+                .values(
+                    password_hash=password_hash, must_change_password=True, password_changed_at=now
+                )
+                .execution_options(synchronize_session=False)
             )
-            session.flush()
-            for row, password_hash in zip(rows, hashes, strict=True):
-                result = session.execute(
-                    update(Learner)
-                    .where(Learner.id == row.id, Learner.birth_date == row.birth_date)
-                    .values(
-                        password_hash=password_hash,
-                        must_change_password=True,
-                        password_changed_at=now,
-                    )
-                    .execution_options(synchronize_session=False)
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise ConcurrentChange(
+                    f"{full_name(row)} was changed or removed meanwhile; nothing was reset",
+                    name=full_name(row),
                 )
-                if result.rowcount != 1:  # type: ignore[attr-defined]
-                    raise ConcurrentChange(
-                        f"{full_name(row)} was changed or removed meanwhile; nothing was reset",
-                        name=full_name(row),
-                    )
-                audit.record(
-                    session,
-                    actor,
-                    RESET_ACTION,
-                    learner_id=row.id,
-                    batch_id=batch_id,
-                    occurred_at=now,
-                    details={"login": row.login, "class": row.class_name},
-                )
+            audit.record(
+                session,
+                actor,
+                RESET_ACTION,
+                learner_id=row.id,
+                batch_id=batch_id,
+                occurred_at=now,
+                details={"login": row.login, "class": row.class_name},
+            )
+
+    try:
+        db.write(apply)
     except IntegrityError:
         raise BatchAlreadyApplied(
             "this reset has already been applied", batch_id=batch_id

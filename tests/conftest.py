@@ -43,7 +43,7 @@ def _backend_id(url: str) -> str:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "database_url" in metafunc.fixturenames:
+    if {"database_url", "empty_database_url"} & set(metafunc.fixturenames):
         backends = ["sqlite"] + _server_urls(metafunc.config)
         metafunc.parametrize(
             "backend", backends, ids=[_backend_id(b) if b != "sqlite" else b for b in backends],
@@ -58,6 +58,28 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def create_server_database(server_url: str) -> str:
+    """A new empty database on the server of ``server_url``; returns its URL."""
+    name = f"access_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    url = make_url(server_url).set(database=name)
+    if url.get_backend_name() == "mysql":
+        url = url.update_query_dict({"charset": "utf8mb4"})
+    return url.render_as_string(hide_password=False)
+
+
+def drop_server_database(server_url: str, test_url: str) -> None:
+    name = make_url(test_url).database
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        force = " WITH (FORCE)" if admin.dialect.name == "postgresql" else ""
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name}{force}"))
+    admin.dispose()
+
+
 class ServerDatabases:
     """Creates one migrated throw-away database per server URL, dropped at the end."""
 
@@ -66,29 +88,14 @@ class ServerDatabases:
 
     def url_for(self, server_url: str) -> str:
         if server_url not in self.created:
-            name = f"access_test_{uuid.uuid4().hex[:10]}"
-            admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f"CREATE DATABASE {name}"))
-            admin.dispose()
-            url = make_url(server_url).set(database=name)
-            if url.get_backend_name() == "mysql":
-                url = url.update_query_dict({"charset": "utf8mb4"})
-            test_url = url.render_as_string(hide_password=False)
+            test_url = create_server_database(server_url)
             upgrade_schema(test_url)
             self.created[server_url] = test_url
         return self.created[server_url]
 
     def drop_all(self) -> None:
         for server_url, test_url in self.created.items():
-            name = make_url(test_url).database
-            admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                if admin.dialect.name == "postgresql":
-                    conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                else:
-                    conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-            admin.dispose()
+            drop_server_database(server_url, test_url)
 
 
 @pytest.fixture(scope="session")
@@ -123,6 +130,17 @@ def database_url(
     url = server_databases.url_for(backend)
     empty_all_tables(url)
     return url
+
+
+@pytest.fixture
+def empty_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of a new database without any table (dropped after the test)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    url = create_server_database(backend)
+    yield url
+    drop_server_database(backend, url)
 
 
 @pytest.fixture

@@ -1,0 +1,62 @@
+"""The Alembic migrations on every backend: from empty to head, down to base and back, and
+agreeing with the models."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from access_core.db import Database, current_revision, downgrade_schema, upgrade_schema
+from access_core.models import Base
+
+CONTRACT_TABLES = {"school_classes", "learners", "admins", "audit_events"}
+
+
+def _tables(url: str) -> set[str]:
+    db = Database.from_url(url)
+    try:
+        return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+    finally:
+        db.dispose()
+
+
+def _differences(url: str) -> list[object]:
+    db = Database.from_url(url)
+    try:
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            return list(compare_metadata(context, Base.metadata))
+    finally:
+        db.dispose()
+
+
+def test_upgrade_from_empty_creates_the_contract_tables_at_head(empty_database_url):
+    upgrade_schema(empty_database_url)
+
+    assert CONTRACT_TABLES <= _tables(empty_database_url)
+    db = Database.from_url(empty_database_url)
+    assert current_revision(db) is not None
+    db.dispose()
+
+
+def test_downgrade_to_base_then_upgrade_again(empty_database_url):
+    upgrade_schema(empty_database_url)
+    downgrade_schema(empty_database_url, "base")
+    assert _tables(empty_database_url) == set()
+
+    upgrade_schema(empty_database_url)
+    assert CONTRACT_TABLES <= _tables(empty_database_url)
+
+
+def test_models_and_migrations_agree(empty_database_url):
+    upgrade_schema(empty_database_url)
+
+    assert _differences(empty_database_url) == []
+
+
+def test_upgrade_is_idempotent(empty_database_url):
+    upgrade_schema(empty_database_url)
+    upgrade_schema(empty_database_url)
+
+    assert _differences(empty_database_url) == []
