@@ -24,8 +24,8 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.dialects import mysql
-from sqlalchemy.types import TypeEngine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeEngine
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -115,7 +115,9 @@ def test_hash_many_reports_progress_up_to_done_equals_total():
 def test_hash_many_of_nothing_reports_zero_of_zero():
     calls: list[tuple[int, int]] = []
 
-    assert hash_many([], TEST_ROUNDS, progress=lambda done, total: calls.append((done, total))) == []
+    assert (
+        hash_many([], TEST_ROUNDS, progress=lambda done, total: calls.append((done, total))) == []
+    )
     assert calls == [(0, 0)]
 
 
