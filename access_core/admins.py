@@ -6,13 +6,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from access_core import audit
 from access_core.db import Database
-from access_core.errors import NotAuthorized, ValidationError
+from access_core.errors import NotAuthorized, NotFound, ValidationError
 from access_core.models import Admin
 from access_core.passwords import BCRYPT_MAX_BYTES, hash_password, verify_password
 
@@ -121,3 +121,37 @@ def authenticate_admin(db: Database, username: str, password: str) -> bool:
             )
         ).first()
     return bool(row and row[1] and verify_password(password, row[0]))
+
+
+def _set_admin(db: Database, username: str, actor: str, action: str, **values: object) -> None:
+    name = normalize_username(username)
+    now = datetime.now(UTC)
+    with db.transaction(write=True) as session:
+        result = session.execute(
+            update(Admin)
+            .where(Admin.username == name)
+            .values(sessions_not_before=now, **values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise NotFound(f"no administrator named {name!r}", username=name)
+        audit.record(session, actor, action, details={"username": name}, occurred_at=now)
+
+
+def set_password(
+    db: Database, username: str, password: str, rounds: int, actor: str = SYSTEM_ACTOR
+) -> None:
+    """A new password; every session and cookie issued before now stops working."""
+    check_admin_password(password)
+    _set_admin(
+        db, username, actor, "admin_password_changed", password_hash=hash_password(password, rounds)
+    )
+
+
+def disable_admin(db: Database, username: str, actor: str = SYSTEM_ACTOR) -> None:
+    """Refused at once, live sessions and cookies included."""
+    _set_admin(db, username, actor, "admin_disabled", is_active=False)
+
+
+def enable_admin(db: Database, username: str, actor: str = SYSTEM_ACTOR) -> None:
+    _set_admin(db, username, actor, "admin_enabled", is_active=True)

@@ -27,6 +27,12 @@ class Settings:
     timezone: str = "Europe/Paris"
     cookie_key: str | None = field(default=None, repr=False)
     var_dir: Path = VAR_DIR
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    lockout_minutes: int = 15
+    session_hours: int = 12
+    idle_timeout_minutes: int = 30
+    initial_password_days: int = 60
 
     @property
     def tz(self) -> ZoneInfo:
@@ -68,6 +74,12 @@ def load_settings(values: Mapping[str, str] | None = None, **overrides: object) 
         ),
         timezone=timezone,
         cookie_key=(str(env["ACCESS_COOKIE_KEY"]) if env.get("ACCESS_COOKIE_KEY") else None),
+        login_max_failures=_int_setting(env, "ACCESS_LOGIN_MAX_FAILURES", 5, 1, 100),
+        login_window_minutes=_int_setting(env, "ACCESS_LOGIN_WINDOW_MINUTES", 15, 1, 1440),
+        lockout_minutes=_int_setting(env, "ACCESS_LOCKOUT_MINUTES", 15, 1, 1440),
+        session_hours=_int_setting(env, "ACCESS_SESSION_HOURS", 12, 1, 12),
+        idle_timeout_minutes=_int_setting(env, "ACCESS_IDLE_TIMEOUT_MINUTES", 30, 1, 720),
+        initial_password_days=_int_setting(env, "ACCESS_INITIAL_PASSWORD_DAYS", 60, 0, 3650),
     )
     if overrides:
         from dataclasses import replace

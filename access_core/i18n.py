@@ -33,6 +33,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "col_deactivated_on": "Désactivé le",
         "col_days_left": "Jours restants",
         "status_initial": "Initial — à personnaliser",
+        "status_initial_expired": "Initial — expiré",
         "status_custom_on": "Personnalisé le {date}",
         "status_custom": "Personnalisé",
         "birth_date_missing": "⚠ manquante",
@@ -118,6 +119,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "col_deactivated_on": "Deactivated on",
         "col_days_left": "Days left",
         "status_initial": "Initial — to be changed",
+        "status_initial_expired": "Initial — expired",
         "status_custom_on": "Changed on {date}",
         "status_custom": "Changed",
         "birth_date_missing": "⚠ missing",
@@ -198,10 +200,17 @@ def format_date(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def password_status(must_change: bool, changed_at: datetime | None, tz: ZoneInfo, lang: str) -> str:
-    """« Initial — à personnaliser », « Personnalisé le jj/mm/aaaa » or « Personnalisé »."""
+def password_status(
+    must_change: bool,
+    changed_at: datetime | None,
+    tz: ZoneInfo,
+    lang: str,
+    expired: bool = False,
+) -> str:
+    """« Initial — à personnaliser » (« Initial — expiré » once expired),
+    « Personnalisé le jj/mm/aaaa » or « Personnalisé »."""
     if must_change:
-        return t("status_initial", lang)
+        return t("status_initial_expired" if expired else "status_initial", lang)
     if changed_at is None:
         return t("status_custom", lang)
     return t("status_custom_on", lang, date=format_date(changed_at.astimezone(tz).date()))

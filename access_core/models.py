@@ -100,6 +100,8 @@ class Admin(Base):
     display_name: Mapped[str | None] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Login cookies issued before this instant are refused (logout, password change, disable).
+    sessions_not_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AuditEvent(Base):
@@ -128,3 +130,16 @@ class ResetBatch(Base):
     actor: Mapped[str] = mapped_column(String(150))
     applied_at: Mapped[datetime] = mapped_column(UTCDateTime())
     learner_count: Mapped[int] = mapped_column(Integer)
+
+
+class LoginThrottle(Base):
+    """Failed logins per subject (``admin:<username>`` or ``learner:<login>``), shared by every
+    server process through the database."""
+
+    __tablename__ = "login_throttle"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(200), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

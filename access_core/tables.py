@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from access_core.i18n import format_date, password_status, t
+from access_core.learner_auth import initial_password_expired
 from access_core.roster import LearnerRow, window_end_date
 
 INDEX_NAME = "learner_id"
@@ -29,8 +30,31 @@ def _frame(
     return frame.astype(dtypes)
 
 
+def _statuses(
+    rows: Sequence[LearnerRow], tz: ZoneInfo, lang: str, initial_days: int, now: datetime | None
+) -> list[object]:
+    moment = now or datetime.now(UTC)
+    return [
+        password_status(
+            r.must_change_password,
+            r.password_changed_at,
+            tz,
+            lang,
+            expired=initial_password_expired(
+                r.must_change_password, r.password_changed_at, initial_days, moment
+            ),
+        )
+        for r in rows
+    ]
+
+
 def class_table(
-    rows: Sequence[LearnerRow], tz: ZoneInfo, lang: str, marked: bool = False
+    rows: Sequence[LearnerRow],
+    tz: ZoneInfo,
+    lang: str,
+    marked: bool = False,
+    initial_days: int = 0,
+    now: datetime | None = None,
 ) -> pd.DataFrame:
     """Checkbox, Nom, Prénom, Login, Date de naissance, Mot de passe (status)."""
     columns: dict[str, list[object]] = {
@@ -39,9 +63,7 @@ def class_table(
         t("col_first_name", lang): [r.first_name for r in rows],
         t("col_login", lang): [r.login for r in rows],
         t("col_birth_date", lang): [_birth_date_text(r.birth_date, lang) for r in rows],
-        t("col_password", lang): [
-            password_status(r.must_change_password, r.password_changed_at, tz, lang) for r in rows
-        ],
+        t("col_password", lang): _statuses(rows, tz, lang, initial_days, now),
     }
     dtypes = {name: ("bool" if i == 0 else "str") for i, name in enumerate(columns)}
     return _frame(columns, [r.id for r in rows], dtypes)
@@ -54,6 +76,7 @@ def deactivated_table(
     months: int,
     now: datetime | None = None,
     marked: bool = False,
+    initial_days: int = 0,
 ) -> pd.DataFrame:
     """Checkbox, Nom, Prénom, Login, former class, deactivation date, days left in the window."""
     today = (now or datetime.now(UTC)).astimezone(tz).date()
@@ -72,9 +95,7 @@ def deactivated_table(
             for r in rows
         ],
         t("col_birth_date", lang): [_birth_date_text(r.birth_date, lang) for r in rows],
-        t("col_password", lang): [
-            password_status(r.must_change_password, r.password_changed_at, tz, lang) for r in rows
-        ],
+        t("col_password", lang): _statuses(rows, tz, lang, initial_days, now),
     }
     dtypes = {name: "str" for name in columns}
     dtypes[t("col_reset", lang)] = "bool"

@@ -1,0 +1,122 @@
+"""Administrator login and session validity.
+
+``login`` checks a password against the ``admins`` table through the database-backed throttle,
+taking the same time and giving the same answer for an unknown username as for a wrong
+password. ``session_is_valid`` is checked on every run of the dashboard: a session (or a login
+cookie) issued before the administrator's ``sessions_not_before``, or of a disabled
+administrator, is refused.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from access_core import audit, throttle
+from access_core.admins import normalize_username
+from access_core.config import Settings
+from access_core.db import Database
+from access_core.models import Admin
+from access_core.passwords import BCRYPT_MAX_BYTES, hash_password, verify_password
+
+
+class LoginStatus(enum.Enum):
+    OK = "ok"
+    REFUSED = "refused"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    status: LoginStatus
+    username: str
+    display_name: str | None = None
+    locked_until: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is LoginStatus.OK
+
+
+_dummy_hashes: dict[int, str] = {}
+
+
+def dummy_hash(rounds: int) -> str:
+    """A hash to verify against when the username is unknown, so timing does not tell."""
+    if rounds not in _dummy_hashes:
+        _dummy_hashes[rounds] = hash_password("not-a-real-password", rounds)
+    return _dummy_hashes[rounds]
+
+
+def admin_subject(username: str) -> str:
+    return f"admin:{normalize_username(username)[:150]}"
+
+
+def login(db: Database, settings: Settings, username: str, password: str) -> LoginResult:
+    """Check an administrator's credentials; every outcome is audited."""
+    name = normalize_username(username)[:150]
+    subject = admin_subject(name)
+    policy = throttle.ThrottlePolicy.from_settings(settings)
+    now = datetime.now(UTC)
+    with db.transaction() as session:
+        locked = throttle.locked_until(session, subject, now)
+        row = session.execute(
+            select(Admin.password_hash, Admin.is_active, Admin.display_name).where(
+                Admin.username == name
+            )
+        ).first()
+    stored_hash = row[0] if row else dummy_hash(settings.bcrypt_rounds)
+    too_long = len(password.encode("utf-8")) > BCRYPT_MAX_BYTES
+    matches = verify_password(password, stored_hash) and not too_long
+    ok = bool(row and row[1] and matches and locked is None)
+
+    def record(session_: Session) -> LoginResult:
+        if locked is not None:
+            audit.record(session_, name, "login_refused_locked", occurred_at=now)
+            return LoginResult(LoginStatus.LOCKED, name, locked_until=locked)
+        if ok:
+            throttle.clear(session_, subject)
+            audit.record(session_, name, "login_succeeded", occurred_at=now)
+            return LoginResult(LoginStatus.OK, name, display_name=row[2] if row else None)
+        until = throttle.record_failure(session_, subject, policy, now)
+        audit.record(session_, name, "login_failed", occurred_at=now)
+        if until is not None:
+            return LoginResult(LoginStatus.LOCKED, name, locked_until=until)
+        return LoginResult(LoginStatus.REFUSED, name)
+
+    return db.write(record)
+
+
+def session_is_valid(db: Database, username: str | None, issued_at: datetime) -> bool:
+    """True when ``username`` is an active administrator whose sessions issued at
+    ``issued_at`` have not been revoked."""
+    if not username:
+        return False
+    with db.transaction() as session:
+        row = session.execute(
+            select(Admin.is_active, Admin.sessions_not_before).where(
+                Admin.username == normalize_username(username)
+            )
+        ).first()
+    if row is None or not row[0]:
+        return False
+    not_before = row[1]
+    return not_before is None or issued_at >= not_before
+
+
+def revoke_sessions(db: Database, username: str, actor: str, reason: str) -> None:
+    """Every session and cookie of ``username`` issued before now stops working."""
+    now = datetime.now(UTC)
+    with db.transaction(write=True) as session:
+        session.execute(
+            update(Admin)
+            .where(Admin.username == normalize_username(username))
+            .values(sessions_not_before=now)
+        )
+        audit.record(
+            session, actor, "sessions_revoked", details={"username": username, "reason": reason}
+        )

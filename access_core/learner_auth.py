@@ -1,0 +1,215 @@
+"""The learners' side of the password, for the learners' portal (integrators: see README).
+
+``authenticate`` answers ok, must change, expired, locked or refused; ``change_password``
+enforces the learners' password policy and clears ``must_change_password``.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from access_core import audit, throttle
+from access_core.admin_auth import dummy_hash
+from access_core.config import Settings
+from access_core.db import Database
+from access_core.errors import NotAuthorized, ValidationError
+from access_core.logins import fold
+from access_core.models import Learner
+from access_core.passwords import BCRYPT_MAX_BYTES, hash_cost, hash_password, verify_password
+
+LEARNER_PASSWORD_MIN_CHARS = 8
+
+
+class LearnerStatus(enum.Enum):
+    OK = "ok"
+    MUST_CHANGE = "must_change"
+    EXPIRED = "expired"
+    LOCKED = "locked"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class LearnerAuthResult:
+    status: LearnerStatus
+    learner_id: int | None = None
+    locked_until: datetime | None = None
+
+    @property
+    def may_enter(self) -> bool:
+        """True when the portal may open a session (after a password change if must_change)."""
+        return self.status in (LearnerStatus.OK, LearnerStatus.MUST_CHANGE)
+
+
+def learner_subject(login: str) -> str:
+    return f"learner:{login.strip().lower()[:150]}"
+
+
+def initial_password_expired(
+    must_change: bool, changed_at: datetime | None, days: int, now: datetime
+) -> bool:
+    """An initial password older than ``days`` days (0: never expires)."""
+    return bool(must_change and days > 0 and changed_at and now - changed_at > timedelta(days=days))
+
+
+def _dummy_check(password: str, rounds: int) -> None:
+    verify_password(password, dummy_hash(rounds))
+
+
+def authenticate(db: Database, settings: Settings, login: str, password: str) -> LearnerAuthResult:
+    """Check a learner's credentials (throttled like administrators'); every outcome audited.
+
+    A correct password stored at a lower bcrypt cost than configured is rehashed."""
+    subject = learner_subject(login)
+    now = datetime.now(UTC)
+    with db.transaction() as session:
+        locked = throttle.locked_until(session, subject, now)
+        row = session.execute(
+            select(
+                Learner.id,
+                Learner.password_hash,
+                Learner.must_change_password,
+                Learner.password_changed_at,
+                Learner.deactivated_at,
+            ).where(Learner.login == login.strip())
+        ).first()
+    if row is None:
+        _dummy_check(password, settings.bcrypt_rounds)
+        matches = False
+    else:
+        matches = verify_password(password, row.password_hash)
+    usable = bool(row is not None and matches and row.deactivated_at is None)
+    rehash = (
+        hash_password(password, settings.bcrypt_rounds)
+        if usable
+        and locked is None
+        and row is not None
+        and hash_cost(str(row.password_hash)) < settings.bcrypt_rounds
+        else None
+    )
+    policy = throttle.ThrottlePolicy.from_settings(settings)
+    learner_id = row.id if row is not None else None
+
+    def record(session: Session) -> LearnerAuthResult:
+        if locked is not None:
+            audit.record(
+                session,
+                "learner",
+                "learner_login_refused_locked",
+                learner_id=learner_id,
+                occurred_at=now,
+            )
+            return LearnerAuthResult(LearnerStatus.LOCKED, learner_id, locked)
+        if not usable or row is None:
+            until = throttle.record_failure(session, subject, policy, now)
+            audit.record(
+                session, "learner", "learner_login_failed", learner_id=learner_id, occurred_at=now
+            )
+            status = LearnerStatus.LOCKED if until else LearnerStatus.REFUSED
+            return LearnerAuthResult(status, None, until)
+        throttle.clear(session, subject)
+        if rehash is not None:
+            session.execute(
+                update(Learner).where(Learner.id == row.id).values(password_hash=rehash)
+            )
+        if initial_password_expired(
+            row.must_change_password, row.password_changed_at, settings.initial_password_days, now
+        ):
+            audit.record(
+                session, "learner", "learner_login_expired", learner_id=row.id, occurred_at=now
+            )
+            return LearnerAuthResult(LearnerStatus.EXPIRED, row.id)
+        audit.record(
+            session, "learner", "learner_login_succeeded", learner_id=row.id, occurred_at=now
+        )
+        status = LearnerStatus.MUST_CHANGE if row.must_change_password else LearnerStatus.OK
+        return LearnerAuthResult(status, row.id)
+
+    return db.write(record)
+
+
+def _birth_date_forms(birth: date) -> set[str]:
+    d, m, y = birth.day, birth.month, birth.year
+    forms = {
+        f"{d:02d}{m:02d}{y:04d}",
+        f"{y:04d}{m:02d}{d:02d}",
+        f"{m:02d}{d:02d}{y:04d}",
+        f"{d:02d}{m:02d}{y % 100:02d}",
+        f"{y % 100:02d}{m:02d}{d:02d}",
+        f"{d}{m}{y}",
+        f"{y:04d}{d:02d}{m:02d}",
+        f"{m:02d}{d:02d}{y % 100:02d}",
+    }
+    return forms
+
+
+def check_learner_password(
+    password: str, login: str, first_name: str, last_name: str, birth_date: date | None
+) -> None:
+    """Raise ``ValidationError`` unless ``password`` meets the learners' policy."""
+    if len(password) < LEARNER_PASSWORD_MIN_CHARS:
+        raise ValidationError(f"at least {LEARNER_PASSWORD_MIN_CHARS} characters are needed")
+    if len(password.encode("utf-8")) > BCRYPT_MAX_BYTES:
+        raise ValidationError(f"a password may not exceed {BCRYPT_MAX_BYTES} bytes")
+    compact = re.sub(r"[^a-z0-9]", "", fold(password))
+    if birth_date is not None and compact in _birth_date_forms(birth_date):
+        raise ValidationError("the password may not be the birth date")
+    for word in (
+        login,
+        first_name,
+        last_name,
+        f"{first_name}{last_name}",
+        f"{last_name}{first_name}",
+    ):
+        if compact and compact == re.sub(r"[^a-z0-9]", "", fold(word)):
+            raise ValidationError("the password may not be the login or the learner's name")
+
+
+def change_password(
+    db: Database, settings: Settings, login: str, current_password: str, new_password: str
+) -> None:
+    """The learner's own change: checks the current password, the policy, then stores it."""
+    result = authenticate(db, settings, login, current_password)
+    if not result.may_enter or result.learner_id is None:
+        raise NotAuthorized(
+            f"password change refused ({result.status.value})", status=result.status.value
+        )
+    with db.transaction() as session:
+        learner = session.execute(
+            select(Learner.login, Learner.first_name, Learner.last_name, Learner.birth_date).where(
+                Learner.id == result.learner_id
+            )
+        ).one()
+    check_learner_password(
+        new_password, learner.login, learner.first_name, learner.last_name, learner.birth_date
+    )
+    if verify_password(new_password, _current_hash(db, result.learner_id)):
+        raise ValidationError("the new password must differ from the current one")
+    new_hash = hash_password(new_password, settings.bcrypt_rounds)
+    now = datetime.now(UTC)
+
+    def store(session: Session) -> None:
+        session.execute(
+            update(Learner)
+            .where(Learner.id == result.learner_id)
+            .values(password_hash=new_hash, must_change_password=False, password_changed_at=now)
+        )
+        audit.record(
+            session,
+            "learner",
+            "learner_password_changed",
+            learner_id=result.learner_id,
+            occurred_at=now,
+        )
+
+    db.write(store)
+
+
+def _current_hash(db: Database, learner_id: int) -> str | None:
+    with db.transaction() as session:
+        return session.scalar(select(Learner.password_hash).where(Learner.id == learner_id))
