@@ -99,9 +99,16 @@ def cookie_key(settings: Settings) -> str:
     path = settings.var_dir / "cookie_key"
     if not path.exists():
         settings.var_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        tmp = path.with_name(f".cookie_key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(MIN_COOKIE_KEY_BYTES))
+        try:
+            os.link(tmp, path)  # atomic; the first process to create the key wins
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     key = path.read_text().strip()
     if len(key.encode("utf-8")) < MIN_COOKIE_KEY_BYTES:
         raise ConfigError(f"{path} holds a cookie key shorter than {MIN_COOKIE_KEY_BYTES} bytes")

@@ -17,6 +17,7 @@ from access_core.logins import LOGIN_MAX_LENGTH, base_login, unique_login
         ("Jérémy", "Müller", "jeremy.muller"),
         ("  Noé ", " Da  Silva ", "noe.dasilva"),
         ("ÉLODIE", "FRANÇOIS", "elodie.francois"),
+        ("-Jean--Paul-", "Dupont", "jean-paul.dupont"),
         ("Ayoub", "", "ayoub"),
         ("", "", "eleve"),
         ("李", "王", "eleve"),
@@ -74,3 +75,12 @@ def test_a_numbered_long_login_still_fits_in_30_characters():
     assert len(login) <= LOGIN_MAX_LENGTH
     assert login.endswith("2")
     assert login != base
+
+
+def test_a_numbered_login_never_ends_in_a_hyphen_before_its_number():
+    base = base_login("abcdefghijklmnopqrstuvwxyzab-c", "")
+    assert base == "abcdefghijklmnopqrstuvwxyzab-c"
+
+    login = unique_login("abcdefghijklmnopqrstuvwxyzab-c", "", {base}.__contains__)
+
+    assert login == "abcdefghijklmnopqrstuvwxyzab2"

@@ -176,6 +176,18 @@ def test_the_same_batch_applied_twice_is_refused_the_second_time(db, admin, scho
     assert dump_tables(db) == after_first
 
 
+def test_an_already_applied_batch_is_refused_before_any_hashing(db, admin, school):
+    outcome = reset(db, admin, [school.lea])
+    calls: list[tuple[int, int]] = []
+
+    with pytest.raises(BatchAlreadyApplied):
+        reset(
+            db, admin, [school.lea], batch_id=outcome.batch_id, progress=lambda *c: calls.append(c)
+        )
+
+    assert calls == []
+
+
 def test_a_batch_applied_concurrently_by_someone_else_is_refused_and_changes_nothing(
     db, admin, school, monkeypatch
 ):
