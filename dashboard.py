@@ -10,7 +10,7 @@ import streamlit as st
 
 from access_core.i18n import t
 from access_ui import context
-from access_ui.auth import current_username, login_gate
+from access_ui.auth import current_username, login_gate, request_logout
 from access_ui.language import language_selector
 
 st.set_page_config(page_title="Accès apprenants", page_icon="🔑", layout="wide")
@@ -18,33 +18,36 @@ lang = context.language()
 with st.sidebar:
     language_selector(lang)
 
-if current_username() is None:
-    st.title(t("app_title", lang))
-# (script, title key, URL path, icon); the first is the default page.
+# (script, title key, URL path, icon); ``/`` opens the first.
 PAGES = [
     ("pages/learner_access.py", "page_learner_access", "learner_access", "🔑"),
 ]
 
-authenticator = login_gate(lang)
-if authenticator is None:
-    # Every page URL leads to the login form (and keeps its URL for after the login);
-    # no page script runs.
-    st.navigation(
-        [
-            st.Page(lambda: None, title=t("login_form", lang), url_path=url, default=i == 0)
-            for i, (_, _, url, _) in enumerate(PAGES)
-        ],
-        position="hidden",
-    )
-    st.stop()
+logged_in = login_gate(lang)
+pages = [
+    st.Page(script, title=t(title, lang), icon=icon, url_path=url)
+    for script, title, url, icon in PAGES
+]
 
+
+def _home() -> None:
+    """``/`` opens the first page under its own URL, so every page URL resolves the same
+    way (Streamlit gives the default page no path of its own)."""
+    st.switch_page(pages[0])
+
+
+# The same pages whether logged in or not, so every page URL resolves; without a login the
+# navigation is hidden and no page script runs.
 navigation = st.navigation(
-    [
-        st.Page(script, title=t(title, lang), icon=icon, url_path=url, default=i == 0)
-        for i, (script, title, url, icon) in enumerate(PAGES)
-    ]
+    [st.Page(_home, title=t("app_title", lang), default=True), *pages],
+    position="hidden",  # links below, without the redirecting home page
 )
+if not logged_in:
+    st.stop()
 with st.sidebar:
+    for page in pages:
+        st.page_link(page)
+    st.divider()
     st.caption(t("logged_in_as", lang, username=current_username()))
-    authenticator.logout(t("logout", lang), location="sidebar", key="logout")
+    st.button(t("logout", lang), key="logout_button", on_click=request_logout)
 navigation.run()

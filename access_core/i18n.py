@@ -16,6 +16,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "login_password": "Mot de passe",
         "login_submit": "Se connecter",
         "login_failed": "Identifiant ou mot de passe incorrect.",
+        "login_locked": (
+            "Trop d'échecs de connexion : cet identifiant est bloqué jusqu'à {until}."
+        ),
+        "logged_out": "Vous êtes déconnecté.",
+        "session_idle": "Session fermée après 30 minutes d'inactivité : reconnectez-vous.",
+        "session_revoked": (
+            "Session fermée (déconnexion ou changement du compte) : reconnectez-vous."
+        ),
         "login_required": "Connectez-vous avec un compte administrateur pour accéder à cette page.",
         "logout": "Se déconnecter",
         "logged_in_as": "Connecté : {username}",
@@ -102,6 +110,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "login_password": "Password",
         "login_submit": "Log in",
         "login_failed": "Wrong username or password.",
+        "login_locked": "Too many failed logins: this username is locked until {until}.",
+        "logged_out": "You are logged out.",
+        "session_idle": "Session closed after 30 minutes without activity: log in again.",
+        "session_revoked": "Session closed (logout or account change): log in again.",
         "login_required": "Log in with an administrator account to open this page.",
         "logout": "Log out",
         "logged_in_as": "Logged in: {username}",

@@ -1,27 +1,44 @@
-"""Login (streamlit-authenticator over the ``admins`` table) and the guard every page calls."""
+"""Login, session checks and the guard every page calls.
+
+The login form checks credentials through ``access_core.admin_auth.login`` (database-backed
+throttling, audited); streamlit-authenticator's cookie controller keeps the login across page
+reloads. Every run re-checks the session: the administrator must still be active, the session
+(or cookie) must not predate their ``sessions_not_before`` (logout, password change, disable),
+and 30 minutes without activity end it.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
 from contextlib import suppress
-from typing import Any
+from datetime import UTC, datetime
 
 import streamlit as st
-import streamlit_authenticator as stauth
 from streamlit.errors import StreamlitAPIException
+from streamlit_authenticator.controllers import CookieController
 
-from access_core.admins import active_admin_accounts, is_active_admin
+from access_core import admin_auth
+from access_core.admin_auth import LoginStatus
 from access_core.config import cookie_key
+from access_core.db import Database
 from access_core.i18n import t
 from access_ui import context
 from access_ui.feedback import call_or_stop
 
 log = logging.getLogger("access_ui")
 COOKIE_NAME = "acces_apprenants_auth"
-COOKIE_LIFETIME_DAYS = 0.5  # 12 hours
 AUTH_STATUS = "authentication_status"
 USERNAME = "username"
+LOGIN_AT = "login_at"
+LAST_SEEN = "last_seen"
 ENTRY_POINT = "dashboard.py"
+LOGOUT_REQUESTED = "logout_requested"
+NOTICE = "auth_notice"
+
+
+def _db(lang: str) -> Database:
+    return call_or_stop(lang, context.database)
 
 
 def current_username() -> str | None:
@@ -32,61 +49,112 @@ def current_username() -> str | None:
     return None
 
 
-def _credentials() -> dict[str, Any]:
-    accounts = active_admin_accounts(context.database())
-    return {
-        "usernames": {
-            a.username: {
-                "name": a.display_name or a.username,
-                "password": a.password_hash,
-                "email": f"{a.username}@localhost",
-                "failed_login_attempts": 0,
-                "logged_in": False,
-            }
-            for a in accounts
-        }
-    }
-
-
-def _authenticator(lang: str) -> stauth.Authenticate:
+def _cookies(lang: str) -> CookieController:
     settings = context.settings()
-    credentials = call_or_stop(lang, _credentials)
-    key = call_or_stop(lang, cookie_key, settings)
-    return stauth.Authenticate(
-        credentials,
-        cookie_name=COOKIE_NAME,
-        cookie_key=key,
-        cookie_expiry_days=COOKIE_LIFETIME_DAYS,
-        auto_hash=False,
-        login_sleep_time=0,
-    )
+    key = call_or_stop(lang, cookie_key, settings)  # refuses a key shorter than 32 bytes
+    st.session_state.setdefault("logout", None)  # read by the cookie controller
+    return CookieController(COOKIE_NAME, key, settings.session_hours / 24)
 
 
-def login_gate(lang: str) -> stauth.Authenticate | None:
-    """Render the login form unless logged in. Returns the authenticator once logged in."""
-    authenticator = _authenticator(lang)
-    fields = {
-        "Form name": t("login_form", lang),
-        "Username": t("login_username", lang),
-        "Password": t("login_password", lang),
-        "Login": t("login_submit", lang),
-    }
-    try:
-        authenticator.login(location="main", fields=fields, key="login")
-    except Exception:  # noqa: BLE001 - e.g. an over-long password: a plain failure
-        log.info("login attempt failed with an error", exc_info=True)
-        st.session_state[AUTH_STATUS] = False
-    status = st.session_state.get(AUTH_STATUS)
-    if status is False:
-        st.error(t("login_failed", lang))
+def _start_session(username: str, issued_at: float) -> None:
+    st.session_state[AUTH_STATUS] = True
+    st.session_state[USERNAME] = username
+    st.session_state[LOGIN_AT] = issued_at
+    st.session_state[LAST_SEEN] = time.time()
+    st.session_state["logout"] = None
+
+
+def _end_session(cookies: CookieController, notice_key: str | None, revoke: bool) -> None:
     username = current_username()
-    if username is None:
-        return None
-    if not call_or_stop(lang, is_active_admin, context.database(), username):
-        st.session_state[AUTH_STATUS] = None
-        st.error(t("error_not_authorized", lang))
-        return None
-    return authenticator
+    if revoke and username:
+        with suppress(Exception):  # the session ends here even if the database is down
+            admin_auth.revoke_sessions(context.database(), username, username, notice_key or "")
+    for key in (AUTH_STATUS, USERNAME, LOGIN_AT, LAST_SEEN):
+        st.session_state.pop(key, None)
+    st.session_state["logout"] = True  # this browser session no longer reads the cookie
+    cookies.delete_cookie()
+    if notice_key:
+        st.session_state[NOTICE] = notice_key
+
+
+def request_logout() -> None:
+    st.session_state[LOGOUT_REQUESTED] = True
+
+
+def _check_live_session(cookies: CookieController, lang: str) -> bool:
+    settings = context.settings()
+    if st.session_state.pop(LOGOUT_REQUESTED, False):
+        _end_session(cookies, "logged_out", revoke=True)
+        return False
+    idle = time.time() - float(st.session_state.get(LAST_SEEN, 0))
+    if idle > settings.idle_timeout_minutes * 60:
+        _end_session(cookies, "session_idle", revoke=True)
+        return False
+    issued = datetime.fromtimestamp(float(st.session_state.get(LOGIN_AT, 0)), UTC)
+    username = current_username()
+    if not call_or_stop(lang, admin_auth.session_is_valid, _db(lang), username, issued):
+        _end_session(cookies, "session_revoked", revoke=False)
+        return False
+    st.session_state[LAST_SEEN] = time.time()
+    return True
+
+
+def _resume_from_cookie(cookies: CookieController, lang: str) -> bool:
+    token = cookies.get_cookie()
+    if not token or not isinstance(token, dict) or "exp_date" not in token:
+        return False
+    settings = context.settings()
+    issued_at = float(token["exp_date"]) - settings.session_hours * 3600
+    issued = datetime.fromtimestamp(issued_at, UTC)
+    username = str(token.get("username", ""))
+    if call_or_stop(lang, admin_auth.session_is_valid, _db(lang), username, issued):
+        _start_session(username, issued_at)
+        return True
+    cookies.delete_cookie()
+    return False
+
+
+def login_gate(lang: str) -> bool:
+    """True when an active administrator is logged in; else renders the login form."""
+    cookies = _cookies(lang)
+    if current_username() is not None:
+        if _check_live_session(cookies, lang):
+            return True
+    elif st.session_state.get("logout") is not True and _resume_from_cookie(cookies, lang):
+        return True
+    notice = st.session_state.pop(NOTICE, None)
+    if notice:
+        st.info(t(notice, lang))
+    return _login_form(cookies, lang)
+
+
+def _login_form(cookies: CookieController, lang: str) -> bool:
+    placeholder = st.empty()
+    with placeholder.container(), st.form("login", clear_on_submit=False):
+        st.title(t("app_title", lang))
+        st.subheader(t("login_form", lang))
+        username = st.text_input(t("login_username", lang), autocomplete="username")
+        password = st.text_input(t("login_password", lang), type="password",
+                                 autocomplete="current-password")
+        submitted = st.form_submit_button(t("login_submit", lang), type="primary")
+    if not submitted:
+        return False
+    if not username or not password:
+        st.error(t("login_failed", lang))
+        return False
+    settings = context.settings()
+    result = call_or_stop(lang, admin_auth.login, _db(lang), settings, username, password)
+    if result.status is LoginStatus.OK:
+        _start_session(result.username, time.time())
+        cookies.set_cookie()  # needs st.session_state["username"], set just above
+        placeholder.empty()
+        return True
+    if result.status is LoginStatus.LOCKED and result.locked_until is not None:
+        until = result.locked_until.astimezone(settings.tz).strftime("%H:%M")
+        st.error(t("login_locked", lang, until=until))
+    else:
+        st.error(t("login_failed", lang))
+    return False
 
 
 def require_admin() -> str:
@@ -96,8 +164,9 @@ def require_admin() -> str:
     """
     lang = context.language()
     username = current_username()
+    issued = datetime.fromtimestamp(float(st.session_state.get(LOGIN_AT, 0)), UTC)
     if username is None or not call_or_stop(
-        lang, is_active_admin, context.database(), username
+        lang, admin_auth.session_is_valid, _db(lang), username, issued
     ):
         st.warning(t("login_required", lang))
         if username is None:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from access_core.config import LANGUAGES, Settings, load_settings
 from access_core.db import Database
+from access_core.errors import DatabaseUnavailable
 
 log = logging.getLogger("access_ui")
 LANG_KEY = "lang"
@@ -34,8 +35,16 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner=False)
 def database() -> Database:
-    """One engine (and connection pool) per server process."""
-    return Database.from_url(settings().database_url)
+    """One engine (and connection pool) per server process.
+
+    A database that cannot even be opened (a SQLite file whose directory cannot be created)
+    raises ``DatabaseUnavailable``; nothing is cached then, so a later run tries again.
+    """
+    try:
+        return Database.from_url(settings().database_url)
+    except OSError:
+        log.warning("the database could not be opened", exc_info=True)
+        raise DatabaseUnavailable("the database cannot be reached") from None
 
 
 def language() -> str:

@@ -21,7 +21,7 @@ from access_ui.learner_table import (  # noqa: E402
 
 lang = context.language()
 settings = context.settings()
-db = context.database()
+db = call_or_stop(lang, context.database)
 
 st.title(t("page_learner_access", lang))
 show_notice()
