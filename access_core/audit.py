@@ -7,6 +7,7 @@ or a CSV export. Never pass a password, a hash or a cookie here.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,6 +33,15 @@ class AuditRecord:
     batch_id: str | None
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _one_line(text: str, limit: int) -> str:
+    """``text`` with control characters (newlines included) encoded, so it cannot forge a
+    line of a log or an export."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)[:limit]
+
+
 def record(
     session: Session,
     actor: str,
@@ -47,8 +57,8 @@ def record(
     session.add(
         AuditEvent(
             occurred_at=occurred_at or datetime.now(UTC),
-            actor=actor,
-            action=action,
+            actor=_one_line(actor, 150),
+            action=_one_line(action, 50),
             learner_id=learner_id,
             details=json.dumps(dict(details), ensure_ascii=False, default=str) if details else None,
             batch_id=batch_id,

@@ -21,6 +21,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from access_core import audit
+from access_core.admins import require_active_admin
+from access_core.db import Database
 from access_core.i18n import t
 from access_core.roster import LearnerRow
 
@@ -29,6 +32,7 @@ DATE_FORMAT = "DD/MM/YYYY"
 HEADER_KEYS = ("col_last_name", "col_first_name", "col_login", "col_birth_date")
 MIN_WIDTHS = (14, 14, 16, 18)
 MAX_WIDTH = 60
+EXPORT_ACTION = "identifiers_exported"
 
 
 def clean_text(value: str) -> str:
@@ -121,3 +125,15 @@ def identifier_workbook(class_name: str, learners: Sequence[LearnerRow], lang: s
     if any("\r" in text for text in texts):
         return _keep_carriage_returns(buffer.getvalue())
     return buffer.getvalue()
+
+
+def record_export(db: Database, actor: str, class_name: str, learner_count: int) -> None:
+    """Audit that ``actor`` downloaded the identifier workbook of a class."""
+    with db.transaction(write=True) as session:
+        require_active_admin(session, actor)
+        audit.record(
+            session,
+            actor,
+            EXPORT_ACTION,
+            details={"class": class_name, "learners": learner_count},
+        )
