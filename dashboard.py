@@ -20,7 +20,8 @@ with st.sidebar:
 
 # (script, title key, URL path, icon); ``/`` opens the first.
 PAGES = [
-    ("pages/learner_access.py", "page_learner_access", "learner_access", "🔑"),
+    ("pages/learner_access.py", "page_learner_access", "learner_access", ":material/key:"),
+    ("pages/journal.py", "page_journal", "journal", ":material/history:"),
 ]
 
 logged_in = login_gate(lang)

@@ -17,13 +17,16 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from access_core import admins, demo, exports, resets, roster
+from access_core import admins, demo, exports, resets, roster, throttle
+from access_core.admin_auth import admin_subject
 from access_core.config import Settings, load_settings
 from access_core.db import Database, upgrade_schema
 from access_core.errors import AccessError, ValidationError
+from access_core.learner_auth import learner_subject
 from access_core.passwords import Progress
 
 log = logging.getLogger("access_core.cli")
+CLI_ACTOR = f"cli:{getpass.getuser()}"
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -108,6 +111,29 @@ def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
             db, args.username, password, settings.bcrypt_rounds, display_name=args.name
         )
     print(f"administrator {account.username!r} created")
+    return 0
+
+
+def cmd_set_password(args: argparse.Namespace, settings: Settings) -> int:
+    password = _read_new_password(args)
+    with _database(settings) as db:
+        admins.set_password(db, args.username, password, settings.bcrypt_rounds, actor=CLI_ACTOR)
+    print(f"password of {args.username!r} changed; its open sessions are closed")
+    return 0
+
+
+def cmd_disable_admin(args: argparse.Namespace, settings: Settings) -> int:
+    with _database(settings) as db:
+        admins.disable_admin(db, args.username, actor=CLI_ACTOR)
+    print(f"administrator {args.username!r} disabled; its open sessions are closed")
+    return 0
+
+
+def cmd_unlock(args: argparse.Namespace, settings: Settings) -> int:
+    subject = learner_subject(args.username) if args.learner else admin_subject(args.username)
+    with _database(settings) as db:
+        was_locked = throttle.unlock(db, subject, actor=CLI_ACTOR)
+    print(f"{args.username!r} unlocked" if was_locked else f"{args.username!r} was not locked")
     return 0
 
 
@@ -215,6 +241,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("username")
     p.add_argument("--name", help="display name")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p = command("set-password", cmd_set_password, "change an administrator's password")
+    p.add_argument("username")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p = command("disable-admin", cmd_disable_admin, "disable an administrator at once")
+    p.add_argument("username")
+    p = command("unlock", cmd_unlock, "lift a login lockout")
+    p.add_argument("username", help="administrator username (or learner login with --learner)")
+    p.add_argument("--learner", action="store_true", help="USERNAME is a learner's login")
     p = command(
         "quickstart",
         cmd_quickstart,

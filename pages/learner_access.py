@@ -51,6 +51,8 @@ else:
             file_name=exports.workbook_filename(names[class_id]),
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="download_identifiers",
+            on_click=exports.record_export,
+            args=(db, user, names[class_id], len(rows)),
             icon=":material/download:",
             use_container_width=True,
         )

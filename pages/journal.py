@@ -1,0 +1,91 @@
+"""« Journal »: the audit events, filtered, newest first, paginated, exportable as CSV."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from access_ui.auth import require_admin
+
+user = require_admin()  # first: nothing below runs for anyone else
+
+from access_core import journal, roster  # noqa: E402
+from access_core.i18n import t  # noqa: E402
+from access_ui import context  # noqa: E402
+from access_ui.feedback import call_or_stop  # noqa: E402
+
+lang = context.language()
+settings = context.settings()
+db = call_or_stop(lang, context.database)
+
+st.title(t("page_journal", lang))
+classes = call_or_stop(lang, roster.list_classes, db, user)
+actions = call_or_stop(lang, journal.known_actions, db, user)
+
+with st.form("journal_filters"):
+    left, middle, right = st.columns(3)
+    period = left.date_input(t("journal_period", lang), value=(), format="DD/MM/YYYY")
+    chosen_actions = middle.multiselect(t("journal_actions", lang), actions)
+    class_names = {c.id: c.name for c in classes}
+    class_id = right.selectbox(
+        t("class_label", lang), [None, *class_names], format_func=lambda i: (
+            t("journal_all_classes", lang) if i is None else class_names[i]
+        ),
+    )
+    left2, right2 = st.columns(2)
+    actor = left2.text_input(t("journal_actor", lang))
+    learner = right2.text_input(t("journal_learner", lang))
+    st.form_submit_button(t("journal_apply", lang))
+
+dates = list(period) if isinstance(period, tuple | list) else [period]
+flt = journal.JournalFilter(
+    start=dates[0] if dates else None,
+    end=dates[-1] if dates else None,
+    actions=tuple(chosen_actions),
+    class_id=class_id,
+    actor=actor or None,
+    learner=learner or None,
+)
+page = int(st.session_state.get("journal_page", 1))
+entries, total = call_or_stop(lang, journal.search, db, user, flt, settings.tz, page - 1)
+pages = max(1, -(-total // journal.PAGE_SIZE))
+if page > pages:  # the filters shrank the result: back to its last page
+    st.session_state["journal_page"] = page = pages
+    entries, total = call_or_stop(lang, journal.search, db, user, flt, settings.tz, page - 1)
+st.caption(t("journal_count", lang, total=total, page=min(page, pages), pages=pages))
+if entries:
+    st.dataframe(
+        [
+            {
+                t("journal_col_date", lang): e.occurred_at.astimezone(settings.tz).strftime(
+                    "%d/%m/%Y %H:%M:%S"
+                ),
+                t("journal_col_actor", lang): e.actor,
+                t("journal_col_action", lang): e.action,
+                t("journal_col_learner", lang): e.learner_name or "",
+                t("col_login", lang): e.learner_login or "",
+                t("class_label", lang): e.class_name or "",
+                t("journal_col_details", lang): journal.describe(e.details),
+            }
+            for e in entries
+        ],
+        hide_index=True,
+        use_container_width=True,
+    )
+else:
+    st.info(t("journal_empty", lang))
+st.number_input(t("journal_page", lang), min_value=1, max_value=pages, step=1, key="journal_page")
+
+
+def _csv() -> bytes:
+    return journal.to_csv(journal.all_matching(db, user, flt, settings.tz), settings.tz)
+
+
+st.download_button(
+    t("journal_export", lang),
+    data=_csv,
+    file_name=f"journal_{date.today().isoformat()}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)
