@@ -80,7 +80,7 @@ def cmd_run(extra: list[str]) -> None:
     port = os.environ.get("PORT", "8501")
     say(f"starting the dashboard on http://127.0.0.1:{port}  (Ctrl+C to stop)")
     os.chdir(ROOT)
-    os.execv(PYTHON, [str(PYTHON), "-m", "streamlit", "run", "dashboard.py",  # noqa: S606
+    os.execv(PYTHON, [str(PYTHON), "-m", "streamlit", "run", "app.py",  # noqa: S606
                       "--server.address", os.environ.get("HOST", "127.0.0.1"),
                       "--server.port", port, *extra])
 

@@ -14,6 +14,7 @@ import time
 from contextlib import suppress
 from datetime import UTC, datetime
 
+import jwt
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit_authenticator.controllers import CookieController
@@ -35,6 +36,7 @@ LAST_SEEN = "last_seen"
 ENTRY_POINT = "dashboard.py"
 LOGOUT_REQUESTED = "logout_requested"
 NOTICE = "auth_notice"
+COOKIE_TOKEN = "auth_cookie_token"  # noqa: S105 - a session-state key
 
 
 def _db(lang: str) -> Database:
@@ -56,6 +58,29 @@ def _cookies(lang: str) -> CookieController:
     return CookieController(COOKIE_NAME, key, settings.session_hours / 24)
 
 
+def _emit_cookie(cookies: CookieController) -> None:
+    """Render the cookie-setting component with the same token on every run of the session,
+    so its frame lives long enough to store the cookie whatever the user does next."""
+    token = st.session_state.get(COOKIE_TOKEN)
+    if token:
+        token_value, expires_at = token
+        cookies.cookie_model.cookie_manager.set(
+            COOKIE_NAME, token_value, expires_at=datetime.fromtimestamp(expires_at)
+        )
+
+
+def _issue_cookie(cookies: CookieController, username: str, issued_at: float) -> None:
+    """A login cookie signed with the cookie key, in streamlit-authenticator's format."""
+    settings = context.settings()
+    expires_at = issued_at + settings.session_hours * 3600
+    token = jwt.encode(
+        {"username": username, "exp_date": expires_at}, cookies.cookie_model.cookie_key,
+        algorithm="HS256",
+    )
+    st.session_state[COOKIE_TOKEN] = (token, expires_at)
+    _emit_cookie(cookies)
+
+
 def _start_session(username: str, issued_at: float) -> None:
     st.session_state[AUTH_STATUS] = True
     st.session_state[USERNAME] = username
@@ -69,7 +94,7 @@ def _end_session(cookies: CookieController, notice_key: str | None, revoke: bool
     if revoke and username:
         with suppress(Exception):  # the session ends here even if the database is down
             admin_auth.revoke_sessions(context.database(), username, username, notice_key or "")
-    for key in (AUTH_STATUS, USERNAME, LOGIN_AT, LAST_SEEN):
+    for key in (AUTH_STATUS, USERNAME, LOGIN_AT, LAST_SEEN, COOKIE_TOKEN):
         st.session_state.pop(key, None)
     st.session_state["logout"] = True  # this browser session no longer reads the cookie
     cookies.delete_cookie()
@@ -86,16 +111,21 @@ def _check_live_session(cookies: CookieController, lang: str) -> bool:
     if st.session_state.pop(LOGOUT_REQUESTED, False):
         _end_session(cookies, "logged_out", revoke=True)
         return False
-    idle = time.time() - float(st.session_state.get(LAST_SEEN, 0))
+    now = time.time()
+    idle = now - float(st.session_state.get(LAST_SEEN, 0))
     if idle > settings.idle_timeout_minutes * 60:
         _end_session(cookies, "session_idle", revoke=True)
+        return False
+    if now - float(st.session_state.get(LOGIN_AT, 0)) > settings.session_hours * 3600:
+        _end_session(cookies, "session_revoked", revoke=False)  # absolute lifetime reached
         return False
     issued = datetime.fromtimestamp(float(st.session_state.get(LOGIN_AT, 0)), UTC)
     username = current_username()
     if not call_or_stop(lang, admin_auth.session_is_valid, _db(lang), username, issued):
         _end_session(cookies, "session_revoked", revoke=False)
         return False
-    st.session_state[LAST_SEEN] = time.time()
+    st.session_state[LAST_SEEN] = now
+    _emit_cookie(cookies)
     return True
 
 
@@ -145,8 +175,9 @@ def _login_form(cookies: CookieController, lang: str) -> bool:
     settings = context.settings()
     result = call_or_stop(lang, admin_auth.login, _db(lang), settings, username, password)
     if result.status is LoginStatus.OK:
-        _start_session(result.username, time.time())
-        cookies.set_cookie()  # needs st.session_state["username"], set just above
+        now = time.time()
+        _start_session(result.username, now)
+        _issue_cookie(cookies, result.username, now)
         placeholder.empty()
         return True
     if result.status is LoginStatus.LOCKED and result.locked_until is not None:
