@@ -11,12 +11,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from access_core.admins import require_active_admin
 from access_core.db import Database
 from access_core.exports import FORMULA_PREFIXES
+from access_core.logins import fold
 from access_core.models import AuditEvent, Learner, SchoolClass
 
 PAGE_SIZE = 50
@@ -50,8 +51,18 @@ def _day_start(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz).astimezone(UTC)
 
 
+def _learner_ids(session: Session, text: str) -> list[int]:
+    """Learners whose login, last or first name contains ``text``, ignoring case and accents.
+
+    Matched here rather than in SQL: SQLite's ``lower()`` and ``LIKE`` fold ASCII only, so
+    « Élodie » would not find « Élodie » there."""
+    wanted = fold(text.strip())
+    rows = session.execute(select(Learner.id, Learner.login, Learner.last_name, Learner.first_name))
+    return [r[0] for r in rows if any(wanted in fold(value or "") for value in r[1:])]
+
+
 def _filtered(
-    query: Select[*tuple[Any, ...]], flt: JournalFilter, tz: ZoneInfo
+    session: Session, query: Select[*tuple[Any, ...]], flt: JournalFilter, tz: ZoneInfo
 ) -> Select[*tuple[Any, ...]]:
     if flt.start:
         query = query.where(AuditEvent.occurred_at >= _day_start(flt.start, tz))
@@ -63,15 +74,8 @@ def _filtered(
         query = query.where(func.lower(AuditEvent.actor) == flt.actor.strip().lower())
     if flt.class_id is not None:
         query = query.where(Learner.class_id == flt.class_id)
-    if flt.learner:
-        pattern = f"%{flt.learner.strip().lower()}%"
-        query = query.where(
-            or_(
-                func.lower(Learner.login).like(pattern),
-                func.lower(Learner.last_name).like(pattern),
-                func.lower(Learner.first_name).like(pattern),
-            )
-        )
+    if flt.learner and flt.learner.strip():
+        query = query.where(AuditEvent.learner_id.in_(_learner_ids(session, flt.learner)))
     return query
 
 
@@ -122,9 +126,9 @@ def search(
     page_size: int = PAGE_SIZE,
 ) -> tuple[list[JournalEntry], int]:
     """One page of matching events, newest first, and the number of matching events."""
-    query = _filtered(_base(), flt, tz)
     with db.transaction() as session:
         require_active_admin(session, actor)
+        query = _filtered(session, _base(), flt, tz)
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         ordered = query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         rows = _entries(session, ordered.offset(max(page, 0) * page_size).limit(page_size))
@@ -132,11 +136,11 @@ def search(
 
 
 def all_matching(db: Database, actor: str, flt: JournalFilter, tz: ZoneInfo) -> list[JournalEntry]:
-    query = _filtered(_base(), flt, tz).order_by(
-        AuditEvent.occurred_at.desc(), AuditEvent.id.desc()
-    )
     with db.transaction() as session:
         require_active_admin(session, actor)
+        query = _filtered(session, _base(), flt, tz).order_by(
+            AuditEvent.occurred_at.desc(), AuditEvent.id.desc()
+        )
         return _entries(session, query)
 
 
