@@ -10,7 +10,7 @@ import streamlit as st
 
 from access_core.config import LANGUAGES, Settings, load_settings
 from access_core.db import Database
-from access_core.errors import DatabaseUnavailable
+from access_core.errors import ConfigError, DatabaseUnavailable
 
 log = logging.getLogger("access_ui")
 LANG_KEY = "lang"
@@ -52,5 +52,11 @@ def language() -> str:
     requested = st.query_params.get(LANG_KEY)
     if requested in LANGUAGES:
         st.session_state[LANG_KEY] = requested
-    lang = st.session_state.get(LANG_KEY) or settings().language
+    try:
+        default = settings().language
+    except ConfigError as exc:  # shown once, clearly, then nothing else runs
+        from access_ui.feedback import stop_with_error
+
+        stop_with_error(exc, "fr")
+    lang = st.session_state.get(LANG_KEY) or default
     return lang if lang in LANGUAGES else "fr"

@@ -48,14 +48,14 @@ def marking_editor(scope: str, frame: pd.DataFrame, lang: str) -> list[int]:
     reset_col = t("col_reset", lang)
     left, right, _ = st.columns([1, 1, 4])
     left.button(t("mark_all", lang), key=f"mark_all_btn:{scope}", on_click=_restart,
-                args=(scope, True), use_container_width=True)
+                args=(scope, True), width="stretch")
     right.button(t("unmark_all", lang), key=f"unmark_all_btn:{scope}", on_click=_restart,
-                 args=(scope, False), use_container_width=True)
+                 args=(scope, False), width="stretch")
     edited = st.data_editor(
         frame,
         key=editor_key(scope),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         num_rows="fixed",
         height=ROW_HEIGHT_PX * (min(len(frame), MAX_VISIBLE_ROWS) + 1) + 3,
         disabled=[c for c in frame.columns if c != reset_col],

@@ -71,7 +71,7 @@ if entries:
             for e in entries
         ],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
 else:
     st.info(t("journal_empty", lang))

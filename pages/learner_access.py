@@ -54,7 +54,7 @@ else:
             on_click=exports.record_export,
             args=(db, user, names[class_id], len(rows)),
             icon=":material/download:",
-            use_container_width=True,
+            width="stretch",
         )
         with reset_col:
             reset_button(scope, t("reset_marked", lang), rows, marked, lang)
