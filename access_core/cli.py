@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from access_core import admins, demo, exports, resets, roster, throttle
+from access_core import admins, demo, exports, imports, resets, roster, roster_files, throttle
 from access_core.admin_auth import admin_subject
 from access_core.config import Settings, load_settings
 from access_core.db import Database, upgrade_schema
@@ -27,6 +27,7 @@ from access_core.passwords import Progress
 
 log = logging.getLogger("access_core.cli")
 CLI_ACTOR = f"cli:{getpass.getuser()}"
+LIST_LIMIT = 20
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -215,6 +216,83 @@ def cmd_reset(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _print_plan(plan: imports.ImportPlan) -> None:
+    sections = [
+        ("new", plan.new),
+        ("updated", plan.updated),
+        ("moved", plan.moved),
+        ("reactivated", plan.reactivated),
+        ("deactivated", plan.deactivated),
+    ]
+    for title, changes in sections:
+        if changes:
+            print(f"{title} ({len(changes)}):")
+            for change in changes[:LIST_LIMIT]:
+                where = f"line {change.row.line}" if change.row else "not in the file"
+                print(f"  {change.name} ({change.login}, {where})")
+            if len(changes) > LIST_LIMIT:
+                print(f"  ... and {len(changes) - LIST_LIMIT} more")
+    if plan.rejected:
+        print(f"rejected ({len(plan.rejected)}):")
+        for problem in plan.rejected:
+            print(
+                f"  line {problem.line}: {problem.reason}"
+                + (f" ({problem.name})" if problem.name else "")
+            )
+    if plan.new_classes:
+        print(f"new classes: {', '.join(plan.new_classes)}")
+    print()
+    print(f"{'':12}{'count':>7}")
+    for title, count in (
+        ("new", len(plan.new)),
+        ("updated", len(plan.updated)),
+        ("moved", len(plan.moved)),
+        ("reactivated", len(plan.reactivated)),
+        ("deactivated", len(plan.deactivated)),
+        ("unchanged", plan.unchanged),
+        ("rejected", len(plan.rejected)),
+    ):
+        print(f"{title:12}{count:>7}")
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"cannot read {path}: {exc.strerror}") from None
+    roster_file = roster_files.read_roster(data, path.name)
+    with _database(settings) as db:
+        plan = imports.preview(db, args.actor, roster_file, partial=args.partial, force=args.force)
+        _print_plan(plan)
+        if plan.rejected and not args.skip_bad_rows:
+            print(
+                "nothing imported: fix the rejected rows or pass --skip-bad-rows", file=sys.stderr
+            )
+            return 1
+        if args.dry_run:
+            print("dry run: nothing imported")
+            return 3 if plan.rejected else 0
+        if not plan.has_changes:
+            print("nothing to change")
+            return 3 if plan.rejected else 0
+        with _progress("initial passwords") as progress:
+            outcome = imports.apply(
+                db,
+                args.actor,
+                plan,
+                settings.bcrypt_rounds,
+                skip_bad_rows=args.skip_bad_rows,
+                progress=progress,
+            )
+    print(
+        f"imported: {outcome.new} new, {outcome.updated} updated, {outcome.moved} moved, "
+        f"{outcome.reactivated} reactivated, {outcome.deactivated} deactivated"
+        + (f"; {outcome.skipped_rows} bad row(s) skipped" if outcome.skipped_rows else "")
+    )
+    return 3 if outcome.skipped_rows else 0
+
+
 Command = Callable[[argparse.Namespace, Settings], int]
 
 
@@ -241,6 +319,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("username")
     p.add_argument("--name", help="display name")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p = command("import", cmd_import, "bring the learners in line with a roster file")
+    p.add_argument("file", help="a .csv (UTF-8, ; or ,) or .xlsx roster")
+    p.add_argument("--actor", required=True, help="the administrator doing it")
+    p.add_argument("--dry-run", action="store_true", help="show the preview only")
+    p.add_argument(
+        "--partial",
+        action="store_true",
+        help="deactivate nobody (the file is not the whole school)",
+    )
+    p.add_argument("--skip-bad-rows", action="store_true", help="apply the valid rows only")
+    p.add_argument(
+        "--force", action="store_true", help="allow an import that deactivates every learner"
+    )
     p = command("set-password", cmd_set_password, "change an administrator's password")
     p.add_argument("username")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
