@@ -18,9 +18,11 @@ lang = context.language()
 with st.sidebar:
     language_selector(lang)
 
-# (script, title key, URL path, icon); ``/`` opens the first.
+# (script, title key, URL path, icon); ``/`` opens the first. Each URL path is the file
+# name, as Streamlit names pages/ files on a fresh server before the navigation is declared.
 PAGES = [
     ("pages/learner_access.py", "page_learner_access", "learner_access", ":material/key:"),
+    ("pages/import_roster.py", "page_import", "import_roster", ":material/upload_file:"),
     ("pages/journal.py", "page_journal", "journal", ":material/history:"),
 ]
 

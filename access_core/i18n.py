@@ -11,6 +11,50 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fr": {
         "app_title": "Accès apprenants",
         "page_learner_access": "Gestion des accès apprenants",
+        "import_unknown_layout": (
+            "Colonnes non reconnues (ligne 1) : il manque {missing}. Colonnes trouvées : {columns}."
+        ),
+        "import_empty_file": "Le fichier est vide : pas de ligne d'en-tête.",
+        "import_not_utf8": "Le fichier CSV n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 ».",
+        "import_bad_xlsx": "Le fichier XLSX est illisible (abîmé, ou pas un classeur).",
+        "import_file_type": "Type de fichier non pris en charge : utilisez .csv ou .xlsx.",
+        "import_deactivates_everyone": (
+            "Ce fichier désactiverait tous les élèves de l'établissement ({would_deactivate}) : "
+            "vérifiez le fichier, ou autorisez explicitement cet import."
+        ),
+        "import_rows_rejected": (
+            "{rejected} ligne(s) rejetée(s) : corrigez-les, ou choisissez de les ignorer."
+        ),
+        "page_import": "Import",
+        "import_help": (
+            "Déposez l'export de la base élèves (CSV UTF-8 ou XLSX : Nom, Prénom, Date de "
+            "naissance, Classe, et si possible INE et Login). Un aperçu montre tout ce qui "
+            "changera ; rien n'est appliqué avant confirmation."
+        ),
+        "import_file": "Fichier de la base élèves",
+        "import_partial": "Import partiel : ne désactiver aucun élève absent du fichier",
+        "import_skip_bad_rows": "Ignorer les lignes rejetées et importer les autres",
+        "import_force": "Autoriser un import qui désactive tous les élèves",
+        "import_new": "Nouveaux",
+        "import_updated": "Mis à jour",
+        "import_moved": "Changent de classe",
+        "import_reactivated": "Réactivés",
+        "import_deactivated": "Désactivés",
+        "import_rejected": "Rejetés",
+        "import_unchanged": "Inchangés",
+        "import_line": "Ligne",
+        "import_reason": "Motif",
+        "import_new_classes": "Classes créées : {classes}",
+        "import_rejected_help": (
+            "{count} ligne(s) rejetée(s) : corrigez le fichier, ou cochez « Ignorer les lignes "
+            "rejetées »."
+        ),
+        "import_apply": "Appliquer l'import",
+        "import_nothing": "Rien à changer : les comptes sont déjà à jour.",
+        "import_done": (
+            "Import appliqué : {new} nouveau(x), {updated} mis à jour, {moved} changé(s) de "
+            "classe, {reactivated} réactivé(s), {deactivated} désactivé(s)."
+        ),
         "page_journal": "Journal",
         "journal_period": "Période",
         "journal_actions": "Actions",
@@ -121,6 +165,47 @@ MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "app_title": "Learner access",
         "page_learner_access": "Learner access management",
+        "import_unknown_layout": (
+            "Unknown column layout (line 1): missing {missing}. Columns found: {columns}."
+        ),
+        "import_empty_file": "The file is empty: no header row.",
+        "import_not_utf8": "The CSV file is not UTF-8: save it as « CSV UTF-8 ».",
+        "import_bad_xlsx": "The XLSX file cannot be read (damaged, or not a workbook).",
+        "import_file_type": "Unsupported file type: use .csv or .xlsx.",
+        "import_deactivates_everyone": (
+            "This file would deactivate every learner of the school ({would_deactivate}): "
+            "check the file, or allow this import explicitly."
+        ),
+        "import_rows_rejected": "{rejected} row(s) rejected: fix them, or choose to skip them.",
+        "page_import": "Import",
+        "import_help": (
+            "Upload the school's roster export (UTF-8 CSV or XLSX: last name, first name, birth "
+            "date, class, and if possible national id and login). A preview shows everything "
+            "that will change; nothing is applied before you confirm."
+        ),
+        "import_file": "Roster file",
+        "import_partial": "Partial import: deactivate nobody missing from the file",
+        "import_skip_bad_rows": "Skip the rejected rows and import the others",
+        "import_force": "Allow an import that deactivates every learner",
+        "import_new": "New",
+        "import_updated": "Updated",
+        "import_moved": "Changing class",
+        "import_reactivated": "Reactivated",
+        "import_deactivated": "Deactivated",
+        "import_rejected": "Rejected",
+        "import_unchanged": "Unchanged",
+        "import_line": "Line",
+        "import_reason": "Reason",
+        "import_new_classes": "Classes created: {classes}",
+        "import_rejected_help": (
+            "{count} row(s) rejected: fix the file, or tick « Skip the rejected rows »."
+        ),
+        "import_apply": "Apply the import",
+        "import_nothing": "Nothing to change: the accounts are up to date.",
+        "import_done": (
+            "Import applied: {new} new, {updated} updated, {moved} changed class, "
+            "{reactivated} reactivated, {deactivated} deactivated."
+        ),
         "page_journal": "Journal",
         "journal_period": "Period",
         "journal_actions": "Actions",
@@ -230,12 +315,14 @@ def t(key: str, lang: str, **params: object) -> str:
 
 
 def error_message(error: AccessError, lang: str) -> str:
-    """A user-facing message for an expected error."""
+    """A user-facing message for an expected error (its ``key`` when it has one)."""
     params: dict[str, object] = {"message": str(error), **error.params}
-    if "names" in params and not isinstance(params["names"], str):
-        params["names"] = ", ".join(map(str, params["names"]))  # type: ignore[call-overload]
+    for name in ("names", "missing"):
+        if name in params and not isinstance(params[name], str):
+            params[name] = ", ".join(map(str, params[name]))  # type: ignore[call-overload]
+    key = str(params.pop("key", "") or f"error_{error.code}")
     try:
-        return t(f"error_{error.code}", lang, **params)
+        return t(key, lang, **params)
     except (KeyError, IndexError):
         return t("error_error", lang, message=str(error))
 

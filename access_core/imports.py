@@ -26,6 +26,8 @@ from access_core.models import Learner, SchoolClass
 from access_core.passwords import Progress, hash_many, initial_password
 from access_core.roster_files import RosterFile, RosterRow, RowProblem
 
+DEACTIVATES_EVERYONE = "import_deactivates_everyone"
+
 
 @dataclass(frozen=True)
 class Existing:
@@ -113,16 +115,28 @@ def preview(
         existing, classes = _load(session)
     plan = ImportPlan(rejected=list(roster.problems), partial=partial)
     by_external = {e.external_id: e for e in existing if e.external_id}
-    by_identity: dict[tuple[str, str, date | None], Existing] = {}
-    for e in sorted(existing, key=lambda e: e.deactivated_at is not None):  # active first
-        by_identity.setdefault(_identity(e.last_name, e.first_name, e.birth_date), e)
+    by_identity: dict[tuple[str, str, date | None], list[Existing]] = {}
+    for e in sorted(existing, key=lambda e: (e.deactivated_at is not None, e.id)):  # active 1st
+        by_identity.setdefault(_identity(e.last_name, e.first_name, e.birth_date), []).append(e)
+    # A learner whose external id is in the file is that row's, whatever the order of the rows.
+    claimed = {by_external[r.external_id].id for r in roster.rows if r.external_id in by_external}
     logins = {e.login: e.id for e in existing}
     matched: set[int] = set()
     for row in roster.rows:
-        learner = by_external.get(row.external_id or "") or by_identity.get(
-            _identity(row.last_name, row.first_name, row.birth_date)
-        )
-        if learner is not None and learner.id in matched:
+        learner = by_external.get(row.external_id or "")
+        duplicate = False
+        if learner is None:
+            candidates = by_identity.get(
+                _identity(row.last_name, row.first_name, row.birth_date), []
+            )
+            free = [c for c in candidates if c.id not in matched and c.id not in claimed]
+            # homonyms born the same day: the one already in the row's class first
+            learner = next((c for c in free if c.class_name == row.class_name), None) or (
+                free[0] if free else None
+            )
+            # without an id, a row whose every namesake is another row's is a second line
+            duplicate = learner is None and bool(candidates) and not row.external_id
+        if duplicate or (learner is not None and learner.id in matched):
             plan.rejected.append(
                 RowProblem(
                     row.line,
@@ -161,6 +175,7 @@ def preview(
                 "this file would deactivate every learner of the school; check the file, "
                 "or force the import",
                 would_deactivate=active,
+                key=DEACTIVATES_EVERYONE,
             )
     return plan
 
@@ -214,7 +229,7 @@ def apply(
     if plan.rejected and not skip_bad_rows:
         raise ValidationError(
             f"{len(plan.rejected)} row(s) rejected: fix them, or skip them explicitly",
-            rejected=len(plan.rejected),
+            rejected=len(plan.rejected), key="import_rows_rejected",
         )
     hashes = hash_many(
         [initial_password(c.row.birth_date) for c in plan.new if c.row], rounds, progress
@@ -327,3 +342,15 @@ def _audit_details(change: Change, action: str) -> dict[str, object]:
     if action == "learner_updated":
         details["fields"] = sorted(k for k in change.fields if k != "class_name")
     return details
+
+
+def describe_change(change: Change) -> tuple[str, str, str, str, str]:
+    """Nom, Prénom, Login, Classe and line of a planned change, for display."""
+    source = change.row or change.learner
+    assert source is not None
+    if change.row is not None:
+        class_name = change.row.class_name
+    else:
+        class_name = (change.learner.class_name if change.learner else None) or ""
+    line = str(change.row.line) if change.row else "—"
+    return (source.last_name, source.first_name, change.login, class_name or "", line)

@@ -107,7 +107,7 @@ def _map_headers(headers: list[object]) -> dict[int, str]:
         seen = ", ".join(str(h) for h in headers if h not in (None, "")) or "(none)"
         raise ValidationError(
             f"unknown column layout (line 1): missing {', '.join(missing)}; columns found: {seen}",
-            missing=missing,
+            missing=missing, key="import_unknown_layout", columns=seen,
         )
     return mapping
 
@@ -122,7 +122,7 @@ def _text(value: object) -> str:
 
 def _rows_from_table(table: list[list[object]], today: date) -> RosterFile:
     if not table or not any(_text(c) for c in table[0]):
-        raise ValidationError("the file is empty: no header row")
+        raise ValidationError("the file is empty: no header row", key="import_empty_file")
     mapping = _map_headers(table[0])
     result = RosterFile(columns={name: str(table[0][i]) for i, name in mapping.items()})
     seen_ids: dict[str, int] = {}
@@ -180,7 +180,9 @@ def _csv_table(data: bytes) -> list[list[object]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationError("the CSV file is not UTF-8: save it as « CSV UTF-8 »") from None
+        raise ValidationError(
+            "the CSV file is not UTF-8: save it as « CSV UTF-8 »", key="import_not_utf8"
+        ) from None
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
@@ -189,15 +191,18 @@ def _csv_table(data: bytes) -> list[list[object]]:
 def _xlsx_table(data: bytes) -> list[list[object]]:
     from openpyxl import load_workbook
 
+    # A read-only workbook parses its sheet only while iterating: a damaged sheet fails there.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            return [list(row) for row in sheet.iter_rows(values_only=True)]
+        finally:
+            workbook.close()
     except Exception:  # noqa: BLE001 - any unreadable workbook gets the same clear message
-        raise ValidationError("the XLSX file cannot be read (damaged or not a workbook)") from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+        raise ValidationError(
+            "the XLSX file cannot be read (damaged or not a workbook)", key="import_bad_xlsx"
+        ) from None
 
 
 def read_roster(data: bytes, filename: str, today: date | None = None) -> RosterFile:
@@ -209,5 +214,7 @@ def read_roster(data: bytes, filename: str, today: date | None = None) -> Roster
     elif suffix in ("csv", "txt", ""):
         table = _csv_table(data)
     else:
-        raise ValidationError(f"unsupported file type .{suffix}: use .csv or .xlsx")
+        raise ValidationError(
+            f"unsupported file type .{suffix}: use .csv or .xlsx", key="import_file_type"
+        )
     return _rows_from_table(table, today)
