@@ -104,7 +104,8 @@ def authenticate(db: Database, settings: Settings, login: str, password: str) ->
                 learner_id=learner_id,
                 occurred_at=now,
             )
-            return LearnerAuthResult(LearnerStatus.LOCKED, learner_id, locked)
+            # no learner id: a locked answer must not tell whether the login exists
+            return LearnerAuthResult(LearnerStatus.LOCKED, None, locked)
         if not usable or row is None:
             until = throttle.record_failure(session, subject, policy, now)
             audit.record(
