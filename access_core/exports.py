@@ -13,6 +13,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Sequence
+from copy import copy
 from datetime import date
 
 from openpyxl import Workbook
@@ -28,6 +29,8 @@ from access_core.i18n import t
 from access_core.roster import LearnerRow
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Also "#": openpyxl would write "#N/A" and the like as error cells.
+RISKY_PREFIXES = (*FORMULA_PREFIXES, "#")
 DATE_FORMAT = "DD/MM/YYYY"
 HEADER_KEYS = ("col_last_name", "col_first_name", "col_login", "col_birth_date")
 MIN_WIDTHS = (14, 14, 16, 18)
@@ -62,11 +65,29 @@ def _text_cell(ws: WriteOnlyWorksheet, value: str, bold: bool = False) -> WriteO
     return cell
 
 
-def _date_cell(ws: WriteOnlyWorksheet, value: date | None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    if value is not None:
-        cell.number_format = DATE_FORMAT
-    return cell
+def _text(ws: WriteOnlyWorksheet, value: str) -> str | WriteOnlyCell:
+    """``value`` as is when openpyxl will write it as plain text (the common case, and the
+    fast one), else a text cell that cannot become a formula or an error."""
+    if value.startswith(RISKY_PREFIXES) or ILLEGAL_CHARACTERS_RE.search(value):
+        return _text_cell(ws, value)
+    return value
+
+
+class _DateCells:
+    """Date cells shown jj/mm/aaaa; the style is computed once and shared."""
+
+    def __init__(self, ws: WriteOnlyWorksheet) -> None:
+        self.ws = ws
+        template = WriteOnlyCell(ws, value=date(2000, 1, 1))
+        template.number_format = DATE_FORMAT
+        self.style = template._style
+
+    def __call__(self, value: date | None) -> WriteOnlyCell | None:
+        if value is None:
+            return None
+        cell = WriteOnlyCell(self.ws, value=value)
+        cell._style = copy(self.style)
+        return cell
 
 
 def _keep_carriage_returns(data: bytes) -> bytes:
@@ -105,13 +126,14 @@ def identifier_workbook(class_name: str, learners: Sequence[LearnerRow], lang: s
     last_row = len(learners) + 1
     ws.auto_filter.ref = f"A1:D{last_row}"
     ws.append([_text_cell(ws, h, bold=True) for h in headers])
+    date_cell = _DateCells(ws)
     for learner in learners:
         ws.append(
             [
-                _text_cell(ws, learner.last_name),
-                _text_cell(ws, learner.first_name),
-                _text_cell(ws, learner.login),
-                _date_cell(ws, learner.birth_date),
+                _text(ws, learner.last_name),
+                _text(ws, learner.first_name),
+                _text(ws, learner.login),
+                date_cell(learner.birth_date),
             ]
         )
     ws.append([])

@@ -1,0 +1,45 @@
+"""The benchmark: ``python -m tests.bench [--database-url URL] [--learners N] [--quick]``.
+
+Builds (once, cached) a generated school of N learners (default 100,000 in 3,000 classes, names
+with accents, 3 % deactivated over the last year) and prints one table: each figure, its
+reference measured in the same run, their ratio and the target. It never fails on a slow machine;
+``tests/test_bench_quick.py`` checks that it runs on a tiny database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from tests.bench.measures import run_all
+from tests.bench.school import build_school
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
+    parser.add_argument("--database-url", help="PostgreSQL/MySQL URL (default: a cached SQLite)")
+    parser.add_argument("--learners", type=int, default=100_000)
+    parser.add_argument("--classes", type=int, default=3_000)
+    parser.add_argument("--rounds", type=int, default=12, help="bcrypt cost for P1")
+    parser.add_argument("--import-rounds", type=int, default=10, help="bcrypt cost for P5")
+    parser.add_argument("--runs", type=int, default=50, help="runs for the medians")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, to check it runs")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.learners, args.classes, args.rounds, args.import_rounds, args.runs = 400, 12, 4, 4, 5
+    url = build_school(args.database_url, args.learners, args.classes)
+    rows = run_all(url, args)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"\nAccès apprenants benchmark: {args.learners:,} learners in {args.classes:,} classes, "
+          f"{url.split(':', 1)[0]}, {cores} cores\n")
+    header = ("", "measure", "figure", "reference", "ratio", "target", "met")
+    widths = (3, 46, 14, 30, 7, 22, 4)
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    for row in rows:
+        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,264 @@
+"""The measures P1-P6, each with its reference taken in the same run."""
+
+from __future__ import annotations
+
+import io
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from argparse import Namespace
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from sqlalchemy import select, text
+
+from access_core import exports, imports, roster, roster_files, tables
+from access_core.db import Database, upgrade_schema
+from access_core.models import Learner, SchoolClass
+from access_core.passwords import default_workers, hash_password
+from access_core.resets import reset_passwords
+from tests.bench.school import BENCH_ADMIN, CACHE, _class_names
+
+TZ = ZoneInfo("Europe/Paris")
+ROOT = Path(__file__).resolve().parents[2]
+Row = tuple[str, str, str, str, str, str, str]
+
+
+def _timed(func: Callable[[], object], runs: int) -> list[float]:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def _p95(samples: list[float]) -> float:
+    return sorted(samples)[max(0, int(round(0.95 * len(samples))) - 1)]
+
+
+def p1_reset(db: Database, args: Namespace) -> list[Row]:
+    cores = default_workers()
+    n_single = max(4, 2 * cores)
+    single = _timed(lambda: hash_password("03072012", args.rounds), n_single)
+    rate = 1 / statistics.mean(single)  # hashes per second on one thread
+    limit = cores * rate
+    with db.transaction() as session:
+        ids = list(session.scalars(
+            select(Learner.id).where(Learner.deactivated_at.is_(None)).order_by(Learner.id)
+            .limit(200)
+        ))
+    start = time.perf_counter()
+    reset_passwords(db, BENCH_ADMIN, ids, args.rounds)
+    throughput = len(ids) / (time.perf_counter() - start)
+    return [
+        ("P1", f"reset of {len(ids)} learners at cost {args.rounds}", f"{throughput:.2f} /s",
+         f"sequential {rate:.2f} /s", f"{throughput / rate:.2f}", "", ""),
+        ("", "  against the limit (cores × one-thread rate)", f"{throughput:.2f} /s",
+         f"limit {limit:.2f} /s ({cores} cores)", f"{throughput / limit:.2f}", "≥ 0.90 × limit",
+         "yes" if throughput >= 0.9 * limit else "no"),
+    ]
+
+
+def _page_work(db: Database, class_id: int, class_name: str) -> None:
+    """The server-side work of one run of the main page (queries, tables, workbook)."""
+    roster.list_classes(db, BENCH_ADMIN)
+    rows = roster.class_learners(db, BENCH_ADMIN, class_id)
+    tables.class_table(rows, TZ, "fr", initial_days=60)
+    exports.identifier_workbook(class_name, rows, "fr")
+    recent = roster.recently_deactivated(db, BENCH_ADMIN, 3, TZ)
+    tables.deactivated_table(recent, TZ, "fr", 3, initial_days=60)
+
+
+def _explain_full_scans(db: Database, class_id: int) -> list[str]:
+    """Queries of the page whose plan scans the whole learners table."""
+    probes = {
+        "class learners": f"SELECT * FROM learners WHERE class_id = {class_id} "
+                          "AND deactivated_at IS NULL",
+        "recently deactivated": "SELECT * FROM learners WHERE deactivated_at > "
+                                "'2026-08-25 00:00:00' AND deactivated_at <= '2026-11-25 00:00:00'",
+    }
+    backend = db.backend
+    found = []
+    with db.engine.connect() as conn:
+        for name, sql in probes.items():
+            if backend == "sqlite":
+                plan = " ".join(str(r[-1]) for r in conn.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+                full = "SCAN learners" in plan and "INDEX" not in plan
+            elif backend == "postgresql":
+                conn.execute(text("ANALYZE learners"))
+                plan = " ".join(str(r[0]) for r in conn.execute(text(f"EXPLAIN {sql}")))
+                full = "Seq Scan on learners" in plan
+            else:
+                rows = conn.execute(text(f"EXPLAIN {sql}")).mappings().all()
+                full = any(str(r.get("type")) == "ALL" for r in rows)
+            if full:
+                found.append(name)
+    return found
+
+
+def p2_class_view(db: Database, args: Namespace) -> list[Row]:
+    with db.transaction() as session:
+        class_id, class_name = session.execute(
+            select(SchoolClass.id, SchoolClass.name).order_by(SchoolClass.id).limit(1)
+        ).one()
+    _page_work(db, class_id, class_name)  # warm the pool
+    samples = _timed(lambda: _page_work(db, class_id, class_name), args.runs)
+    bare = _timed(lambda: roster.class_learners(db, BENCH_ADMIN, class_id), args.runs)
+    scans = _explain_full_scans(db, class_id)
+    median = statistics.median(samples)
+    return [
+        ("P2", "class view, one page run (median)", _ms(median),
+         f"bare class query {_ms(statistics.median(bare))}",
+         f"{median / statistics.median(bare):.1f}", "≤ 50 ms", "yes" if median <= 0.05 else "no"),
+        ("", "  p95", _ms(_p95(samples)), "", "", "", ""),
+        ("", "  queries use indexes (EXPLAIN)", "full scan: " + (", ".join(scans) or "none"),
+         "", "", "no full scan", "no" if scans else "yes"),
+    ]
+
+
+def _baseline_workbook(rows: list[roster.LearnerRow]) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet()
+    ws.append(["Nom", "Prénom", "Login", "Date de naissance"])
+    for r in rows:
+        ws.append([r.last_name, r.first_name, r.login, r.birth_date])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def p3_workbook(db: Database, args: Namespace) -> list[Row]:
+    with db.transaction() as session:
+        class_id = session.scalar(select(SchoolClass.id).order_by(SchoolClass.id).limit(1))
+    small = roster.class_learners(db, BENCH_ADMIN, int(class_id or 0))
+    with db.transaction() as session:
+        ids = list(session.scalars(select(Learner.id).order_by(Learner.id).limit(2000)))
+        big = roster.learners_by_ids(session, ids)
+    result = []
+    for rows, target, limit in ((small, "≤ 20 ms", 0.020), (big, "≤ 1.2 × baseline", None)):
+        ours = statistics.median(_timed(lambda r=rows: exports.identifier_workbook("6e A", r, "fr"),
+                                        max(3, args.runs // 5)))
+        base = statistics.median(_timed(lambda r=rows: _baseline_workbook(r),
+                                        max(3, args.runs // 5)))
+        met = ours <= limit if limit is not None else ours <= 1.2 * base
+        result.append(("P3" if not result else "", f"identifier workbook, {len(rows)} learners",
+                       _ms(ours), f"openpyxl write-only {_ms(base)}", f"{ours / base:.2f}",
+                       target, "yes" if met else "no"))
+    return result
+
+
+def p4_recent(db: Database, args: Namespace) -> list[Row]:
+    def work() -> None:
+        recent = roster.recently_deactivated(db, BENCH_ADMIN, 3, TZ)
+        tables.deactivated_table(recent, TZ, "fr", 3, initial_days=60)
+
+    work()
+    samples = _timed(work, args.runs)
+    bare = _timed(lambda: roster.recently_deactivated(db, BENCH_ADMIN, 3, TZ), args.runs)
+    count = len(roster.recently_deactivated(db, BENCH_ADMIN, 3, TZ))
+    median = statistics.median(samples)
+    return [("P4", f"recently deactivated table ({count} rows, median)", _ms(median),
+             f"bare query {_ms(statistics.median(bare))}",
+             f"{median / statistics.median(bare):.1f}", "≤ 30 ms",
+             "yes" if median <= 0.03 else "no")]
+
+
+def p5_import(args: Namespace, learners: int = 2000) -> list[Row]:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'import.db'}"
+        upgrade_schema(url)
+        db = Database.from_url(url)
+        from access_core.admins import create_admin
+
+        create_admin(db, BENCH_ADMIN, "bench-password-not-secret", 4)
+        names = _class_names(60)
+        lines = ["INE;Nom;Prénom;Né(e) le;Division"] + [
+            f"X{i:07d};Nom{i};Prénom{i};{1 + i % 28:02d}/{1 + i % 12:02d}/2012;{names[i % 60]}"
+            for i in range(learners)
+        ]
+        data = ("\n".join(lines) + "\n").encode()
+        marks: list[float] = []
+
+        def progress(done: int, total: int) -> None:
+            if done in (0, total):
+                marks.append(time.perf_counter())
+
+        start = time.perf_counter()
+        plan = imports.preview(db, BENCH_ADMIN, roster_files.read_roster(data, "r.csv"))
+        imports.apply(db, BENCH_ADMIN, plan, args.import_rounds, progress=progress)
+        total = time.perf_counter() - start
+        db.dispose()
+    hashing = marks[-1] - marks[0]
+    share = (total - hashing) / total
+    return [("P5", f"import of {learners} learners (cost {args.import_rounds})",
+             f"{share * 100:.1f} % outside hashing",
+             f"total {total:.1f} s, hashing {hashing:.1f} s", f"{share:.3f}", "≤ 10 %",
+             "yes" if share <= 0.10 else "no")]
+
+
+RSS_PROBE = textwrap.dedent(
+    """
+    import json, os, resource, sys
+    os.environ["ACCESS_DATABASE_URL"] = sys.argv[1]
+    os.environ["ACCESS_COOKIE_KEY"] = "b" * 40
+    classes = int(sys.argv[2])
+    from streamlit.testing.v1 import AppTest
+    import access_core.roster, access_ui.auth, pandas, openpyxl
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    at = AppTest.from_file("pages/learner_access.py", default_timeout=120)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = "bench"
+    at.run()
+    options = at.selectbox(key="class_id").options
+    for option in list(options)[:classes]:
+        at.selectbox(key="class_id").select(option).run()
+    assert not at.exception, at.exception
+    print(json.dumps([baseline, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss]))
+    """
+)
+
+
+def p6_memory(url: str, args: Namespace) -> list[Row]:
+    classes = 20
+    out = subprocess.run([sys.executable, "-c", RSS_PROBE, url, str(classes)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=900, check=False)
+    if out.returncode != 0:
+        return [("P6", "dashboard peak RSS", "failed", out.stderr.strip()[-60:], "", "", "")]
+    baseline, peak = (int(v) / 1024 for v in out.stdout.strip().splitlines()[-1][1:-1].split(","))
+    return [("P6", f"dashboard peak RSS after {classes} classes", f"{peak:.0f} MB",
+             f"modules loaded {baseline:.0f} MB", f"{peak / baseline:.2f}", "≤ 250 MB",
+             "yes" if peak <= 250 else "no")]
+
+
+def run_all(url: str, args: Namespace) -> list[Row]:
+    db = Database.from_url(url)
+    try:
+        rows = p2_class_view(db, args) + p3_workbook(db, args) + p4_recent(db, args)
+        rows += p1_reset(db, args)
+    finally:
+        db.dispose()
+    rows += p5_import(args, 100 if args.quick else 2000)
+    rows += p6_memory(url, args)
+    order = {"P1": 1, "P2": 2, "P3": 3, "P4": 4, "P5": 5, "P6": 6}
+    grouped: list[list[Row]] = []
+    for row in rows:
+        if row[0]:
+            grouped.append([row])
+        else:
+            grouped[-1].append(row)
+    grouped.sort(key=lambda g: order[g[0][0]])
+    return [r for g in grouped for r in g]
+
+
+__all__ = ["CACHE", "os", "run_all"]

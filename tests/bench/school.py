@@ -1,0 +1,83 @@
+"""The generated school of the benchmark, built once and cached (SQLite file or server)."""
+
+from __future__ import annotations
+
+import random
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+
+from access_core.admins import create_admin
+from access_core.db import Database, upgrade_schema
+from access_core.demo import FIRST_NAMES, LAST_NAMES
+from access_core.models import Admin, Learner, SchoolClass
+from access_core.passwords import hash_password
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+BENCH_ADMIN = "bench"
+BENCH_PASSWORD = "bench-password-not-secret"
+SEED = 6
+
+
+def _class_names(count: int) -> list[str]:
+    levels = ["6e", "5e", "4e", "3e", "2nde", "1re", "Tle", "CM2", "CM1", "CE2"]
+    names = []
+    for i in range(count):
+        school, level = divmod(i, len(levels) * 30)
+        grade, section = divmod(level, 30)
+        suffix = f"{chr(65 + section % 26)}{section // 26 or ''}"
+        names.append(f"{levels[grade]} {suffix} — É{school:03d}")
+    return names
+
+
+def build_school(database_url: str | None, learners: int, classes: int) -> str:
+    """The URL of a database holding the generated school (built now if missing)."""
+    if database_url is None:
+        CACHE.mkdir(exist_ok=True)
+        database_url = f"sqlite:///{CACHE / f'school_{learners}_{classes}.db'}"
+    upgrade_schema(database_url)
+    db = Database.from_url(database_url)
+    try:
+        with db.transaction() as session:
+            have = session.scalar(select(func.count()).select_from(Learner)) or 0
+            has_admin = session.scalar(select(Admin.id).where(Admin.username == BENCH_ADMIN))
+        if not has_admin:
+            create_admin(db, BENCH_ADMIN, BENCH_PASSWORD, 4)
+        if have != learners:
+            if have:
+                raise SystemExit(f"{database_url} holds {have} learners, not {learners}: "
+                                 "use an empty database")
+            _fill(db, learners, classes)
+    finally:
+        db.dispose()
+    return database_url
+
+
+def _fill(db: Database, learners: int, classes: int) -> None:
+    print(f"building the benchmark school ({learners:,} learners)...", file=sys.stderr)
+    rng = random.Random(SEED)
+    now = datetime.now(UTC)
+    # One hash for every generated learner: the benchmark measures the product's work, and no
+    # figure depends on the stored hashes (each reset writes fresh ones).
+    shared_hash = hash_password("01012010", 4)
+    with db.transaction(write=True) as session:
+        session.execute(insert(SchoolClass), [{"name": n} for n in _class_names(classes)])
+        class_ids = list(session.scalars(select(SchoolClass.id).order_by(SchoolClass.id)))
+        batch: list[dict[str, object]] = []
+        for i in range(learners):
+            deactivated = now - timedelta(days=rng.uniform(0, 365)) if rng.random() < 0.03 else None
+            batch.append({
+                "external_id": f"INE{i:09d}",
+                "last_name": rng.choice(LAST_NAMES), "first_name": rng.choice(FIRST_NAMES),
+                "login": f"eleve{i:06d}",
+                "birth_date": date(2008, 1, 1) + timedelta(days=rng.randrange(3650)),
+                "class_id": class_ids[i % len(class_ids)], "password_hash": shared_hash,
+                "must_change_password": rng.random() < 0.5, "deactivated_at": deactivated,
+            })
+            if len(batch) == 5000:
+                session.execute(insert(Learner), batch)
+                batch = []
+        if batch:
+            session.execute(insert(Learner), batch)
