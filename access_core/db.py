@@ -49,8 +49,12 @@ def _make_sqlite_folder(url: URL) -> None:
 def make_engine(
     database_url: str, busy_timeout_s: float = SQLITE_BUSY_TIMEOUT_S, **kwargs: Any
 ) -> Engine:
-    """An engine for ``database_url``; SQLite writers wait ``busy_timeout_s`` for the lock."""
+    """An engine for ``database_url``; SQLite writers wait ``busy_timeout_s`` for the lock.
+
+    SQL parameters are never rendered in error messages or SQL logs: they include password
+    hashes, and error tracebacks end up in server logs."""
     url = parse_url(database_url)
+    kwargs.setdefault("hide_parameters", True)
     if _is_sqlite(url):
         _make_sqlite_folder(url)
         engine = create_engine(url, connect_args={"timeout": busy_timeout_s}, **kwargs)

@@ -10,7 +10,7 @@ roster only sets ``deactivated_at``; coming back clears it and keeps login and p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select, update
@@ -88,6 +88,16 @@ def _identity(last: str, first: str, birth: date | None) -> tuple[str, str, date
     return (fold(last).strip(), fold(first).strip(), birth)
 
 
+# External ids and class names are compared as MariaDB's unique indexes compare them (without
+# case; class names without accents either), so that every backend takes the same rows.
+def _id_key(external_id: str | None) -> str:
+    return (external_id or "").casefold()
+
+
+def _class_key(name: str) -> str:
+    return " ".join(fold(name).split())
+
+
 def _load(session: Session) -> tuple[list[Existing], set[str]]:
     rows = session.execute(
         select(
@@ -114,16 +124,24 @@ def preview(
         require_active_admin(session, actor)
         existing, classes = _load(session)
     plan = ImportPlan(rejected=list(roster.problems), partial=partial)
-    by_external = {e.external_id: e for e in existing if e.external_id}
+    # « 6E A » in the file is the existing « 6e A »; a new class keeps its first spelling
+    spellings: dict[str, str] = {}
+    for name in sorted(classes):
+        spellings.setdefault(_class_key(name), name)
+    rows = [
+        replace(r, class_name=spellings.setdefault(_class_key(r.class_name), r.class_name))
+        for r in roster.rows
+    ]
+    by_external = {_id_key(e.external_id): e for e in existing if e.external_id}
     by_identity: dict[tuple[str, str, date | None], list[Existing]] = {}
     for e in sorted(existing, key=lambda e: (e.deactivated_at is not None, e.id)):  # active 1st
         by_identity.setdefault(_identity(e.last_name, e.first_name, e.birth_date), []).append(e)
     # A learner whose external id is in the file is that row's, whatever the order of the rows.
-    claimed = {by_external[r.external_id].id for r in roster.rows if r.external_id in by_external}
+    claimed = {by_external[k].id for r in rows if (k := _id_key(r.external_id)) in by_external}
     logins = {e.login: e.id for e in existing}
     matched: set[int] = set()
-    for row in roster.rows:
-        learner = by_external.get(row.external_id or "")
+    for row in rows:
+        learner = by_external.get(_id_key(row.external_id))
         duplicate = False
         if learner is None:
             candidates = by_identity.get(
@@ -163,7 +181,7 @@ def preview(
             continue
         matched.add(learner.id)
         _plan_existing(plan, row, learner)
-    if row_classes := {r.class_name for r in roster.rows} - classes:
+    if row_classes := {r.class_name for r in rows} - classes:
         plan.new_classes = sorted(row_classes)
     if not partial:
         for e in existing:
@@ -238,7 +256,9 @@ def apply(
 
     def write(session: Session) -> None:
         require_active_admin(session, actor)
-        class_ids = dict(session.execute(select(SchoolClass.name, SchoolClass.id)).tuples().all())
+        class_ids = {
+            name: id_ for name, id_ in session.execute(select(SchoolClass.name, SchoolClass.id))
+        }
 
         def class_id(name: str) -> int:
             if name not in class_ids:

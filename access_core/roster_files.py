@@ -35,6 +35,15 @@ FIELD_LABELS = {
     "login": "Login",
 }
 OLDEST_BIRTH_YEAR = 1900
+# The lengths of the database columns: a longer value is a bad row, not a database error.
+MAX_LENGTHS = {
+    "external_id": 64,
+    "last_name": 100,
+    "first_name": 100,
+    "class_name": 100,
+    "login": 64,
+}
+LOGIN_PATTERN = re.compile(r"[a-z0-9]([a-z0-9._-]*[a-z0-9])?")
 
 
 def _key(header: str) -> str:
@@ -139,6 +148,10 @@ def _rows_from_table(table: list[list[object]], today: date) -> RosterFile:
         if missing:
             result.problems.append(RowProblem(line, f"missing {', '.join(missing)}", name))
             continue
+        too_long = [FIELD_LABELS[f] for f, n in MAX_LENGTHS.items() if len(texts.get(f, "")) > n]
+        if too_long:
+            result.problems.append(RowProblem(line, f"too long: {', '.join(too_long)}", name))
+            continue
         try:
             birth = parse_date(values["birth_date"], today)
         except ValueError as exc:
@@ -146,10 +159,17 @@ def _rows_from_table(table: list[list[object]], today: date) -> RosterFile:
             continue
         external_id = texts.get("external_id") or None
         login = texts.get("login", "").lower() or None
-        if external_id and external_id in seen_ids:
+        if login and not LOGIN_PATTERN.fullmatch(login):
+            result.problems.append(
+                RowProblem(line, f"login {login!r}: only letters a-z, digits, . - _", name)
+            )
+            continue
+        # external ids are compared without case, as MariaDB's unique index does
+        id_key = external_id.casefold() if external_id else None
+        if id_key and id_key in seen_ids:
             result.problems.append(
                 RowProblem(
-                    line, f"external id {external_id} already on line {seen_ids[external_id]}", name
+                    line, f"external id {external_id} already on line {seen_ids[id_key]}", name
                 )
             )
             continue
@@ -158,8 +178,8 @@ def _rows_from_table(table: list[list[object]], today: date) -> RosterFile:
                 RowProblem(line, f"login {login} already on line {seen_logins[login]}", name)
             )
             continue
-        if external_id:
-            seen_ids[external_id] = line
+        if id_key:
+            seen_ids[id_key] = line
         if login:
             seen_logins[login] = line
         result.rows.append(
