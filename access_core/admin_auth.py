@@ -23,6 +23,8 @@ from access_core.db import Database
 from access_core.models import Admin
 from access_core.passwords import BCRYPT_MAX_BYTES, hash_password, verify_password
 
+UNKNOWN_ACTOR = "(unknown username)"
+
 
 class LoginStatus(enum.Enum):
     OK = "ok"
@@ -74,16 +76,19 @@ def login(db: Database, settings: Settings, username: str, password: str) -> Log
     matches = verify_password(password, stored_hash) and not too_long
     ok = bool(row and row[1] and matches and locked is None)
 
+    # An unknown username may be a password typed in the wrong field: never journal it.
+    actor = name if row else UNKNOWN_ACTOR
+
     def record(session_: Session) -> LoginResult:
         if locked is not None:
-            audit.record(session_, name, "login_refused_locked", occurred_at=now)
+            audit.record(session_, actor, "login_refused_locked", occurred_at=now)
             return LoginResult(LoginStatus.LOCKED, name, locked_until=locked)
         if ok:
             throttle.clear(session_, subject)
-            audit.record(session_, name, "login_succeeded", occurred_at=now)
+            audit.record(session_, actor, "login_succeeded", occurred_at=now)
             return LoginResult(LoginStatus.OK, name, display_name=row[2] if row else None)
         until = throttle.record_failure(session_, subject, policy, now)
-        audit.record(session_, name, "login_failed", occurred_at=now)
+        audit.record(session_, actor, "login_failed", occurred_at=now)
         if until is not None:
             return LoginResult(LoginStatus.LOCKED, name, locked_until=until)
         return LoginResult(LoginStatus.REFUSED, name)

@@ -201,9 +201,8 @@ def create_demo_school(
                     class_id=by_name[str(person["class"])].id,
                     password_hash=password_hash,
                     must_change_password=not personalised,
-                    password_changed_at=(
-                        now - timedelta(days=rng.randrange(1, 60)) if personalised else None
-                    ),
+                    # personalised some days ago, or given the initial password a few days ago
+                    password_changed_at=now - timedelta(days=rng.randrange(1, 60)),
                     deactivated_at=person.get("deactivated_at"),
                 )
             )

@@ -10,7 +10,7 @@ user = require_admin()  # first: nothing below runs for anyone else
 
 from access_core import exports, roster, tables  # noqa: E402
 from access_core.i18n import t  # noqa: E402
-from access_ui import context  # noqa: E402
+from access_ui import cached, context  # noqa: E402
 from access_ui.feedback import call_or_stop  # noqa: E402
 from access_ui.learner_table import (  # noqa: E402
     all_marked,
@@ -26,7 +26,7 @@ db = call_or_stop(lang, context.database)
 st.title(t("page_learner_access", lang))
 show_notice()
 
-classes = call_or_stop(lang, roster.list_classes, db, user)
+classes = call_or_stop(lang, cached.class_list, user)
 if not classes:
     st.info(t("no_classes", lang))
 else:
@@ -42,12 +42,15 @@ else:
         missing = [f"{r.last_name} {r.first_name}" for r in rows if r.birth_date is None]
         if missing:
             st.warning(t("birth_date_missing_warning", lang, names=", ".join(missing)))
-        frame = tables.class_table(rows, settings.tz, lang, marked=all_marked(scope))
+        frame = tables.class_table(
+            rows, settings.tz, lang, marked=all_marked(scope),
+            initial_days=settings.initial_password_days,
+        )
         marked = marking_editor(scope, frame, lang)
         download_col, reset_col = st.columns(2)
         download_col.download_button(
             t("download_identifiers", lang),
-            data=exports.identifier_workbook(names[class_id], rows, lang),
+            data=cached.identifier_workbook(names[class_id], rows, lang),
             file_name=exports.workbook_filename(names[class_id]),
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="download_identifiers",
@@ -69,6 +72,9 @@ if not recent:
     st.info(t("no_deactivated", lang))
 else:
     scope = "deactivated"
-    frame = tables.deactivated_table(recent, settings.tz, lang, months, marked=all_marked(scope))
+    frame = tables.deactivated_table(
+        recent, settings.tz, lang, months, marked=all_marked(scope),
+        initial_days=settings.initial_password_days,
+    )
     marked = marking_editor(scope, frame, lang)
     reset_button(scope, t("reset_marked_deactivated", lang), recent, marked, lang)

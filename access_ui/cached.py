@@ -1,0 +1,32 @@
+"""Per-server caches of what every run of a page would otherwise recompute.
+
+The class list is cached per administrator and invalidated when a class is added or removed
+(``roster.classes_version``), and after five minutes in any case; a workbook is cached by its
+exact content (class name, learners, language), so any change of a learner gives a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from access_core import exports, roster
+from access_ui import context
+
+
+@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
+def _class_list(actor: str, version: tuple[int, int]) -> list[roster.ClassInfo]:
+    return roster.list_classes(context.database(), actor, with_counts=False)
+
+
+def class_list(actor: str) -> list[roster.ClassInfo]:
+    """The school's classes in natural order (names only)."""
+    return _class_list(actor, roster.classes_version(context.database(), actor))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def identifier_workbook(
+    class_name: str, learners: Sequence[roster.LearnerRow], lang: str
+) -> bytes:
+    return exports.identifier_workbook(class_name, learners, lang)
