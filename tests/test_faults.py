@@ -20,6 +20,7 @@ from access_core.i18n import error_message
 from access_core.resets import new_batch_id, reset_passwords
 from tests.factories import TEST_ROUNDS, add_learner, dump_tables
 from tests.netproxy import TcpProxy
+from tests.test_pages import app_env, page  # noqa: F401 - fixture and helper
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -175,3 +176,35 @@ def test_unreachable_database_gives_a_clear_error_then_recovers_by_itself(db, ad
     message = error_message(at_start.value, "fr")
     assert "injoignable" in message
     assert "://" not in message and str(proxy.port) not in message
+
+
+def test_the_page_says_the_database_is_unreachable_then_recovers_without_restart(
+    db, admin, database_url, app_env  # noqa: F811 - the fixture imported above
+):
+    """The dashboard's own engine (cached for the server's life) through a proxy that goes
+    away and comes back: a French message, no traceback, then the page works again."""
+    if db.backend == "sqlite":
+        pytest.skip("an embedded file cannot become unreachable over the network")
+    add_learner(db, "Martin", "Léa", class_name="6e A")
+    proxy, proxied_url = _through_proxy(database_url)
+    app_env.setenv("ACCESS_DATABASE_URL", proxied_url)
+    at = page(admin)
+    try:
+        at.run()  # down at start
+        assert not at.exception
+        assert any("injoignable" in w.value for w in at.warning)
+        assert not at.selectbox
+        proxy.start()
+        at.run()  # back: the same server-wide engine recovers
+        assert not at.exception
+        assert at.selectbox(key="class_id").options == ["6e A"]
+        proxy.stop()
+        at.run()  # gone again, with pooled connections open
+        assert not at.exception
+        assert any("injoignable" in w.value for w in at.warning)
+        proxy.start()
+        at.run()
+        assert at.selectbox(key="class_id").options == ["6e A"]
+    finally:
+        proxy.stop()
+    assert proxied_url.split("@")[-1] not in "".join(e.value for e in at.warning)
