@@ -279,23 +279,21 @@ def p6_memory(url: str, args: Namespace) -> list[Row]:
 
 def run_all(url: str, args: Namespace) -> list[Row]:
     args.url = url
+    wanted = {m.strip().upper() for m in args.measures.split(",")}
     db = Database.from_url(url)
+    rows: list[Row] = []
     try:
-        rows = p2_class_view(db, args) + p3_workbook(db, args) + p4_recent(db, args)
-        rows += p1_reset(db, args)
+        for name, measure in (("P1", p1_reset), ("P2", p2_class_view), ("P3", p3_workbook),
+                              ("P4", p4_recent)):
+            if name in wanted:
+                rows += measure(db, args)
     finally:
         db.dispose()
-    rows += p5_import(args, 100 if args.quick else 2000)
-    rows += p6_memory(url, args)
-    order = {"P1": 1, "P2": 2, "P3": 3, "P4": 4, "P5": 5, "P6": 6}
-    grouped: list[list[Row]] = []
-    for row in rows:
-        if row[0]:
-            grouped.append([row])
-        else:
-            grouped[-1].append(row)
-    grouped.sort(key=lambda g: order[g[0][0]])
-    return [r for g in grouped for r in g]
+    if "P5" in wanted:
+        rows += p5_import(args, 100 if args.quick else 2000)
+    if "P6" in wanted:
+        rows += p6_memory(url, args)
+    return rows
 
 
 __all__ = ["CACHE", "os", "run_all"]
