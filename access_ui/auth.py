@@ -106,18 +106,25 @@ def request_logout() -> None:
     st.session_state[LOGOUT_REQUESTED] = True
 
 
-def _check_live_session(cookies: CookieController, lang: str) -> bool:
+def _expiry() -> str | None:
+    """Why this session has timed out (idle, or past its absolute lifetime), if it has."""
     settings = context.settings()
+    now = time.time()
+    if now - float(st.session_state.get(LAST_SEEN, 0)) > settings.idle_timeout_minutes * 60:
+        return "session_idle"
+    if now - float(st.session_state.get(LOGIN_AT, 0)) > settings.session_hours * 3600:
+        return "session_revoked"
+    return None
+
+
+def _check_live_session(cookies: CookieController, lang: str) -> bool:
     if st.session_state.pop(LOGOUT_REQUESTED, False):
         _end_session(cookies, "logged_out", revoke=True)
         return False
     now = time.time()
-    idle = now - float(st.session_state.get(LAST_SEEN, 0))
-    if idle > settings.idle_timeout_minutes * 60:
-        _end_session(cookies, "session_idle", revoke=True)
-        return False
-    if now - float(st.session_state.get(LOGIN_AT, 0)) > settings.session_hours * 3600:
-        _end_session(cookies, "session_revoked", revoke=False)  # absolute lifetime reached
+    expired = _expiry()
+    if expired is not None:
+        _end_session(cookies, expired, revoke=expired == "session_idle")
         return False
     issued = datetime.fromtimestamp(float(st.session_state.get(LOGIN_AT, 0)), UTC)
     username = current_username()
@@ -196,8 +203,10 @@ def require_admin() -> str:
     lang = context.language()
     username = current_username()
     issued = datetime.fromtimestamp(float(st.session_state.get(LOGIN_AT, 0)), UTC)
-    if username is None or not call_or_stop(
-        lang, admin_auth.session_is_valid, _db(lang), username, issued
+    if (
+        username is None
+        or _expiry() is not None
+        or not call_or_stop(lang, admin_auth.session_is_valid, _db(lang), username, issued)
     ):
         st.warning(t("login_required", lang))
         if username is None:
