@@ -1,0 +1,233 @@
+"""The dashboard in a real browser: login, marking learners in the grid, the confirmed reset,
+the identifier workbook, the guard on every page URL, and logout.
+
+Each test gets its own freshly started ``streamlit run dashboard.py`` (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+import unicodedata
+from contextlib import closing
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import bcrypt
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+
+from access_core.passwords import initial_password
+from tests.browser.conftest import PUPILS, Pupil, Server, settle
+from tests.factories import ADMIN_PASSWORD, ADMIN_USERNAME
+
+pytestmark = pytest.mark.browser
+
+expect: Any
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture skips (or fails) with the reason
+    expect = None
+
+HEADER_PX = 35
+ROW_PX = 35
+CLASS = "5e B"
+CLASS_PUPILS = sorted(  # as the dashboard lists them: by last name, ignoring accents
+    (p for p in PUPILS if p.class_name == CLASS and not p.deactivated),
+    key=lambda p: unicodedata.normalize("NFKD", p.last_name).encode("ascii", "ignore"),
+)
+TICKED_ROWS = (0, 2)  # Garnaudel Inès, Pétrequin Maëlle: both had a personal password
+
+
+def open_app(page: Any, url: str) -> None:
+    page.goto(url)
+    settle(page)
+
+
+def log_in(page: Any, username: str = ADMIN_USERNAME, password: str = ADMIN_PASSWORD) -> None:
+    page.get_by_label("Identifiant", exact=True).fill(username)
+    page.get_by_label("Mot de passe", exact=True).fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    settle(page)
+
+
+def expect_login_form(page: Any, lang: str = "fr") -> None:
+    labels = (
+        ("Identifiant", "Mot de passe", "Se connecter")
+        if lang == "fr"
+        else ("Username", "Password", "Log in")
+    )
+    expect(page.get_by_label(labels[0], exact=True)).to_be_visible()
+    expect(page.get_by_label(labels[1], exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name=labels[2])).to_be_visible()
+
+
+def expect_no_learner_data(page: Any) -> None:
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(0)
+    html = page.content().casefold()
+    leaked = [text for p in PUPILS for text in (p.last_name, p.login) if text.casefold() in html]
+    assert not leaked, f"learner data shown without login: {leaked}"
+
+
+def choose_class(page: Any, name: str) -> None:
+    page.get_by_test_id("stSelectbox").filter(has_text="Classe").click()
+    page.get_by_role("option", name=name, exact=True).click()
+    settle(page)
+
+
+def column_cells(grid: Any, column: int) -> Any:
+    """The cells of one column in the grid's hidden accessible table."""
+    return grid.locator(f"[id^='glide-cell-{column}-']")
+
+
+def checkbox_x(grid: Any) -> float:
+    """The horizontal centre of the first column's checkboxes, in grid pixels.
+
+    The grid is a canvas and the column width depends on the data: find the drawn box of
+    the first row's checkbox (the first dark pixels of that row, past the grid border).
+    """
+    image = Image.open(io.BytesIO(canvas_of(grid).screenshot())).convert("RGB")
+    y = HEADER_PX + ROW_PX // 2
+    dark = [x for x in range(3, image.width) if max(image.getpixel((x, y))) < 200]
+    assert dark, "no checkbox drawn in the first row of the grid"
+    left = dark[0]
+    right = max(x for x in dark if x < left + 30)
+    return (left + right) / 2
+
+
+def canvas_of(grid: Any) -> Any:
+    return grid.get_by_test_id("stDataFrameResizable")
+
+
+def tick(page: Any, grid: Any, rows: tuple[int, ...]) -> None:
+    """Tick the checkbox of each row with a click where the canvas draws it."""
+    x = checkbox_x(grid)
+    for row in rows:
+        box = canvas_of(grid).bounding_box()
+        page.mouse.click(box["x"] + x, box["y"] + HEADER_PX + row * ROW_PX + ROW_PX / 2)
+        settle(page)
+        expect(grid.locator(f"[id='glide-cell-0-{row}']")).to_have_text("true")
+
+
+def password_rows(database_url: str) -> dict[str, tuple[str, bool]]:
+    """login -> (password hash, must change password), read straight from the database."""
+    path = database_url.removeprefix("sqlite:///")
+    with closing(sqlite3.connect(path)) as conn:
+        rows = conn.execute("SELECT login, password_hash, must_change_password FROM learners")
+        return {login: (hashed, bool(must)) for login, hashed, must in rows}
+
+
+def verifies(password: str, hashed: str) -> bool:
+    return bcrypt.checkpw(password.encode(), hashed.encode())
+
+
+def test_admin_marks_two_learners_resets_them_and_downloads_the_class_list(
+    server: Server, page: Any, tmp_path: Path
+) -> None:
+    before = password_rows(server.database_url)
+    open_app(page, server.url)
+    expect_login_form(page)
+
+    log_in(page)
+    expect(page.get_by_role("heading", name="Gestion des accès apprenants")).to_be_visible()
+
+    choose_class(page, CLASS)
+    grid = page.get_by_test_id("stDataFrame").first
+    expect(column_cells(grid, 1)).to_have_text([p.last_name for p in CLASS_PUPILS])
+    expect(column_cells(grid, 3)).to_have_text([p.login for p in CLASS_PUPILS])
+    expect(column_cells(grid, 0)).to_have_text(["false"] * len(CLASS_PUPILS))
+
+    tick(page, grid, TICKED_ROWS)
+    expect(column_cells(grid, 0)).to_have_text(
+        ["true" if i in TICKED_ROWS else "false" for i in range(len(CLASS_PUPILS))]
+    )
+    expect(page.get_by_text(f"2 élève(s) marqué(s) sur {len(CLASS_PUPILS)}.")).to_be_visible()
+
+    page.get_by_role("button", name="Réinitialiser tous les comptes marqués").click()
+    settle(page)
+    dialog = page.get_by_role("dialog")
+    ticked = [CLASS_PUPILS[i] for i in TICKED_ROWS]
+    for pupil in ticked:
+        expect(dialog.get_by_text(f"{pupil.last_name} {pupil.first_name}")).to_be_visible()
+    for pupil in set(CLASS_PUPILS) - set(ticked):
+        expect(dialog.get_by_text(pupil.last_name)).to_have_count(0)
+
+    dialog.get_by_role("button", name="Confirmer la réinitialisation").click()
+    settle(page)
+    expect(page.get_by_text("2 mot(s) de passe réinitialisé(s).")).to_be_visible()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+
+    after = password_rows(server.database_url)
+    for pupil in ticked:
+        hashed, must_change = after[pupil.login]
+        assert verifies(initial_password(pupil.birth_date), hashed), pupil.login
+        assert not verifies(initial_password(pupil.birth_date), before[pupil.login][0])
+        assert must_change, pupil.login
+    unchanged = {
+        login: row for login, row in before.items() if login not in {p.login for p in ticked}
+    }
+    assert {login: after[login] for login in unchanged} == unchanged
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Liste des identifiants des élèves").click()
+    download = download_info.value
+    assert download.suggested_filename == "identifiants_5e_B.xlsx"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    settle(page)
+    check_workbook(saved, CLASS_PUPILS)
+
+
+def check_workbook(path: Path, pupils: list[Pupil]) -> None:
+    sheet = load_workbook(path).active
+    rows = [row for row in sheet.iter_rows(values_only=True) if any(row)]
+    assert rows[0][:4] == ("Nom", "Prénom", "Login", "Date de naissance")
+    learners = [row for row in rows[1:] if row[2] is not None]
+    found = {row[2]: row[3] for row in learners}
+    birth_dates = {
+        login: value.date() if isinstance(value, datetime) else value
+        for login, value in found.items()
+    }
+    expected: dict[str, date] = {p.login: p.birth_date for p in pupils}
+    assert birth_dates == expected
+    assert [row[0] for row in learners] == [p.last_name for p in pupils]
+
+
+def test_every_page_url_asks_for_the_login_on_a_fresh_server(server: Server, page: Any) -> None:
+    # The page's own URL first: on a fresh server Streamlit may run the page script before
+    # dashboard.py has declared the navigation; the page's guard must stop it.
+    for path, lang in (
+        ("/learner_access", "fr"),
+        ("/", "fr"),
+        ("/acces", "fr"),
+        ("/?lang=en", "en"),
+    ):
+        open_app(page, server.url + path)
+        username_label, notice = (
+            ("Identifiant", "Connectez-vous avec un compte administrateur")
+            if lang == "fr"
+            else ("Username", "Log in with an administrator account")
+        )
+        login_form = page.get_by_label(username_label, exact=True)
+        expect(login_form.or_(page.get_by_text(notice)).first).to_be_visible()
+        expect_no_learner_data(page)
+
+
+def test_logout_returns_to_the_login_form_and_hides_the_data(server: Server, page: Any) -> None:
+    open_app(page, server.url)
+    log_in(page)
+    grid = page.get_by_test_id("stDataFrame").first
+    first_class = [p for p in PUPILS if p.class_name == "4e C"]
+    expect(column_cells(grid, 1)).to_have_text([p.last_name for p in first_class])
+
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Se déconnecter").click()
+    settle(page)
+    expect_login_form(page)
+    expect_no_learner_data(page)
+
+    page.reload()
+    settle(page)
+    expect_login_form(page)
+    expect_no_learner_data(page)
