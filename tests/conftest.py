@@ -8,8 +8,10 @@ test session, migrated, emptied before every test and dropped at the end.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -19,6 +21,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from access_core.cli import main as cli_main
 from access_core.config import Settings, load_settings
 from access_core.db import Database, upgrade_schema
 from access_core.models import Base
@@ -167,4 +170,35 @@ def admin(db: Database) -> str:
     return ADMIN_USERNAME
 
 
-__all__ = ["ADMIN_PASSWORD"]
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], database_url: str, monkeypatch: pytest.MonkeyPatch):
+    """Run ``access-core --database-url <the test database> ARGS`` in-process, with only the
+    ACCESS_* settings the test sets (none leaks in from the shell) and ``stdin`` as input.
+    Returns (exit code, stdout, stderr)."""
+    for name in list(os.environ):
+        if name.startswith("ACCESS_") and name != "ACCESS_TEST_DATABASE_URLS":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("ACCESS_BCRYPT_ROUNDS", str(TEST_ROUNDS))
+
+    def run(*args: str, stdin: str | None = None, url: str = database_url) -> tuple[int, str, str]:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = cli_main(["--database-url", url, *args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+def assert_one_line_error(code: int, out: str, err: str, *fragments: str) -> None:
+    """A failed command: exit 1, one ``error: ...`` line naming ``fragments``, no traceback."""
+    assert code == 1, (out, err)
+    assert "Traceback" not in out + err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+__all__ = ["ADMIN_PASSWORD", "assert_one_line_error"]

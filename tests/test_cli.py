@@ -1,7 +1,6 @@
 """``access-core``, called in-process: exit codes and what it prints."""
 
 import io
-import os
 import re
 import subprocess
 import sys
@@ -17,31 +16,10 @@ from access_core.cli import main
 from access_core.db import Database
 from access_core.models import Learner, SchoolClass
 from access_core.passwords import verify_password
-from tests.conftest import ADMIN_PASSWORD
-from tests.factories import TEST_ROUNDS, add_learner, dump_tables
+from tests.conftest import ADMIN_PASSWORD, assert_one_line_error
+from tests.factories import add_learner, dump_tables
 
 DEACTIVATED_AT = datetime(2025, 5, 2, 8, 30, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def cli_environment(monkeypatch):
-    """Only what a test sets: no ACCESS_* setting leaks in from the developer's shell."""
-    for name in list(os.environ):
-        if name.startswith("ACCESS_") and name != "ACCESS_TEST_DATABASE_URLS":
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("ACCESS_BCRYPT_ROUNDS", str(TEST_ROUNDS))
-
-
-@pytest.fixture
-def cli(capsys, database_url):
-    """Run ``access-core --database-url <the test database> ARGS``: (exit code, stdout, stderr)."""
-
-    def run(*args: str, url: str = database_url) -> tuple[int, str, str]:
-        code = main(["--database-url", url, *args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
 
 
 @pytest.fixture
@@ -50,16 +28,6 @@ def stdin(monkeypatch):
         monkeypatch.setattr(sys, "stdin", io.StringIO(text))
 
     return feed
-
-
-def assert_one_line_error(code: int, out: str, err: str, *fragments: str) -> None:
-    assert code == 1, (out, err)
-    assert "Traceback" not in out + err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("error: ")
-    for fragment in fragments:
-        assert fragment in lines[0]
 
 
 def learner_count(db: Database) -> int:

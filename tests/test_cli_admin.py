@@ -2,53 +2,15 @@
 
 from __future__ import annotations
 
-import io
-import os
-import sys
 from datetime import UTC, datetime
-
-import pytest
 
 from access_core import audit
 from access_core.admin_auth import LoginStatus, login, session_is_valid
-from access_core.cli import main
 from access_core.learner_auth import LearnerStatus, authenticate
-from tests.factories import ADMIN_PASSWORD, TEST_ROUNDS, add_learner, dump_tables
+from tests.conftest import assert_one_line_error
+from tests.factories import ADMIN_PASSWORD, add_learner, dump_tables
 
 NEW_PASSWORD = "un tout nouveau mot de passe"
-
-
-@pytest.fixture(autouse=True)
-def cli_environment(monkeypatch):
-    """Only what a test sets: no ACCESS_* setting leaks in from the developer's shell."""
-    for name in list(os.environ):
-        if name.startswith("ACCESS_") and name != "ACCESS_TEST_DATABASE_URLS":
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("ACCESS_BCRYPT_ROUNDS", str(TEST_ROUNDS))
-
-
-@pytest.fixture
-def cli(capsys, database_url, monkeypatch):
-    """Run ``access-core --database-url <the test database> ARGS`` with ``stdin`` as its input:
-    (exit code, stdout, stderr)."""
-
-    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        code = main(["--database-url", database_url, *args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
-
-
-def assert_one_line_error(code: int, out: str, err: str, *fragments: str) -> None:
-    assert code == 1, (out, err)
-    assert "Traceback" not in out + err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("error: ")
-    for fragment in fragments:
-        assert fragment in lines[0]
 
 
 def lock(db, settings, username: str) -> None:

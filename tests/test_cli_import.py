@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from datetime import UTC, date, datetime
@@ -11,33 +10,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from access_core.cli import main
 from access_core.models import Learner, SchoolClass
-from tests.factories import TEST_ROUNDS, add_learner, dump_tables
+from tests.factories import add_learner, dump_tables
 
 DATA = Path(__file__).parent / "data"
 LONG_AGO = datetime(2020, 1, 6, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def cli_environment(monkeypatch):
-    """Only what a test sets: no ACCESS_* setting leaks in from the developer's shell."""
-    for name in list(os.environ):
-        if name.startswith("ACCESS_") and name != "ACCESS_TEST_DATABASE_URLS":
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("ACCESS_BCRYPT_ROUNDS", str(TEST_ROUNDS))
-
-
 @pytest.fixture
-def cli(capsys, database_url):
+def import_cli(cli):
     """``access-core --database-url <the test database> import ARGS``: (code, stdout, stderr)."""
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--database-url", database_url, "import", *args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
+    return lambda *args: cli("import", *args)
 
 
 def summary(out: str) -> dict[str, int]:
@@ -60,10 +43,10 @@ def state(db) -> dict[str, tuple[str | None, bool]]:
     return {login: (class_name, deactivated is None) for login, class_name, deactivated in rows}
 
 
-def test_import_prints_the_preview_and_a_summary_and_exits_0(db, admin, cli):
+def test_import_prints_the_preview_and_a_summary_and_exits_0(db, admin, import_cli):
     add_learner(db, "Dupont", "Léa", login="lea.dupont", external_id="070123456AB")
     add_learner(db, "Roux", "Ana", login="ana.roux", external_id="OLD-1")
-    code, out, err = cli(str(DATA / "roster_bom_semicolon.csv"), "--actor", admin)
+    code, out, err = import_cli(str(DATA / "roster_bom_semicolon.csv"), "--actor", admin)
     assert code == 0, (out, err)
     assert err == ""
     assert summary(out) == {
@@ -88,18 +71,18 @@ def test_import_prints_the_preview_and_a_summary_and_exits_0(db, admin, cli):
     }
 
 
-def test_the_same_file_twice_changes_nothing(db, admin, cli):
+def test_the_same_file_twice_changes_nothing(db, admin, import_cli):
     path = str(DATA / "roster_french.xlsx")
-    assert cli(path, "--actor", admin)[0] == 0
+    assert import_cli(path, "--actor", admin)[0] == 0
     dump = dump_tables(db)
-    code, out, _ = cli(path, "--actor", admin)
+    code, out, _ = import_cli(path, "--actor", admin)
     assert code == 0
     assert summary(out)["unchanged"] == 4 and summary(out)["new"] == 0
     assert "nothing to change" in out
     assert dump_tables(db) == dump
 
 
-def test_dry_run_changes_nothing(db, admin, cli):
+def test_dry_run_changes_nothing(db, admin, import_cli):
     add_learner(
         db,
         "Durand",
@@ -111,7 +94,9 @@ def test_dry_run_changes_nothing(db, admin, cli):
     )
     add_learner(db, "Roux", "Ana", login="ana.roux")
     dump = dump_tables(db)
-    code, out, err = cli(str(DATA / "roster_comma_quoted.csv"), "--actor", admin, "--dry-run")
+    code, out, err = import_cli(
+        str(DATA / "roster_comma_quoted.csv"), "--actor", admin, "--dry-run"
+    )
     assert code == 0, (out, err)
     assert summary(out)["new"] == 2 and summary(out)["deactivated"] == 1
     assert summary(out)["unchanged"] == 1
@@ -119,18 +104,18 @@ def test_dry_run_changes_nothing(db, admin, cli):
     assert dump_tables(db) == dump
 
 
-def test_partial_import_deactivates_nobody(db, admin, cli):
+def test_partial_import_deactivates_nobody(db, admin, import_cli):
     add_learner(db, "Roux", "Ana", login="ana.roux")
-    code, out, _ = cli(str(DATA / "roster_comma_quoted.csv"), "--actor", admin, "--partial")
+    code, out, _ = import_cli(str(DATA / "roster_comma_quoted.csv"), "--actor", admin, "--partial")
     assert code == 0
     assert summary(out)["deactivated"] == 0 and summary(out)["new"] == 3
     assert state(db)["ana.roux"] == ("6e A", True)
     assert state(db)["siobhan.oconnor"] == ("3e A, option latin", True)
 
 
-def test_bad_rows_are_listed_and_nothing_is_imported(db, admin, cli):
+def test_bad_rows_are_listed_and_nothing_is_imported(db, admin, import_cli):
     dump = dump_tables(db)
-    code, out, err = cli(str(DATA / "roster_bad_rows.csv"), "--actor", admin)
+    code, out, err = import_cli(str(DATA / "roster_bad_rows.csv"), "--actor", admin)
     assert code == 1
     assert summary(out)["rejected"] == 9 and summary(out)["new"] == 3
     assert "rejected (9):" in out
@@ -144,9 +129,9 @@ def test_bad_rows_are_listed_and_nothing_is_imported(db, admin, cli):
     assert dump_tables(db) == dump
 
 
-def test_skipping_bad_rows_imports_the_others_and_exits_3(db, admin, cli):
+def test_skipping_bad_rows_imports_the_others_and_exits_3(db, admin, import_cli):
     add_learner(db, "Roux", "Ana", login="ana.roux")
-    code, out, _ = cli(
+    code, out, _ = import_cli(
         str(DATA / "roster_bad_rows.csv"), "--actor", admin, "--skip-bad-rows", "--partial"
     )
     assert code == 3
@@ -154,9 +139,9 @@ def test_skipping_bad_rows_imports_the_others_and_exits_3(db, admin, cli):
     assert sorted(state(db)) == ["ana.roux", "lucas.petit", "manon.chevalier", "tom.bernard"]
 
 
-def test_dry_run_with_skipped_bad_rows_exits_3_and_changes_nothing(db, admin, cli):
+def test_dry_run_with_skipped_bad_rows_exits_3_and_changes_nothing(db, admin, import_cli):
     dump = dump_tables(db)
-    code, out, _ = cli(
+    code, out, _ = import_cli(
         str(DATA / "roster_bad_rows.csv"), "--actor", admin, "--skip-bad-rows", "--dry-run"
     )
     assert code == 3 and "dry run: nothing imported" in out
@@ -172,21 +157,21 @@ def assert_one_line_error(code: int, out: str, err: str, *fragments: str) -> Non
         assert fragment in lines[0], lines[0]
 
 
-def test_unknown_layout_is_a_one_line_error(db, admin, cli):
+def test_unknown_layout_is_a_one_line_error(db, admin, import_cli):
     dump = dump_tables(db)
-    code, out, err = cli(str(DATA / "roster_unknown_layout.csv"), "--actor", admin)
+    code, out, err = import_cli(str(DATA / "roster_unknown_layout.csv"), "--actor", admin)
     assert_one_line_error(code, out, err, "unknown column layout", "Nom, Date de naissance, Classe")
     assert out == "" and dump_tables(db) == dump
 
 
-def test_empty_file_is_refused_unless_forced(db, admin, cli):
+def test_empty_file_is_refused_unless_forced(db, admin, import_cli):
     add_learner(db, "Roux", "Ana", login="ana.roux")
     path = str(DATA / "roster_empty.csv")
-    code, out, err = cli(path, "--actor", admin)
+    code, out, err = import_cli(path, "--actor", admin)
     assert_one_line_error(code, out, err, "deactivate every learner")
     assert state(db)["ana.roux"] == ("6e A", True)
 
-    code, out, _ = cli(path, "--actor", admin, "--force")
+    code, out, _ = import_cli(path, "--actor", admin, "--force")
     assert code == 0 and summary(out)["deactivated"] == 1
     assert state(db) == {"ana.roux": ("6e A", False)}
 
@@ -199,25 +184,31 @@ def test_empty_file_is_refused_unless_forced(db, admin, cli):
         (b"whatever", "ecole.ods", "unsupported file type"),
     ],
 )
-def test_unreadable_files_are_one_line_errors(db, admin, cli, tmp_path, content, name, fragment):
+def test_unreadable_files_are_one_line_errors(
+    db, admin, import_cli, tmp_path, content, name, fragment
+):
     path = tmp_path / name
     path.write_bytes(content)
-    assert_one_line_error(*cli(str(path), "--actor", admin), fragment)
+    assert_one_line_error(*import_cli(str(path), "--actor", admin), fragment)
 
 
-def test_missing_file_is_a_one_line_error(db, admin, cli, tmp_path):
-    assert_one_line_error(*cli(str(tmp_path / "absent.csv"), "--actor", admin), "cannot read")
+def test_missing_file_is_a_one_line_error(db, admin, import_cli, tmp_path):
+    assert_one_line_error(
+        *import_cli(str(tmp_path / "absent.csv"), "--actor", admin), "cannot read"
+    )
 
 
-def test_only_an_administrator_may_import(db, admin, cli, tmp_path):
+def test_only_an_administrator_may_import(db, admin, import_cli, tmp_path):
     path = tmp_path / "roster.csv"
     shutil.copyfile(DATA / "roster_bom_semicolon.csv", path)
     dump = dump_tables(db)
-    assert_one_line_error(*cli(str(path), "--actor", "nobody"), "not an active administrator")
+    assert_one_line_error(
+        *import_cli(str(path), "--actor", "nobody"), "not an active administrator"
+    )
     assert dump_tables(db) == dump
 
 
-def test_reactivated_learner_keeps_password_through_the_cli(db, admin, cli, tmp_path):
+def test_reactivated_learner_keeps_password_through_the_cli(db, admin, import_cli, tmp_path):
     learner_id = add_learner(
         db,
         "Dupont",
@@ -229,7 +220,7 @@ def test_reactivated_learner_keeps_password_through_the_cli(db, admin, cli, tmp_
     )
     with db.transaction() as session:
         before = session.get_one(Learner, learner_id).password_hash
-    code, out, _ = cli(str(DATA / "roster_bom_semicolon.csv"), "--actor", admin)
+    code, out, _ = import_cli(str(DATA / "roster_bom_semicolon.csv"), "--actor", admin)
     assert code == 0 and summary(out)["reactivated"] == 1 and summary(out)["new"] == 3
     with db.transaction() as session:
         after = session.get_one(Learner, learner_id)
