@@ -137,7 +137,14 @@ def _check_live_session(cookies: CookieController, lang: str) -> bool:
 
 
 def _resume_from_cookie(cookies: CookieController, lang: str) -> bool:
-    token = cookies.get_cookie()
+    try:
+        token = cookies.get_cookie()
+    except jwt.PyJWTError as exc:
+        # streamlit-authenticator only catches a bad signature: a token with another
+        # algorithm (« alg: none », HS512...) raises here. A forged cookie means no login,
+        # never an error page instead of the login form.
+        log.warning("login cookie refused: %s", type(exc).__name__)
+        return False
     if not token or not isinstance(token, dict) or "exp_date" not in token:
         return False
     settings = context.settings()
