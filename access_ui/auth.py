@@ -82,6 +82,7 @@ def _issue_cookie(cookies: CookieController, username: str, issued_at: float) ->
 
 
 def _start_session(username: str, issued_at: float) -> None:
+    st.session_state.pop(NOTICE, None)
     st.session_state[AUTH_STATUS] = True
     st.session_state[USERNAME] = username
     st.session_state[LOGIN_AT] = issued_at
@@ -166,7 +167,7 @@ def login_gate(lang: str) -> bool:
             return True
     elif st.session_state.get("logout") is not True and _resume_from_cookie(cookies, lang):
         return True
-    notice = st.session_state.pop(NOTICE, None)
+    notice = st.session_state.get(NOTICE)  # kept until the next login: reruns don't hide it
     if notice:
         st.info(t(notice, lang))
     return _login_form(cookies, lang)

@@ -255,6 +255,7 @@ RSS_PROBE = textwrap.dedent(
     at = AppTest.from_file("pages/learner_access.py", default_timeout=120)
     at.session_state["authentication_status"] = True
     at.session_state["username"] = "bench"
+    at.session_state["login_at"] = at.session_state["last_seen"] = __import__("time").time()
     at.run()
     options = at.selectbox(key="class_id").options
     for option in list(options)[:classes]:

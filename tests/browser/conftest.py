@@ -284,7 +284,7 @@ class RunTracker:
 _trackers: dict[int, RunTracker] = {}
 
 
-def settle(page: Any, quiet_ms: int = 300) -> None:
+def settle(page: Any, quiet_ms: int = 200) -> None:
     """Wait until no script runs and none is about to.
 
     The server has finished every run asked for, the page shows

@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from access_core.passwords import initial_password
-from tests.browser.conftest import PUPILS, Pupil, Server, settle
+from tests.browser.conftest import PUPILS, REPO_ROOT, Pupil, Server, settle
 from tests.factories import ADMIN_PASSWORD, ADMIN_USERNAME
 
 pytestmark = pytest.mark.browser
@@ -38,6 +38,8 @@ CLASS_PUPILS = sorted(  # as the dashboard lists them: by last name, ignoring ac
     (p for p in PUPILS if p.class_name == CLASS and not p.deactivated),
     key=lambda p: unicodedata.normalize("NFKD", p.last_name).encode("ascii", "ignore"),
 )
+# Each file of pages/ is served under its file name (see dashboard.PAGES).
+PAGE_URL_PATHS = sorted(path.stem for path in (REPO_ROOT / "pages").glob("*.py"))
 TICKED_ROWS = (0, 2)  # Garnaudel Inès, Pétrequin Maëlle: both had a personal password
 
 
@@ -195,24 +197,32 @@ def check_workbook(path: Path, pupils: list[Pupil]) -> None:
     assert [row[0] for row in learners] == [p.last_name for p in pupils]
 
 
-def test_every_page_url_asks_for_the_login_on_a_fresh_server(server: Server, page: Any) -> None:
-    # The page's own URL first: on a fresh server Streamlit may run the page script before
-    # dashboard.py has declared the navigation; the page's guard must stop it.
-    for path, lang in (
-        ("/learner_access", "fr"),
-        ("/", "fr"),
-        ("/acces", "fr"),
-        ("/?lang=en", "en"),
-    ):
-        open_app(page, server.url + path)
-        username_label, notice = (
-            ("Identifiant", "Connectez-vous avec un compte administrateur")
-            if lang == "fr"
-            else ("Username", "Log in with an administrator account")
-        )
-        login_form = page.get_by_label(username_label, exact=True)
-        expect(login_form.or_(page.get_by_text(notice)).first).to_be_visible()
-        expect_no_learner_data(page)
+def expect_login_required(page: Any, url: str) -> None:
+    """Opening ``url`` shows the login form or the login-required notice, and no learner."""
+    open_app(page, url)
+    username_label, notice = (
+        ("Username", "Log in with an administrator account")
+        if "lang=en" in url
+        else ("Identifiant", "Connectez-vous avec un compte administrateur")
+    )
+    login_form = page.get_by_label(username_label, exact=True)
+    expect(login_form.or_(page.get_by_text(notice)).first).to_be_visible()
+    expect_no_learner_data(page)
+
+
+@pytest.mark.parametrize("page_path", PAGE_URL_PATHS)
+def test_a_page_url_opened_first_on_a_fresh_server_asks_for_the_login(
+    server: Server, page: Any, page_path: str
+) -> None:
+    # On a fresh server Streamlit may run the page's script before dashboard.py has declared
+    # the navigation: the page's own guard must stop it.
+    expect_login_required(page, f"{server.url}/{page_path}")
+
+
+def test_every_url_asks_for_the_login_on_a_fresh_server(server: Server, page: Any) -> None:
+    pages = [f"/{name}" for name in PAGE_URL_PATHS]
+    for path in ("/", *pages, "/acces", "/?lang=en"):
+        expect_login_required(page, server.url + path)
 
 
 def test_logout_returns_to_the_login_form_and_hides_the_data(server: Server, page: Any) -> None:
