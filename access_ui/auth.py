@@ -150,6 +150,9 @@ def _resume_from_cookie(cookies: CookieController, lang: str) -> bool:
         return False
     settings = context.settings()
     issued_at = float(token["exp_date"]) - settings.session_hours * 3600
+    if issued_at > time.time() + 60:  # longer than any cookie this server issues
+        cookies.delete_cookie()
+        return False
     issued = datetime.fromtimestamp(issued_at, UTC)
     username = str(token.get("username", ""))
     if call_or_stop(lang, admin_auth.session_is_valid, _db(lang), username, issued):

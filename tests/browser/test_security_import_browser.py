@@ -1,0 +1,487 @@
+"""Security and roster import in a real browser, against ``streamlit run app.py`` (the ASGI
+entry with the security headers, unlike conftest's ``dashboard.py`` server).
+
+- a login cookie forged with a wrong key (or unsigned) is refused; one signed with the
+  server's key is accepted (the control that makes the forged case meaningful);
+- a login cookie copied before logout does not work afterwards, in another browser;
+- on a fresh server, the new pages' URLs show only the login;
+- the « Import » page: upload, preview, apply, the new class in the « Classe » selectbox;
+- ``no-store`` on the identifier download, ``nosniff`` on pages.
+
+Each test starts its own server on a temporary database (see conftest.py for the browser).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import secrets
+import sqlite3
+import string
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import bcrypt
+import jwt
+import pytest
+
+from access_core.passwords import initial_password
+from tests.browser.conftest import (
+    PUPILS,
+    REPO_ROOT,
+    SETTLE_SCRIPT,
+    RunTracker,
+    Server,
+    _cli,
+    _failed,
+    _fill,
+    _free_port,
+    _trackers,
+    _wait_healthy,
+    settle,
+    stop_server,
+)
+from tests.factories import ADMIN_PASSWORD, ADMIN_USERNAME
+
+pytestmark = pytest.mark.browser
+
+expect: Any
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture skips (or fails) with the reason
+    expect = None
+
+COOKIE_NAME = "acces_apprenants_auth"
+SESSION_HOURS = 12  # the default ACCESS_SESSION_HOURS, which the server below keeps
+COOKIE_WAIT_S = 15.0
+MAIN_TITLE = "Gestion des accès apprenants"
+LOGIN_NOTICE = "Connectez-vous avec un compte administrateur"
+ACTIVE_PUPILS = [p for p in PUPILS if not p.deactivated]
+
+
+# --- a server on app.py, whose cookie key the tests know ----------------------------------
+
+
+@dataclass
+class AppServer(Server):
+    cookie_key: str = ""
+
+
+def start_app_server(workdir: Path) -> AppServer:
+    workdir.mkdir(parents=True, exist_ok=True)
+    database_url = f"sqlite:///{workdir / 'access.db'}"
+    cookie_key = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(40))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ACCESS_", "STREAMLIT_"))}
+    env.update(
+        ACCESS_DATABASE_URL=database_url,
+        ACCESS_BCRYPT_ROUNDS="4",
+        ACCESS_LANGUAGE="fr",
+        ACCESS_COOKIE_KEY=cookie_key,
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+        PYTHONUNBUFFERED="1",
+    )
+    _cli(database_url, env, "init")
+    _fill(database_url)
+    _cli(
+        database_url,
+        env,
+        "create-admin",
+        ADMIN_USERNAME,
+        "--password-stdin",
+        stdin=ADMIN_PASSWORD + "\n",
+    )
+    port = _free_port()
+    log_path = workdir / "streamlit.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    server = AppServer(f"http://127.0.0.1:{port}", database_url, log_path, process, cookie_key)
+    try:
+        _wait_healthy(server.url, process, log_path)
+    except BaseException:
+        stop_server(server)
+        raise
+    return server
+
+
+@pytest.fixture
+def app_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppServer]:
+    """A freshly started ``streamlit run app.py`` that no browser has opened yet."""
+    server = start_app_server(tmp_path_factory.mktemp("streamlit-app"))
+    request.node.streamlit_servers = [server]  # its log goes into the report of a failure
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture
+def new_page(
+    browser: Any, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Callable[[], Any]]:
+    """Pages in further fresh browser contexts (no cookies shared), set up like ``page``."""
+    made: list[Any] = []
+
+    def make() -> Any:
+        context = browser.new_context(
+            viewport={"width": 1400, "height": 1000}, locale="fr-FR", accept_downloads=True
+        )
+        context.set_default_timeout(20_000)
+        page = context.new_page()
+        page.add_init_script(SETTLE_SCRIPT)
+        tracker = _trackers[id(page)] = RunTracker()
+        page.on("websocket", tracker.watch)
+        console = getattr(request.node, "browser_console", None)
+        if console is not None:
+            page.on("console", lambda m: console.append(f"{m.type} (other context): {m.text}"))
+        made.append(page)
+        return page
+
+    yield make
+    for number, page in enumerate(made, start=1):
+        if _failed(request):
+            shot = tmp_path / f"failure-context-{number}.png"
+            try:
+                page.screenshot(path=str(shot), full_page=True)
+                print(f"screenshot of context {number}: {shot}")
+            except Exception as exc:  # noqa: BLE001 - a missing screenshot must not hide it
+                print(f"no screenshot of context {number}: {exc}")
+        page.context.close()
+        _trackers.pop(id(page), None)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+# The cookie manager's frame, rendered on every run of the login gate, may be inserted some
+# 0.6 s after a run has finished, and its value then asks for one more run: ``settle`` alone can
+# return before the frame exists.
+COOKIE_FRAME_SPOKE = """
+() => {
+  const frames = [...document.querySelectorAll("iframe")];
+  return frames.length > 0 && frames.every((f) => f.dataset.settleSpoke === "1");
+}
+"""
+
+
+def settle_with_cookie_frame(page: Any) -> None:
+    settle(page)
+    page.wait_for_function(COOKIE_FRAME_SPOKE, polling=50)
+    settle(page)
+
+
+def open_app(page: Any, url: str, cookie_frame: bool = True) -> Any:
+    """Open ``url`` and wait until Streamlit is idle (and, by default, the cookie frame too:
+    every page of the app has it once the login gate has run)."""
+    response = page.goto(url)
+    if cookie_frame:
+        settle_with_cookie_frame(page)
+    else:
+        settle(page)
+    return response
+
+
+def log_in(page: Any) -> None:
+    page.get_by_label("Identifiant", exact=True).fill(ADMIN_USERNAME)
+    page.get_by_label("Mot de passe", exact=True).fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    settle(page)
+
+
+def expect_login_form(page: Any) -> None:
+    expect(page.get_by_label("Identifiant", exact=True)).to_be_visible()
+    expect(page.get_by_label("Mot de passe", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Se connecter")).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def expect_logged_in(page: Any) -> None:
+    expect(page.get_by_role("heading", name=MAIN_TITLE)).to_be_visible()
+    expect(page.get_by_label("Identifiant", exact=True)).to_have_count(0)
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+
+
+def expect_no_learner_data(page: Any) -> None:
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(0)
+    expect(page.get_by_test_id("stSidebar").get_by_role("link")).to_have_count(0)
+    html = page.content().casefold()
+    leaked = [text for p in PUPILS for text in (p.last_name, p.login) if text.casefold() in html]
+    assert not leaked, f"learner data shown without login: {leaked}"
+
+
+def choose_class(page: Any, name: str) -> None:
+    page.get_by_test_id("stSelectbox").filter(has_text="Classe").click()
+    page.get_by_role("option", name=name, exact=True).click()
+    settle(page)
+
+
+def login_cookie(page: Any) -> dict[str, Any]:
+    """The login cookie, once the cookie component has stored it (readiness polling)."""
+    deadline = time.monotonic() + COOKIE_WAIT_S
+    while time.monotonic() < deadline:
+        for cookie in page.context.cookies():
+            if cookie["name"] == COOKIE_NAME:
+                settle(page)  # the cookie component's answer asks for a run
+                return dict(cookie)
+        page.wait_for_timeout(100)
+    pytest.fail(f"no {COOKIE_NAME} cookie {COOKIE_WAIT_S:.0f} s after the login")
+
+
+def add_login_cookie(page: Any, server: Server, value: str) -> None:
+    page.context.add_cookies([{"name": COOKIE_NAME, "value": value, "url": server.url}])
+
+
+def token(key: str, algorithm: str = "HS256", username: str = ADMIN_USERNAME) -> str:
+    """A login token in the app's format, issued now (it expires ``SESSION_HOURS`` later)."""
+    payload = {"username": username, "exp_date": time.time() + SESSION_HOURS * 3600}
+    return jwt.encode(payload, key, algorithm=algorithm)
+
+
+def sql(server: Server, query: str, *params: Any) -> list[tuple[Any, ...]]:
+    with closing(sqlite3.connect(server.database_url.removeprefix("sqlite:///"))) as conn:
+        return conn.execute(query, params).fetchall()
+
+
+# --- 1. forged cookie ---------------------------------------------------------------------
+
+
+def test_a_cookie_forged_without_the_key_shows_the_login_form_and_the_real_one_logs_in(
+    app_server: AppServer, page: Any, new_page: Callable[[], Any]
+) -> None:
+    wrong_key = secrets.token_urlsafe(32)
+    assert wrong_key != app_server.cookie_key
+    forged = {
+        "signed with a wrong key": token(wrong_key),
+        "unsigned (alg none)": token("", algorithm="none"),
+    }
+    for what, value in forged.items():
+        forged_page = new_page()
+        add_login_cookie(forged_page, app_server, value)
+        open_app(forged_page, app_server.url)
+        try:
+            expect_login_form(forged_page)
+            expect_no_learner_data(forged_page)
+        except AssertionError as exc:
+            raise AssertionError(f"cookie {what}: {exc}") from exc
+
+    # Control: the same cookie signed with the server's key logs in without the form.
+    add_login_cookie(page, app_server, token(app_server.cookie_key))
+    open_app(page, app_server.url)
+    expect_logged_in(page)
+    grid = page.get_by_test_id("stDataFrame").first
+    first_class = [p.last_name for p in ACTIVE_PUPILS if p.class_name == "4e C"]
+    expect(grid.locator("[id^='glide-cell-1-']")).to_have_text(first_class)
+
+
+# --- 2. cookie replayed after logout ------------------------------------------------------
+
+
+def test_a_login_cookie_copied_before_logout_is_refused_afterwards(
+    app_server: AppServer, page: Any, new_page: Callable[[], Any]
+) -> None:
+    open_app(page, app_server.url)
+    log_in(page)
+    expect_logged_in(page)
+    copied = login_cookie(page)
+
+    # Control: before the logout the copied cookie opens a session in another browser.
+    other = new_page()
+    add_login_cookie(other, app_server, copied["value"])
+    open_app(other, app_server.url)
+    expect_logged_in(other)
+
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Se déconnecter").click()
+    settle(page)
+    expect_login_form(page)
+    expect(page.get_by_text("Vous êtes déconnecté.")).to_be_visible()
+    expect_no_learner_data(page)
+
+    replay = new_page()
+    add_login_cookie(replay, app_server, copied["value"])
+    open_app(replay, app_server.url)
+    expect_login_form(replay)
+    expect_no_learner_data(replay)
+
+    # The session the cookie opened in the other browser ends at its next run as well.
+    choose_class(other, "5e B")
+    expect_login_form(other)
+    expect(
+        other.get_by_text("Session fermée (déconnexion ou changement du compte)")
+    ).to_be_visible()
+    expect_no_learner_data(other)
+
+
+# --- 3. the new pages' URLs on a fresh server ---------------------------------------------
+
+
+@pytest.mark.parametrize("first_path", ["/journal", "/import_roster", "/learner_access"])
+def test_page_urls_on_a_fresh_server_show_only_the_login(
+    app_server: AppServer, page: Any, first_path: str
+) -> None:
+    # Journal rows would show these (the server's setup already recorded some events).
+    actions = [row[0] for row in sql(app_server, "SELECT DISTINCT action FROM audit_events")]
+    assert actions, "the test database has no audit event: the journal check would be vacuous"
+    others = [p for p in ("/journal", "/import_roster", "/learner_access") if p != first_path]
+    for path in (first_path, *others):  # the first one on a server no browser has opened
+        open_app(page, app_server.url + path, cookie_frame=False)
+        form = page.get_by_label("Identifiant", exact=True)
+        expect(form.or_(page.get_by_text(LOGIN_NOTICE)).first).to_be_visible()
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        expect_no_learner_data(page)
+        expect(page.get_by_test_id("stFileUploader")).to_have_count(0)
+        expect(page.get_by_role("heading", name="Journal")).to_have_count(0)
+        html = page.content()
+        shown = [action for action in actions if action in html]
+        assert not shown, f"{path}: journal rows shown without login: {shown}"
+
+
+# --- 4. roster import -----------------------------------------------------------------------
+
+NEW_CLASS = "5e Z"
+NEWCOMERS = [  # (Nom, Prénom, birth date, expected login)
+    ("Zéphirin", "Aubeline", date(2011, 4, 12), "aubeline.zephirin"),
+    ("N'Diaye", "Maël", date(2011, 9, 3), "mael.ndiaye"),
+    ("Okonkwo-Ferrand", "Daïa", date(2010, 12, 24), "daia.okonkwo-ferrand"),
+]
+
+
+def write_roster(path: Path) -> None:
+    """Every active learner of the test database where they are, plus the newcomers in a
+    new class: a full import that deactivates nobody."""
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(["Nom", "Prénom", "Né(e) le", "Division"])
+        for p in ACTIVE_PUPILS:
+            writer.writerow([p.last_name, p.first_name, f"{p.birth_date:%d/%m/%Y}", p.class_name])
+        for last, first, born, _ in NEWCOMERS:
+            writer.writerow([last, first, f"{born:%d/%m/%Y}", NEW_CLASS])
+
+
+def metric(page: Any, label: str) -> Any:
+    return (
+        page.get_by_test_id("stMetric")
+        .filter(has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
+        .get_by_test_id("stMetricValue")
+    )
+
+
+def test_import_page_uploads_previews_applies_and_the_new_class_is_offered(
+    app_server: AppServer, page: Any, tmp_path: Path
+) -> None:
+    roster = tmp_path / "base_eleves.csv"
+    write_roster(roster)
+    deactivated_before = sql(app_server, "SELECT id FROM learners WHERE deactivated_at IS NOT NULL")
+
+    open_app(page, app_server.url)
+    log_in(page)
+    expect_logged_in(page)
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Import").click()
+    settle(page)
+    expect(page.get_by_role("heading", name="Import")).to_be_visible()
+
+    page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(roster)
+    settle(page)
+    expect(metric(page, "Nouveaux")).to_have_text(str(len(NEWCOMERS)))
+    expect(metric(page, "Désactivés")).to_have_text("0")
+    expect(metric(page, "Rejetés")).to_have_text("0")
+    expect(metric(page, "Changent de classe")).to_have_text("0")
+    expect(metric(page, "Inchangés")).to_have_text(str(len(ACTIVE_PUPILS)))
+    expect(page.get_by_text(f"Classes créées : {NEW_CLASS}")).to_be_visible()
+    assert sql(app_server, "SELECT id FROM school_classes WHERE name = ?", NEW_CLASS) == []
+
+    page.get_by_role("button", name="Appliquer l'import").click()
+    settle(page)
+    expect(
+        page.get_by_text(f"Import appliqué : {len(NEWCOMERS)} nouveau(x), 0 mis à jour")
+    ).to_be_visible()
+
+    page.get_by_test_id("stSidebar").get_by_role("link", name=MAIN_TITLE).click()
+    settle(page)
+    expect(page.get_by_role("heading", name=MAIN_TITLE)).to_be_visible()
+    page.get_by_test_id("stSelectbox").filter(has_text="Classe").click()
+    expect(page.get_by_role("option", name=NEW_CLASS, exact=True)).to_be_visible()
+    page.get_by_role("option", name=NEW_CLASS, exact=True).click()
+    settle(page)
+    grid = page.get_by_test_id("stDataFrame").first
+    by_last_name = sorted(NEWCOMERS)  # N'Diaye, Okonkwo-Ferrand, Zéphirin
+    expect(grid.locator("[id^='glide-cell-1-']")).to_have_text([n[0] for n in by_last_name])
+    expect(grid.locator("[id^='glide-cell-3-']")).to_have_text([n[3] for n in by_last_name])
+
+    rows = sql(
+        app_server,
+        "SELECT l.last_name, l.first_name, l.birth_date, l.login, l.must_change_password,"
+        " l.deactivated_at, l.password_hash FROM learners l"
+        " JOIN school_classes c ON c.id = l.class_id WHERE c.name = ? ORDER BY l.last_name",
+        NEW_CLASS,
+    )
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
+        (last, first, born.isoformat(), login) for last, first, born, login in by_last_name
+    ]
+    for last, _, born_text, login, must_change, deactivated_at, hashed in rows:
+        assert must_change == 1, f"{login}: must_change_password is not set"
+        assert deactivated_at is None, login
+        born = date.fromisoformat(born_text)
+        assert bcrypt.checkpw(initial_password(born).encode(), hashed.encode()), last
+    deactivated_after = sql(app_server, "SELECT id FROM learners WHERE deactivated_at IS NOT NULL")
+    assert deactivated_after == deactivated_before, "the full import deactivated someone"
+
+
+# --- 5. security headers ------------------------------------------------------------------
+
+
+def test_the_identifier_download_is_not_stored_and_pages_are_nosniff(
+    app_server: AppServer, page: Any
+) -> None:
+    media: list[Any] = []
+    page.on("response", lambda r: media.append(r) if "/media/" in r.url else None)
+
+    for path in ("/journal", "/"):  # the login below then lands on the first page
+        response = open_app(page, app_server.url + path)
+        assert response is not None and response.ok, path
+        headers = response.headers
+        assert headers.get("x-content-type-options") == "nosniff", (path, headers)
+        assert headers.get("x-frame-options") == "SAMEORIGIN", (path, headers)
+
+    log_in(page)
+    expect_logged_in(page)
+    choose_class(page, "5e B")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Liste des identifiants des élèves").click()
+    download = download_info.value
+    assert download.suggested_filename == "identifiants_5e_B.xlsx"
+    assert download.failure() is None
+    settle(page)
+
+    downloads = [r for r in media if r.url == download.url]
+    assert downloads, f"no /media/ response for {download.url}: {[r.url for r in media]}"
+    for response in downloads:
+        headers = response.all_headers()
+        cache = headers.get("cache-control", "")
+        assert "no-store" in cache, f"{response.url}: Cache-Control {cache!r}"
+        assert headers.get("x-content-type-options") == "nosniff", headers
