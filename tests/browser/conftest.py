@@ -75,6 +75,7 @@ class Server:
     database_url: str
     log_path: Path
     process: subprocess.Popen[bytes]
+    cookie_key: str = ""
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -133,17 +134,17 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log_path: Path) ->
 
 
 def start_server(workdir: Path) -> Server:
-    """A migrated, filled database with an administrator, and a streamlit server on it."""
+    """A migrated, filled database with an administrator, and ``streamlit run app.py`` (the
+    entry point that serves the dashboard behind its security headers) on it."""
     workdir.mkdir(parents=True, exist_ok=True)
     database_url = f"sqlite:///{workdir / 'access.db'}"
+    cookie_key = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(40))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ACCESS_", "STREAMLIT_"))}
     env.update(
         ACCESS_DATABASE_URL=database_url,
         ACCESS_BCRYPT_ROUNDS="4",
         ACCESS_LANGUAGE="fr",
-        ACCESS_COOKIE_KEY="".join(
-            secrets.choice(string.ascii_letters + string.digits) for _ in range(40)
-        ),
+        ACCESS_COOKIE_KEY=cookie_key,
         STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
         PYTHONUNBUFFERED="1",
     )
@@ -166,7 +167,7 @@ def start_server(workdir: Path) -> Server:
                 "-m",
                 "streamlit",
                 "run",
-                "dashboard.py",
+                "app.py",
                 "--server.headless",
                 "true",
                 "--server.address",
@@ -181,7 +182,7 @@ def start_server(workdir: Path) -> Server:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    server = Server(f"http://127.0.0.1:{port}", database_url, log_path, process)
+    server = Server(f"http://127.0.0.1:{port}", database_url, log_path, process, cookie_key)
     try:
         _wait_healthy(server.url, process, log_path)
     except BaseException:

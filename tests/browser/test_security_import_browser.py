@@ -14,16 +14,11 @@ Each test starts its own server on a temporary database (see conftest.py for the
 from __future__ import annotations
 
 import csv
-import os
 import secrets
 import sqlite3
-import string
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,17 +30,13 @@ import pytest
 from access_core.passwords import initial_password
 from tests.browser.conftest import (
     PUPILS,
-    REPO_ROOT,
     SETTLE_SCRIPT,
     RunTracker,
     Server,
-    _cli,
     _failed,
-    _fill,
-    _free_port,
     _trackers,
-    _wait_healthy,
     settle,
+    start_server,
     stop_server,
 )
 from tests.factories import ADMIN_PASSWORD, ADMIN_USERNAME
@@ -69,65 +60,7 @@ ACTIVE_PUPILS = [p for p in PUPILS if not p.deactivated]
 # --- a server on app.py, whose cookie key the tests know ----------------------------------
 
 
-@dataclass
-class AppServer(Server):
-    cookie_key: str = ""
-
-
-def start_app_server(workdir: Path) -> AppServer:
-    workdir.mkdir(parents=True, exist_ok=True)
-    database_url = f"sqlite:///{workdir / 'access.db'}"
-    cookie_key = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(40))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ACCESS_", "STREAMLIT_"))}
-    env.update(
-        ACCESS_DATABASE_URL=database_url,
-        ACCESS_BCRYPT_ROUNDS="4",
-        ACCESS_LANGUAGE="fr",
-        ACCESS_COOKIE_KEY=cookie_key,
-        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
-        PYTHONUNBUFFERED="1",
-    )
-    _cli(database_url, env, "init")
-    _fill(database_url)
-    _cli(
-        database_url,
-        env,
-        "create-admin",
-        ADMIN_USERNAME,
-        "--password-stdin",
-        stdin=ADMIN_PASSWORD + "\n",
-    )
-    port = _free_port()
-    log_path = workdir / "streamlit.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless",
-                "true",
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(port),
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    server = AppServer(f"http://127.0.0.1:{port}", database_url, log_path, process, cookie_key)
-    try:
-        _wait_healthy(server.url, process, log_path)
-    except BaseException:
-        stop_server(server)
-        raise
-    return server
+AppServer = Server  # start_server serves app.py and keeps its cookie key
 
 
 @pytest.fixture
@@ -135,7 +68,7 @@ def app_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[AppServer]:
     """A freshly started ``streamlit run app.py`` that no browser has opened yet."""
-    server = start_app_server(tmp_path_factory.mktemp("streamlit-app"))
+    server = start_server(tmp_path_factory.mktemp("streamlit-app"))
     request.node.streamlit_servers = [server]  # its log goes into the report of a failure
     yield server
     stop_server(server)
