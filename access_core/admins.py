@@ -14,7 +14,7 @@ from access_core import audit
 from access_core.db import Database
 from access_core.errors import NotAuthorized, NotFound, ValidationError
 from access_core.models import Admin
-from access_core.passwords import BCRYPT_MAX_BYTES, hash_password, verify_password
+from access_core.passwords import BCRYPT_MAX_BYTES, hash_password
 
 ADMIN_PASSWORD_MIN_CHARS = 12
 SYSTEM_ACTOR = "system"
@@ -110,18 +110,6 @@ def active_admin_accounts(db: Database) -> list[AdminAccount]:
             )
         ).all()
     return [AdminAccount(username=u, display_name=d, password_hash=h) for u, d, h in rows]
-
-
-def authenticate_admin(db: Database, username: str, password: str) -> bool:
-    """True when the credentials are an active administrator's."""
-    with db.transaction() as session:
-        row = session.execute(
-            select(Admin.password_hash, Admin.is_active).where(
-                Admin.username == normalize_username(username)
-            )
-        ).first()
-    return bool(row and row[1] and verify_password(password, row[0]))
-
 
 def _set_admin(db: Database, username: str, actor: str, action: str, **values: object) -> None:
     name = normalize_username(username)

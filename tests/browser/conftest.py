@@ -405,3 +405,20 @@ def page(browser: Any, request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
             print(f"no screenshot: {exc}")
     context.close()
     del _trackers[id(page)]
+
+
+def expect_no_learner_data(page: Any) -> None:
+    """No grid, no page links, and no learner's name or login anywhere in the page."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(0)
+    expect(page.get_by_test_id("stSidebar").get_by_role("link")).to_have_count(0)
+    html = page.content().casefold()
+    leaked = [text for p in PUPILS for text in (p.last_name, p.login) if text.casefold() in html]
+    assert not leaked, f"learner data shown without login: {leaked}"
+
+
+def choose_class(page: Any, name: str) -> None:
+    page.get_by_test_id("stSelectbox").filter(has_text="Classe").click()
+    page.get_by_role("option", name=name, exact=True).click()
+    settle(page)

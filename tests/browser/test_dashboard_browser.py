@@ -20,7 +20,15 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from access_core.passwords import initial_password
-from tests.browser.conftest import PUPILS, REPO_ROOT, Pupil, Server, settle
+from tests.browser.conftest import (
+    PUPILS,
+    REPO_ROOT,
+    Pupil,
+    Server,
+    choose_class,
+    expect_no_learner_data,
+    settle,
+)
 from tests.factories import ADMIN_PASSWORD, ADMIN_USERNAME
 
 pytestmark = pytest.mark.browser
@@ -64,19 +72,6 @@ def expect_login_form(page: Any, lang: str = "fr") -> None:
     expect(page.get_by_label(labels[0], exact=True)).to_be_visible()
     expect(page.get_by_label(labels[1], exact=True)).to_be_visible()
     expect(page.get_by_role("button", name=labels[2])).to_be_visible()
-
-
-def expect_no_learner_data(page: Any) -> None:
-    expect(page.get_by_test_id("stDataFrame")).to_have_count(0)
-    html = page.content().casefold()
-    leaked = [text for p in PUPILS for text in (p.last_name, p.login) if text.casefold() in html]
-    assert not leaked, f"learner data shown without login: {leaked}"
-
-
-def choose_class(page: Any, name: str) -> None:
-    page.get_by_test_id("stSelectbox").filter(has_text="Classe").click()
-    page.get_by_role("option", name=name, exact=True).click()
-    settle(page)
 
 
 def column_cells(grid: Any, column: int) -> Any:

@@ -35,6 +35,8 @@ from tests.browser.conftest import (
     Server,
     _failed,
     _trackers,
+    choose_class,
+    expect_no_learner_data,
     settle,
     start_server,
     stop_server,
@@ -158,20 +160,6 @@ def expect_logged_in(page: Any) -> None:
     expect(page.get_by_role("heading", name=MAIN_TITLE)).to_be_visible()
     expect(page.get_by_label("Identifiant", exact=True)).to_have_count(0)
     expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
-
-
-def expect_no_learner_data(page: Any) -> None:
-    expect(page.get_by_test_id("stDataFrame")).to_have_count(0)
-    expect(page.get_by_test_id("stSidebar").get_by_role("link")).to_have_count(0)
-    html = page.content().casefold()
-    leaked = [text for p in PUPILS for text in (p.last_name, p.login) if text.casefold() in html]
-    assert not leaked, f"learner data shown without login: {leaked}"
-
-
-def choose_class(page: Any, name: str) -> None:
-    page.get_by_test_id("stSelectbox").filter(has_text="Classe").click()
-    page.get_by_role("option", name=name, exact=True).click()
-    settle(page)
 
 
 def login_cookie(page: Any) -> dict[str, Any]:
