@@ -3,6 +3,11 @@
 
     python3 dev.py run     # venv + install + schema + demo school + first admin, then serve
     python3 dev.py test    # venv + install (with test extras) + the whole test suite
+    python3 dev.py lint    # ruff check . and mypy (strict, access_core), as CI runs them
+    python3 dev.py lock    # refresh requirements/*.lock from pyproject.toml (maintainers)
+
+Installs come from the lock files (exact versions with hashes), so a fresh machine gets the set
+that was tested.
 
 Extra arguments after ``test`` go to pytest; after ``run``, to ``streamlit run``.
 """
@@ -22,6 +27,9 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 CHROMIUM = Path("/usr/bin/chromium")
+LOCKS = ROOT / "requirements"
+# Which lock file each kind of install uses, and the extras it was compiled with.
+LOCK_EXTRAS = {"run": ("postgres", "mysql"), "test": ("postgres", "mysql", "test")}
 
 
 def say(message: str) -> None:
@@ -39,8 +47,7 @@ def run(*args: str | Path, **kwargs: object) -> None:
         fail(f"command failed ({result.returncode}): {' '.join(map(str, args))}")
 
 
-def ensure_venv(extras: str) -> None:
-    """Create .venv and install the project once per change of pyproject.toml and extras."""
+def create_venv() -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
         fail(f"Python 3.11 or newer is needed, this is {sys.version.split()[0]}")
     if not PYTHON.exists():
@@ -49,15 +56,36 @@ def ensure_venv(extras: str) -> None:
             venv.EnvBuilder(with_pip=True).create(VENV)
         except Exception as exc:  # noqa: BLE001
             fail(f"cannot create .venv ({exc}); on Debian/Ubuntu: apt-get install python3-venv")
-    spec = f".[{extras}]" if extras else "."
+
+
+def ensure_venv(kind: str) -> None:
+    """Create .venv and install the locked set of ``kind`` (run/test), once per change."""
+    create_venv()
+    lock = LOCKS / f"{kind}.lock"
     stamp = VENV / ".installed"
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode()).hexdigest()
+    digest = hashlib.sha256(
+        (ROOT / "pyproject.toml").read_bytes() + lock.read_bytes() + kind.encode()
+    ).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return
-    say(f"installing {spec} into .venv (first time only)")
+    say(f"installing the locked packages of {lock.relative_to(ROOT)} into .venv (first time only)")
     run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    run(PYTHON, "-m", "pip", "install", "--quiet", "-e", spec)
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--require-hashes", "-r", lock)
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--no-deps", "-e", ".")
     stamp.write_text(digest)
+
+
+def cmd_lock(extra: list[str]) -> None:
+    """Recompile requirements/*.lock from pyproject.toml with uv (universal, hashed)."""
+    create_venv()
+    LOCKS.mkdir(exist_ok=True)
+    run(PYTHON, "-m", "pip", "install", "--quiet", "uv")
+    for kind, extras in LOCK_EXTRAS.items():
+        flags = [f for e in extras for f in ("--extra", e)]
+        say(f"compiling requirements/{kind}.lock")
+        run(PYTHON, "-m", "uv", "pip", "compile", "pyproject.toml", "--quiet", "--universal",
+            "--python-version", "3.11", "--generate-hashes", "--no-header", *flags,
+            "-o", LOCKS / f"{kind}.lock", *extra)
 
 
 def ensure_chromium() -> None:
@@ -75,7 +103,7 @@ def ensure_chromium() -> None:
 
 
 def cmd_run(extra: list[str]) -> None:
-    ensure_venv("")
+    ensure_venv("run")
     run(BIN / "access-core", "quickstart")
     port = os.environ.get("PORT", "8501")
     say(f"starting the dashboard on http://127.0.0.1:{port}  (Ctrl+C to stop)")
@@ -93,8 +121,17 @@ def cmd_test(extra: list[str]) -> None:
     sys.exit(result.returncode)
 
 
+def cmd_lint(extra: list[str]) -> None:
+    """What CI checks before the tests: ruff over the tree, mypy (strict) on access_core."""
+    ensure_venv("test")
+    say("ruff check .")
+    run(BIN / "ruff", "check", ".", *extra)
+    say("mypy (strict, access_core)")
+    run(BIN / "mypy")
+
+
 def main() -> None:
-    commands = {"run": cmd_run, "test": cmd_test}
+    commands = {"run": cmd_run, "test": cmd_test, "lock": cmd_lock, "lint": cmd_lint}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         sys.exit(2)
