@@ -19,19 +19,30 @@ from tests.bench.school import build_school
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
     parser.add_argument("--database-url", help="PostgreSQL/MySQL URL (default: a cached SQLite)")
-    parser.add_argument("--learners", type=int, default=100_000)
-    parser.add_argument("--classes", type=int, default=3_000)
+    parser.add_argument("--learners", type=int, help="default 100,000 (--quick: 400)")
+    parser.add_argument("--classes", type=int, help="default 3,000 (--quick: 12)")
     parser.add_argument("--rounds", type=int, default=12, help="bcrypt cost for P1")
     parser.add_argument("--import-rounds", type=int, default=10, help="bcrypt cost for P5")
     parser.add_argument("--runs", type=int, default=50, help="runs for the medians")
     parser.add_argument("--quick", action="store_true", help="tiny sizes, to check it runs")
     parser.add_argument("--measures", default="P1,P2,P3,P4,P5,P6",
                         help="comma-separated subset, e.g. P2,P4")
+    parser.add_argument("--browser", action="store_true",
+                        help="also the browser measures B1-B7 (Playwright on Debian's Chromium)")
+    parser.add_argument("--browser-rounds", type=int, default=12,
+                        help="bcrypt cost of the served dashboard for B4")
     args = parser.parse_args(argv)
     if args.quick:
-        args.learners, args.classes, args.rounds, args.import_rounds, args.runs = 400, 12, 4, 4, 5
+        args.rounds, args.import_rounds, args.runs = 4, 4, 5
+        args.browser_rounds = 4
+    args.learners = args.learners or (400 if args.quick else 100_000)
+    args.classes = args.classes or (12 if args.quick else 3_000)
     url = build_school(args.database_url, args.learners, args.classes)
     rows = run_all(url, args)
+    if args.browser:
+        from tests.bench.browser import browser_rows
+
+        rows += browser_rows(args, url)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"\nAccès apprenants benchmark: {args.learners:,} learners in {args.classes:,} classes, "
           f"{url.split(':', 1)[0]}, {cores} cores\n")
