@@ -182,19 +182,19 @@ def preview(
             continue
         matched.add(learner.id)
         _plan_existing(plan, row, learner)
-    if row_classes := {r.class_name for r in rows} - classes:
-        plan.new_classes = sorted(row_classes)
+    # the classes the import creates: those of the rows it applies (never of a rejected row)
+    used = {c.row.class_name for c in plan.new if c.row}
+    used |= {str(c.fields["class_name"]) for c in plan.moved}
+    plan.new_classes = sorted(used - classes)
     if not partial:
         for problem in roster.problems:
             for e in _named_by(problem, existing, by_external, by_identity):
                 named_by_rejected.setdefault(e.id, problem)
-        by_id = {e.id: e for e in existing}
         for e in existing:
             if e.deactivated_at is not None or e.id in matched:
                 continue
             if e.id in named_by_rejected:
-                problem = named_by_rejected[e.id]
-                plan.kept.append(Change(None, by_id[e.id], e.login, problem=problem))
+                plan.kept.append(Change(None, e, e.login, problem=named_by_rejected[e.id]))
             else:
                 plan.deactivated.append(Change(None, e, e.login, {"deactivated_at": "now"}))
     return plan
