@@ -89,7 +89,9 @@ def _load(session: Session) -> tuple[list[Existing], set[str]]:
             SchoolClass.name.label("class_name"),
             Learner.deactivated_at,
             Learner.must_change_password,
-        ).outerjoin(SchoolClass, SchoolClass.id == Learner.class_id)
+        )
+        .outerjoin(SchoolClass, SchoolClass.id == Learner.class_id)
+        .order_by(Learner.id)  # the same plan, in the same order, on every backend
     ).all()
     classes = set(session.scalars(select(SchoolClass.name)).all())
     return [Existing(**r._asdict()) for r in rows], classes
