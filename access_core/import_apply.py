@@ -88,7 +88,8 @@ def apply(
         raise ValidationError(
             f"this import would deactivate {len(plan.deactivated)} of the "
             f"{plan.active_learners} active learners (more than "
-            f"{plan.max_deactivation_percent} %): check the file, or confirm it (force)",
+            f"{plan.max_deactivation_percent} %): check the file, or confirm it (--force, or the "
+            "page's checkbox)",
             count=len(plan.deactivated),
             active=plan.active_learners,
             percent=plan.max_deactivation_percent,
