@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from access_core import imports
-from access_core.errors import ConcurrentChange
+from access_core.config import load_settings
+from access_core.errors import ConcurrentChange, ConfigError
 from access_core.import_apply import INITIAL_PASSWORD_MOVED
 from access_core.learner_auth import change_password
 from access_core.roster_files import read_roster
@@ -319,3 +320,38 @@ def test_two_administrators_importing_the_same_file_at_once_create_each_learner_
     assert learner(db, external_id="INE-1")["class_name"] == "5e B"
     assert actions(db).count("learner_created") == 6
     assert actions(db).count("learner_moved") == 1
+
+
+def test_a_rejected_line_keeps_only_its_well_formed_values():
+    roster = csv_roster(
+        "INE-1;Dupont;Léa;31/02/2013;6e A;lea.dupont",  # bad date
+        f"INE-2;{'x' * 101};Tom;04/03/2012;;tom petit",  # too long, missing class, bad login
+        header=LOGIN_HEADER,
+    )
+    first, second = roster.problems
+    assert (first.external_id, first.login, first.last_name, first.first_name) == (
+        "INE-1",
+        "lea.dupont",
+        "Dupont",
+        "Léa",
+    )
+    assert first.birth_date is None
+    assert (second.external_id, second.login, second.last_name, second.first_name) == (
+        "INE-2",
+        None,
+        None,
+        "Tom",
+    )
+    assert second.birth_date == date(2012, 3, 4)
+
+
+@pytest.mark.parametrize(("raw", "share"), [(None, 10), ("", 10), ("0", 0), ("100", 100)])
+def test_the_deactivation_share_setting(raw, share):
+    values = {} if raw is None else {"ACCESS_IMPORT_MAX_DEACTIVATION_SHARE": raw}
+    assert load_settings(values).import_max_deactivation_share == share
+
+
+@pytest.mark.parametrize("raw", ["-1", "101", "dix"])
+def test_a_bad_deactivation_share_is_refused(raw):
+    with pytest.raises(ConfigError, match="ACCESS_IMPORT_MAX_DEACTIVATION_SHARE"):
+        load_settings({"ACCESS_IMPORT_MAX_DEACTIVATION_SHARE": raw})
