@@ -216,7 +216,7 @@ def cmd_reset(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _print_plan(plan: imports.ImportPlan) -> None:
+def _print_plan(plan: imports.ImportPlan, force: bool = False) -> None:
     sections = [
         ("new", plan.new),
         ("updated", plan.updated),
@@ -258,7 +258,8 @@ def _print_plan(plan: imports.ImportPlan) -> None:
     if plan.needs_confirmation:
         print(
             f"\nthis import deactivates {len(plan.deactivated)} of the {plan.active_learners} "
-            f"active learners (more than {plan.max_deactivation_percent} %): it needs --force"
+            f"active learners (more than {plan.max_deactivation_percent} %): "
+            + ("confirmed by --force" if force else "it needs --force")
         )
 
 
@@ -277,7 +278,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             partial=args.partial,
             max_deactivation_percent=settings.import_max_deactivation_share,
         )
-        _print_plan(plan)
+        _print_plan(plan, force=args.force)
         if plan.rejected and not args.skip_bad_rows:
             print(
                 "nothing imported: fix the rejected rows or pass --skip-bad-rows", file=sys.stderr

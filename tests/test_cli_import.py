@@ -198,6 +198,7 @@ def test_a_mass_deactivation_needs_force_and_says_how_many(db, admin, import_cli
 
     code, out, err = import_cli(str(path), "--actor", admin, "--force")
     assert code == 0, (out, err)
+    assert "(more than 10 %): confirmed by --force" in out
     assert [login for login, (_, active) in state(db).items() if active] == ["lea.dupont"]
 
 

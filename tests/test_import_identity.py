@@ -9,12 +9,14 @@ import threading
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import update
 
 from access_core import imports
 from access_core.config import load_settings
 from access_core.errors import ConcurrentChange, ConfigError
 from access_core.import_apply import INITIAL_PASSWORD_MOVED
 from access_core.learner_auth import change_password
+from access_core.models import Learner
 from access_core.roster_files import read_roster
 from tests.factories import TEST_ROUNDS, add_learner, dump_tables
 from tests.test_imports import (
@@ -183,9 +185,7 @@ def test_a_rejected_row_never_deactivates_its_learner(db, admin, row, who):
 
 def test_a_partial_import_lists_nobody_as_kept(db, admin):
     school(db)
-    plan = imports.preview(
-        db, admin, csv_roster("INE-1;Dupont;Léa;31/02/2013;6e A"), partial=True
-    )
+    plan = imports.preview(db, admin, csv_roster("INE-1;Dupont;Léa;31/02/2013;6e A"), partial=True)
     assert plan.kept == [] and plan.deactivated == []
 
 
@@ -355,3 +355,44 @@ def test_the_deactivation_share_setting(raw, share):
 def test_a_bad_deactivation_share_is_refused(raw):
     with pytest.raises(ConfigError, match="ACCESS_IMPORT_MAX_DEACTIVATION_SHARE"):
         load_settings({"ACCESS_IMPORT_MAX_DEACTIVATION_SHARE": raw})
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("external_id", "INE-NEW"),
+        ("last_name", "Roux-Martin"),
+        ("first_name", "Anaïs"),
+        ("birth_date", date(2012, 6, 8)),
+        ("login", "ana.roux2"),
+        ("class_id", None),
+        ("deactivated_at", datetime(2026, 1, 5, 8, 0, tzinfo=UTC)),
+    ],
+)
+def test_any_change_to_a_planned_learner_meanwhile_refuses_the_whole_plan(db, admin, column, value):
+    """Ana is to be deactivated and Léa moved: Ana changed by someone else in between (another
+    program, another administrator) makes the plan stale; nothing of it is written."""
+    ids = school(db)
+    plan = imports.preview(db, admin, csv_roster(*OTHERS, "INE-1;Dupont;Léa;17/05/2013;5e B;"))
+    assert ids["ana"] in {c.learner.id for c in plan.deactivated if c.learner}
+    with db.transaction(write=True) as session:
+        session.execute(update(Learner).where(Learner.id == ids["ana"]).values({column: value}))
+    dump = dump_tables(db)
+
+    with pytest.raises(ConcurrentChange):
+        imports.apply(db, admin, plan, TEST_ROUNDS, force=True)
+
+    assert dump_tables(db) == dump
+
+
+def test_the_plan_signature_follows_its_decisions(db, admin):
+    ids = school(db)
+    roster = csv_roster(*OTHERS, "INE-1;Dupont;Léa;17/05/2013;5e B;", ";Neuf;Noé;01/01/2013;6e A;")
+    first = imports.preview(db, admin, roster)
+    assert imports.preview(db, admin, roster).signature == first.signature
+    assert imports.preview(db, admin, roster, partial=True).signature != first.signature
+    with db.transaction(write=True) as session:  # Tom leaves by another way: one change less
+        session.execute(
+            update(Learner).where(Learner.id == ids["tom"]).values(deactivated_at=LONG_AGO)
+        )
+    assert imports.preview(db, admin, roster).signature != first.signature
