@@ -216,19 +216,21 @@ def cmd_reset(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _print_plan(plan: imports.ImportPlan) -> None:
+def _print_plan(plan: imports.ImportPlan, force: bool = False) -> None:
     sections = [
         ("new", plan.new),
         ("updated", plan.updated),
         ("moved", plan.moved),
         ("reactivated", plan.reactivated),
         ("deactivated", plan.deactivated),
+        ("initial password moves to the corrected birth date", plan.initial_password_moved),
+        ("kept active: their row is rejected", plan.kept),
     ]
     for title, changes in sections:
         if changes:
             print(f"{title} ({len(changes)}):")
             for change in changes[:LIST_LIMIT]:
-                where = f"line {change.row.line}" if change.row else "not in the file"
+                where = f"line {change.line}" if change.line is not None else "not in the file"
                 print(f"  {change.name} ({change.login}, {where})")
             if len(changes) > LIST_LIMIT:
                 print(f"  ... and {len(changes) - LIST_LIMIT} more")
@@ -253,6 +255,12 @@ def _print_plan(plan: imports.ImportPlan) -> None:
         ("rejected", len(plan.rejected)),
     ):
         print(f"{title:12}{count:>7}")
+    if plan.needs_confirmation:
+        print(
+            f"\nthis import deactivates {len(plan.deactivated)} of the {plan.active_learners} "
+            f"active learners (more than {plan.max_deactivation_percent} %): "
+            + ("confirmed by --force" if force else "it needs --force")
+        )
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
@@ -263,8 +271,14 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         raise ValidationError(f"cannot read {path}: {exc.strerror}") from None
     roster_file = roster_files.read_roster(data, path.name)
     with _database(settings) as db:
-        plan = imports.preview(db, args.actor, roster_file, partial=args.partial, force=args.force)
-        _print_plan(plan)
+        plan = imports.preview(
+            db,
+            args.actor,
+            roster_file,
+            partial=args.partial,
+            max_deactivation_percent=settings.import_max_deactivation_share,
+        )
+        _print_plan(plan, force=args.force)
         if plan.rejected and not args.skip_bad_rows:
             print(
                 "nothing imported: fix the rejected rows or pass --skip-bad-rows", file=sys.stderr
@@ -284,10 +298,17 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                 settings.bcrypt_rounds,
                 skip_bad_rows=args.skip_bad_rows,
                 progress=progress,
+                force=args.force,
             )
     print(
         f"imported: {outcome.new} new, {outcome.updated} updated, {outcome.moved} moved, "
         f"{outcome.reactivated} reactivated, {outcome.deactivated} deactivated"
+        + (
+            f"; {outcome.initial_passwords_moved} initial password(s) moved to the corrected "
+            "birth date"
+            if outcome.initial_passwords_moved
+            else ""
+        )
         + (f"; {outcome.skipped_rows} bad row(s) skipped" if outcome.skipped_rows else "")
     )
     return 3 if outcome.skipped_rows else 0
@@ -330,7 +351,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--skip-bad-rows", action="store_true", help="apply the valid rows only")
     p.add_argument(
-        "--force", action="store_true", help="allow an import that deactivates every learner"
+        "--force",
+        action="store_true",
+        help="confirm an import that deactivates more than ACCESS_IMPORT_MAX_DEACTIVATION_SHARE "
+        "percent of the active learners",
     )
     p = command("set-password", cmd_set_password, "change an administrator's password")
     p.add_argument("username")

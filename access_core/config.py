@@ -33,6 +33,7 @@ class Settings:
     session_hours: int = 12
     idle_timeout_minutes: int = 30
     initial_password_days: int = 60
+    import_max_deactivation_share: int = 10  # percent of the active learners
 
     @property
     def tz(self) -> ZoneInfo:
@@ -80,6 +81,9 @@ def load_settings(values: Mapping[str, str] | None = None, **overrides: object) 
         session_hours=_int_setting(env, "ACCESS_SESSION_HOURS", 12, 1, 12),
         idle_timeout_minutes=_int_setting(env, "ACCESS_IDLE_TIMEOUT_MINUTES", 30, 1, 720),
         initial_password_days=_int_setting(env, "ACCESS_INITIAL_PASSWORD_DAYS", 60, 0, 3650),
+        import_max_deactivation_share=_int_setting(
+            env, "ACCESS_IMPORT_MAX_DEACTIVATION_SHARE", 10, 0, 100
+        ),
     )
     if overrides:
         from dataclasses import replace

@@ -18,9 +18,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "import_not_utf8": "Le fichier CSV n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 ».",
         "import_bad_xlsx": "Le fichier XLSX est illisible (abîmé, ou pas un classeur).",
         "import_file_type": "Type de fichier non pris en charge : utilisez .csv ou .xlsx.",
-        "import_deactivates_everyone": (
-            "Ce fichier désactiverait tous les élèves de l'établissement ({would_deactivate}) : "
-            "vérifiez le fichier, ou autorisez explicitement cet import."
+        "import_no_rows": "Le fichier ne contient aucune ligne d'élève : rien à importer.",
+        "import_needs_confirmation": (
+            "Cet import désactiverait {count} des {active} élèves actifs (plus de {percent} %) : "
+            "vérifiez le fichier, ou confirmez explicitement ces désactivations."
+        ),
+        "import_changed_meanwhile": (
+            "Les élèves ont changé depuis l'aperçu : rien n'a été importé. "
+            "Vérifiez le nouvel aperçu."
+        ),
+        "import_plan_changed": (
+            "L'aperçu a changé depuis votre dernier affichage (un autre import, une correction) : "
+            "rien n'a été appliqué. Vérifiez le nouvel aperçu, puis appliquez-le."
+        ),
+        "import_password_moved": "Mot de passe initial changé (date de naissance corrigée)",
+        "import_password_moved_help": (
+            "{count} élève(s) encore au mot de passe initial ont une date de naissance corrigée : "
+            "leur mot de passe devient la nouvelle date (jjmmaaaa). Les élèves qui ont "
+            "personnalisé leur mot de passe le gardent."
+        ),
+        "import_kept": "Gardés actifs : leur ligne est rejetée",
+        "import_kept_help": (
+            "{count} élève(s) absent(s) des lignes valides restent actifs parce que leur ligne "
+            "est rejetée : corrigez-la au prochain import."
         ),
         "import_rows_rejected": (
             "{rejected} ligne(s) rejetée(s) : corrigez-les, ou choisissez de les ignorer."
@@ -34,7 +54,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "import_file": "Fichier de la base élèves",
         "import_partial": "Import partiel : ne désactiver aucun élève absent du fichier",
         "import_skip_bad_rows": "Ignorer les lignes rejetées et importer les autres",
-        "import_force": "Autoriser un import qui désactive tous les élèves",
+        "import_force": "Je confirme la désactivation de {count} élève(s)",
         "import_new": "Nouveaux",
         "import_updated": "Mis à jour",
         "import_moved": "Changent de classe",
@@ -51,6 +71,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "import_apply": "Appliquer l'import",
         "import_nothing": "Rien à changer : les comptes sont déjà à jour.",
+        "import_done_passwords": "{count} mot(s) de passe initial(aux) suivent la date corrigée.",
         "import_done": (
             "Import appliqué : {new} nouveau(x), {updated} mis à jour, {moved} changé(s) de "
             "classe, {reactivated} réactivé(s), {deactivated} désactivé(s)."
@@ -172,9 +193,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "import_not_utf8": "The CSV file is not UTF-8: save it as « CSV UTF-8 ».",
         "import_bad_xlsx": "The XLSX file cannot be read (damaged, or not a workbook).",
         "import_file_type": "Unsupported file type: use .csv or .xlsx.",
-        "import_deactivates_everyone": (
-            "This file would deactivate every learner of the school ({would_deactivate}): "
-            "check the file, or allow this import explicitly."
+        "import_no_rows": "The file has no learner rows: nothing to import.",
+        "import_needs_confirmation": (
+            "This import would deactivate {count} of the {active} active learners (more than "
+            "{percent} %): check the file, or confirm these deactivations explicitly."
+        ),
+        "import_changed_meanwhile": (
+            "The learners changed since the preview: nothing was imported. "
+            "Check the new preview."
+        ),
+        "import_plan_changed": (
+            "The preview changed since you last saw it (another import, a correction): nothing "
+            "was applied. Check the new preview, then apply it."
+        ),
+        "import_password_moved": "Initial password changed (birth date corrected)",
+        "import_password_moved_help": (
+            "{count} learner(s) still on the initial password have a corrected birth date: "
+            "their password becomes the new date (ddmmyyyy). Learners who chose their own "
+            "password keep it."
+        ),
+        "import_kept": "Kept active: their row is rejected",
+        "import_kept_help": (
+            "{count} learner(s) missing from the valid rows stay active because their row is "
+            "rejected: fix it for the next import."
         ),
         "import_rows_rejected": "{rejected} row(s) rejected: fix them, or choose to skip them.",
         "page_import": "Import",
@@ -186,7 +227,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "import_file": "Roster file",
         "import_partial": "Partial import: deactivate nobody missing from the file",
         "import_skip_bad_rows": "Skip the rejected rows and import the others",
-        "import_force": "Allow an import that deactivates every learner",
+        "import_force": "I confirm the deactivation of {count} learner(s)",
         "import_new": "New",
         "import_updated": "Updated",
         "import_moved": "Changing class",
@@ -202,6 +243,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "import_apply": "Apply the import",
         "import_nothing": "Nothing to change: the accounts are up to date.",
+        "import_done_passwords": "{count} initial password(s) follow the corrected birth date.",
         "import_done": (
             "Import applied: {new} new, {updated} updated, {moved} changed class, "
             "{reactivated} reactivated, {deactivated} deactivated."

@@ -1,90 +1,61 @@
 """Bringing the accounts in line with the school's roster: preview, then apply in one go.
 
 ``preview`` matches each row of the file to a learner (by external id, else by last name +
-first name + birth date, without case or accents) and lists what would change: new, updated,
-moved, reactivated and (full import) deactivated learners, plus the rejected rows. ``apply``
-hashes the new learners' initial passwords first, in parallel, then writes everything in one
-transaction with one audit event per change. Learners' own data is never removed: leaving the
-roster only sets ``deactivated_at``; coming back clears it and keeps login and password.
+first name + birth date, without case or accents, never taking a learner whose known external
+id differs from the row's) and lists what would change: new, updated, moved, reactivated and
+(full import) deactivated learners, the learners whose initial password follows a corrected
+birth date, the rejected rows and the learners kept because their row was rejected. It flags
+an import that deactivates more than a share of the active learners; ``apply``
+(``import_apply.py``) refuses such a plan unless forced, hashes the initial passwords first, in
+parallel, then writes everything in one transaction with one audit event per change. Learners'
+own data is never removed: leaving the roster only sets ``deactivated_at``; coming back clears
+it and keeps login and password.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import date
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from access_core import audit
 from access_core.admins import require_active_admin
 from access_core.db import Database
-from access_core.errors import ConcurrentChange, ValidationError
+from access_core.errors import ValidationError
+from access_core.import_apply import ImportOutcome, apply
+from access_core.import_plan import (
+    CHANGED_MEANWHILE,
+    DEFAULT_MAX_DEACTIVATION_PERCENT,
+    NEEDS_CONFIRMATION,
+    NO_ROWS,
+    Change,
+    Existing,
+    ImportPlan,
+    describe_change,
+)
 from access_core.logins import fold, unique_login
 from access_core.models import Learner, SchoolClass
-from access_core.passwords import Progress, hash_many, initial_password
 from access_core.roster_files import RosterFile, RosterRow, RowProblem
 
-DEACTIVATES_EVERYONE = "import_deactivates_everyone"
+__all__ = [
+    "CHANGED_MEANWHILE",
+    "DEFAULT_MAX_DEACTIVATION_PERCENT",
+    "NEEDS_CONFIRMATION",
+    "NO_ROWS",
+    "Change",
+    "Existing",
+    "ImportOutcome",
+    "ImportPlan",
+    "apply",
+    "describe_change",
+    "preview",
+]
+
+Identity = tuple[str, str, date | None]
 
 
-@dataclass(frozen=True)
-class Existing:
-    id: int
-    external_id: str | None
-    last_name: str
-    first_name: str
-    birth_date: date | None
-    login: str
-    class_name: str | None
-    deactivated_at: datetime | None
-
-
-@dataclass(frozen=True)
-class Change:
-    """One learner's planned change. ``learner`` is None for a new learner."""
-
-    row: RosterRow | None
-    learner: Existing | None
-    login: str
-    fields: dict[str, object] = field(default_factory=dict)  # column -> new value
-
-    @property
-    def name(self) -> str:
-        source = self.row or self.learner
-        return f"{source.last_name} {source.first_name}" if source else self.login
-
-
-@dataclass
-class ImportPlan:
-    new: list[Change] = field(default_factory=list)
-    updated: list[Change] = field(default_factory=list)
-    moved: list[Change] = field(default_factory=list)
-    reactivated: list[Change] = field(default_factory=list)
-    deactivated: list[Change] = field(default_factory=list)
-    rejected: list[RowProblem] = field(default_factory=list)
-    unchanged: int = 0
-    partial: bool = False
-    new_classes: list[str] = field(default_factory=list)
-
-    @property
-    def changes(self) -> list[Change]:
-        """Every learner to write, each once (a learner may be moved and updated)."""
-        seen: dict[int, Change] = {}
-        for change in self.updated + self.moved + self.reactivated + self.deactivated:
-            if change.learner is not None:
-                merged = seen.get(change.learner.id)
-                fields = {**(merged.fields if merged else {}), **change.fields}
-                seen[change.learner.id] = Change(change.row, change.learner, change.login, fields)
-        return list(seen.values())
-
-    @property
-    def has_changes(self) -> bool:
-        return bool(self.new or self.changes)
-
-
-def _identity(last: str, first: str, birth: date | None) -> tuple[str, str, date | None]:
+def _identity(last: str, first: str, birth: date | None) -> Identity:
     return (fold(last).strip(), fold(first).strip(), birth)
 
 
@@ -98,6 +69,13 @@ def _class_key(name: str) -> str:
     return " ".join(fold(name).split())
 
 
+def _other_id(learner: Existing, external_id: str | None) -> bool:
+    """True when the learner's known external id is not the row's: another person."""
+    return bool(
+        external_id and learner.external_id and _id_key(learner.external_id) != _id_key(external_id)
+    )
+
+
 def _load(session: Session) -> tuple[list[Existing], set[str]]:
     rows = session.execute(
         select(
@@ -107,23 +85,39 @@ def _load(session: Session) -> tuple[list[Existing], set[str]]:
             Learner.first_name,
             Learner.birth_date,
             Learner.login,
-            SchoolClass.name,
+            Learner.class_id,
+            SchoolClass.name.label("class_name"),
             Learner.deactivated_at,
-        ).outerjoin(SchoolClass, SchoolClass.id == Learner.class_id)
+            Learner.must_change_password,
+        )
+        .outerjoin(SchoolClass, SchoolClass.id == Learner.class_id)
+        .order_by(Learner.id)  # the same plan, in the same order, on every backend
     ).all()
     classes = set(session.scalars(select(SchoolClass.name)).all())
-    return [Existing(*r) for r in rows], classes
+    return [Existing(**r._asdict()) for r in rows], classes
 
 
 def preview(
-    db: Database, actor: str, roster: RosterFile, partial: bool = False, force: bool = False
+    db: Database,
+    actor: str,
+    roster: RosterFile,
+    partial: bool = False,
+    max_deactivation_percent: int = DEFAULT_MAX_DEACTIVATION_PERCENT,
 ) -> ImportPlan:
-    """What applying ``roster`` would change. Refuses an import that would deactivate
-    every active learner (an empty file, or no learner left) unless ``force``."""
+    """What applying ``roster`` would change; nothing is written. A file without any row is
+    refused ("no rows"); a full import deactivating more than ``max_deactivation_percent`` %
+    of the active learners is flagged (``plan.needs_confirmation``)."""
+    if not roster.rows and not roster.problems:
+        raise ValidationError("the file has no learner rows: nothing to import", key=NO_ROWS)
     with db.transaction() as session:
         require_active_admin(session, actor)
         existing, classes = _load(session)
-    plan = ImportPlan(rejected=list(roster.problems), partial=partial)
+    plan = ImportPlan(
+        rejected=list(roster.problems),
+        partial=partial,
+        active_learners=sum(1 for e in existing if e.deactivated_at is None),
+        max_deactivation_percent=max_deactivation_percent,
+    )
     # « 6E A » in the file is the existing « 6e A »; a new class keeps its first spelling
     spellings: dict[str, str] = {}
     for name in sorted(classes):
@@ -133,13 +127,15 @@ def preview(
         for r in roster.rows
     ]
     by_external = {_id_key(e.external_id): e for e in existing if e.external_id}
-    by_identity: dict[tuple[str, str, date | None], list[Existing]] = {}
+    by_identity: dict[Identity, list[Existing]] = {}
     for e in sorted(existing, key=lambda e: (e.deactivated_at is not None, e.id)):  # active 1st
         by_identity.setdefault(_identity(e.last_name, e.first_name, e.birth_date), []).append(e)
     # A learner whose external id is in the file is that row's, whatever the order of the rows.
     claimed = {by_external[k].id for r in rows if (k := _id_key(r.external_id)) in by_external}
     logins = {e.login: e.id for e in existing}
     matched: set[int] = set()
+    # learners named by a rejected line: kept (never deactivated), line by learner id
+    named_by_rejected: dict[int, RowProblem] = {}
     for row in rows:
         learner = by_external.get(_id_key(row.external_id))
         duplicate = False
@@ -147,7 +143,13 @@ def preview(
             candidates = by_identity.get(
                 _identity(row.last_name, row.first_name, row.birth_date), []
             )
-            free = [c for c in candidates if c.id not in matched and c.id not in claimed]
+            free = [
+                c
+                for c in candidates
+                if c.id not in matched
+                and c.id not in claimed
+                and not _other_id(c, row.external_id)  # a namesake with another national id
+            ]
             # homonyms born the same day: the one already in the row's class first
             learner = next((c for c in free if c.class_name == row.class_name), None) or (
                 free[0] if free else None
@@ -166,13 +168,14 @@ def preview(
         if row.login and logins.get(row.login, learner.id if learner else None) != (
             learner.id if learner else None
         ):
-            plan.rejected.append(
-                RowProblem(
-                    row.line,
-                    f"login {row.login} belongs to another learner",
-                    f"{row.last_name} {row.first_name}",
-                )
+            problem = RowProblem(
+                row.line,
+                f"login {row.login} belongs to another learner",
+                f"{row.last_name} {row.first_name}",
             )
+            plan.rejected.append(problem)
+            if learner is not None:
+                named_by_rejected.setdefault(learner.id, problem)
             continue
         if learner is None:
             login = row.login or unique_login(row.first_name, row.last_name, logins.__contains__)
@@ -181,21 +184,49 @@ def preview(
             continue
         matched.add(learner.id)
         _plan_existing(plan, row, learner)
-    if row_classes := {r.class_name for r in rows} - classes:
-        plan.new_classes = sorted(row_classes)
+    # the classes the import creates: those of the rows it applies (never of a rejected row)
+    used = {c.row.class_name for c in plan.new if c.row}
+    used |= {str(c.fields["class_name"]) for c in plan.moved}
+    plan.new_classes = sorted(used - classes)
     if not partial:
+        for problem in roster.problems:
+            for e in _named_by(problem, existing, by_external, by_identity):
+                named_by_rejected.setdefault(e.id, problem)
         for e in existing:
-            if e.deactivated_at is None and e.id not in matched:
+            if e.deactivated_at is not None or e.id in matched:
+                continue
+            if e.id in named_by_rejected:
+                plan.kept.append(Change(None, e, e.login, problem=named_by_rejected[e.id]))
+            else:
                 plan.deactivated.append(Change(None, e, e.login, {"deactivated_at": "now"}))
-        active = sum(1 for e in existing if e.deactivated_at is None)
-        if active and len(plan.deactivated) == active and not force:
-            raise ValidationError(
-                "this file would deactivate every learner of the school; check the file, "
-                "or force the import",
-                would_deactivate=active,
-                key=DEACTIVATES_EVERYONE,
-            )
     return plan
+
+
+def _named_by(
+    problem: RowProblem,
+    existing: list[Existing],
+    by_external: dict[str, Existing],
+    by_identity: dict[Identity, list[Existing]],
+) -> list[Existing]:
+    """The learners a rejected line names, as far as its valid values tell: its external id,
+    else its login, else its names and birth date (every such namesake, none whose known
+    external id is another), else its names alone when no birth date could be read."""
+    if problem.external_id and (found := by_external.get(_id_key(problem.external_id))):
+        return [found]
+    if problem.login:
+        by_login = [e for e in existing if e.login == problem.login]
+        if by_login and not _other_id(by_login[0], problem.external_id):
+            return by_login
+    if not (problem.last_name and problem.first_name):
+        return []
+    if problem.birth_date is not None:
+        candidates = by_identity.get(
+            _identity(problem.last_name, problem.first_name, problem.birth_date), []
+        )
+    else:
+        names = _identity(problem.last_name, problem.first_name, None)[:2]
+        candidates = [c for key, group in by_identity.items() if key[:2] == names for c in group]
+    return [c for c in candidates if not _other_id(c, problem.external_id)]
 
 
 def _plan_existing(plan: ImportPlan, row: RosterRow, learner: Existing) -> None:
@@ -215,6 +246,11 @@ def _plan_existing(plan: ImportPlan, row: RosterRow, learner: Existing) -> None:
             fields["external_id"] = row.external_id
         plan.updated.append(Change(row, learner, learner.login, fields))
         unchanged = False
+        if row.birth_date != learner.birth_date and learner.must_change_password:
+            # the initial password is the birth date: a corrected date moves it along
+            plan.initial_password_moved.append(
+                Change(row, learner, learner.login, {"birth_date": row.birth_date})
+            )
     if row.class_name != learner.class_name:
         plan.moved.append(Change(row, learner, learner.login, {"class_name": row.class_name}))
         unchanged = False
@@ -223,154 +259,3 @@ def _plan_existing(plan: ImportPlan, row: RosterRow, learner: Existing) -> None:
         unchanged = False
     if unchanged:
         plan.unchanged += 1
-
-
-@dataclass(frozen=True)
-class ImportOutcome:
-    new: int
-    updated: int
-    moved: int
-    reactivated: int
-    deactivated: int
-    skipped_rows: int
-
-
-def apply(
-    db: Database,
-    actor: str,
-    plan: ImportPlan,
-    rounds: int,
-    skip_bad_rows: bool = False,
-    progress: Progress | None = None,
-) -> ImportOutcome:
-    """Write ``plan`` in one transaction; refused while rows are rejected unless skipped."""
-    if plan.rejected and not skip_bad_rows:
-        raise ValidationError(
-            f"{len(plan.rejected)} row(s) rejected: fix them, or skip them explicitly",
-            rejected=len(plan.rejected), key="import_rows_rejected",
-        )
-    hashes = hash_many(
-        [initial_password(c.row.birth_date) for c in plan.new if c.row], rounds, progress
-    )
-    now = datetime.now(UTC)
-
-    def write(session: Session) -> None:
-        require_active_admin(session, actor)
-        class_ids = {
-            name: id_ for name, id_ in session.execute(select(SchoolClass.name, SchoolClass.id))
-        }
-
-        def class_id(name: str) -> int:
-            if name not in class_ids:
-                school_class = SchoolClass(name=name)
-                session.add(school_class)
-                session.flush()
-                class_ids[name] = school_class.id
-                audit.record(
-                    session, actor, "class_created", details={"class": name}, occurred_at=now
-                )
-            return class_ids[name]
-
-        for change, password_hash in zip(plan.new, hashes, strict=True):
-            row = change.row
-            assert row is not None
-            learner = Learner(
-                external_id=row.external_id,
-                last_name=row.last_name,
-                first_name=row.first_name,
-                login=change.login,
-                birth_date=row.birth_date,
-                class_id=class_id(row.class_name),
-                password_hash=password_hash,
-                must_change_password=True,
-                password_changed_at=now,
-            )
-            session.add(learner)
-            session.flush()
-            audit.record(
-                session,
-                actor,
-                "learner_created",
-                learner_id=learner.id,
-                occurred_at=now,
-                details={"login": change.login, "class": row.class_name, "line": row.line},
-            )
-        for change in plan.changes:
-            assert change.learner is not None
-            values = {k: v for k, v in change.fields.items() if k != "class_name"}
-            if "class_name" in change.fields:
-                values["class_id"] = class_id(str(change.fields["class_name"]))
-            if values.get("deactivated_at") == "now":
-                values["deactivated_at"] = now
-            result = session.execute(
-                update(Learner)
-                .where(Learner.id == change.learner.id)
-                .values(**values)
-                .execution_options(synchronize_session=False)
-            )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
-                raise ConcurrentChange(
-                    f"{change.name} was removed meanwhile; nothing imported", name=change.name
-                )
-            for action in _actions(change):
-                audit.record(
-                    session,
-                    actor,
-                    action,
-                    learner_id=change.learner.id,
-                    occurred_at=now,
-                    details=_audit_details(change, action),
-                )
-
-    try:
-        db.write(write)
-    except IntegrityError:
-        raise ConcurrentChange(
-            "the learners changed while importing (a login or id is now taken); nothing was "
-            "imported: preview again",
-            name="",
-        ) from None
-    return ImportOutcome(
-        new=len(plan.new),
-        updated=len(plan.updated),
-        moved=len(plan.moved),
-        reactivated=len(plan.reactivated),
-        deactivated=len(plan.deactivated),
-        skipped_rows=len(plan.rejected),
-    )
-
-
-def _actions(change: Change) -> list[str]:
-    actions = []
-    if {"last_name", "first_name", "birth_date", "external_id"} & change.fields.keys():
-        actions.append("learner_updated")
-    if "class_name" in change.fields:
-        actions.append("learner_moved")
-    if "deactivated_at" in change.fields:
-        actions.append(
-            "learner_deactivated" if change.fields["deactivated_at"] else "learner_reactivated"
-        )
-    return actions
-
-
-def _audit_details(change: Change, action: str) -> dict[str, object]:
-    details: dict[str, object] = {"login": change.login}
-    if change.row is not None:
-        details["line"] = change.row.line
-    if action == "learner_moved" and change.learner is not None:
-        details.update({"from": change.learner.class_name, "to": change.fields["class_name"]})
-    if action == "learner_updated":
-        details["fields"] = sorted(k for k in change.fields if k != "class_name")
-    return details
-
-
-def describe_change(change: Change) -> tuple[str, str, str, str, str]:
-    """Nom, Prénom, Login, Classe and line of a planned change, for display."""
-    source = change.row or change.learner
-    assert source is not None
-    if change.row is not None:
-        class_name = change.row.class_name
-    else:
-        class_name = (change.learner.class_name if change.learner else None) or ""
-    line = str(change.row.line) if change.row else "—"
-    return (source.last_name, source.first_name, change.login, class_name or "", line)

@@ -68,9 +68,16 @@ class RosterRow:
 
 @dataclass(frozen=True)
 class RowProblem:
+    """A rejected line, with those of its values that are valid (to recognise its learner)."""
+
     line: int
     reason: str
     name: str = ""
+    external_id: str | None = None
+    login: str | None = None
+    last_name: str | None = None
+    first_name: str | None = None
+    birth_date: date | None = None
 
 
 @dataclass
@@ -129,6 +136,28 @@ def _text(value: object) -> str:
     return re.sub(r"\s+", " ", str(value)).strip()
 
 
+def _problem(
+    line: int, reason: str, name: str, texts: dict[str, str], birth: date | None = None
+) -> RowProblem:
+    """A rejected line keeping its well-formed identifying values (never its bad ones)."""
+    valid = {
+        f: texts.get(f) or None
+        for f in ("external_id", "login", "last_name", "first_name")
+        if len(texts.get(f, "")) <= MAX_LENGTHS[f]
+    }
+    login = (valid.get("login") or "").lower() or None
+    return RowProblem(
+        line,
+        reason,
+        name,
+        external_id=valid.get("external_id"),
+        login=login if login and LOGIN_PATTERN.fullmatch(login) else None,
+        last_name=valid.get("last_name"),
+        first_name=valid.get("first_name"),
+        birth_date=birth,
+    )
+
+
 def _rows_from_table(table: list[list[object]], today: date) -> RosterFile:
     if not table or not any(_text(c) for c in table[0]):
         raise ValidationError("the file is empty: no header row", key="import_empty_file")
@@ -145,37 +174,50 @@ def _rows_from_table(table: list[list[object]], today: date) -> RosterFile:
         texts = {name: _text(v) for name, v in values.items()}
         name = f"{texts.get('last_name', '')} {texts.get('first_name', '')}".strip()
         missing = [FIELD_LABELS[f] for f in REQUIRED if not texts.get(f)]
-        if missing:
-            result.problems.append(RowProblem(line, f"missing {', '.join(missing)}", name))
-            continue
-        too_long = [FIELD_LABELS[f] for f, n in MAX_LENGTHS.items() if len(texts.get(f, "")) > n]
-        if too_long:
-            result.problems.append(RowProblem(line, f"too long: {', '.join(too_long)}", name))
-            continue
+        birth: date | None = None
+        date_problem = ""
         try:
             birth = parse_date(values["birth_date"], today)
         except ValueError as exc:
-            result.problems.append(RowProblem(line, str(exc), name))
+            date_problem = str(exc)
+        if missing:
+            result.problems.append(
+                _problem(line, f"missing {', '.join(missing)}", name, texts, birth)
+            )
+            continue
+        too_long = [FIELD_LABELS[f] for f, n in MAX_LENGTHS.items() if len(texts.get(f, "")) > n]
+        if too_long:
+            result.problems.append(
+                _problem(line, f"too long: {', '.join(too_long)}", name, texts, birth)
+            )
+            continue
+        if birth is None:
+            result.problems.append(_problem(line, date_problem, name, texts))
             continue
         external_id = texts.get("external_id") or None
         login = texts.get("login", "").lower() or None
         if login and not LOGIN_PATTERN.fullmatch(login):
-            result.problems.append(
-                RowProblem(line, f"login {login!r}: only letters a-z, digits, . - _", name)
-            )
+            reason = f"login {login!r}: only letters a-z, digits, . - _"
+            result.problems.append(_problem(line, reason, name, texts, birth))
             continue
         # external ids are compared without case, as MariaDB's unique index does
         id_key = external_id.casefold() if external_id else None
         if id_key and id_key in seen_ids:
             result.problems.append(
-                RowProblem(
-                    line, f"external id {external_id} already on line {seen_ids[id_key]}", name
+                _problem(
+                    line,
+                    f"external id {external_id} already on line {seen_ids[id_key]}",
+                    name,
+                    texts,
+                    birth,
                 )
             )
             continue
         if login and login in seen_logins:
             result.problems.append(
-                RowProblem(line, f"login {login} already on line {seen_logins[login]}", name)
+                _problem(
+                    line, f"login {login} already on line {seen_logins[login]}", name, texts, birth
+                )
             )
             continue
         if id_key:

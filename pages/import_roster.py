@@ -9,10 +9,9 @@ from access_ui.auth import require_admin
 user = require_admin()  # first: nothing below runs for anyone else
 
 from access_core import imports, roster_files  # noqa: E402
-from access_core.errors import ValidationError  # noqa: E402
 from access_core.i18n import t  # noqa: E402
 from access_ui import context  # noqa: E402
-from access_ui.feedback import call_or_stop, show_error, stop_with_error  # noqa: E402
+from access_ui.feedback import call_or_stop, show_error  # noqa: E402
 
 lang = context.language()
 settings = context.settings()
@@ -27,22 +26,23 @@ generation = int(st.session_state.get("import_generation", 0))
 upload = st.file_uploader(t("import_file", lang), type=["csv", "xlsx"], key=f"import:{generation}")
 partial = st.checkbox(t("import_partial", lang), key="import_partial")
 skip_bad_rows = st.checkbox(t("import_skip_bad_rows", lang), key="import_skip")
-force = st.checkbox(t("import_force", lang), key="import_force")
 if upload is None:
     st.stop()
 
 roster = call_or_stop(lang, roster_files.read_roster, upload.getvalue(), upload.name)
-refused = False
-try:
-    plan = imports.preview(db, user, roster, partial=partial, force=force)
-except ValidationError as exc:
-    if exc.params.get("key") != imports.DEACTIVATES_EVERYONE:
-        stop_with_error(exc, lang)
-    show_error(exc, lang)  # still show what would happen; applying needs the checkbox
-    refused = True
-    plan = call_or_stop(lang, imports.preview, db, user, roster, partial=partial, force=True)
-except Exception as exc:  # noqa: BLE001 - a message, never a traceback
-    stop_with_error(exc, lang)
+plan = call_or_stop(
+    lang,
+    imports.preview,
+    db,
+    user,
+    roster,
+    partial=partial,
+    max_deactivation_percent=settings.import_max_deactivation_share,
+)
+# The decisions shown by the previous run: applying needs them unchanged (another import or a
+# corrected file in between shows the new preview first, never applies it unseen).
+shown = st.session_state.get("import_shown_plan")
+st.session_state["import_shown_plan"] = plan.signature
 
 counts = [
     ("import_new", len(plan.new)),
@@ -71,9 +71,12 @@ for key, changes in (
     ("import_moved", plan.moved),
     ("import_reactivated", plan.reactivated),
     ("import_deactivated", plan.deactivated),
+    ("import_password_moved", plan.initial_password_moved),
+    ("import_kept", plan.kept),
 ):
     if changes:
-        with st.expander(f"{t(key, lang)} ({len(changes)})", expanded=key == "import_deactivated"):
+        expanded = key in ("import_deactivated", "import_password_moved", "import_kept")
+        with st.expander(f"{t(key, lang)} ({len(changes)})", expanded=expanded):
             st.dataframe(
                 [
                     dict(zip(columns, imports.describe_change(change), strict=True))
@@ -97,13 +100,38 @@ if plan.rejected:
         width="stretch",
     )
 
-blocked = refused or (bool(plan.rejected) and not skip_bad_rows)
+if plan.initial_password_moved:
+    st.info(t("import_password_moved_help", lang, count=len(plan.initial_password_moved)))
+if plan.kept:
+    st.warning(t("import_kept_help", lang, count=len(plan.kept)))
+confirmed = False
+if plan.needs_confirmation:
+    count = len(plan.deactivated)
+    st.warning(
+        t(
+            "import_needs_confirmation",
+            lang,
+            count=count,
+            active=plan.active_learners,
+            percent=plan.max_deactivation_percent,
+        )
+    )
+    # keyed by the file and the count: a tick never carries over to another file or plan
+    confirmed = st.checkbox(
+        t("import_force", lang, count=count),
+        key=f"import_force:{upload.file_id}:{count}",
+    )
+
+blocked = (bool(plan.rejected) and not skip_bad_rows) or (plan.needs_confirmation and not confirmed)
 if st.button(
     t("import_apply", lang),
     type="primary",
     disabled=blocked or not plan.has_changes,
     key="import_apply",
 ):
+    if shown != plan.signature:
+        st.warning(t("import_plan_changed", lang))
+        st.stop()
     bar = st.progress(0.0)
 
     def progress(done: int, total: int) -> None:
@@ -113,7 +141,13 @@ if st.button(
 
     try:
         outcome = imports.apply(
-            db, user, plan, settings.bcrypt_rounds, skip_bad_rows=skip_bad_rows, progress=progress
+            db,
+            user,
+            plan,
+            settings.bcrypt_rounds,
+            skip_bad_rows=skip_bad_rows,
+            progress=progress,
+            force=confirmed,
         )
     except Exception as exc:  # noqa: BLE001 - a message, never a traceback; nothing applied
         bar.empty()
@@ -128,6 +162,10 @@ if st.button(
         reactivated=outcome.reactivated,
         deactivated=outcome.deactivated,
     )
+    if outcome.initial_passwords_moved:
+        st.session_state["import_notice"] += " " + t(
+            "import_done_passwords", lang, count=outcome.initial_passwords_moved
+        )
     st.session_state["import_generation"] = generation + 1
     st.rerun()
 elif not plan.has_changes:

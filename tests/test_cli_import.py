@@ -46,7 +46,9 @@ def state(db) -> dict[str, tuple[str | None, bool]]:
 def test_import_prints_the_preview_and_a_summary_and_exits_0(db, admin, import_cli):
     add_learner(db, "Dupont", "Léa", login="lea.dupont", external_id="070123456AB")
     add_learner(db, "Roux", "Ana", login="ana.roux", external_id="OLD-1")
-    code, out, err = import_cli(str(DATA / "roster_bom_semicolon.csv"), "--actor", admin)
+    code, out, err = import_cli(
+        str(DATA / "roster_bom_semicolon.csv"), "--actor", admin, "--force"  # 1 of 2 leaves
+    )
     assert code == 0, (out, err)
     assert err == ""
     assert summary(out) == {
@@ -164,16 +166,71 @@ def test_unknown_layout_is_a_one_line_error(db, admin, import_cli):
     assert out == "" and dump_tables(db) == dump
 
 
-def test_empty_file_is_refused_unless_forced(db, admin, import_cli):
+def test_an_empty_file_says_no_rows_even_forced(db, admin, import_cli):
     add_learner(db, "Roux", "Ana", login="ana.roux")
+    dump = dump_tables(db)
     path = str(DATA / "roster_empty.csv")
-    code, out, err = import_cli(path, "--actor", admin)
-    assert_one_line_error(code, out, err, "deactivate every learner")
-    assert state(db)["ana.roux"] == ("6e A", True)
+    for extra in ((), ("--force",), ("--partial",)):
+        code, out, err = import_cli(path, "--actor", admin, *extra)
+        assert_one_line_error(code, out, err, "no learner rows")
+        assert "deactivate" not in err
+    assert dump_tables(db) == dump
 
-    code, out, _ = import_cli(path, "--actor", admin, "--force")
-    assert code == 0 and summary(out)["deactivated"] == 1
-    assert state(db) == {"ana.roux": ("6e A", False)}
+
+def test_a_mass_deactivation_needs_force_and_says_how_many(db, admin, import_cli, tmp_path):
+    """A 1-row file in full mode would deactivate 3 of the 4 active learners."""
+    for name in ("Roux", "Petit", "Blanc"):
+        add_learner(db, name, "Ana", login=f"ana.{name.lower()}")
+    add_learner(db, "Dupont", "Léa", login="lea.dupont", external_id="070123456AB")
+    path = tmp_path / "one.csv"
+    path.write_text("INE;Nom;Prénom;Né(e) le;Classe\n070123456AB;Dupont;Léa;17/05/2013;6e A\n")
+    dump = dump_tables(db)
+
+    code, out, err = import_cli(str(path), "--actor", admin, "--dry-run")
+    assert code == 0 and summary(out)["deactivated"] == 3
+    assert "deactivates 3 of the 4 active learners (more than 10 %): it needs --force" in out
+
+    code, out, err = import_cli(str(path), "--actor", admin)
+    assert_one_line_error(
+        code, out, err, "would deactivate 3 of the 4 active learners (more than 10 %)", "--force"
+    )
+    assert dump_tables(db) == dump
+
+    code, out, err = import_cli(str(path), "--actor", admin, "--force")
+    assert code == 0, (out, err)
+    assert "(more than 10 %): confirmed by --force" in out
+    assert [login for login, (_, active) in state(db).items() if active] == ["lea.dupont"]
+
+
+def test_the_share_is_a_setting(db, admin, import_cli, tmp_path, monkeypatch):
+    add_learner(db, "Roux", "Ana", login="ana.roux")
+    add_learner(db, "Dupont", "Léa", login="lea.dupont", external_id="070123456AB")
+    path = tmp_path / "one.csv"
+    path.write_text("INE;Nom;Prénom;Né(e) le;Classe\n070123456AB;Dupont;Léa;17/05/2013;6e A\n")
+    monkeypatch.setenv("ACCESS_IMPORT_MAX_DEACTIVATION_SHARE", "50")  # 1 of 2 is not more
+    code, out, err = import_cli(str(path), "--actor", admin)
+    assert code == 0, (out, err)
+    assert state(db)["ana.roux"] == ("6e A", False)
+
+
+def test_the_preview_names_moved_passwords_and_kept_learners(db, admin, import_cli, tmp_path):
+    add_learner(db, "Dupont", "Léa", login="lea.dupont", external_id="INE-1")
+    add_learner(db, "Roux", "Ana", login="ana.roux", external_id="INE-2")
+    path = tmp_path / "corrected.csv"
+    path.write_text(
+        "INE;Nom;Prénom;Né(e) le;Classe\n"
+        "INE-1;Dupont;Léa;18/05/2013;6e A\n"
+        "INE-2;Roux;Ana;31/02/2013;6e A\n"
+    )
+    code, out, err = import_cli(str(path), "--actor", admin, "--skip-bad-rows")
+    assert code == 3, (out, err)
+    assert "initial password moves to the corrected birth date (1):" in out
+    assert "  Dupont Léa (lea.dupont, line 2)" in out
+    assert "kept active: their row is rejected (1):" in out
+    assert "  Roux Ana (ana.roux, line 3)" in out
+    assert summary(out)["deactivated"] == 0
+    assert "1 initial password(s) moved to the corrected birth date" in out
+    assert state(db) == {"lea.dupont": ("6e A", True), "ana.roux": ("6e A", True)}
 
 
 @pytest.mark.parametrize(

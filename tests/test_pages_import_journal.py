@@ -53,7 +53,10 @@ DATA = ROOT / "tests" / "data"
 CSV = "text/csv"
 
 SKIP_LABEL = "Ignorer les lignes rejetées et importer les autres"
-FORCE_LABEL = "Autoriser un import qui désactive tous les élèves"
+
+def confirm_label(count: int) -> str:
+    return f"Je confirme la désactivation de {count} élève(s)"
+
 METRIC_LABELS = [
     "Nouveaux",
     "Mis à jour",
@@ -146,6 +149,13 @@ def test_the_preview_counts_each_kind_of_change_and_applying_it_updates_the_scho
     )
     assert texts(at.info) == ["Classes créées : 5e C"]
     assert not at.error
+    # Inès leaving is 1 of the 4 active learners: more than 10 %, so it takes a confirmation
+    assert texts(at.warning) == [
+        "Cet import désactiverait 1 des 4 élèves actifs (plus de 10 %) : vérifiez le fichier, "
+        "ou confirmez explicitement ces désactivations."
+    ]
+    assert apply_button(at).disabled
+    tick(at, confirm_label(1))
     assert dump_tables(app_db) == before  # a preview changes nothing
     assert not apply_button(at).disabled
 
@@ -222,32 +232,24 @@ def test_bad_rows_are_listed_and_block_the_import_until_skipped(
     assert class_options(admin) == ["6e A", "6e B"]
 
 
-@pytest.mark.parametrize(
-    ("name", "content", "new"),
-    [
-        ("only_a_newcomer.csv", ONLY_A_NEWCOMER, 1),
-        ("roster_empty.csv", (DATA / "roster_empty.csv").read_bytes(), 0),
-    ],
-    ids=["no-learner-left", "empty-file"],
-)
-def test_a_file_that_would_deactivate_everyone_needs_the_force_checkbox(
-    school: School, app_db: Database, admin: str, name: str, content: bytes, new: int
+def test_a_file_that_would_deactivate_everyone_needs_the_confirmation(
+    school: School, app_db: Database, admin: str
 ) -> None:
     at = import_page(admin).run()
-    upload(at, name, content)
+    upload(at, "only_a_newcomer.csv", ONLY_A_NEWCOMER)
 
     no_exception(at)
-    refusal = t("import_deactivates_everyone", "fr", would_deactivate=4)
-    assert refusal.startswith("Ce fichier désactiverait tous les élèves de l'établissement (4)")
-    assert texts(at.error) == [refusal]
-    assert metrics(at) == expected_metrics(new=new, deactivated=4)  # what it would do
+    assert texts(at.warning) == [
+        t("import_needs_confirmation", "fr", count=4, active=4, percent=10)
+    ]
+    assert not at.error
+    assert metrics(at) == expected_metrics(new=1, deactivated=4)  # what it would do
     assert apply_button(at).disabled
     before = dump_tables(app_db)
 
-    tick(at, FORCE_LABEL)
+    tick(at, confirm_label(4))
 
     no_exception(at)
-    assert not at.error
     assert dump_tables(app_db) == before
     assert not apply_button(at).disabled
     apply_button(at).click()
@@ -255,7 +257,18 @@ def test_a_file_that_would_deactivate_everyone_needs_the_force_checkbox(
     no_exception(at)
     with app_db.transaction() as session:
         active = session.scalars(select(Learner.login).where(Learner.deactivated_at.is_(None)))
-        assert sorted(active.all()) == (["camille.durand"] if new else [])
+        assert sorted(active.all()) == ["camille.durand"]
+
+
+def test_an_empty_file_says_no_rows(school: School, app_db: Database, admin: str) -> None:
+    at = import_page(admin).run()
+    upload(at, "roster_empty.csv", (DATA / "roster_empty.csv").read_bytes())
+
+    no_exception(at)
+    assert texts(at.error) == ["Le fichier ne contient aucune ligne d'élève : rien à importer."]
+    assert not at.metric and not at.warning
+    assert not any(b.key == "import_apply" for b in at.button)
+    assert not any(c.label.startswith("Je confirme") for c in at.checkbox)
 
 
 def test_an_unknown_layout_names_the_missing_columns(app_db: Database, admin: str) -> None:
