@@ -268,7 +268,7 @@ def test_windows_1252_csv_is_read_with_its_accents():
 def test_garbled_csv_is_a_clear_error():
     text = "Nom;Prénom;Date de naissance;Classe\nLefèvre;Chloé;17/05/2013;6e A\n"
     garbled = text.encode("utf-8").decode("cp1252").encode("utf-8")  # « LefÃ¨vre »
-    with pytest.raises(ValidationError, match="garbled \\(line 2\\)"):
+    with pytest.raises(ValidationError, match="garbled \\(line 1\\)"):
         read_roster(garbled, "roster.csv", today=TODAY)
 
 
