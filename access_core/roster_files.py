@@ -227,7 +227,9 @@ def _looks_like_xml(data: bytes) -> bool:
 
 
 def _read_source(data: bytes, suffix: str, today: date, limits: ImportLimits) -> SourceFile:
-    if _is_zip(data) or suffix in ("xlsx", "zip"):
+    if suffix == "xlsx":
+        return _table_source(xlsx_table(data, limits), formats.XLSX)
+    if _is_zip(data) or suffix == "zip":
         archive = open_zip(data)
         names = set(archive.namelist())
         if suffix == "xlsx" or "xl/workbook.xml" in names:

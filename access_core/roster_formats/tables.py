@@ -67,7 +67,11 @@ def xlsx_table(data: bytes, limits: ImportLimits) -> Table:
     from openpyxl import load_workbook
 
     # Everything the workbook would decompress is counted first: one huge cell is refused here.
-    check_decompressed(open_zip(data), limits)
+    try:
+        archive = open_zip(data)
+    except ValidationError:
+        raise _bad_xlsx() from None
+    check_decompressed(archive, limits)
     # A read-only workbook parses its sheet only while iterating: a damaged sheet fails there.
     table: Table = []
     try:
@@ -82,7 +86,11 @@ def xlsx_table(data: bytes, limits: ImportLimits) -> Table:
     except ValidationError:
         raise
     except Exception:  # noqa: BLE001 - any unreadable workbook gets the same clear message
-        raise ValidationError(
-            "the XLSX file cannot be read (damaged or not a workbook)", key="import_bad_xlsx"
-        ) from None
+        raise _bad_xlsx() from None
     return table
+
+
+def _bad_xlsx() -> ValidationError:
+    return ValidationError(
+        "the XLSX file cannot be read (damaged or not a workbook)", key="import_bad_xlsx"
+    )
