@@ -10,7 +10,8 @@ user = require_admin()  # first: nothing below runs for anyone else
 
 from access_core import imports, roster_files  # noqa: E402
 from access_core.errors import ValidationError  # noqa: E402
-from access_core.i18n import t  # noqa: E402
+from access_core.i18n import format_duration, t  # noqa: E402
+from access_core.passwords import estimate_hashing_seconds  # noqa: E402
 from access_ui import context  # noqa: E402
 from access_ui.feedback import call_or_stop, show_error, stop_with_error  # noqa: E402
 
@@ -20,18 +21,37 @@ db = call_or_stop(lang, context.database)
 
 st.title(t("page_import", lang))
 st.caption(t("import_help", lang))
+limits = settings.import_limits
+st.caption(
+    t("import_limits", lang, mb=limits.max_bytes // (1024 * 1024), rows=limits.max_rows)
+)
 notice = st.session_state.pop("import_notice", None)
 if notice:
     st.success(notice, icon="✅")
 generation = int(st.session_state.get("import_generation", 0))
-upload = st.file_uploader(t("import_file", lang), type=["csv", "xlsx"], key=f"import:{generation}")
+upload = st.file_uploader(
+    t("import_file", lang), type=["csv", "txt", "xlsx", "xml", "zip"], key=f"import:{generation}"
+)
 partial = st.checkbox(t("import_partial", lang), key="import_partial")
 skip_bad_rows = st.checkbox(t("import_skip_bad_rows", lang), key="import_skip")
 force = st.checkbox(t("import_force", lang), key="import_force")
 if upload is None:
     st.stop()
 
-roster = call_or_stop(lang, roster_files.read_roster, upload.getvalue(), upload.name)
+roster = call_or_stop(
+    lang, roster_files.read_roster, upload.getvalue(), upload.name, limits=limits
+)
+st.info(
+    t(
+        "import_detected",
+        lang,
+        format=t(f"format_{roster.format}", lang),
+        encoding=roster.encoding or "—",
+        year=roster.school_year or t("not_stated", lang),
+    )
+)
+if roster.departed:
+    st.caption(t("import_departed", lang, count=roster.departed))
 refused = False
 try:
     plan = imports.preview(db, user, roster, partial=partial, force=force)
@@ -83,11 +103,13 @@ for key, changes in (
                 width="stretch",
             )
 if plan.rejected:
+    has_refs = any(p.ref for p in plan.rejected)
     st.error(t("import_rejected_help", lang, count=len(plan.rejected)))
     st.dataframe(
         [
             {
                 t("import_line", lang): p.line,
+                **({t("import_ref", lang): p.ref} if has_refs else {}),
                 t("import_reason", lang): p.reason,
                 t("col_last_name", lang): p.name,
             }
@@ -98,6 +120,12 @@ if plan.rejected:
     )
 
 blocked = refused or (bool(plan.rejected) and not skip_bad_rows)
+if plan.new:
+    seconds = estimate_hashing_seconds(len(plan.new), settings.bcrypt_rounds)
+    st.caption(
+        t("import_hashing_estimate", lang, count=len(plan.new),
+          duration=format_duration(seconds, lang))
+    )
 if st.button(
     t("import_apply", lang),
     type="primary",

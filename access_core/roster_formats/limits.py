@@ -8,8 +8,8 @@ decompressed by streaming with a byte counter: the sizes a zip declares are not 
 from __future__ import annotations
 
 import io
-import zlib
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from access_core.errors import ValidationError
