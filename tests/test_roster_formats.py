@@ -197,7 +197,7 @@ def test_our_own_layout_is_still_named_csv():
     "garbled",
     [
         "Nom;Prénom;Date de naissance;Classe\nLefèvre;Chloé;01/02/2012;6e A\n"
-        .encode("utf-8").decode("cp1252").encode("utf-8"),  # UTF-8 read as 8-bit, saved again
+        .encode().decode("cp1252").encode("utf-8"),  # UTF-8 read as 8-bit, saved again
         b"Nom;Prenom;Date de naissance;Classe\nLef\xc2\x85vre;Zoe;01/02/2012;6e A\n",  # C1
         "Nom;Prenom;Date de naissance;Classe\nLef\ufffdvre;Zoe;01/02/2012;6e A\n".encode(),
     ],
