@@ -41,7 +41,7 @@ if upload is None:
 roster = call_or_stop(
     lang, roster_files.read_roster, upload.getvalue(), upload.name, limits=limits
 )
-st.info(
+st.caption(
     t(
         "import_detected",
         lang,
