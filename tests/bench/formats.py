@@ -1,4 +1,4 @@
-"""P7-P8: importing SIECLE's XML export (issue 11): the time outside hashing of a 2,000-pupil
+"""S1-S2: importing SIECLE's XML export (issue 11): the time outside hashing of a 2,000-pupil
 import, and the peak memory of previewing a 50,000-pupil (district-sized) file."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def _new_db(tmp: str) -> Database:
     return db
 
 
-def p7_siecle_import(args: Namespace, pupils: int = 2000) -> list[Row]:
+def s1_siecle_import(args: Namespace, pupils: int = 2000) -> list[Row]:
     data = siecle_school(pupils)
     with tempfile.TemporaryDirectory() as tmp:
         db = _new_db(tmp)
@@ -61,7 +61,7 @@ def p7_siecle_import(args: Namespace, pupils: int = 2000) -> list[Row]:
         db.dispose()
     hashing = marks[-1] - marks[0]
     share = (total - hashing) / total
-    return [("P7", f"SIECLE XML import, {pupils} pupils (cost {args.import_rounds})",
+    return [("S1", f"SIECLE XML import, {pupils} pupils (cost {args.import_rounds})",
              f"{share * 100:.1f} % outside hashing",
              f"total {total:.1f} s, hashing {hashing:.1f} s", f"{share:.3f}", "≤ 10 %",
              "yes" if share <= 0.10 else "no")]
@@ -85,7 +85,7 @@ RSS_PROBE = textwrap.dedent(
 )
 
 
-def p8_siecle_memory(args: Namespace, pupils: int = 50_000) -> list[Row]:
+def s2_siecle_memory(args: Namespace, pupils: int = 50_000) -> list[Row]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ElevesSansAdresses.xml"
         path.write_bytes(siecle_school(pupils))
@@ -97,12 +97,12 @@ def p8_siecle_memory(args: Namespace, pupils: int = 50_000) -> list[Row]:
             cwd=ROOT, capture_output=True, text=True, timeout=900, check=False,
         )
     if out.returncode != 0:
-        return [("P8", "SIECLE preview peak RSS", "failed", out.stderr.strip()[-60:], "", "", "")]
+        return [("S2", "SIECLE preview peak RSS", "failed", out.stderr.strip()[-60:], "", "", "")]
     baseline, peak, size = json.loads(out.stdout.strip().splitlines()[-1])
     baseline, peak = baseline / 1024, peak / 1024
-    return [("P8", f"SIECLE XML preview peak RSS, {pupils:,} pupils",
+    return [("S2", f"SIECLE XML preview peak RSS, {pupils:,} pupils",
              f"{peak:.0f} MB", f"modules {baseline:.0f} MB, file {size / 2**20:.0f} MB",
              f"{(peak - baseline) / (size / 2**20):.1f}", "bounded (no tree)", "-")]
 
 
-__all__ = ["p7_siecle_import", "p8_siecle_memory"]
+__all__ = ["s1_siecle_import", "s2_siecle_memory"]
