@@ -281,3 +281,30 @@ def test_more_rows_than_the_limit_is_refused(kind):
     with pytest.raises(ValidationError, match="more than 5 rows") as error:
         read_roster(data, name, today=TODAY, limits=ImportLimits(max_rows=5))
     assert error.value.params["key"] == "import_too_many_rows"
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 1 << 20])
+@pytest.mark.parametrize(
+    "data",
+    [
+        siecle_xml(PUPILS[:3]),
+        siecle_xml(PUPILS[:3], encoding="UTF-8"),
+        b"\xef\xbb\xbf<a>\xc3\xa9</a>",
+        "<a>\nok\nLef\u00c3\u00a8vre</a>".encode(),  # garbled on line 3
+        b"<a>\n\x81\x8d</a>",
+        b"",
+    ],
+    ids=["latin9", "utf8", "bom", "garbled", "undecodable", "empty"],
+)
+def test_decoding_in_pieces_agrees_with_decoding_at_once(data, size):
+    from access_core.roster_formats.encoding import decode, decode_chunks
+
+    try:
+        whole = decode(data, xml=True)
+    except ValidationError as expected_error:
+        with pytest.raises(ValidationError) as error:
+            decode_chunks(data, xml=True, size=size)
+        assert error.value.params == expected_error.params
+        return
+    name, pieces = decode_chunks(data, xml=True, size=size)
+    assert (name, "".join(pieces)) == (whole.encoding, whole.text)

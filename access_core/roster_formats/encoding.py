@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from access_core.errors import ValidationError
@@ -47,35 +48,71 @@ def _display(codec: str) -> str:
     return NAMES.get(codec, codec.upper())
 
 
-def decode(data: bytes, xml: bool = False) -> Decoded:
-    """The text of ``data``, trying UTF-8, the XML declaration's encoding, then Windows-1252."""
+def _candidates(data: bytes, xml: bool) -> list[str]:
     candidates: list[str] = ["utf-8"]
     if xml and (declared := declared_encoding(data)) and declared not in candidates:
         candidates.append(declared)
     if "cp1252" not in candidates:
         candidates.append("cp1252")
-    body = data[len(BOM):] if data.startswith(BOM) else data
-    for codec in candidates:
-        try:
-            text = body.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        except LookupError:  # pragma: no cover - candidates are looked up already
-            continue
-        name = _display(codec) + (" (BOM)" if codec == "utf-8" and body is not data else "")
-        check_garbled(text)
-        return Decoded(text, name)
-    raise ValidationError(
+    return candidates
+
+
+def _unknown() -> ValidationError:
+    return ValidationError(
         "the file's text encoding is not recognised (neither UTF-8 nor Windows-1252): "
         "save it as « CSV UTF-8 »",
         key="import_bad_encoding",
     )
 
 
-def check_garbled(text: str) -> None:
+def _name(codec: str, bom: bool) -> str:
+    return _display(codec) + (" (BOM)" if codec == "utf-8" and bom else "")
+
+
+def decode(data: bytes, xml: bool = False) -> Decoded:
+    """The text of ``data``, trying UTF-8, the XML declaration's encoding, then Windows-1252."""
+    body = data[len(BOM):] if data.startswith(BOM) else data
+    for codec in _candidates(data, xml):
+        try:
+            text = body.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        check_garbled(text)
+        return Decoded(text, _name(codec, body is not data))
+    raise _unknown()
+
+
+def decode_chunks(data: bytes, xml: bool = False, size: int = 1 << 20) -> tuple[
+    str, Iterator[str]
+]:
+    """Like ``decode`` (the same encoding chosen, the same refusals) without ever holding the
+    whole text: the encoding's name and the text in pieces of about ``size`` characters."""
+    body = memoryview(data)[len(BOM):] if data.startswith(BOM) else memoryview(data)
+
+    def pieces(codec: str) -> Iterator[str]:
+        decoder = codecs.getincrementaldecoder(codec)("strict")
+        for start in range(0, len(body), size):
+            yield decoder.decode(body[start : start + size], final=start + size >= len(body))
+        if not body:
+            yield decoder.decode(b"", final=True)
+
+    for codec in _candidates(data, xml):
+        try:
+            lines, tail = 0, ""
+            for piece in pieces(codec):  # a first pass checks, keeping nothing
+                check_garbled(tail + piece, lines - (tail == "\n"))
+                lines += piece.count("\n")
+                tail = (tail + piece)[-1:]
+        except UnicodeDecodeError:
+            continue
+        return _name(codec, len(body) != len(data)), pieces(codec)
+    raise _unknown()
+
+
+def check_garbled(text: str, lines_before: int = 0) -> None:
     match = MOJIBAKE.search(text)
     if match:
-        line = text.count("\n", 0, match.start()) + 1
+        line = lines_before + text.count("\n", 0, match.start()) + 1
         raise ValidationError(
             f"the file's accents are garbled (line {line}): export it again, or save it as "
             "« CSV UTF-8 »",

@@ -21,7 +21,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.sax import make_parser
 
 from access_core.errors import ValidationError
-from access_core.roster_formats.encoding import decode
+from access_core.roster_formats.encoding import decode_chunks
 from access_core.roster_formats.limits import ImportLimits, too_many_rows
 from access_core.roster_formats.records import SIECLE_XML, SourceFile, SourceRecord
 
@@ -143,14 +143,13 @@ def _left_before(value: str, today: date) -> bool | None:
 
 
 def read_siecle_xml(data: bytes, today: date, limits: ImportLimits) -> SourceFile:
-    decoded = decode(data, xml=True)
+    encoding, pieces = decode_chunks(data, xml=True, size=CHUNK)
     parser = make_parser()
     handler = _Handler(parser.getLineNumber, limits)
     parser.setContentHandler(handler)
-    text = decoded.text
     try:
-        for start in range(0, len(text), CHUNK):
-            parser.feed(text[start : start + CHUNK])
+        for piece in pieces:
+            parser.feed(piece)
         parser.close()
     except DefusedXmlException:
         raise ValidationError(
@@ -166,7 +165,7 @@ def read_siecle_xml(data: bytes, today: date, limits: ImportLimits) -> SourceFil
         ) from None
     source = SourceFile(
         SIECLE_XML,
-        encoding=decoded.encoding,
+        encoding=encoding,
         school_year=_school_year(handler.parameters.get("ANNEE_SCOLAIRE")),
         school=handler.parameters.get("UAJ") or None,
         columns={"external_id": "ID_NATIONAL", "last_name": "NOM_DE_FAMILLE",

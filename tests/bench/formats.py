@@ -69,18 +69,23 @@ def s1_siecle_import(args: Namespace, pupils: int = 2000) -> list[Row]:
 
 RSS_PROBE = textwrap.dedent(
     """
-    import json, resource, sys
+    import json, re, sys
     from access_core import imports, roster_files
     from access_core.db import Database
     from access_core.roster_formats.limits import ImportLimits
+
+    def peak_kib():  # this process image's own peak (ru_maxrss would be the parent's at fork)
+        with open("/proc/self/status") as status:
+            return int(re.search(r"VmHWM:\s+(\d+)", status.read()).group(1))
+
     db = Database.from_url(sys.argv[2])
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    baseline = peak_kib()
     data = open(sys.argv[1], "rb").read()
     limits = ImportLimits(max_bytes=len(data) + 1, max_rows=int(sys.argv[3]))
     roster = roster_files.read_roster(data, "ElevesSansAdresses.xml", limits=limits)
     plan = imports.preview(db, sys.argv[4], roster)
     assert len(plan.new) == int(sys.argv[3]), len(plan.new)
-    print(json.dumps([baseline, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(data)]))
+    print(json.dumps([baseline, peak_kib(), len(data)]))
     """
 )
 
