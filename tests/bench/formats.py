@@ -68,7 +68,7 @@ def s1_siecle_import(args: Namespace, pupils: int = 2000) -> list[Row]:
 
 
 RSS_PROBE = textwrap.dedent(
-    """
+    r"""
     import json, re, sys
     from access_core import imports, roster_files
     from access_core.db import Database
