@@ -22,9 +22,9 @@ db = call_or_stop(lang, context.database)
 st.title(t("page_import", lang))
 st.caption(t("import_help", lang))
 limits = settings.import_limits
-st.caption(
-    t("import_limits", lang, mb=limits.max_bytes // (1024 * 1024), rows=limits.max_rows)
-)
+# the smaller of the upload limit (.streamlit/config.toml) and ACCESS_IMPORT_MAX_BYTES
+upload_mb = min(int(st.get_option("server.maxUploadSize")), limits.max_bytes // (1024 * 1024))
+st.caption(t("import_limits", lang, mb=upload_mb, rows=limits.max_rows))
 notice = st.session_state.pop("import_notice", None)
 if notice:
     st.success(notice, icon="✅")

@@ -4,11 +4,14 @@ limits stated, and clear errors for hostile files."""
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
 
+from access_core.config import Settings
 from access_core.db import Database
 from tests.roster_samples import IMPORTED, onde_csv, siecle_xml, siecle_zip
-from tests.test_pages import no_exception, texts
+from tests.test_pages import ROOT, no_exception, texts
 from tests.test_pages_import_journal import (
     SKIP_LABEL,
     apply_button,
@@ -105,3 +108,10 @@ def test_the_row_limit_is_a_setting(app_db: Database, app_env, admin: str):
     assert texts(at.error) == [
         "Le fichier a plus de 3 lignes (réglage ACCESS_IMPORT_MAX_ROWS)."
     ]
+
+
+def test_the_upload_limit_is_lowered_to_a_rosters_size():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    # Streamlit's default is 200 MB; a roster needs far less, and the import refuses more
+    # than ACCESS_IMPORT_MAX_BYTES anyway
+    assert config["server"]["maxUploadSize"] == Settings().import_max_bytes // 2**20 == 50
