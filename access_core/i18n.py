@@ -34,7 +34,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Le fichier XML déclare des entités ou des références externes : refusé."
         ),
         "import_not_siecle": (
-            "Ce fichier XML n'est pas un export élèves SIECLE (racine {root}, BEE_ELEVES attendu)."
+            "Ce fichier XML n'est pas un export élèves SIECLE (racine BEE_ELEVES attendue)."
         ),
         "import_bad_encoding": (
             "L'encodage du fichier n'est pas reconnu (ni UTF-8 ni Windows-1252) : "
@@ -239,7 +239,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "The XML file declares entities or external references: refused."
         ),
         "import_not_siecle": (
-            "This XML file is not a SIECLE pupil export (root {root}, expected BEE_ELEVES)."
+            "This XML file is not a SIECLE pupil export (expected the root BEE_ELEVES)."
         ),
         "import_bad_encoding": (
             "The file's encoding is not recognised (neither UTF-8 nor Windows-1252): "

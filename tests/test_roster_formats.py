@@ -308,3 +308,10 @@ def test_decoding_in_pieces_agrees_with_decoding_at_once(data, size):
         return
     name, pieces = decode_chunks(data, xml=True, size=size)
     assert (name, "".join(pieces)) == (whole.encoding, whole.text)
+
+
+def test_a_school_year_that_is_not_a_year_is_not_shown():
+    data = siecle_xml(PUPILS[:1]).replace(
+        b"<ANNEE_SCOLAIRE>2025<", b"<ANNEE_SCOLAIRE>[x](http://evil)<", 1
+    )
+    assert read_roster(data, "e.xml", today=TODAY).school_year is None

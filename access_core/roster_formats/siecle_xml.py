@@ -129,9 +129,9 @@ class _Handler(ContentHandler):
 
 def _school_year(value: str | None) -> str | None:
     """« 2025 » (SIECLE's ANNEE_SCOLAIRE, the year the school year starts) -> « 2025-2026 »."""
-    if value and value.isdigit() and len(value) == 4:
+    if value and value.isascii() and value.isdigit() and len(value) == 4:
         return f"{value}-{int(value) + 1}"
-    return value or None
+    return None  # anything else is not shown: file content is never rendered
 
 
 def _left_before(value: str, today: date) -> bool | None:
