@@ -315,3 +315,28 @@ def test_a_school_year_that_is_not_a_year_is_not_shown():
         b"<ANNEE_SCOLAIRE>2025<", b"<ANNEE_SCOLAIRE>[x](http://evil)<", 1
     )
     assert read_roster(data, "e.xml", today=TODAY).school_year is None
+
+
+# --- the hashing estimate shown before applying ------------------------------------------------
+
+
+def test_the_hashing_estimate_is_one_calibrated_hash_per_round_of_cores():
+    from access_core.passwords import estimate_hashing_seconds, single_hash_seconds
+
+    one = single_hash_seconds(4)
+    assert one > 0 and single_hash_seconds(4) == one  # measured once per process
+    assert estimate_hashing_seconds(0, 4) == 0.0
+    assert estimate_hashing_seconds(1, 4, workers=2) == one
+    assert estimate_hashing_seconds(5, 4, workers=2) == 3 * one  # 2 + 2 + 1
+    assert estimate_hashing_seconds(2000, 4, workers=8) == 250 * one
+
+
+@pytest.mark.parametrize(
+    ("seconds", "fr", "en"),
+    [(0.2, "1 s", "1 s"), (42.1, "43 s", "43 s"), (60.0, "1 min", "1 min"),
+     (200.0, "4 min", "4 min")],
+)
+def test_durations_are_rounded_up(seconds, fr, en):
+    from access_core.i18n import format_duration
+
+    assert (format_duration(seconds, "fr"), format_duration(seconds, "en")) == (fr, en)
