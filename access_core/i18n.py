@@ -281,8 +281,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "import_help": (
             "Upload the school's roster export (SIECLE, ONDE, or a CSV/XLSX: last name, first "
             "name, birth date, class, and if possible national id and login). A preview shows "
-            "everything "
-            "that will change; nothing is applied before you confirm."
+            "everything that will change; nothing is applied before you confirm."
         ),
         "import_file": "Roster file",
         "import_partial": "Partial import: deactivate nobody missing from the file",
