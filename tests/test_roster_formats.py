@@ -340,3 +340,10 @@ def test_durations_are_rounded_up(seconds, fr, en):
     from access_core.i18n import format_duration
 
     assert (format_duration(seconds, "fr"), format_duration(seconds, "en")) == (fr, en)
+
+
+def test_an_element_inside_a_field_does_not_end_the_field():
+    data = siecle_xml(PUPILS[:1], encoding="UTF-8").replace(
+        b"<PRENOM>Chlo\xc3\xa9</PRENOM>", b"<PRENOM>Chlo<b/>\xc3\xa9</PRENOM>", 1
+    )
+    assert names(read_roster(data, "e.xml", today=TODAY)) == [("Lefèvre", "Chloé", "4A")]

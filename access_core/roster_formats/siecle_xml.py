@@ -51,6 +51,7 @@ class _Handler(ContentHandler):
         self.path: list[str] = []
         self.text: list[str] | None = None
         self.text_size = 0
+        self.text_depth = 0
         self.pupils: dict[str, SourceRecord] = {}
         self.repeated: list[SourceRecord] = []
         self.divisions: dict[str, str] = {}
@@ -87,7 +88,7 @@ class _Handler(ContentHandler):
             or (parent == STRUCTURE and name in ("CODE_STRUCTURE", "TYPE_STRUCTURE"))
             or (parent == PARAMETERS and name in ("UAJ", "ANNEE_SCOLAIRE"))
         ):
-            self.text, self.text_size = [], 0
+            self.text, self.text_size, self.text_depth = [], 0, len(self.path)
 
     def characters(self, content: str) -> None:
         if self.text is not None and self.text_size <= MAX_TEXT:
@@ -97,7 +98,7 @@ class _Handler(ContentHandler):
     def endElement(self, name: str) -> None:  # noqa: N802 - SAX API
         path = tuple(self.path)
         parent = path[:-1]
-        if self.text is not None:
+        if self.text is not None and len(path) == self.text_depth:  # the field's own end
             value = "".join(self.text)[: MAX_TEXT + 1]
             self.text = None
             if parent == PUPIL:
@@ -108,6 +109,8 @@ class _Handler(ContentHandler):
                 self.structure[name] = value.strip()
             else:
                 self.parameters[name] = value.strip()
+        elif self.text is not None:
+            pass  # an element inside a field: its text is the field's
         elif path == STRUCTURE:
             code = self.structure.get("CODE_STRUCTURE", "")
             if (
