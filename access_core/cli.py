@@ -23,7 +23,7 @@ from access_core.config import Settings, load_settings
 from access_core.db import Database, upgrade_schema
 from access_core.errors import AccessError, ValidationError
 from access_core.learner_auth import learner_subject
-from access_core.passwords import Progress
+from access_core.passwords import Progress, estimate_hashing_seconds
 
 log = logging.getLogger("access_core.cli")
 CLI_ACTOR = f"cli:{getpass.getuser()}"
@@ -238,7 +238,9 @@ def _print_plan(plan: imports.ImportPlan, force: bool = False) -> None:
         print(f"rejected ({len(plan.rejected)}):")
         for problem in plan.rejected:
             print(
-                f"  line {problem.line}: {problem.reason}"
+                f"  line {problem.line}"
+                + (f" ({problem.ref})" if problem.ref else "")
+                + f": {problem.reason}"
                 + (f" ({problem.name})" if problem.name else "")
             )
     if plan.new_classes:
@@ -269,7 +271,12 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         data = path.read_bytes()
     except OSError as exc:
         raise ValidationError(f"cannot read {path}: {exc.strerror}") from None
-    roster_file = roster_files.read_roster(data, path.name)
+    roster_file = roster_files.read_roster(data, path.name, limits=settings.import_limits)
+    print(
+        f"format: {roster_file.format}, encoding: {roster_file.encoding or '-'}, "
+        f"school year: {roster_file.school_year or 'not stated'}"
+        + (f"; {roster_file.departed} pupil(s) left before today" if roster_file.departed else "")
+    )
     with _database(settings) as db:
         plan = imports.preview(
             db,
@@ -279,6 +286,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             max_deactivation_percent=settings.import_max_deactivation_share,
         )
         _print_plan(plan, force=args.force)
+        if plan.new:
+            seconds = estimate_hashing_seconds(len(plan.new), settings.bcrypt_rounds)
+            print(f"initial passwords for {len(plan.new)} new learner(s): about {seconds:.0f} s")
         if plan.rejected and not args.skip_bad_rows:
             print(
                 "nothing imported: fix the rejected rows or pass --skip-bad-rows", file=sys.stderr

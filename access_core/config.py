@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from access_core.errors import ConfigError
+from access_core.roster_formats.limits import ImportLimits
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
@@ -34,6 +35,12 @@ class Settings:
     idle_timeout_minutes: int = 30
     initial_password_days: int = 60
     import_max_deactivation_share: int = 10  # percent of the active learners
+    import_max_bytes: int = 50 * 1024 * 1024  # a roster file, and all it decompresses to
+    import_max_rows: int = 20_000  # pupils in one roster file
+
+    @property
+    def import_limits(self) -> ImportLimits:
+        return ImportLimits(self.import_max_bytes, self.import_max_rows)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -84,6 +91,10 @@ def load_settings(values: Mapping[str, str] | None = None, **overrides: object) 
         import_max_deactivation_share=_int_setting(
             env, "ACCESS_IMPORT_MAX_DEACTIVATION_SHARE", 10, 0, 100
         ),
+        import_max_bytes=_int_setting(
+            env, "ACCESS_IMPORT_MAX_BYTES", 50 * 1024 * 1024, 1024, 2 * 1024**3
+        ),
+        import_max_rows=_int_setting(env, "ACCESS_IMPORT_MAX_ROWS", 20_000, 1, 1_000_000),
     )
     if overrides:
         from dataclasses import replace

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -17,7 +18,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "import_empty_file": "Le fichier est vide : pas de ligne d'en-tête.",
         "import_not_utf8": "Le fichier CSV n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 ».",
         "import_bad_xlsx": "Le fichier XLSX est illisible (abîmé, ou pas un classeur).",
-        "import_file_type": "Type de fichier non pris en charge : utilisez .csv ou .xlsx.",
         "import_no_rows": "Le fichier ne contient aucune ligne d'élève : rien à importer.",
         "import_needs_confirmation": (
             "Cet import désactiverait {count} des {active} élèves actifs (plus de {percent} %) : "
@@ -42,13 +42,67 @@ MESSAGES: dict[str, dict[str, str]] = {
             "{count} élève(s) absent(s) des lignes valides restent actifs parce que leur ligne "
             "est rejetée : corrigez-la au prochain import."
         ),
+        "import_too_large": (
+            "Fichier trop volumineux : plus de {limit} Mo une fois décompressé "
+            "(réglage ACCESS_IMPORT_MAX_BYTES)."
+        ),
+        "import_too_many_rows": (
+            "Le fichier a plus de {limit} lignes (réglage ACCESS_IMPORT_MAX_ROWS)."
+        ),
+        "import_bad_zip": "Le fichier ZIP est illisible (abîmé).",
+        "import_zip_xml_count": (
+            "Le fichier ZIP doit contenir exactement un fichier .xml ; il en contient {count}."
+        ),
+        "import_bad_xml": "Le fichier XML est illisible (ligne {line}).",
+        "import_xml_forbidden": (
+            "Le fichier XML déclare des entités ou des références externes : refusé."
+        ),
+        "import_not_siecle": (
+            "Ce fichier XML n'est pas un export élèves SIECLE (racine BEE_ELEVES attendue)."
+        ),
+        "import_bad_encoding": (
+            "L'encodage du fichier n'est pas reconnu (ni UTF-8 ni Windows-1252) : "
+            "enregistrez-le en « CSV UTF-8 »."
+        ),
+        "import_garbled": (
+            "Les accents du fichier sont abîmés (ligne {line}) : exportez-le à nouveau, "
+            "ou enregistrez-le en « CSV UTF-8 »."
+        ),
+        "import_bad_csv": "Le fichier CSV est illisible (ligne {line}).",
+        "import_detected": (
+            "Format reconnu : {format} · encodage : {encoding} · année scolaire : {year}"
+        ),
+        "import_limits": (
+            "Fichiers acceptés : export élèves SIECLE (XML, ou le ZIP tel que téléchargé), "
+            "liste SIECLE des élèves par division (CSV), extraction ONDE (CSV), ou un CSV/XLSX "
+            "avec Nom, Prénom, Date de naissance, Classe. Au plus {mb} Mo et {rows} élèves."
+        ),
+        "import_departed": (
+            "{count} élève(s) sorti(s) avant aujourd'hui (DATE_SORTIE) : traité(s) comme "
+            "absent(s) du fichier."
+        ),
+        "import_ref": "Référence",
+        "import_hashing_estimate": (
+            "Mots de passe initiaux à créer pour {count} nouvel(s) élève(s) : ≈ {duration}."
+        ),
+        "format_siecle_xml": "SIECLE (export XML des élèves)",
+        "format_siecle_csv": "SIECLE (liste des élèves par division, CSV)",
+        "format_onde_csv": "ONDE (extraction CSV)",
+        "format_csv": "CSV",
+        "format_xlsx": "XLSX",
+        "not_stated": "non indiquée",
+        "duration_seconds": "{n} s",
+        "duration_minutes": "{n} min",
+        "import_file_type": (
+            "Type de fichier non pris en charge : utilisez .csv, .xlsx, .xml ou .zip."
+        ),
         "import_rows_rejected": (
             "{rejected} ligne(s) rejetée(s) : corrigez-les, ou choisissez de les ignorer."
         ),
         "page_import": "Import",
         "import_help": (
-            "Déposez l'export de la base élèves (CSV UTF-8 ou XLSX : Nom, Prénom, Date de "
-            "naissance, Classe, et si possible INE et Login). Un aperçu montre tout ce qui "
+            "Déposez l'export de la base élèves (SIECLE, ONDE, ou un CSV/XLSX : Nom, Prénom, Date "
+            "de naissance, Classe, et si possible INE et Login). Un aperçu montre tout ce qui "
             "changera ; rien n'est appliqué avant confirmation."
         ),
         "import_file": "Fichier de la base élèves",
@@ -192,7 +246,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "import_empty_file": "The file is empty: no header row.",
         "import_not_utf8": "The CSV file is not UTF-8: save it as « CSV UTF-8 ».",
         "import_bad_xlsx": "The XLSX file cannot be read (damaged, or not a workbook).",
-        "import_file_type": "Unsupported file type: use .csv or .xlsx.",
         "import_no_rows": "The file has no learner rows: nothing to import.",
         "import_needs_confirmation": (
             "This import would deactivate {count} of the {active} active learners (more than "
@@ -217,12 +270,59 @@ MESSAGES: dict[str, dict[str, str]] = {
             "{count} learner(s) missing from the valid rows stay active because their row is "
             "rejected: fix it for the next import."
         ),
+        "import_too_large": (
+            "The file is too large: more than {limit} MB once decompressed "
+            "(setting ACCESS_IMPORT_MAX_BYTES)."
+        ),
+        "import_too_many_rows": "The file has more than {limit} rows (ACCESS_IMPORT_MAX_ROWS).",
+        "import_bad_zip": "The ZIP file cannot be read (damaged).",
+        "import_zip_xml_count": (
+            "The ZIP file must hold exactly one .xml file; it holds {count}."
+        ),
+        "import_bad_xml": "The XML file cannot be read (line {line}).",
+        "import_xml_forbidden": (
+            "The XML file declares entities or external references: refused."
+        ),
+        "import_not_siecle": (
+            "This XML file is not a SIECLE pupil export (expected the root BEE_ELEVES)."
+        ),
+        "import_bad_encoding": (
+            "The file's encoding is not recognised (neither UTF-8 nor Windows-1252): "
+            "save it as « CSV UTF-8 »."
+        ),
+        "import_garbled": (
+            "The file's accents are garbled (line {line}): export it again, or save it as "
+            "« CSV UTF-8 »."
+        ),
+        "import_bad_csv": "The CSV file cannot be read (line {line}).",
+        "import_detected": "Format found: {format} · encoding: {encoding} · school year: {year}",
+        "import_limits": (
+            "Accepted files: SIECLE pupil export (XML, or the ZIP as downloaded), SIECLE list "
+            "of pupils by class (CSV), ONDE extraction (CSV), or a CSV/XLSX with Nom, Prénom, "
+            "Date de naissance, Classe. At most {mb} MB and {rows} pupils."
+        ),
+        "import_departed": (
+            "{count} pupil(s) left before today (DATE_SORTIE): treated as absent from the file."
+        ),
+        "import_ref": "Reference",
+        "import_hashing_estimate": (
+            "Initial passwords to create for {count} new learner(s): ≈ {duration}."
+        ),
+        "format_siecle_xml": "SIECLE (pupil XML export)",
+        "format_siecle_csv": "SIECLE (list of pupils by class, CSV)",
+        "format_onde_csv": "ONDE (CSV extraction)",
+        "format_csv": "CSV",
+        "format_xlsx": "XLSX",
+        "not_stated": "not stated",
+        "duration_seconds": "{n} s",
+        "duration_minutes": "{n} min",
+        "import_file_type": "Unsupported file type: use .csv, .xlsx, .xml or .zip.",
         "import_rows_rejected": "{rejected} row(s) rejected: fix them, or choose to skip them.",
         "page_import": "Import",
         "import_help": (
-            "Upload the school's roster export (UTF-8 CSV or XLSX: last name, first name, birth "
-            "date, class, and if possible national id and login). A preview shows everything "
-            "that will change; nothing is applied before you confirm."
+            "Upload the school's roster export (SIECLE, ONDE, or a CSV/XLSX: last name, first "
+            "name, birth date, class, and if possible national id and login). A preview shows "
+            "everything that will change; nothing is applied before you confirm."
         ),
         "import_file": "Roster file",
         "import_partial": "Partial import: deactivate nobody missing from the file",
@@ -387,3 +487,10 @@ def password_status(
     if changed_at is None:
         return t("status_custom", lang)
     return t("status_custom_on", lang, date=format_date(changed_at.astimezone(tz).date()))
+
+
+def format_duration(seconds: float, lang: str) -> str:
+    """« 40 s », « 4 min » (rounded up: an estimate should not promise too little)."""
+    if seconds < 60:
+        return t("duration_seconds", lang, n=max(1, math.ceil(seconds)))
+    return t("duration_minutes", lang, n=math.ceil(seconds / 60))

@@ -1,34 +1,44 @@
-"""Reading a roster file (CSV or XLSX) into validated rows, each with its line number.
+"""Reading a roster file into validated rows, each with its line number.
 
-Headers are matched without regard to case, accents, spaces or punctuation, in French or
-English (see README, « Roster import »). Every problem names the line of the file (the header
-is line 1) and the reason; nothing here touches the database.
+The format is detected (SIECLE XML, alone or zipped; SIECLE CSV; ONDE CSV; our own CSV/XLSX
+layout: see ``roster_formats`` and README « Roster import »). Headers are matched without
+regard to case, accents, spaces or punctuation, in French or English. Every problem names the
+line of the file (the header is line 1; for SIECLE XML the line of the ``ELEVE`` element, and
+its ``ELEVE_ID``) and the reason; nothing here touches the database.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from access_core.errors import ValidationError
 from access_core.logins import fold
+from access_core.roster_formats import records as formats
+from access_core.roster_formats.limits import ImportLimits, check_size, open_zip, single_xml
+from access_core.roster_formats.records import SourceFile, SourceRecord
+from access_core.roster_formats.siecle_xml import read_siecle_xml
+from access_core.roster_formats.tables import csv_format, csv_table, xlsx_table
 
 FIELDS = ("external_id", "last_name", "first_name", "birth_date", "class_name", "login")
 REQUIRED = ("last_name", "first_name", "birth_date", "class_name")
 HEADER_ALIASES = {
     "external_id": ("external_id", "ine", "identifiant national", "id", "numero national"),
-    "last_name": ("last_name", "nom", "nom de famille"),
-    "first_name": ("first_name", "prenom"),
-    "birth_date": ("birth_date", "date de naissance", "ne(e) le", "nee le", "ne le"),
-    "class_name": ("class", "classe", "division"),
+    "last_name": ("last_name", "nom", "nom de famille", "nom eleve"),
+    "usage_name": ("usage_name", "nom d'usage", "nom d'usage eleve", "nom usage"),
+    "first_name": ("first_name", "prenom", "prenom eleve"),
+    "birth_date": (
+        "birth_date", "date de naissance", "ne(e) le", "nee le", "ne le", "date naissance",
+    ),
+    "class_name": ("class", "classe", "division", "div.", "libelle classe"),
     "login": ("login", "identifiant"),
 }
 FIELD_LABELS = {
     "external_id": "INE",
     "last_name": "Nom",
+    "usage_name": "Nom d'usage",
     "first_name": "Prénom",
     "birth_date": "Date de naissance",
     "class_name": "Classe",
@@ -39,6 +49,7 @@ OLDEST_BIRTH_YEAR = 1900
 MAX_LENGTHS = {
     "external_id": 64,
     "last_name": 100,
+    "usage_name": 100,
     "first_name": 100,
     "class_name": 100,
     "login": 64,
@@ -73,6 +84,7 @@ class RowProblem:
     line: int
     reason: str
     name: str = ""
+    ref: str = ""  # where else the file names the row: « ELEVE_ID 4711 » in SIECLE XML
     external_id: str | None = None
     login: str | None = None
     last_name: str | None = None
@@ -85,6 +97,11 @@ class RosterFile:
     rows: list[RosterRow] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # field -> header as written
+    format: str = formats.CSV  # see roster_formats.records
+    encoding: str | None = None  # None for XLSX
+    school_year: str | None = None  # « 2025-2026 », when the file says (SIECLE XML)
+    school: str | None = None  # the school's UAI code, when the file says
+    departed: int = 0  # pupils who left before today, left out as absent from the file
 
 
 def parse_date(value: object, today: date) -> date:
@@ -113,6 +130,7 @@ def parse_date(value: object, today: date) -> date:
 
 
 def _map_headers(headers: list[object]) -> dict[int, str]:
+    """Column index -> field; refuses a layout without the required columns."""
     mapping: dict[int, str] = {}
     for index, header in enumerate(headers):
         name = ALIAS_TO_FIELD.get(_key(str(header or "")))
@@ -136,8 +154,21 @@ def _text(value: object) -> str:
     return re.sub(r"\s+", " ", str(value)).strip()
 
 
+def _table_source(table: list[list[object]], format_: str) -> SourceFile:
+    if not table or not any(_text(c) for c in table[0]):
+        raise ValidationError("the file is empty: no header row", key="import_empty_file")
+    mapping = _map_headers(table[0])
+    if format_ == formats.CSV:
+        format_ = csv_format({_key(str(h or "")) for h in table[0]})
+    source = SourceFile(format_, columns={name: str(table[0][i]) for i, name in mapping.items()})
+    for line, cells in enumerate(table[1:], start=2):
+        values = {name: (cells[i] if i < len(cells) else None) for i, name in mapping.items()}
+        source.records.append(SourceRecord(line, values))
+    return source
+
+
 def _problem(
-    line: int, reason: str, name: str, texts: dict[str, str], birth: date | None = None
+    line: int, reason: str, name: str, ref: str, texts: dict[str, str], birth: date | None
 ) -> RowProblem:
     """A rejected line keeping its well-formed identifying values (never its bad ones)."""
     valid = {
@@ -150,6 +181,7 @@ def _problem(
         line,
         reason,
         name,
+        ref,
         external_id=valid.get("external_id"),
         login=login if login and LOGIN_PATTERN.fullmatch(login) else None,
         last_name=valid.get("last_name"),
@@ -158,67 +190,62 @@ def _problem(
     )
 
 
-def _rows_from_table(table: list[list[object]], today: date) -> RosterFile:
-    if not table or not any(_text(c) for c in table[0]):
-        raise ValidationError("the file is empty: no header row", key="import_empty_file")
-    mapping = _map_headers(table[0])
-    result = RosterFile(columns={name: str(table[0][i]) for i, name in mapping.items()})
+def _refused(record: SourceRecord, reason: str, name: str, today: date) -> RowProblem:
+    """A row the reader refused, keeping its well-formed values like any rejected line."""
+    texts = {key: _text(value) for key, value in record.values.items()}
+    try:
+        birth: date | None = parse_date(record.values.get("birth_date"), today)
+    except ValueError:
+        birth = None
+    return _problem(record.line, reason, name, record.ref, texts, birth)
+
+
+def _validate(records: Iterable[SourceRecord], today: date, result: RosterFile) -> None:
     seen_ids: dict[str, int] = {}
     seen_logins: dict[str, int] = {}
-    for line, cells in enumerate(table[1:], start=2):
-        values: dict[str, object] = {
-            name: (cells[i] if i < len(cells) else None) for i, name in mapping.items()
-        }
+    for record in records:
+        line, values, ref = record.line, record.values, record.ref
         if not any(_text(v) for v in values.values()):
             continue  # blank line
         texts = {name: _text(v) for name, v in values.items()}
-        name = f"{texts.get('last_name', '')} {texts.get('first_name', '')}".strip()
-        missing = [FIELD_LABELS[f] for f in REQUIRED if not texts.get(f)]
+        # the usage name, where there is one, is the name the pupil goes by
+        last_name = texts.get("usage_name") or texts.get("last_name", "")
+        name = f"{last_name} {texts.get('first_name', '')}".strip()
+
         birth: date | None = None
         date_problem = ""
         try:
-            birth = parse_date(values["birth_date"], today)
+            birth = parse_date(values.get("birth_date"), today)
         except ValueError as exc:
             date_problem = str(exc)
+
+        def reject(reason: str, line: int = line, ref: str = ref, name: str = name,
+                   texts: dict[str, str] = texts, birth: date | None = birth) -> None:
+            result.problems.append(_problem(line, reason, name, ref, texts, birth))
+
+        missing = [FIELD_LABELS[f] for f in REQUIRED if not texts.get(f)]
         if missing:
-            result.problems.append(
-                _problem(line, f"missing {', '.join(missing)}", name, texts, birth)
-            )
+            reject(f"missing {', '.join(missing)}")
             continue
         too_long = [FIELD_LABELS[f] for f, n in MAX_LENGTHS.items() if len(texts.get(f, "")) > n]
         if too_long:
-            result.problems.append(
-                _problem(line, f"too long: {', '.join(too_long)}", name, texts, birth)
-            )
+            reject(f"too long: {', '.join(too_long)}")
             continue
         if birth is None:
-            result.problems.append(_problem(line, date_problem, name, texts))
+            reject(date_problem)
             continue
         external_id = texts.get("external_id") or None
         login = texts.get("login", "").lower() or None
         if login and not LOGIN_PATTERN.fullmatch(login):
-            reason = f"login {login!r}: only letters a-z, digits, . - _"
-            result.problems.append(_problem(line, reason, name, texts, birth))
+            reject(f"login {login!r}: only letters a-z, digits, . - _")
             continue
         # external ids are compared without case, as MariaDB's unique index does
         id_key = external_id.casefold() if external_id else None
         if id_key and id_key in seen_ids:
-            result.problems.append(
-                _problem(
-                    line,
-                    f"external id {external_id} already on line {seen_ids[id_key]}",
-                    name,
-                    texts,
-                    birth,
-                )
-            )
+            reject(f"external id {external_id} already on line {seen_ids[id_key]}")
             continue
         if login and login in seen_logins:
-            result.problems.append(
-                _problem(
-                    line, f"login {login} already on line {seen_logins[login]}", name, texts, birth
-                )
-            )
+            reject(f"login {login} already on line {seen_logins[login]}")
             continue
         if id_key:
             seen_ids[id_key] = line
@@ -227,7 +254,7 @@ def _rows_from_table(table: list[list[object]], today: date) -> RosterFile:
         result.rows.append(
             RosterRow(
                 line=line,
-                last_name=texts["last_name"],
+                last_name=last_name,
                 first_name=texts["first_name"],
                 birth_date=birth,
                 class_name=texts["class_name"],
@@ -235,48 +262,58 @@ def _rows_from_table(table: list[list[object]], today: date) -> RosterFile:
                 login=login,
             )
         )
-    return result
 
 
-def _csv_table(data: bytes) -> list[list[object]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(
-            "the CSV file is not UTF-8: save it as « CSV UTF-8 »", key="import_not_utf8"
-        ) from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+def _is_zip(data: bytes) -> bool:
+    return data[:4] in (b"PK\x03\x04", b"PK\x05\x06")
 
 
-def _xlsx_table(data: bytes) -> list[list[object]]:
-    from openpyxl import load_workbook
-
-    # A read-only workbook parses its sheet only while iterating: a damaged sheet fails there.
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            return [list(row) for row in sheet.iter_rows(values_only=True)]
-        finally:
-            workbook.close()
-    except Exception:  # noqa: BLE001 - any unreadable workbook gets the same clear message
-        raise ValidationError(
-            "the XLSX file cannot be read (damaged or not a workbook)", key="import_bad_xlsx"
-        ) from None
+def _looks_like_xml(data: bytes) -> bool:
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
 
 
-def read_roster(data: bytes, filename: str, today: date | None = None) -> RosterFile:
-    """Parse and validate a roster file; ``filename`` tells CSV from XLSX."""
+def _read_source(data: bytes, suffix: str, today: date, limits: ImportLimits) -> SourceFile:
+    if suffix == "xlsx":
+        return _table_source(xlsx_table(data, limits), formats.XLSX)
+    if _is_zip(data) or suffix == "zip":
+        archive = open_zip(data)
+        names = set(archive.namelist())
+        if suffix == "xlsx" or "xl/workbook.xml" in names:
+            return _table_source(xlsx_table(data, limits), formats.XLSX)
+        return read_siecle_xml(single_xml(archive, limits), today, limits)
+    if suffix == "xml" or _looks_like_xml(data):
+        return read_siecle_xml(data, today, limits)
+    if suffix in ("csv", "txt", ""):
+        table, encoding = csv_table(data, limits)
+        source = _table_source(table, formats.CSV)
+        source.encoding = encoding
+        return source
+    raise ValidationError(
+        f"unsupported file type .{suffix[:10]}: use .csv, .xlsx, .xml or .zip",
+        key="import_file_type",
+    )
+
+
+def read_roster(
+    data: bytes, filename: str, today: date | None = None, limits: ImportLimits | None = None
+) -> RosterFile:
+    """Parse and validate a roster file, whatever its format (detected from its content, and
+    its name's suffix where the content does not tell)."""
     today = today or date.today()
+    limits = limits or ImportLimits()
+    check_size(len(data), limits)
     suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
-    if suffix == "xlsx" or data[:4] == b"PK\x03\x04":
-        table = _xlsx_table(data)
-    elif suffix in ("csv", "txt", ""):
-        table = _csv_table(data)
-    else:
-        raise ValidationError(
-            f"unsupported file type .{suffix}: use .csv or .xlsx", key="import_file_type"
-        )
-    return _rows_from_table(table, today)
+    source = _read_source(data, suffix, today, limits)
+    result = RosterFile(
+        columns=source.columns,
+        format=source.format,
+        encoding=source.encoding,
+        school_year=source.school_year,
+        school=source.school,
+        departed=source.departed,
+    )
+    for record, reason, name in source.problems:
+        result.problems.append(_refused(record, reason, name, today))
+    _validate(source.records, today, result)
+    result.problems.sort(key=lambda p: p.line)
+    return result

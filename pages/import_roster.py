@@ -9,7 +9,8 @@ from access_ui.auth import require_admin
 user = require_admin()  # first: nothing below runs for anyone else
 
 from access_core import imports, roster_files  # noqa: E402
-from access_core.i18n import t  # noqa: E402
+from access_core.i18n import format_duration, t  # noqa: E402
+from access_core.passwords import estimate_hashing_seconds  # noqa: E402
 from access_ui import context  # noqa: E402
 from access_ui.feedback import call_or_stop, show_error  # noqa: E402
 
@@ -19,17 +20,36 @@ db = call_or_stop(lang, context.database)
 
 st.title(t("page_import", lang))
 st.caption(t("import_help", lang))
+limits = settings.import_limits
+# the smaller of the upload limit (.streamlit/config.toml) and ACCESS_IMPORT_MAX_BYTES
+upload_mb = min(int(st.get_option("server.maxUploadSize")), limits.max_bytes // (1024 * 1024))
+st.caption(t("import_limits", lang, mb=upload_mb, rows=limits.max_rows))
 notice = st.session_state.pop("import_notice", None)
 if notice:
     st.success(notice, icon="✅")
 generation = int(st.session_state.get("import_generation", 0))
-upload = st.file_uploader(t("import_file", lang), type=["csv", "xlsx"], key=f"import:{generation}")
+upload = st.file_uploader(
+    t("import_file", lang), type=["csv", "txt", "xlsx", "xml", "zip"], key=f"import:{generation}"
+)
 partial = st.checkbox(t("import_partial", lang), key="import_partial")
 skip_bad_rows = st.checkbox(t("import_skip_bad_rows", lang), key="import_skip")
 if upload is None:
     st.stop()
 
-roster = call_or_stop(lang, roster_files.read_roster, upload.getvalue(), upload.name)
+roster = call_or_stop(
+    lang, roster_files.read_roster, upload.getvalue(), upload.name, limits=limits
+)
+st.caption(
+    t(
+        "import_detected",
+        lang,
+        format=t(f"format_{roster.format}", lang),
+        encoding=roster.encoding or "—",
+        year=roster.school_year or t("not_stated", lang),
+    )
+)
+if roster.departed:
+    st.caption(t("import_departed", lang, count=roster.departed))
 plan = call_or_stop(
     lang,
     imports.preview,
@@ -86,11 +106,13 @@ for key, changes in (
                 width="stretch",
             )
 if plan.rejected:
+    has_refs = any(p.ref for p in plan.rejected)
     st.error(t("import_rejected_help", lang, count=len(plan.rejected)))
     st.dataframe(
         [
             {
                 t("import_line", lang): p.line,
+                **({t("import_ref", lang): p.ref} if has_refs else {}),
                 t("import_reason", lang): p.reason,
                 t("col_last_name", lang): p.name,
             }
@@ -123,6 +145,12 @@ if plan.needs_confirmation:
     )
 
 blocked = (bool(plan.rejected) and not skip_bad_rows) or (plan.needs_confirmation and not confirmed)
+if plan.new:
+    seconds = estimate_hashing_seconds(len(plan.new), settings.bcrypt_rounds)
+    st.caption(
+        t("import_hashing_estimate", lang, count=len(plan.new),
+          duration=format_duration(seconds, lang))
+    )
 if st.button(
     t("import_apply", lang),
     type="primary",

@@ -236,7 +236,8 @@ def test_the_preview_names_moved_passwords_and_kept_learners(db, admin, import_c
 @pytest.mark.parametrize(
     ("content", "name", "fragment"),
     [
-        ("Nom;Prénom\n".encode("cp1252"), "ecole.csv", "UTF-8"),
+        (b"Nom;Pr\x81nom\n", "ecole.csv", "encoding is not recognised"),
+        ("Nom;Prénom\n".encode().decode("cp1252").encode(), "ecole.csv", "garbled (line 1)"),
         (b"PK\x03\x04 broken", "ecole.xlsx", "XLSX file cannot be read"),
         (b"whatever", "ecole.ods", "unsupported file type"),
     ],

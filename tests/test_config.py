@@ -12,6 +12,7 @@ from access_core.config import (
     load_settings,
 )
 from access_core.errors import ConfigError
+from access_core.roster_formats.limits import ImportLimits
 
 GOOD_KEY = "k" * 32
 
@@ -99,6 +100,10 @@ def test_the_cookie_key_does_not_show_in_the_settings_repr():
         ("ACCESS_TIMEZONE", "Mars/Olympus_Mons"),
         ("ACCESS_TIMEZONE", "Europe"),
         ("ACCESS_TIMEZONE", "../../etc/passwd"),
+        ("ACCESS_IMPORT_MAX_BYTES", "50MB"),
+        ("ACCESS_IMPORT_MAX_BYTES", "0"),
+        ("ACCESS_IMPORT_MAX_ROWS", "0"),
+        ("ACCESS_IMPORT_MAX_ROWS", "vingt mille"),
     ],
 )
 def test_an_invalid_value_is_a_config_error_naming_the_setting(name, value):
@@ -162,3 +167,11 @@ def test_a_short_key_left_in_var_is_refused(settings_in, tmp_path):
 
     with pytest.raises(ConfigError, match="shorter than 32 bytes"):
         cookie_key(settings_in())
+
+
+def test_the_import_limits_are_settings():
+    assert load_settings({}).import_limits == ImportLimits(50 * 1024 * 1024, 20_000)
+    limits = load_settings(
+        {"ACCESS_IMPORT_MAX_BYTES": "1048576", "ACCESS_IMPORT_MAX_ROWS": "3000"}
+    ).import_limits
+    assert limits == ImportLimits(max_bytes=1024 * 1024, max_rows=3000)

@@ -258,10 +258,18 @@ def test_ordinary_logins_are_accepted(login):
 # --- files that cannot be read ------------------------------------------------------------------
 
 
-def test_non_utf8_csv_is_a_clear_error():
+def test_windows_1252_csv_is_read_with_its_accents():
     text = "Nom;Prénom;Date de naissance;Classe\nLefèvre;Chloé;17/05/2013;6e A\n"
-    with pytest.raises(ValidationError, match="not UTF-8"):
-        read_roster(text.encode("cp1252"), "roster.csv", today=TODAY)
+    roster = read_roster(text.encode("cp1252"), "roster.csv", today=TODAY)
+    assert roster.encoding == "Windows-1252"
+    assert [(r.last_name, r.first_name) for r in roster.rows] == [("Lefèvre", "Chloé")]
+
+
+def test_garbled_csv_is_a_clear_error():
+    text = "Nom;Prénom;Date de naissance;Classe\nLefèvre;Chloé;17/05/2013;6e A\n"
+    garbled = text.encode("utf-8").decode("cp1252").encode("utf-8")  # « LefÃ¨vre »
+    with pytest.raises(ValidationError, match="garbled \\(line 1\\)"):
+        read_roster(garbled, "roster.csv", today=TODAY)
 
 
 def test_empty_file_is_a_clear_error():

@@ -294,6 +294,12 @@ def run_all(url: str, args: Namespace) -> list[Row]:
         rows += p5_import(args, 100 if args.quick else 2000)
     if "P6" in wanted:
         rows += p6_memory(url, args)
+    from tests.bench.formats import s1_siecle_import, s2_siecle_memory
+
+    if "S1" in wanted:
+        rows += s1_siecle_import(args, 100 if args.quick else 2000)
+    if "S2" in wanted:
+        rows += s2_siecle_memory(args, 500 if args.quick else 50_000)
     return rows
 
 

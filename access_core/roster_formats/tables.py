@@ -1,0 +1,96 @@
+"""CSV and XLSX files read into a table of cells, within the byte and row limits.
+
+The CSV layouts schools export are told apart by their headers: SIECLE's « Liste des élèves
+par division » (``NOM;PRENOM;NE(E) LE;MEF;DIV.;…``, values wrapped as ``="4A"``), ONDE's
+``CSVExtraction.csv`` (``Nom élève;Nom d'usage élève;…;Libellé classe;…`` with a trailing
+``;``) and our own layout; the header aliases of ``roster_files`` read all three.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from access_core.errors import ValidationError
+from access_core.roster_formats.encoding import decode
+from access_core.roster_formats.limits import (
+    ImportLimits,
+    check_decompressed,
+    open_zip,
+    too_many_rows,
+)
+from access_core.roster_formats.records import CSV, ONDE_CSV, SIECLE_CSV
+
+WRAPPED = re.compile(r'^="(.*)"$', re.DOTALL)  # ="4A": a spreadsheet's guard against numbers
+ONDE_CSV_MARKS = {"libelleclasse", "nomeleve", "prenomeleve"}
+
+Table = list[list[object]]
+
+
+def unwrap(value: str) -> str:
+    match = WRAPPED.match(value.strip())
+    return match.group(1) if match else value
+
+
+def csv_table(data: bytes, limits: ImportLimits) -> tuple[Table, str]:
+    """The cells of a CSV file (``;`` or ``,``) and the encoding it was read in."""
+    decoded = decode(data)
+    text = decoded.text
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    table: Table = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(table) > limits.max_rows:
+                raise too_many_rows(limits)
+            table.append([unwrap(cell) for cell in row])
+    except csv.Error as exc:
+        raise ValidationError(
+            f"the CSV file cannot be read (line {len(table) + 1}): {exc}",
+            line=len(table) + 1,
+            key="import_bad_csv",
+        ) from None
+    return table, decoded.encoding
+
+
+def csv_format(header_keys: set[str]) -> str:
+    """Which school information system wrote a CSV, from its header keys."""
+    if "div" in header_keys:
+        return SIECLE_CSV
+    if header_keys & ONDE_CSV_MARKS:
+        return ONDE_CSV
+    return CSV
+
+
+def xlsx_table(data: bytes, limits: ImportLimits) -> Table:
+    from openpyxl import load_workbook
+
+    # Everything the workbook would decompress is counted first: one huge cell is refused here.
+    try:
+        archive = open_zip(data)
+    except ValidationError:
+        raise _bad_xlsx() from None
+    check_decompressed(archive, limits)
+    # A read-only workbook parses its sheet only while iterating: a damaged sheet fails there.
+    table: Table = []
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            for row in workbook.worksheets[0].iter_rows(values_only=True):
+                if len(table) > limits.max_rows:
+                    raise too_many_rows(limits)
+                table.append(list(row))
+        finally:
+            workbook.close()
+    except ValidationError:
+        raise
+    except Exception:  # noqa: BLE001 - any unreadable workbook gets the same clear message
+        raise _bad_xlsx() from None
+    return table
+
+
+def _bad_xlsx() -> ValidationError:
+    return ValidationError(
+        "the XLSX file cannot be read (damaged or not a workbook)", key="import_bad_xlsx"
+    )
