@@ -9,8 +9,8 @@ form does (``access_ui.auth``), except in the tests of the login form itself.
 from __future__ import annotations
 
 import io
+import os
 import secrets
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -34,7 +34,9 @@ from access_core.i18n import t
 from access_core.models import Admin, Learner, ResetBatch
 from access_core.passwords import initial_password
 from access_core.resets import RESET_ACTION
-from access_ui.auth import AUTH_STATUS, LAST_SEEN, LOGIN_AT, USERNAME
+from access_core.sessions import SessionPolicy
+from access_core.sessions import start as start_session
+from access_ui.session import SESSION_ID, USERNAME
 from tests.factories import ADMIN_PASSWORD, add_class, add_learner, dump_tables
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,18 +85,27 @@ def dashboard() -> AppTest:
     return AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT_S)
 
 
-def live_session(at: AppTest, username: str) -> AppTest:
-    """Put in ``at`` the session state of ``username`` having just logged in."""
-    now = time.time()
-    at.session_state[AUTH_STATUS] = True
+POLICY = SessionPolicy(idle=timedelta(minutes=30), lifetime=timedelta(hours=12))
+
+
+def live_session(at: AppTest, username: str, database: bool = True) -> AppTest:
+    """Put in ``at`` the session of ``username`` having just logged in: a server session in
+    the configured database (``ACCESS_DATABASE_URL``), its id in the session state, as the
+    login form does. ``database=False``: an id the server never issued (no usable database)."""
+    session_id = secrets.token_urlsafe(32)
+    if database:
+        db = Database.from_url(os.environ["ACCESS_DATABASE_URL"])
+        try:
+            session_id = start_session(db, username, POLICY)
+        finally:
+            db.dispose()
+    at.session_state[SESSION_ID] = session_id
     at.session_state[USERNAME] = username
-    at.session_state[LOGIN_AT] = now
-    at.session_state[LAST_SEEN] = now
     return at
 
 
 def logged_in(at: AppTest) -> bool:
-    return at.session_state.get(AUTH_STATUS) is True
+    return bool(at.session_state[SESSION_ID]) if SESSION_ID in at.session_state else False
 
 
 def page(username: str | None = None) -> AppTest:
@@ -642,7 +653,7 @@ def test_an_unreachable_database_shows_a_clear_message(
     app_env: pytest.MonkeyPatch, script: Path
 ) -> None:
     app_env.setenv("ACCESS_DATABASE_URL", "sqlite:////proc/nonexistent/access.db")
-    at = live_session(AppTest.from_file(script, default_timeout=TIMEOUT_S), "admin").run()
+    at = live_session(AppTest.from_file(script, default_timeout=TIMEOUT_S), "admin", False).run()
 
     no_exception(at)
     messages = texts(at.warning) + texts(at.error)
@@ -655,7 +666,7 @@ def test_an_unmigrated_database_says_to_run_init(
     app_env: pytest.MonkeyPatch, tmp_path: Path, script: Path
 ) -> None:
     app_env.setenv("ACCESS_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
-    at = live_session(AppTest.from_file(script, default_timeout=TIMEOUT_S), "admin").run()
+    at = live_session(AppTest.from_file(script, default_timeout=TIMEOUT_S), "admin", False).run()
 
     no_exception(at)
     messages = texts(at.warning) + texts(at.error)
