@@ -16,10 +16,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import streamlit.testing.v1.app_test as app_test_module
+from sqlalchemy import select, update
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
-
-from sqlalchemy import select, update
 
 from access_core import admin_auth, admins, audit, sessions
 from access_core.db import Database
