@@ -171,6 +171,14 @@ def load_settings(values: Mapping[str, str] | None = None, **overrides: object) 
     return settings
 
 
+def startup_check() -> Settings:
+    """What ``app.py`` checks before serving: the settings the pages will use (environment,
+    then secrets file) are valid and the cookie key is usable. Raises ``ConfigError``."""
+    settings = load_settings()
+    cookie_key(settings)
+    return settings
+
+
 def cookie_key(settings: Settings) -> str:
     """The cookie-signing key: the configured one, else one generated once into ``var/``."""
     if settings.cookie_key is not None:
