@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -20,12 +20,11 @@ from typing import Any
 import bcrypt
 import pytest
 import streamlit as st
-import streamlit.testing.v1.app_test as app_test_module
 from google.protobuf import text_format
 from google.protobuf.message import Message
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from access_core import audit, exports, roster
@@ -511,18 +510,29 @@ def test_a_batch_with_a_learner_without_birth_date_changes_nothing(
 # --- 7. the identifier workbook -----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Deferred:
+    make: Callable[[], Any]
+    mimetype: str | None
+    file_name: str | None
+
+
 @pytest.fixture
-def media_storages(monkeypatch: pytest.MonkeyPatch) -> list[MemoryMediaFileStorage]:
-    """The media file storages of the AppTest runs (one per run): download bytes live there."""
-    storages: list[MemoryMediaFileStorage] = []
+def deferred(monkeypatch: pytest.MonkeyPatch) -> list[Deferred]:
+    """The callables given to ``download_button(data=...)``, as Streamlit registers them: the
+    browser's click on such a button runs one (on another thread) and downloads its bytes."""
+    found: list[Deferred] = []
+    original = MediaFileManager.add_deferred
 
-    class RecordingStorage(MemoryMediaFileStorage):
-        def __init__(self, media_endpoint: str) -> None:
-            super().__init__(media_endpoint)
-            storages.append(self)
+    def recording(
+        self: MediaFileManager, data_callable: Any, mimetype: str | None, coordinates: str,
+        file_name: str | None = None, **kwargs: Any,
+    ) -> str:
+        found.append(Deferred(data_callable, mimetype, file_name))
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
 
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
-    return storages
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+    return found
 
 
 def sheet_rows(data: bytes) -> list[tuple[Any, ...]]:
@@ -531,7 +541,7 @@ def sheet_rows(data: bytes) -> list[tuple[Any, ...]]:
 
 
 def test_the_download_button_serves_the_class_workbook(
-    school: School, app_db: Database, admin: str, media_storages: list[MemoryMediaFileStorage]
+    school: School, app_db: Database, admin: str, deferred: list[Deferred]
 ) -> None:
     at = page(admin).run()
     select_class(at, school.class_b)
@@ -540,12 +550,12 @@ def test_the_download_button_serves_the_class_workbook(
 
     (button,) = at.get("download_button")
     assert button.label == "Liste des identifiants des élèves"  # type: ignore[attr-defined]
-    url = button.proto.url  # type: ignore[attr-defined]
-    assert url.startswith("/mock/media/")
-    stored = media_storages[-1].get_file(url.rsplit("/", 1)[1])
-    assert stored.filename == "identifiants_6e_A.xlsx"
-    assert stored.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    data = stored.content
+    download = deferred[-1]  # the callable of the last run: the class shown
+    assert download.file_name == "identifiants_6e_A.xlsx"
+    assert download.mimetype == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    data = download.make()
 
     rows = sheet_rows(data)
     assert rows[0] == ("Nom", "Prénom", "Login", "Date de naissance")

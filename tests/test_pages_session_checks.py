@@ -8,27 +8,28 @@ sleeping.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from access_core import admin_auth, audit, journal
 from access_core.db import Database
 from access_core.errors import NotAuthorized
+from access_core.exports import EXPORT_ACTION
 from access_core.resets import RESET_ACTION
 from tests import test_pages
 from tests.factories import dump_tables
 from tests.test_pages import (
     LOGIN_REQUIRED,
     TIMEOUT_S,
+    Deferred,
     School,
     assert_no_school_data,
     count_batches,
+    deferred,
     live_session,
     mark,
     no_exception,
@@ -41,6 +42,7 @@ from tests.test_pages_sessions import age_session, started_server
 app_env = test_pages.app_env
 app_db = test_pages.app_db
 school = test_pages.school
+deferred = deferred  # the fixture, used by name
 as_on_a_started_server = started_server  # autouse: reruns go through dashboard.py
 
 IDLE_NOTICE = "Session fermée après 30 minutes d'inactivité : reconnectez-vous."
@@ -134,28 +136,15 @@ def test_a_confirmation_with_a_live_session_still_applies(
 # --- deferred download callables ------------------------------------------------------------
 
 
-@pytest.fixture
-def deferred(monkeypatch: pytest.MonkeyPatch) -> list[Callable[[], Any]]:
-    """The callables given to ``download_button(data=...)``, as Streamlit registers them."""
-    found: list[Callable[[], Any]] = []
-    original = MediaFileManager.add_deferred
-
-    def recording(self: MediaFileManager, data_callable: Any, *args: Any, **kwargs: Any) -> str:
-        found.append(data_callable)
-        return original(self, data_callable, *args, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
-    return found
-
-
 @ENDINGS
 def test_the_journal_csv_asked_for_after_the_session_ended_is_refused(
-    school: School, app_db: Database, admin: str, deferred: list[Callable[[], Any]],
+    school: School, app_db: Database, admin: str, deferred: list[Deferred],
     end_session: Any, notice: str,
 ) -> None:
     at = live_session(AppTest.from_file(JOURNAL_PAGE, default_timeout=TIMEOUT_S), admin).run()
     no_exception(at)
-    (make_csv,) = deferred
+    (csv_download,) = deferred
+    make_csv = csv_download.make
     header = journal.to_csv([], ZoneInfo("Europe/Paris")).splitlines()[0]
     assert make_csv().splitlines()[0] == header  # the control: with a live session, the CSV
 
@@ -163,3 +152,19 @@ def test_the_journal_csv_asked_for_after_the_session_ended_is_refused(
 
     with pytest.raises(NotAuthorized):
         make_csv()
+
+
+@ENDINGS
+def test_the_identifier_workbook_asked_for_after_the_session_ended_is_refused_unjournalled(
+    school: School, app_db: Database, admin: str, deferred: list[Deferred],
+    end_session: Any, notice: str,
+) -> None:
+    at = page(admin).run()
+    no_exception(at)
+    make_workbook = deferred[-1].make
+
+    end_session(app_db, at, admin)  # the page stays open; the click comes later
+
+    with pytest.raises(NotAuthorized):
+        make_workbook()
+    assert not audit.events(app_db, action=EXPORT_ACTION)
