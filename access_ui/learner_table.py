@@ -111,7 +111,7 @@ def _confirm_body(pending: dict[str, object], lang: str) -> None:
         return
     # A dialog's button reruns only this body, not the login gate: the same session check
     # as a page run, before anything is changed.
-    user = require_live_session(lang)
+    user = require_live_session()
     scope = str(pending["scope"])
     bar = st.progress(0.0)
 

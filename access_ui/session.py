@@ -78,20 +78,19 @@ def notice_text(key: str, lang: str) -> str:
     return t(key, lang)
 
 
-def require_live_session(lang: str) -> str:
+def require_live_session() -> str:
     """The logged-in administrator, for code that runs outside a full page run (a dialog's
     buttons): when the session is no longer live, it is forgotten, a notice explains why, and
     the whole app reruns to the login form; nothing after this call runs."""
     verdict = check()
     if verdict.live and verdict.username:
         return verdict.username
-    _refuse(verdict.status, lang)
+    _refuse(verdict.status)
 
 
-def _refuse(status: sessions.SessionStatus, lang: str) -> NoReturn:
-    key = notice_for(status)
-    forget(key)
-    st.error(notice_text(key, lang))
+def _refuse(status: sessions.SessionStatus) -> NoReturn:
+    """Forget the session and rerun the whole app: its login gate then shows why."""
+    forget(notice_for(status))
     st.rerun(scope="app")
 
 
