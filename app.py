@@ -10,12 +10,12 @@ import sys
 import streamlit as st
 from starlette.middleware import Middleware
 
-from access_core.config import cookie_key, load_settings
+from access_core.config import startup_check
 from access_core.errors import ConfigError
 from access_ui.http_headers import SecurityHeaders
 
 try:
-    cookie_key(load_settings())
+    startup_check()  # the same settings as the pages and the CLI (environment, secrets file)
 except ConfigError as exc:
     sys.exit(f"error: invalid configuration: {exc}")
 

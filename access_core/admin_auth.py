@@ -2,9 +2,9 @@
 
 ``login`` checks a password against the ``admins`` table through the database-backed throttle,
 taking the same time and giving the same answer for an unknown username as for a wrong
-password. ``session_is_valid`` is checked on every run of the dashboard: a session (or a login
-cookie) issued before the administrator's ``sessions_not_before``, or of a disabled
-administrator, is refused.
+password. ``revoke_sessions`` sets ``sessions_not_before``: ``access_core.sessions.check`` (the
+dashboard's one session check) then refuses every session started before it.
+``session_is_valid`` states the same revocation rule for a bare issue time.
 """
 
 from __future__ import annotations

@@ -1,9 +1,16 @@
-"""Settings, read once from the environment (or any mapping such as ``st.secrets``)."""
+"""Settings: one loader for the dashboard, its start-up check and the command line.
+
+Each ``ACCESS_*`` setting comes from the environment first, then from the secrets file
+(``.streamlit/secrets.toml`` under the project, or the file named by ``ACCESS_SECRETS_FILE``),
+read with ``tomllib`` (no Streamlit needed), then its default. ``load_settings_with_sources``
+also says where each one came from.
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +22,12 @@ from access_core.roster_formats.limits import ImportLimits
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'access.db'}"
+SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+SECRETS_FILE_VARIABLE = "ACCESS_SECRETS_FILE"
+SOURCE_ENVIRONMENT = "environment"
+SOURCE_SECRETS_FILE = "secrets file"
+SOURCE_DEFAULT = "default"
+COOKIE_SECURE_MODES = ("auto", "true", "false")
 LANGUAGES = ("fr", "en")
 MIN_COOKIE_KEY_BYTES = 32
 
@@ -34,6 +47,7 @@ class Settings:
     session_hours: int = 12
     idle_timeout_minutes: int = 30
     initial_password_days: int = 60
+    cookie_secure: str = "auto"
     import_max_deactivation_share: int = 10  # percent of the active learners
     import_max_bytes: int = 50 * 1024 * 1024  # a roster file, and all it decompresses to
     import_max_rows: int = 20_000  # pupils in one roster file
@@ -60,9 +74,78 @@ def _int_setting(values: Mapping[str, str], name: str, default: int, low: int, h
     return value
 
 
+def _choice(values: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    value = str(values.get(name) or choices[0]).strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def secrets_file(environ: Mapping[str, str] | None = None) -> Path:
+    """The secrets file: ``ACCESS_SECRETS_FILE`` if set, else the project's
+    ``.streamlit/secrets.toml`` (whatever the current directory)."""
+    env = os.environ if environ is None else environ
+    named = env.get(SECRETS_FILE_VARIABLE)
+    return Path(named) if named else SECRETS_FILE
+
+
+def read_secrets_file(path: Path) -> dict[str, str]:
+    """The ``ACCESS_*`` keys at the top level of a TOML secrets file (none if it is absent)."""
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path} cannot be read: {exc}") from None
+    return {
+        key: str(value).lower() if isinstance(value, bool) else str(value)
+        for key, value in data.items()
+        if key.startswith("ACCESS_") and not isinstance(value, dict | list)
+    }
+
+
+def merged_values(
+    environ: Mapping[str, str] | None = None, secrets_path: Path | None = None
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The ``ACCESS_*`` values, the environment first then the secrets file, and the source of
+    each (``"environment"`` or ``"secrets file"``)."""
+    env = os.environ if environ is None else environ
+    from_file = read_secrets_file(secrets_path or secrets_file(env))
+    values: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    for key, value in from_file.items():
+        values[key], sources[key] = value, SOURCE_SECRETS_FILE
+    for key, value in env.items():
+        if key.startswith("ACCESS_") and str(value).strip() != "":
+            values[key], sources[key] = str(value), SOURCE_ENVIRONMENT
+    return values, sources
+
+
+SETTING_NAMES = (
+    "ACCESS_DATABASE_URL", "ACCESS_BCRYPT_ROUNDS", "ACCESS_LANGUAGE",
+    "ACCESS_RECENT_DEACTIVATION_MONTHS", "ACCESS_TIMEZONE", "ACCESS_COOKIE_KEY",
+    "ACCESS_LOGIN_MAX_FAILURES", "ACCESS_LOGIN_WINDOW_MINUTES", "ACCESS_LOCKOUT_MINUTES",
+    "ACCESS_SESSION_HOURS", "ACCESS_IDLE_TIMEOUT_MINUTES", "ACCESS_INITIAL_PASSWORD_DAYS",
+    "ACCESS_COOKIE_SECURE", "ACCESS_IMPORT_MAX_DEACTIVATION_SHARE", "ACCESS_IMPORT_MAX_BYTES",
+    "ACCESS_IMPORT_MAX_ROWS",
+)
+
+
+def load_settings_with_sources(
+    environ: Mapping[str, str] | None = None, secrets_path: Path | None = None
+) -> tuple[Settings, dict[str, str]]:
+    """The settings (environment, then secrets file, then defaults) and, for every setting
+    name, where its value came from: ``"environment"``, ``"secrets file"`` or ``"default"``."""
+    values, found = merged_values(environ, secrets_path)
+    sources = {name: found.get(name, SOURCE_DEFAULT) for name in SETTING_NAMES}
+    return load_settings(values), sources
+
+
 def load_settings(values: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-    """Build the settings from ``values`` (default: ``os.environ``), then apply ``overrides``."""
-    env: Mapping[str, str] = os.environ if values is None else values
+    """Build the settings from ``values``; without them, from the environment then the
+    secrets file (``load_settings_with_sources``). ``overrides`` are applied last."""
+    env: Mapping[str, str] = merged_values()[0] if values is None else values
     language = str(env.get("ACCESS_LANGUAGE") or "fr").strip().lower()
     if language not in LANGUAGES:
         raise ConfigError(
@@ -95,11 +178,20 @@ def load_settings(values: Mapping[str, str] | None = None, **overrides: object) 
             env, "ACCESS_IMPORT_MAX_BYTES", 50 * 1024 * 1024, 1024, 2 * 1024**3
         ),
         import_max_rows=_int_setting(env, "ACCESS_IMPORT_MAX_ROWS", 20_000, 1, 1_000_000),
+        cookie_secure=_choice(env, "ACCESS_COOKIE_SECURE", COOKIE_SECURE_MODES),
     )
     if overrides:
         from dataclasses import replace
 
         settings = replace(settings, **overrides)  # type: ignore[arg-type]
+    return settings
+
+
+def startup_check() -> Settings:
+    """What ``app.py`` checks before serving: the settings the pages will use (environment,
+    then secrets file) are valid and the cookie key is usable. Raises ``ConfigError``."""
+    settings = load_settings()
+    cookie_key(settings)
     return settings
 
 

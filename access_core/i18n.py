@@ -155,7 +155,9 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Trop d'échecs de connexion : cet identifiant est bloqué jusqu'à {until}."
         ),
         "logged_out": "Vous êtes déconnecté.",
-        "session_idle": "Session fermée après 30 minutes d'inactivité : reconnectez-vous.",
+        "session_idle": "Session fermée après {duration} d'inactivité : reconnectez-vous.",
+        "minutes_one": "{count} minute",
+        "minutes_many": "{count} minutes",
         "session_revoked": (
             "Session fermée (déconnexion ou changement du compte) : reconnectez-vous."
         ),
@@ -371,7 +373,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "login_failed": "Wrong username or password.",
         "login_locked": "Too many failed logins: this username is locked until {until}.",
         "logged_out": "You are logged out.",
-        "session_idle": "Session closed after 30 minutes without activity: log in again.",
+        "session_idle": "Session closed after {duration} without activity: log in again.",
+        "minutes_one": "{count} minute",
+        "minutes_many": "{count} minutes",
         "session_revoked": "Session closed (logout or account change): log in again.",
         "login_required": "Log in with an administrator account to open this page.",
         "logout": "Log out",

@@ -1,41 +1,39 @@
-"""Login, session checks and the guard every page calls.
+"""Login form, login cookie, and the guard every page calls.
 
 The login form checks credentials through ``access_core.admin_auth.login`` (database-backed
-throttling, audited); streamlit-authenticator's cookie controller keeps the login across page
-reloads. Every run re-checks the session: the administrator must still be active, the session
-(or cookie) must not predate their ``sessions_not_before`` (logout, password change, disable),
-and 30 minutes without activity end it.
+throttling, audited) and opens a server-side session (``access_core.sessions``). The browser
+keeps the session id in a login cookie (an HS256 JWT signed with the cookie key, in
+streamlit-authenticator's format plus ``sid``), set by extra_streamlit_components'
+CookieManager with an explicit UTC expiry and ``Secure`` per ``ACCESS_COOKIE_SECURE``. Every run,
+dialog and download asks ``access_ui.session`` whether the session is live: idle timeout,
+lifetime, logout and revocation are decided by the database, so a reload, a new tab or a
+reopened browser gets no more time than the session had.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from contextlib import suppress
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import extra_streamlit_components as stx
 import jwt
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
-from streamlit_authenticator.controllers import CookieController
 
-from access_core import admin_auth
+from access_core import admin_auth, sessions
 from access_core.admin_auth import LoginStatus
 from access_core.config import cookie_key
 from access_core.db import Database
 from access_core.i18n import t
-from access_ui import context
+from access_ui import context, session
 from access_ui.feedback import call_or_stop
 
 log = logging.getLogger("access_ui")
 COOKIE_NAME = "acces_apprenants_auth"
-AUTH_STATUS = "authentication_status"
-USERNAME = "username"
-LOGIN_AT = "login_at"
-LAST_SEEN = "last_seen"
 ENTRY_POINT = "dashboard.py"
 LOGOUT_REQUESTED = "logout_requested"
-NOTICE = "auth_notice"
 COOKIE_TOKEN = "auth_cookie_token"  # noqa: S105 - a session-state key
 
 
@@ -45,138 +43,141 @@ def _db(lang: str) -> Database:
 
 def current_username() -> str | None:
     """The logged-in username of this session, or None."""
-    if st.session_state.get(AUTH_STATUS) is True:
-        username = st.session_state.get(USERNAME)
-        return str(username) if username else None
+    return session.current_admin()
+
+
+def _key(lang: str) -> str:
+    return call_or_stop(lang, cookie_key, context.settings())  # refuses a key under 32 bytes
+
+
+def _cookies() -> Any:
+    return stx.CookieManager()
+
+
+def _host() -> str | None:
+    with suppress(Exception):  # no request context (AppTest)
+        return st.context.headers.get("Host")
     return None
 
 
-def _cookies(lang: str) -> CookieController:
-    settings = context.settings()
-    key = call_or_stop(lang, cookie_key, settings)  # refuses a key shorter than 32 bytes
-    st.session_state.setdefault("logout", None)  # read by the cookie controller
-    return CookieController(COOKIE_NAME, key, settings.session_hours / 24)
-
-
-def _emit_cookie(cookies: CookieController) -> None:
+def _emit_cookie(cookies: Any) -> None:
     """Render the cookie-setting component with the same token on every run of the session,
-    so its frame lives long enough to store the cookie whatever the user does next."""
+    so its frame lives long enough to store the cookie whatever the user does next. The
+    expiry is an aware UTC instant: the browser reads it as such whatever its time zone."""
     token = st.session_state.get(COOKIE_TOKEN)
     if token:
         token_value, expires_at = token
-        cookies.cookie_model.cookie_manager.set(
-            COOKIE_NAME, token_value, expires_at=datetime.fromtimestamp(expires_at)
+        cookies.set(
+            COOKIE_NAME,
+            token_value,
+            expires_at=datetime.fromtimestamp(expires_at, UTC),
+            secure=sessions.cookie_is_secure(context.settings().cookie_secure, _host()),
+            same_site="strict",
         )
 
 
-def _issue_cookie(cookies: CookieController, username: str, issued_at: float) -> None:
-    """A login cookie signed with the cookie key, in streamlit-authenticator's format."""
-    settings = context.settings()
-    expires_at = issued_at + settings.session_hours * 3600
+def _issue_cookie(cookies: Any, username: str, session_id: str, lang: str) -> None:
+    """A login cookie carrying the session id, valid at most for the session's lifetime."""
+    expires_at = (
+        datetime.now(UTC) + timedelta(hours=context.settings().session_hours)
+    ).timestamp()
     token = jwt.encode(
-        {"username": username, "exp_date": expires_at}, cookies.cookie_model.cookie_key,
+        {"username": username, "exp_date": expires_at, "sid": session_id},
+        _key(lang),
         algorithm="HS256",
     )
     st.session_state[COOKIE_TOKEN] = (token, expires_at)
     _emit_cookie(cookies)
 
 
-def _start_session(username: str, issued_at: float) -> None:
-    st.session_state.pop(NOTICE, None)
-    st.session_state[AUTH_STATUS] = True
-    st.session_state[USERNAME] = username
-    st.session_state[LOGIN_AT] = issued_at
-    st.session_state[LAST_SEEN] = time.time()
-    st.session_state["logout"] = None
+def _delete_cookie(cookies: Any) -> None:
+    with suppress(KeyError):  # the component had not reported this cookie
+        cookies.delete(COOKIE_NAME)
 
 
-def _end_session(cookies: CookieController, notice_key: str | None, revoke: bool) -> None:
-    username = current_username()
-    if revoke and username:
-        with suppress(Exception):  # the session ends here even if the database is down
-            admin_auth.revoke_sessions(context.database(), username, username, notice_key or "")
-    for key in (AUTH_STATUS, USERNAME, LOGIN_AT, LAST_SEEN, COOKIE_TOKEN):
-        st.session_state.pop(key, None)
-    st.session_state["logout"] = True  # this browser session no longer reads the cookie
-    cookies.delete_cookie()
-    if notice_key:
-        st.session_state[NOTICE] = notice_key
+def _end_session(cookies: Any, notice_key: str | None) -> None:
+    st.session_state.pop(COOKIE_TOKEN, None)
+    session.forget(notice_key)
+    _delete_cookie(cookies)
 
 
 def request_logout() -> None:
     st.session_state[LOGOUT_REQUESTED] = True
 
 
-def _expiry() -> str | None:
-    """Why this session has timed out (idle, or past its absolute lifetime), if it has."""
-    settings = context.settings()
-    now = time.time()
-    if now - float(st.session_state.get(LAST_SEEN, 0)) > settings.idle_timeout_minutes * 60:
-        return "session_idle"
-    if now - float(st.session_state.get(LOGIN_AT, 0)) > settings.session_hours * 3600:
-        return "session_revoked"
-    return None
-
-
-def _check_live_session(cookies: CookieController, lang: str) -> bool:
-    if st.session_state.pop(LOGOUT_REQUESTED, False):
-        _end_session(cookies, "logged_out", revoke=True)
-        return False
-    now = time.time()
-    expired = _expiry()
-    if expired is not None:
-        _end_session(cookies, expired, revoke=expired == "session_idle")
-        return False
-    issued = datetime.fromtimestamp(float(st.session_state.get(LOGIN_AT, 0)), UTC)
+def _logout(cookies: Any) -> None:
     username = current_username()
-    if not call_or_stop(lang, admin_auth.session_is_valid, _db(lang), username, issued):
-        _end_session(cookies, "session_revoked", revoke=False)
+    with suppress(Exception):  # the session ends here even if the database is down
+        db = context.database()
+        sessions.end(db, session.session_id(), "logout")
+        if username:
+            # Every earlier session and cookie of this administrator stops working too.
+            admin_auth.revoke_sessions(db, username, username, "logged_out")
+    _end_session(cookies, "logged_out")
+
+
+def _check_live_session(cookies: Any, lang: str) -> bool:
+    if st.session_state.pop(LOGOUT_REQUESTED, False):
+        _logout(cookies)
         return False
-    st.session_state[LAST_SEEN] = now
+    verdict = call_or_stop(lang, session.check)
+    if not verdict.live:
+        _end_session(cookies, session.notice_for(verdict.status))
+        return False
     _emit_cookie(cookies)
     return True
 
 
-def _resume_from_cookie(cookies: CookieController, lang: str) -> bool:
+def _cookie_session_id(lang: str) -> str | None:
+    """The session id in this browser's login cookie, if its signature is the server's."""
     try:
-        token = cookies.get_cookie()
+        raw = st.context.cookies.get(COOKIE_NAME)
+    except Exception:  # noqa: BLE001 - no request context (AppTest)
+        return None
+    if not raw:
+        return None
+    try:
+        token = jwt.decode(raw, _key(lang), algorithms=["HS256"])
     except jwt.PyJWTError as exc:
-        # streamlit-authenticator only catches a bad signature: a token with another
-        # algorithm (« alg: none », HS512...) raises here. A forged cookie means no login,
-        # never an error page instead of the login form.
+        # A forged cookie (wrong key, « alg: none », HS512...) means no login, never an error.
         log.warning("login cookie refused: %s", type(exc).__name__)
+        return None
+    sid = token.get("sid") if isinstance(token, dict) else None
+    return str(sid) if sid else None
+
+
+def _resume_from_cookie(cookies: Any, lang: str) -> bool:
+    session_id = _cookie_session_id(lang)
+    if session_id is None:
         return False
-    if not token or not isinstance(token, dict) or "exp_date" not in token:
-        return False
-    settings = context.settings()
-    issued_at = float(token["exp_date"]) - settings.session_hours * 3600
-    if issued_at > time.time() + 60:  # longer than any cookie this server issues
-        cookies.delete_cookie()
-        return False
-    issued = datetime.fromtimestamp(issued_at, UTC)
-    username = str(token.get("username", ""))
-    if call_or_stop(lang, admin_auth.session_is_valid, _db(lang), username, issued):
-        _start_session(username, issued_at)
+    verdict = call_or_stop(
+        lang, sessions.check, _db(lang), session.policy(), session_id
+    )
+    if verdict.live and verdict.username:
+        session.begin(verdict.username, session_id)
         return True
-    cookies.delete_cookie()
+    _delete_cookie(cookies)
+    if verdict.status in (sessions.SessionStatus.IDLE, sessions.SessionStatus.EXPIRED):
+        session.forget(session.notice_for(verdict.status))
     return False
 
 
 def login_gate(lang: str) -> bool:
     """True when an active administrator is logged in; else renders the login form."""
-    cookies = _cookies(lang)
+    _key(lang)  # a configuration error is shown before anything else
+    cookies = _cookies()
     if current_username() is not None:
         if _check_live_session(cookies, lang):
             return True
-    elif st.session_state.get("logout") is not True and _resume_from_cookie(cookies, lang):
+    elif _resume_from_cookie(cookies, lang):
         return True
-    notice = st.session_state.get(NOTICE)  # kept until the next login: reruns don't hide it
+    notice = session.notice()  # kept until the next login: reruns don't hide it
     if notice:
-        st.info(t(notice, lang))
+        st.info(session.notice_text(notice, lang))
     return _login_form(cookies, lang)
 
 
-def _login_form(cookies: CookieController, lang: str) -> bool:
+def _login_form(cookies: Any, lang: str) -> bool:
     placeholder = st.empty()
     with placeholder.container(), st.form("login", clear_on_submit=False):
         st.title(t("app_title", lang))
@@ -191,11 +192,12 @@ def _login_form(cookies: CookieController, lang: str) -> bool:
         st.error(t("login_failed", lang))
         return False
     settings = context.settings()
-    result = call_or_stop(lang, admin_auth.login, _db(lang), settings, username, password)
+    db = _db(lang)
+    result = call_or_stop(lang, admin_auth.login, db, settings, username, password)
     if result.status is LoginStatus.OK:
-        now = time.time()
-        _start_session(result.username, now)
-        _issue_cookie(cookies, result.username, now)
+        session_id = call_or_stop(lang, sessions.start, db, result.username, session.policy())
+        session.begin(result.username, session_id)
+        _issue_cookie(cookies, result.username, session_id, lang)
         placeholder.empty()
         return True
     if result.status is LoginStatus.LOCKED and result.locked_until is not None:
@@ -207,18 +209,14 @@ def _login_form(cookies: CookieController, lang: str) -> bool:
 
 
 def require_admin() -> str:
-    """Stop this run, showing only a notice, unless an active administrator is logged in.
+    """Stop this run, showing only a notice, unless an active administrator is logged in
+    with a live session.
 
     Every page calls this first, so a page opened by URL without the login runs nothing.
     """
     lang = context.language()
     username = current_username()
-    issued = datetime.fromtimestamp(float(st.session_state.get(LOGIN_AT, 0)), UTC)
-    if (
-        username is None
-        or _expiry() is not None
-        or not call_or_stop(lang, admin_auth.session_is_valid, _db(lang), username, issued)
-    ):
+    if username is None or not call_or_stop(lang, session.check).live:
         st.warning(t("login_required", lang))
         if username is None:
             _to_login_form()

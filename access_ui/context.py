@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Mapping
 
 import streamlit as st
 
@@ -16,21 +14,11 @@ log = logging.getLogger("access_ui")
 LANG_KEY = "lang"
 
 
-def _secrets() -> Mapping[str, str]:
-    """Environment variables, overridden by ``st.secrets`` when a secrets file exists."""
-    values = dict(os.environ)
-    try:
-        values.update({k: str(v) for k, v in st.secrets.items() if k.startswith("ACCESS_")})
-    except FileNotFoundError:
-        pass
-    except Exception:  # noqa: BLE001 - a malformed secrets file must not hide the app
-        log.warning("st.secrets could not be read; using the environment only")
-    return values
-
-
 @st.cache_resource(show_spinner=False)
 def settings() -> Settings:
-    return load_settings(_secrets())
+    """The same settings as the CLI and the start-up check: environment, then the secrets
+    file, then defaults (``access_core.config.load_settings``)."""
+    return load_settings()
 
 
 @st.cache_resource(show_spinner=False)

@@ -19,6 +19,7 @@ from access_core.roster import LearnerRow
 from access_core.tables import marked_ids
 from access_ui import context
 from access_ui.feedback import show_error
+from access_ui.session import require_live_session
 
 PENDING_KEY = "pending_reset"
 ROW_HEIGHT_PX = 35
@@ -108,6 +109,9 @@ def _confirm_body(pending: dict[str, object], lang: str) -> None:
         st.rerun()
     if not confirmed:
         return
+    # A dialog's button reruns only this body, not the login gate: the same session check
+    # as a page run, before anything is changed.
+    user = require_live_session()
     scope = str(pending["scope"])
     bar = st.progress(0.0)
 
@@ -115,10 +119,9 @@ def _confirm_body(pending: dict[str, object], lang: str) -> None:
         bar.progress(done / total if total else 1.0,
                      text=t("hashing_progress", lang, done=done, total=total))
 
-    user = st.session_state.get("username")
     try:
         outcome = reset_passwords(
-            context.database(), str(user), list(pending["ids"]),  # type: ignore[call-overload]
+            context.database(), user, list(pending["ids"]),  # type: ignore[call-overload]
             context.settings().bcrypt_rounds, batch_id=str(pending["batch_id"]),
             progress=progress,
         )

@@ -14,6 +14,7 @@ from access_core import journal, roster  # noqa: E402
 from access_core.i18n import t  # noqa: E402
 from access_ui import context  # noqa: E402
 from access_ui.feedback import call_or_stop  # noqa: E402
+from access_ui.session import live_download  # noqa: E402
 
 lang = context.language()
 settings = context.settings()
@@ -78,13 +79,13 @@ else:
 st.number_input(t("journal_page", lang), min_value=1, max_value=pages, step=1, key="journal_page")
 
 
-def _csv() -> bytes:
-    return journal.to_csv(journal.all_matching(db, user, flt, settings.tz), settings.tz)
+def _csv(actor: str) -> bytes:
+    return journal.to_csv(journal.all_matching(db, actor, flt, settings.tz), settings.tz)
 
 
 st.download_button(
     t("journal_export", lang),
-    data=_csv,
+    data=live_download(_csv),  # checks the session when the file is asked for
     file_name=f"journal_{date.today().isoformat()}.csv",
     mime="text/csv",
     icon=":material/download:",

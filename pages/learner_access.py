@@ -18,6 +18,7 @@ from access_ui.learner_table import (  # noqa: E402
     reset_button,
     show_notice,
 )
+from access_ui.session import live_download  # noqa: E402
 
 lang = context.language()
 settings = context.settings()
@@ -48,14 +49,20 @@ else:
         )
         marked = marking_editor(scope, frame, lang)
         download_col, reset_col = st.columns(2)
+        class_name = names[class_id]
+
+        def _workbook(actor: str) -> bytes:
+            """Built when the browser asks for it, after the session check; journalled."""
+            exports.record_export(db, actor, class_name, len(rows))
+            return cached.identifier_workbook(class_name, rows, lang)
+
         download_col.download_button(
             t("download_identifiers", lang),
-            data=cached.identifier_workbook(names[class_id], rows, lang),
-            file_name=exports.workbook_filename(names[class_id]),
+            data=live_download(_workbook),
+            file_name=exports.workbook_filename(class_name),
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key="download_identifiers",
-            on_click=exports.record_export,
-            args=(db, user, names[class_id], len(rows)),
+            on_click="ignore",
             icon=":material/download:",
             width="stretch",
         )

@@ -28,6 +28,15 @@ from access_core.models import Base
 from tests.factories import ADMIN_PASSWORD, ADMIN_USERNAME, TEST_ROUNDS, create_test_admin
 
 
+@pytest.fixture(autouse=True)
+def no_project_secrets_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never read the developer's ``.streamlit/secrets.toml``: the default secrets file
+    is one that does not exist (``ACCESS_SECRETS_FILE`` still names another one)."""
+    import access_core.config
+
+    monkeypatch.setattr(access_core.config, "SECRETS_FILE", tmp_path / "no-secrets.toml")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--database-urls",

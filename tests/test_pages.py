@@ -9,9 +9,9 @@ form does (``access_ui.auth``), except in the tests of the login form itself.
 from __future__ import annotations
 
 import io
+import os
 import secrets
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -20,12 +20,11 @@ from typing import Any
 import bcrypt
 import pytest
 import streamlit as st
-import streamlit.testing.v1.app_test as app_test_module
 from google.protobuf import text_format
 from google.protobuf.message import Message
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from access_core import audit, exports, roster
@@ -34,7 +33,9 @@ from access_core.i18n import t
 from access_core.models import Admin, Learner, ResetBatch
 from access_core.passwords import initial_password
 from access_core.resets import RESET_ACTION
-from access_ui.auth import AUTH_STATUS, LAST_SEEN, LOGIN_AT, USERNAME
+from access_core.sessions import SessionPolicy
+from access_core.sessions import start as start_session
+from access_ui.session import SESSION_ID, USERNAME
 from tests.factories import ADMIN_PASSWORD, add_class, add_learner, dump_tables
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,18 +84,27 @@ def dashboard() -> AppTest:
     return AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT_S)
 
 
-def live_session(at: AppTest, username: str) -> AppTest:
-    """Put in ``at`` the session state of ``username`` having just logged in."""
-    now = time.time()
-    at.session_state[AUTH_STATUS] = True
+POLICY = SessionPolicy(idle=timedelta(minutes=30), lifetime=timedelta(hours=12))
+
+
+def live_session(at: AppTest, username: str, database: bool = True) -> AppTest:
+    """Put in ``at`` the session of ``username`` having just logged in: a server session in
+    the configured database (``ACCESS_DATABASE_URL``), its id in the session state, as the
+    login form does. ``database=False``: an id the server never issued (no usable database)."""
+    session_id = secrets.token_urlsafe(32)
+    if database:
+        db = Database.from_url(os.environ["ACCESS_DATABASE_URL"])
+        try:
+            session_id = start_session(db, username, POLICY)
+        finally:
+            db.dispose()
+    at.session_state[SESSION_ID] = session_id
     at.session_state[USERNAME] = username
-    at.session_state[LOGIN_AT] = now
-    at.session_state[LAST_SEEN] = now
     return at
 
 
 def logged_in(at: AppTest) -> bool:
-    return at.session_state.get(AUTH_STATUS) is True
+    return bool(at.session_state[SESSION_ID]) if SESSION_ID in at.session_state else False
 
 
 def page(username: str | None = None) -> AppTest:
@@ -500,18 +510,29 @@ def test_a_batch_with_a_learner_without_birth_date_changes_nothing(
 # --- 7. the identifier workbook -----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Deferred:
+    make: Callable[[], Any]
+    mimetype: str | None
+    file_name: str | None
+
+
 @pytest.fixture
-def media_storages(monkeypatch: pytest.MonkeyPatch) -> list[MemoryMediaFileStorage]:
-    """The media file storages of the AppTest runs (one per run): download bytes live there."""
-    storages: list[MemoryMediaFileStorage] = []
+def deferred(monkeypatch: pytest.MonkeyPatch) -> list[Deferred]:
+    """The callables given to ``download_button(data=...)``, as Streamlit registers them: the
+    browser's click on such a button runs one (on another thread) and downloads its bytes."""
+    found: list[Deferred] = []
+    original = MediaFileManager.add_deferred
 
-    class RecordingStorage(MemoryMediaFileStorage):
-        def __init__(self, media_endpoint: str) -> None:
-            super().__init__(media_endpoint)
-            storages.append(self)
+    def recording(
+        self: MediaFileManager, data_callable: Any, mimetype: str | None, coordinates: str,
+        file_name: str | None = None, **kwargs: Any,
+    ) -> str:
+        found.append(Deferred(data_callable, mimetype, file_name))
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
 
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
-    return storages
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+    return found
 
 
 def sheet_rows(data: bytes) -> list[tuple[Any, ...]]:
@@ -520,7 +541,7 @@ def sheet_rows(data: bytes) -> list[tuple[Any, ...]]:
 
 
 def test_the_download_button_serves_the_class_workbook(
-    school: School, app_db: Database, admin: str, media_storages: list[MemoryMediaFileStorage]
+    school: School, app_db: Database, admin: str, deferred: list[Deferred]
 ) -> None:
     at = page(admin).run()
     select_class(at, school.class_b)
@@ -529,12 +550,12 @@ def test_the_download_button_serves_the_class_workbook(
 
     (button,) = at.get("download_button")
     assert button.label == "Liste des identifiants des élèves"  # type: ignore[attr-defined]
-    url = button.proto.url  # type: ignore[attr-defined]
-    assert url.startswith("/mock/media/")
-    stored = media_storages[-1].get_file(url.rsplit("/", 1)[1])
-    assert stored.filename == "identifiants_6e_A.xlsx"
-    assert stored.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    data = stored.content
+    download = deferred[-1]  # the callable of the last run: the class shown
+    assert download.file_name == "identifiants_6e_A.xlsx"
+    assert download.mimetype == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    data = download.make()
 
     rows = sheet_rows(data)
     assert rows[0] == ("Nom", "Prénom", "Login", "Date de naissance")
@@ -642,7 +663,7 @@ def test_an_unreachable_database_shows_a_clear_message(
     app_env: pytest.MonkeyPatch, script: Path
 ) -> None:
     app_env.setenv("ACCESS_DATABASE_URL", "sqlite:////proc/nonexistent/access.db")
-    at = live_session(AppTest.from_file(script, default_timeout=TIMEOUT_S), "admin").run()
+    at = live_session(AppTest.from_file(script, default_timeout=TIMEOUT_S), "admin", False).run()
 
     no_exception(at)
     messages = texts(at.warning) + texts(at.error)
@@ -655,7 +676,7 @@ def test_an_unmigrated_database_says_to_run_init(
     app_env: pytest.MonkeyPatch, tmp_path: Path, script: Path
 ) -> None:
     app_env.setenv("ACCESS_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
-    at = live_session(AppTest.from_file(script, default_timeout=TIMEOUT_S), "admin").run()
+    at = live_session(AppTest.from_file(script, default_timeout=TIMEOUT_S), "admin", False).run()
 
     no_exception(at)
     messages = texts(at.warning) + texts(at.error)

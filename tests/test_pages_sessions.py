@@ -3,7 +3,7 @@
 Idle timeout, absolute lifetime, revocation (password change, disabled account, outside
 revocation), logout, login throttling through the form, over-long passwords, the expired
 initial password status and the journalled identifier download. Time is moved by editing the
-session's timestamps (``LOGIN_AT``, ``LAST_SEEN``) or database rows, never by sleeping.
+server session's row (``admin_sessions``: start and last activity), never by sleeping.
 
 A cookie forged with a wrong key cannot be sent through AppTest (``st.context.cookies`` is not
 settable there): the browser tests cover it.
@@ -12,28 +12,31 @@ settable there): the browser tests cover it.
 from __future__ import annotations
 
 import re
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import streamlit.testing.v1.app_test as app_test_module
+from sqlalchemy import select, update
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from access_core import admin_auth, admins, audit
+from access_core import admin_auth, admins, audit, sessions
 from access_core.db import Database
 from access_core.exports import EXPORT_ACTION
 from access_core.i18n import t
-from access_ui.auth import LAST_SEEN, LOGIN_AT, USERNAME
+from access_core.models import AdminSession
+from access_ui.session import SESSION_ID, USERNAME
 from tests import test_pages
 from tests.factories import ADMIN_PASSWORD, TEST_ROUNDS, add_class, add_learner
 from tests.test_pages import (
     LOGIN_FAILED,
     PASSWORD_COLUMN,
     STATUS_INITIAL,
+    Deferred,
     School,
     assert_no_school_data,
     dashboard,
+    deferred,
     editor_frame,
     live_session,
     logged_in,
@@ -47,6 +50,7 @@ from tests.test_pages import (
 app_env = test_pages.app_env
 app_db = test_pages.app_db
 school = test_pages.school
+deferred = deferred  # the fixture, used by name
 
 LOGIN_LABELS = ["Identifiant", "Mot de passe"]
 IDLE_NOTICE = "Session fermée après 30 minutes d'inactivité : reconnectez-vous."
@@ -76,18 +80,54 @@ def started_server(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(app_test_module, "PagesManager", StartedPagesManager)
 
 
-def session_at(login_ago: timedelta, seen_ago: timedelta, username: str) -> AppTest:
+def session_row(db: Database, at: AppTest) -> AdminSession:
+    """The server's row of the session ``at`` holds."""
+    digest = sessions._digest(str(at.session_state[SESSION_ID]))
+    with db.transaction() as session:
+        row = session.scalar(select(AdminSession).where(AdminSession.token_hash == digest))
+        assert row is not None
+        return row
+
+
+def age_session(db: Database, at: AppTest, login_ago: timedelta, seen_ago: timedelta) -> None:
+    """Move the server session of ``at`` back: started ``login_ago``, last active ``seen_ago``
+    before now."""
+    digest = sessions._digest(str(at.session_state[SESSION_ID]))
+    now = datetime.now(UTC)
+    with db.transaction(write=True) as session:
+        session.execute(
+            update(AdminSession)
+            .where(AdminSession.token_hash == digest)
+            .values(created_at=now - login_ago, last_seen_at=now - seen_ago)
+        )
+
+
+def session_at(
+    db: Database, login_ago: timedelta, seen_ago: timedelta, username: str
+) -> AppTest:
     """The dashboard with the session of ``username``, logged in ``login_ago`` and last seen
     ``seen_ago`` before now."""
     at = live_session(dashboard(), username)
-    now = time.time()
-    at.session_state[LOGIN_AT] = now - login_ago.total_seconds()
-    at.session_state[LAST_SEEN] = now - seen_ago.total_seconds()
+    age_session(db, at, login_ago, seen_ago)
     return at
 
 
-def issued(at_epoch: float) -> datetime:
-    return datetime.fromtimestamp(at_epoch, UTC)
+def live(db: Database, at: AppTest) -> bool:
+    """Whether the server still accepts the session id ``at`` held (a cookie carrying it)."""
+    policy = sessions.SessionPolicy(timedelta(minutes=30), timedelta(hours=12))
+    return sessions.check(db, policy, session_row_id(at), touch=False).live
+
+
+def session_row_id(at: AppTest) -> str:
+    return str(at.session_state[SESSION_ID])
+
+
+def session_row_id_row(db: Database, session_id: str) -> AdminSession:
+    digest = sessions._digest(session_id)
+    with db.transaction() as session:
+        row = session.scalar(select(AdminSession).where(AdminSession.token_hash == digest))
+        assert row is not None
+        return row
 
 
 def assert_shows_the_school(at: AppTest) -> None:
@@ -100,7 +140,7 @@ def assert_shows_the_school(at: AppTest) -> None:
 def assert_login_form_only(at: AppTest) -> None:
     no_exception(at)
     assert not logged_in(at)
-    assert USERNAME not in at.session_state and LOGIN_AT not in at.session_state
+    assert USERNAME not in at.session_state and SESSION_ID not in at.session_state
     assert [w.label for w in at.text_input] == LOGIN_LABELS
     assert not at.get("download_button")
     assert_no_school_data(at)
@@ -109,21 +149,21 @@ def assert_login_form_only(at: AppTest) -> None:
 # --- idle timeout -----------------------------------------------------------------------------
 
 
-def test_31_idle_minutes_log_out_and_revoke_the_session(
+def test_31_idle_minutes_end_the_session_on_the_server(
     school: School, app_db: Database, admin: str
 ) -> None:
-    at = session_at(timedelta(minutes=31), timedelta(minutes=31), admin)
-    login_at = float(at.session_state[LOGIN_AT])
-    assert admin_auth.session_is_valid(app_db, admin, issued(login_at))
+    at = session_at(app_db, timedelta(minutes=31), timedelta(minutes=31), admin)
+    held = session_row_id(at)
 
     at.run()
 
     assert_login_form_only(at)
     assert texts(at.info) == [IDLE_NOTICE]
-    # The server-side end: the cookie of that session (issued at login) is refused from now on.
-    assert not admin_auth.session_is_valid(app_db, admin, issued(login_at))
-    (event,) = audit.events(app_db, action="sessions_revoked")
-    assert event.actor == admin
+    # The server-side end: the cookie holding that session id is refused from now on.
+    row = session_row_id_row(app_db, held)
+    assert row.end_reason == "idle" and row.ended_at is not None
+    (event,) = audit.events(app_db, action=sessions.SESSION_ENDED_ACTION)
+    assert (event.actor, event.details) == (admin, {"reason": "idle"})
     at.run()  # the next run stays logged out; the notice stays until the next login (a rerun
     # triggered by the cookie component must not hide it), shown once
     assert_login_form_only(at)
@@ -131,24 +171,64 @@ def test_31_idle_minutes_log_out_and_revoke_the_session(
 
 
 def test_29_idle_minutes_keep_the_session(school: School, app_db: Database, admin: str) -> None:
-    at = session_at(timedelta(minutes=29), timedelta(minutes=29), admin)
-    login_at = float(at.session_state[LOGIN_AT])
-    before = time.time()
+    at = session_at(app_db, timedelta(minutes=29), timedelta(minutes=29), admin)
+    before = datetime.now(UTC)
 
     at.run()
 
     assert_shows_the_school(at)
     assert not at.info
-    assert float(at.session_state[LAST_SEEN]) >= before  # the activity is recorded
-    assert admin_auth.session_is_valid(app_db, admin, issued(login_at))
-    assert not audit.events(app_db, action="sessions_revoked")
+    assert session_row(app_db, at).last_seen_at >= before  # the activity is recorded
+    assert live(app_db, at)
+    assert not audit.events(app_db, action=sessions.SESSION_ENDED_ACTION)
+
+
+def test_a_new_browser_session_with_the_same_session_id_gets_no_fresh_idle_clock(
+    school: School, app_db: Database, admin: str
+) -> None:
+    """A reload is a new Streamlit session holding the same session id (from the cookie):
+    the idle time counts from the last activity the server recorded, not from the reload."""
+    first = live_session(dashboard(), admin).run()
+    assert_shows_the_school(first)
+    age_session(app_db, first, timedelta(minutes=40), timedelta(minutes=31))
+    reloaded = dashboard()
+    reloaded.session_state[SESSION_ID] = first.session_state[SESSION_ID]
+    reloaded.session_state[USERNAME] = admin
+
+    reloaded.run()
+
+    assert_login_form_only(reloaded)
+    assert texts(reloaded.info) == [IDLE_NOTICE]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "notice"),
+    [
+        ("1", "Session fermée après 1 minute d'inactivité : reconnectez-vous."),
+        ("45", "Session fermée après 45 minutes d'inactivité : reconnectez-vous."),
+    ],
+)
+def test_the_idle_notice_names_the_configured_timeout(
+    school: School, app_env: pytest.MonkeyPatch, app_db: Database, admin: str, minutes: str,
+    notice: str,
+) -> None:
+    app_env.setenv("ACCESS_IDLE_TIMEOUT_MINUTES", minutes)
+    idle = timedelta(minutes=int(minutes), seconds=30)
+    at = session_at(app_db, idle, idle, admin)
+
+    at.run()
+
+    assert_login_form_only(at)
+    assert texts(at.info) == [notice]
 
 
 # --- absolute lifetime --------------------------------------------------------------------------
 
 
-def test_a_session_older_than_12_hours_ends_even_when_active(school: School, admin: str) -> None:
-    at = session_at(timedelta(hours=12, minutes=1), timedelta(seconds=5), admin)
+def test_a_session_older_than_12_hours_ends_even_when_active(
+    school: School, app_db: Database, admin: str
+) -> None:
+    at = session_at(app_db, timedelta(hours=12, minutes=1), timedelta(seconds=5), admin)
 
     at.run()
 
@@ -156,8 +236,10 @@ def test_a_session_older_than_12_hours_ends_even_when_active(school: School, adm
     assert texts(at.info) == [REVOKED_NOTICE]
 
 
-def test_an_active_session_younger_than_12_hours_goes_on(school: School, admin: str) -> None:
-    at = session_at(timedelta(hours=11, minutes=59), timedelta(seconds=5), admin)
+def test_an_active_session_younger_than_12_hours_goes_on(
+    school: School, app_db: Database, admin: str
+) -> None:
+    at = session_at(app_db, timedelta(hours=11, minutes=59), timedelta(seconds=5), admin)
     assert_shows_the_school(at.run())
 
 
@@ -197,12 +279,13 @@ def test_a_live_session_ends_when_revoked_from_outside(
 # --- logout -----------------------------------------------------------------------------------
 
 
-def test_logging_out_shows_the_form_and_revokes_every_earlier_cookie(
+def test_logging_out_shows_the_form_ends_the_session_and_revokes_every_earlier_one(
     school: School, app_db: Database, admin: str
 ) -> None:
+    earlier = live_session(dashboard(), admin).run()  # e.g. another browser, still open
     at = live_session(dashboard(), admin).run()
     assert_shows_the_school(at)
-    login_at = float(at.session_state[LOGIN_AT])
+    held = session_row_id(at)
     logout = at.button(key="logout_button")
     assert logout.label == "Se déconnecter"
 
@@ -211,13 +294,15 @@ def test_logging_out_shows_the_form_and_revokes_every_earlier_cookie(
 
     assert_login_form_only(at)
     assert texts(at.info) == [LOGGED_OUT_NOTICE]
-    assert not admin_auth.session_is_valid(app_db, admin, issued(login_at))
-    # Any cookie issued before the logout (a copy taken an hour earlier included) is refused.
-    assert not admin_auth.session_is_valid(app_db, admin, issued(login_at - 3600))
+    assert session_row_id_row(app_db, held).end_reason == "logout"
+    # Every session issued before the logout (another browser's included) is refused.
+    assert not live(app_db, earlier)
     (event,) = audit.events(app_db, action="sessions_revoked")
     assert event.actor == admin
     at.run()
     assert_login_form_only(at)
+    earlier.run()
+    assert_login_form_only(earlier)
 
 
 def test_logging_in_again_after_logging_out_works(school: School, admin: str) -> None:
@@ -326,7 +411,7 @@ def test_an_initial_password_older_than_60_days_shows_as_expired(
 
 
 def test_downloading_the_identifiers_records_who_took_which_class(
-    school: School, app_db: Database, admin: str
+    school: School, app_db: Database, admin: str, deferred: list[Deferred]
 ) -> None:
     at = page(admin).run()
     at.selectbox(key="class_id").select(school.class_a)
@@ -334,13 +419,10 @@ def test_downloading_the_identifiers_records_who_took_which_class(
     no_exception(at)
     assert not audit.events(app_db, action=EXPORT_ACTION)  # showing the button records nothing
 
-    # AppTest's DownloadButton.click() sends the click trigger: the button's on_click runs.
-    at.download_button(key="download_identifiers").click()
-    at.run()
+    deferred[-1].make()  # the browser asks for the file: the deferred callable runs
 
-    no_exception(at)
     (event,) = audit.events(app_db, action=EXPORT_ACTION)
     assert event.actor == admin
     assert event.details == {"class": "6e A", "learners": 3}
-    at.run()  # a rerun without a click records nothing more
+    at.run()  # a rerun without a download records nothing more
     assert len(audit.events(app_db, action=EXPORT_ACTION)) == 1

@@ -91,9 +91,15 @@ APPTEST_PROBE = textwrap.dedent(
     os.environ["ACCESS_COOKIE_KEY"] = "b" * 40
     from streamlit.testing.v1 import AppTest
     at = AppTest.from_file("pages/learner_access.py", default_timeout=120)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = "bench"
-    at.session_state["login_at"] = at.session_state["last_seen"] = time.time()
+    from datetime import timedelta
+    from access_core import sessions
+    from access_core.db import Database
+    from access_ui.session import SESSION_ID, USERNAME
+    _db = Database.from_url(sys.argv[1])
+    _policy = sessions.SessionPolicy(timedelta(minutes=30), timedelta(hours=12))
+    at.session_state[SESSION_ID] = sessions.start(_db, "bench", _policy)
+    at.session_state[USERNAME] = "bench"
+    _db.dispose()
     at.run()
     samples = []
     for _ in range(int(sys.argv[2])):
@@ -253,9 +259,15 @@ RSS_PROBE = textwrap.dedent(
     import access_core.roster, access_ui.auth, pandas, openpyxl
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     at = AppTest.from_file("pages/learner_access.py", default_timeout=120)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = "bench"
-    at.session_state["login_at"] = at.session_state["last_seen"] = __import__("time").time()
+    from datetime import timedelta
+    from access_core import sessions
+    from access_core.db import Database
+    from access_ui.session import SESSION_ID, USERNAME
+    _db = Database.from_url(sys.argv[1])
+    _policy = sessions.SessionPolicy(timedelta(minutes=30), timedelta(hours=12))
+    at.session_state[SESSION_ID] = sessions.start(_db, "bench", _policy)
+    at.session_state[USERNAME] = "bench"
+    _db.dispose()
     at.run()
     options = at.selectbox(key="class_id").options
     for option in list(options)[:classes]:

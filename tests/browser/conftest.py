@@ -133,9 +133,10 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log_path: Path) ->
     pytest.fail(f"streamlit not healthy after {STARTUP_TIMEOUT_S:.0f} s:\n{log_path.read_text()}")
 
 
-def start_server(workdir: Path) -> Server:
+def start_server(workdir: Path, **settings: str) -> Server:
     """A migrated, filled database with an administrator, and ``streamlit run app.py`` (the
-    entry point that serves the dashboard behind its security headers) on it."""
+    entry point that serves the dashboard behind its security headers) on it; ``settings``
+    are further environment variables of the server (``ACCESS_IDLE_TIMEOUT_MINUTES="1"``)."""
     workdir.mkdir(parents=True, exist_ok=True)
     database_url = f"sqlite:///{workdir / 'access.db'}"
     cookie_key = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(40))
@@ -148,6 +149,7 @@ def start_server(workdir: Path) -> Server:
         STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
         PYTHONUNBUFFERED="1",
     )
+    env.update(settings)
     _cli(database_url, env, "init")
     _fill(database_url)
     _cli(
@@ -335,13 +337,13 @@ def _failed(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture
 def launch_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Callable[[], Server]]:
+) -> Iterator[Callable[..., Server]]:
     """Starts fresh servers for this test; each is stopped at teardown."""
     servers: list[Server] = []
     request.node.streamlit_servers = servers
 
-    def launch() -> Server:
-        server = start_server(tmp_path_factory.mktemp("streamlit"))
+    def launch(**settings: str) -> Server:
+        server = start_server(tmp_path_factory.mktemp("streamlit"), **settings)
         servers.append(server)
         return server
 

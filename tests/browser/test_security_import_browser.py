@@ -19,7 +19,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,10 @@ import bcrypt
 import jwt
 import pytest
 
+from access_core import sessions
+from access_core.db import Database
 from access_core.passwords import initial_password
+from access_core.sessions import SessionPolicy
 from tests.browser.conftest import (
     PUPILS,
     SETTLE_SCRIPT,
@@ -178,10 +181,27 @@ def add_login_cookie(page: Any, server: Server, value: str) -> None:
     page.context.add_cookies([{"name": COOKIE_NAME, "value": value, "url": server.url}])
 
 
-def token(key: str, algorithm: str = "HS256", username: str = ADMIN_USERNAME) -> str:
-    """A login token in the app's format, issued now (it expires ``SESSION_HOURS`` later)."""
-    payload = {"username": username, "exp_date": time.time() + SESSION_HOURS * 3600}
+def token(
+    key: str, algorithm: str = "HS256", username: str = ADMIN_USERNAME, sid: str | None = None
+) -> str:
+    """A login token in the app's format, issued now (it expires ``SESSION_HOURS`` later),
+    carrying the session id ``sid``."""
+    payload: dict[str, Any] = {
+        "username": username, "exp_date": time.time() + SESSION_HOURS * 3600,
+    }
+    if sid is not None:
+        payload["sid"] = sid
     return jwt.encode(payload, key, algorithm=algorithm)
+
+
+def server_session(server: Server, username: str = ADMIN_USERNAME) -> str:
+    """A live session opened on the server's database, as a login does; its id."""
+    db = Database.from_url(server.database_url)
+    try:
+        policy = SessionPolicy(idle=timedelta(minutes=30), lifetime=timedelta(hours=SESSION_HOURS))
+        return sessions.start(db, username, policy)
+    finally:
+        db.dispose()
 
 
 def sql(server: Server, query: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -197,9 +217,11 @@ def test_a_cookie_forged_without_the_key_shows_the_login_form_and_the_real_one_l
 ) -> None:
     wrong_key = secrets.token_urlsafe(32)
     assert wrong_key != app_server.cookie_key
+    sid = server_session(app_server)  # a live session: only the signature is wrong below
     forged = {
-        "signed with a wrong key": token(wrong_key),
-        "unsigned (alg none)": token("", algorithm="none"),
+        "signed with a wrong key": token(wrong_key, sid=sid),
+        "unsigned (alg none)": token("", algorithm="none", sid=sid),
+        "signed, without a session id": token(app_server.cookie_key),
     }
     for what, value in forged.items():
         forged_page = new_page()
@@ -212,7 +234,7 @@ def test_a_cookie_forged_without_the_key_shows_the_login_form_and_the_real_one_l
             raise AssertionError(f"cookie {what}: {exc}") from exc
 
     # Control: the same cookie signed with the server's key logs in without the form.
-    add_login_cookie(page, app_server, token(app_server.cookie_key))
+    add_login_cookie(page, app_server, token(app_server.cookie_key, sid=sid))
     open_app(page, app_server.url)
     expect_logged_in(page)
     grid = page.get_by_test_id("stDataFrame").first

@@ -1,0 +1,131 @@
+"""Sessions in a real browser: the idle timeout survives a reload, and the login cookie the
+browser actually stores has an explicit UTC expiry and ``Secure`` per ``ACCESS_COOKIE_SECURE``.
+
+Idle time is made by moving the session's last activity back in the database, not by waiting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+import pytest
+from sqlalchemy import update
+
+from access_core.db import Database
+from access_core.models import AdminSession
+from tests.browser.conftest import (
+    SETTLE_SCRIPT,
+    RunTracker,
+    Server,
+    _trackers,
+    expect_no_learner_data,
+)
+from tests.browser.test_security_import_browser import (
+    COOKIE_NAME,
+    expect_logged_in,
+    expect_login_form,
+    log_in,
+    login_cookie,
+    open_app,
+    settle_with_cookie_frame,
+)
+
+pytestmark = pytest.mark.browser
+
+expect: Any
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture skips (or fails) with the reason
+    expect = None
+
+IDLE_NOTICE_1_MIN = "Session fermée après 1 minute d'inactivité : reconnectez-vous."
+
+
+@pytest.fixture
+def context_page(browser: Any) -> Iterator[Callable[..., Any]]:
+    """Pages in fresh browser contexts with the given options (e.g. ``timezone_id``)."""
+    made: list[Any] = []
+
+    def make(**options: Any) -> Any:
+        context = browser.new_context(
+            viewport={"width": 1400, "height": 1000}, locale="fr-FR", **options
+        )
+        context.set_default_timeout(20_000)
+        page = context.new_page()
+        page.add_init_script(SETTLE_SCRIPT)
+        tracker = _trackers[id(page)] = RunTracker()
+        page.on("websocket", tracker.watch)
+        made.append(page)
+        return page
+
+    yield make
+    for page in made:
+        page.context.close()
+        _trackers.pop(id(page), None)
+
+
+def idle_for(server: Server, delta: timedelta) -> None:
+    """Every session on the server last active ``delta`` ago (as if nobody touched it)."""
+    db = Database.from_url(server.database_url)
+    try:
+        with db.transaction(write=True) as session:
+            session.execute(update(AdminSession).values(last_seen_at=datetime.now(UTC) - delta))
+    finally:
+        db.dispose()
+
+
+def test_idle_past_the_timeout_then_a_reload_shows_the_login_form(
+    launch_server: Callable[..., Server], context_page: Callable[..., Any]
+) -> None:
+    server = launch_server(ACCESS_IDLE_TIMEOUT_MINUTES="1")
+    page = context_page()
+    open_app(page, server.url)
+    log_in(page)
+    expect_logged_in(page)
+    cookie = login_cookie(page)
+    # On a loopback address with the default ACCESS_COOKIE_SECURE=auto: not Secure.
+    assert cookie["secure"] is False
+
+    # Control: a reload within the minute keeps the login (the cookie works).
+    page.reload()
+    settle_with_cookie_frame(page)
+    expect_logged_in(page)
+
+    idle_for(server, timedelta(minutes=1, seconds=5))
+    page.reload()
+    settle_with_cookie_frame(page)
+
+    expect_login_form(page)
+    expect(page.get_by_text(IDLE_NOTICE_1_MIN)).to_be_visible()
+    expect_no_learner_data(page)
+    # Reopening the browser with the same cookie gets no further.
+    page.goto(server.url + "/learner_access")
+    settle_with_cookie_frame(page)
+    expect_login_form(page)
+    expect_no_learner_data(page)
+
+
+def test_the_stored_cookie_is_secure_when_asked_and_expires_at_its_utc_instant(
+    launch_server: Callable[..., Server], context_page: Callable[..., Any]
+) -> None:
+    """The server's clock in UTC, the browser's 14 hours ahead: a cookie whose expiry is
+    written as a naive local time would expire 14 hours early (here: already expired)."""
+    server = launch_server(ACCESS_COOKIE_SECURE="true", TZ="UTC")
+    page = context_page(timezone_id="Pacific/Kiritimati")
+    open_app(page, server.url)
+    log_in(page)
+    expect_logged_in(page)
+
+    cookie = login_cookie(page)
+
+    assert cookie["name"] == COOKIE_NAME
+    assert cookie["secure"] is True
+    assert cookie["sameSite"] == "Strict"
+    assert cookie["path"] == "/"
+    claims = jwt.decode(cookie["value"], server.cookie_key, algorithms=["HS256"])
+    assert abs(cookie["expires"] - claims["exp_date"]) < 2, (cookie["expires"], claims)
+    hours_left = (claims["exp_date"] - datetime.now(UTC).timestamp()) / 3600
+    assert 11.9 < hours_left <= 12  # the session's lifetime, ACCESS_SESSION_HOURS
