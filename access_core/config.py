@@ -98,7 +98,9 @@ def cookie_key(settings: Settings) -> str:
         return settings.cookie_key
     path = settings.var_dir / "cookie_key"
     if not path.exists():
-        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        from access_core.files import make_private_dir
+
+        make_private_dir(settings.var_dir)
         tmp = path.with_name(f".cookie_key.{os.getpid()}.{secrets.token_hex(4)}")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:

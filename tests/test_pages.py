@@ -654,6 +654,7 @@ def test_an_unreachable_database_shows_a_clear_message(
 def test_an_unmigrated_database_says_to_run_init(
     app_env: pytest.MonkeyPatch, tmp_path: Path, script: Path
 ) -> None:
+    (tmp_path / "empty.db").touch()  # an empty SQLite database: a missing file is another error
     app_env.setenv("ACCESS_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
     at = live_session(AppTest.from_file(script, default_timeout=TIMEOUT_S), "admin").run()
 
