@@ -193,7 +193,7 @@ def register(command: Register) -> None:
     command("check", cmd_check, "check the database: backend, schema, writable, counts")
     p = command("backup", cmd_backup, "copy the SQLite database into FILE (safe while serving)")
     p.add_argument("file", help="the backup file to create (mode 0600)")
-    p = command("restore", cmd_restore, "replace the SQLite database with a backup (server stopped)")
+    p = command("restore", cmd_restore, "replace the SQLite database with a backup")
     p.add_argument("file", help="a file written by access-core backup")
     p = command("serve", cmd_serve, "start the dashboard with the project's server settings")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")

@@ -332,7 +332,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "with « access-core init »."
         ),
         "error_driver_missing": (
-            "The database driver {driver} is not installed: pip install 'acces-apprenants[{extra}]'."
+            "The database driver {driver} is not installed: "
+            "pip install 'acces-apprenants[{extra}]'."
         ),
         "error_database_refused": (
             "The database server refused the connection (user, password or database name): "

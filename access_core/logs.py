@@ -24,7 +24,7 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         super().__init__()
         self._fixed = stream
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> TextIO:
         return self._fixed or sys.stderr
 

@@ -145,7 +145,9 @@ def test_init_without_the_postgresql_driver_names_the_extra(capsys, monkeypatch)
         capsys, "--database-url", "postgresql+psycopg://u@127.0.0.1:1/x", "init"
     )
 
-    assert_one_line_error(code, out, err, "'psycopg' is not installed", "acces-apprenants[postgres]")
+    assert_one_line_error(
+        code, out, err, "'psycopg' is not installed", "acces-apprenants[postgres]"
+    )
 
 
 def test_a_url_naming_another_driver_says_which_url_to_use(capsys):
