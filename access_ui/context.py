@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from access_core.backup import hold_server_lock
 from access_core.config import LANGUAGES, Settings, load_settings
 from access_core.db import Database
 from access_core.errors import ConfigError, DatabaseUnavailable
@@ -41,7 +42,9 @@ def database() -> Database:
     raises ``DatabaseUnavailable``; nothing is cached then, so a later run tries again.
     """
     try:
-        return Database.from_url(settings().database_url)
+        database = Database.from_url(settings().database_url)
+        hold_server_lock(settings().database_url)  # `access-core restore` waits for our end
+        return database
     except OSError:
         log.warning("the database could not be opened", exc_info=True)
         raise DatabaseUnavailable("the database cannot be reached") from None
