@@ -28,6 +28,7 @@ class Health:
     writable: bool | None = None
     counts: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)  # the error code of each problem
 
     @property
     def ok(self) -> bool:
@@ -73,6 +74,7 @@ def probe(db: Database, write: bool = True, counts: bool = True) -> Health:
     """The state of ``db``; never raises for a database problem (it is in ``problems``)."""
     head = head_revision()
     problems: list[str] = []
+    codes: list[str] = []
     revision: str | None = None
     writable: bool | None = None
     found: dict[str, int] = {}
@@ -80,24 +82,29 @@ def probe(db: Database, write: bool = True, counts: bool = True) -> Health:
         revision = current_revision(db)
     except AccessError as exc:
         problems.append(str(exc))
+        codes.append(exc.code)
     except Exception as exc:  # noqa: BLE001 - reported, not raised
         from access_core.db import driver_error
 
         log.warning("health: the schema revision cannot be read: %s", driver_error(exc))
         problems.append(f"the database cannot be read ({driver_error(exc)})")
+        codes.append("database_failure")
     if not problems:
         if revision is None:
             problems.append("the database has no schema yet: run `access-core init`")
+            codes.append("schema_missing")
         elif revision != head:
             problems.append(
                 f"the schema is at revision {revision}, the code needs {head}: "
                 "run `access-core init`"
             )
+            codes.append("schema_outdated")
     if not problems and counts:
         try:
             found = _counts(db)
         except AccessError as exc:
             problems.append(str(exc))
+            codes.append(exc.code)
     if not problems and write:
         try:
             _can_write(db)
@@ -105,4 +112,5 @@ def probe(db: Database, write: bool = True, counts: bool = True) -> Health:
         except AccessError as exc:
             writable = False
             problems.append(str(exc))
-    return Health(db.backend, head, revision, writable, found, problems)
+            codes.append(exc.code)
+    return Health(db.backend, head, revision, writable, found, problems, codes)

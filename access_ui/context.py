@@ -8,7 +8,6 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from access_core.backup import hold_server_lock
 from access_core.config import LANGUAGES, Settings, load_settings
 from access_core.db import Database
 from access_core.errors import ConfigError, DatabaseUnavailable
@@ -42,9 +41,7 @@ def database() -> Database:
     raises ``DatabaseUnavailable``; nothing is cached then, so a later run tries again.
     """
     try:
-        database = Database.from_url(settings().database_url)
-        hold_server_lock(settings().database_url)  # `access-core restore` waits for our end
-        return database
+        return Database.from_url(settings().database_url)
     except OSError:
         log.warning("the database could not be opened", exc_info=True)
         raise DatabaseUnavailable("the database cannot be reached") from None
