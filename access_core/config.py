@@ -16,6 +16,9 @@ VAR_DIR = PROJECT_ROOT / "var"
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'access.db'}"
 LANGUAGES = ("fr", "en")
 MIN_COOKIE_KEY_BYTES = 32
+# bcrypt doubles its work per round: cost 16 is ~5 s a hash on one core here (a reset of a
+# class of 30 would take minutes), 31 would be days. Higher is refused, not silently capped.
+MAX_BCRYPT_ROUNDS = 16
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ def load_settings(values: Mapping[str, str] | None = None, **overrides: object) 
         raise ConfigError(f"ACCESS_TIMEZONE is not a known time zone: {timezone!r}") from None
     settings = Settings(
         database_url=str(env.get("ACCESS_DATABASE_URL") or DEFAULT_DATABASE_URL).strip(),
-        bcrypt_rounds=_int_setting(env, "ACCESS_BCRYPT_ROUNDS", 12, 4, 31),
+        bcrypt_rounds=_int_setting(env, "ACCESS_BCRYPT_ROUNDS", 12, 4, MAX_BCRYPT_ROUNDS),
         language=language,
         recent_deactivation_months=_int_setting(
             env, "ACCESS_RECENT_DEACTIVATION_MONTHS", 3, 1, 120

@@ -142,3 +142,23 @@ def test_version(capsys):
 
     assert exited.value.code == 0
     assert capsys.readouterr().out.startswith("access-core 0.")
+
+
+# --- item 9 ------------------------------------------------------------------------------------
+
+
+def test_bcrypt_rounds_are_capped_at_16():
+    from access_core.errors import ConfigError
+
+    assert load_settings({"ACCESS_BCRYPT_ROUNDS": "16"}).bcrypt_rounds == 16
+    with pytest.raises(ConfigError, match="between 4 and 16, got 17"):
+        load_settings({"ACCESS_BCRYPT_ROUNDS": "17"})
+
+
+def test_the_secrets_file_is_ignored_by_git():
+    root = cli_ops.PROJECT_ROOT
+    result = subprocess.run(
+        ["git", "check-ignore", "-q", ".streamlit/secrets.toml"], cwd=root, check=False
+    )
+
+    assert result.returncode == 0
