@@ -164,6 +164,7 @@ def _resume_from_cookie(cookies: CookieController, lang: str) -> bool:
 
 def login_gate(lang: str) -> bool:
     """True when an active administrator is logged in; else renders the login form."""
+    context.bind_client()
     cookies = _cookies(lang)
     if current_username() is not None:
         if _check_live_session(cookies, lang):
@@ -211,6 +212,7 @@ def require_admin() -> str:
 
     Every page calls this first, so a page opened by URL without the login runs nothing.
     """
+    context.bind_client()
     lang = context.language()
     username = current_username()
     issued = datetime.fromtimestamp(float(st.session_state.get(LOGIN_AT, 0)), UTC)

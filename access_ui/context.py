@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from access_core import request_context
 from access_core.config import LANGUAGES, Settings, load_settings
 from access_core.db import Database
 from access_core.errors import ConfigError, DatabaseUnavailable
@@ -45,6 +46,23 @@ def database() -> Database:
     except OSError:
         log.warning("the database could not be opened", exc_info=True)
         raise DatabaseUnavailable("the database cannot be reached") from None
+
+
+def bind_client() -> None:
+    """Record this run's client address for the security log and the audit events
+    (``access_core.request_context``); ``X-Forwarded-For`` counts only from a trusted proxy."""
+    try:
+        peer = st.context.ip_address or "127.0.0.1"  # Streamlit gives None for localhost
+        forwarded = st.context.headers.get("X-Forwarded-For")
+    except Exception:  # noqa: BLE001 - no request (a bare script run): no address
+        request_context.bind(None)
+        return
+    try:
+        trusted = request_context.trusted_proxies(_secrets())
+    except ConfigError:
+        log.warning("ACCESS_TRUSTED_PROXIES is invalid: X-Forwarded-For is ignored")
+        trusted = ()
+    request_context.bind(request_context.client_from(peer, forwarded, trusted))
 
 
 def language() -> str:
