@@ -84,8 +84,13 @@ def _progress(label: str) -> Iterator[Progress]:
 
 
 def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
-    upgrade_schema(settings.database_url)
-    print("schema is up to date")
+    before, after = upgrade_schema(settings.database_url)
+    if before is None:
+        print(f"schema created at revision {after}")
+    elif before != after:
+        print(f"schema upgraded from revision {before} to {after}")
+    else:
+        print(f"schema already at revision {after}: nothing to do")
     return 0
 
 
@@ -320,7 +325,9 @@ def _common_options(parser: argparse.ArgumentParser, default: Any) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="access-core", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="access-core", description="The command line of Accès apprenants, for technical staff."
+    )
     _common_options(parser, None)
     parser.add_argument("--version", action="version", version=cli_ops.version_text())
     common = argparse.ArgumentParser(add_help=False)

@@ -318,9 +318,11 @@ def alembic_config(database_url: str) -> Any:
     return config
 
 
-def upgrade_schema(database_url: str, revision: str = "head") -> None:
-    """Create or upgrade the schema to ``revision`` (Alembic ``upgrade``)."""
+def upgrade_schema(database_url: str, revision: str = "head") -> tuple[str | None, str | None]:
+    """Create or upgrade the schema to ``revision`` (Alembic ``upgrade``); returns the
+    revisions before and after (``None``: no schema)."""
     from alembic import command
+    from alembic.runtime.migration import MigrationContext
 
     url = parse_url(database_url)
     _make_sqlite_folder(url)
@@ -328,13 +330,15 @@ def upgrade_schema(database_url: str, revision: str = "head") -> None:
     # missing driver is a clear DriverMissing and a new SQLite file is created private (0600).
     engine = make_engine(database_url, create=True)
     try:
-        with engine.connect():
-            pass
+        with engine.connect() as conn:
+            before = MigrationContext.configure(conn).get_current_revision()
         path = sqlite_path(url)
         if path is not None:  # files written by older versions were 0644
             for suffix in ("", "-wal", "-shm"):
                 tighten(path.with_name(path.name + suffix))
         command.upgrade(alembic_config(database_url), revision)
+        with engine.connect() as conn:
+            after = MigrationContext.configure(conn).get_current_revision()
     except DBAPIError as exc:
         translated = _translate(exc)
         log.warning("database error: %s -> %s", driver_error(exc), type(translated).__name__)
@@ -343,6 +347,7 @@ def upgrade_schema(database_url: str, revision: str = "head") -> None:
         raise translated from exc
     finally:
         engine.dispose()
+    return before, after
 
 
 def downgrade_schema(database_url: str, revision: str = "base") -> None:

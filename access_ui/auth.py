@@ -10,6 +10,7 @@ and 30 minutes without activity end it.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from contextlib import suppress
 from datetime import UTC, datetime
@@ -39,6 +40,15 @@ NOTICE = "auth_notice"
 COOKIE_TOKEN = "auth_cookie_token"  # noqa: S105 - a session-state key
 
 
+def cookie_name() -> str:
+    """The login cookie's name; under a base URL path (``serve --base-url-path``) the path is
+    part of it, so two instances on one host do not overwrite each other's cookie (the
+    cookie component always sets it on the path ``/``)."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    suffix = re.sub(r"[^A-Za-z0-9]+", "_", base).strip("_")
+    return f"{COOKIE_NAME}_{suffix}" if suffix else COOKIE_NAME
+
+
 def _db(lang: str) -> Database:
     return call_or_stop(lang, context.database)
 
@@ -55,7 +65,7 @@ def _cookies(lang: str) -> CookieController:
     settings = context.settings()
     key = call_or_stop(lang, cookie_key, settings)  # refuses a key shorter than 32 bytes
     st.session_state.setdefault("logout", None)  # read by the cookie controller
-    return CookieController(COOKIE_NAME, key, settings.session_hours / 24)
+    return CookieController(cookie_name(), key, settings.session_hours / 24)
 
 
 def _emit_cookie(cookies: CookieController) -> None:
@@ -65,7 +75,7 @@ def _emit_cookie(cookies: CookieController) -> None:
     if token:
         token_value, expires_at = token
         cookies.cookie_model.cookie_manager.set(
-            COOKIE_NAME, token_value, expires_at=datetime.fromtimestamp(expires_at)
+            cookie_name(), token_value, expires_at=datetime.fromtimestamp(expires_at)
         )
 
 

@@ -13,7 +13,7 @@ import pytest
 from access_core import cli_ops
 from access_core.cli import main
 from access_core.config import load_settings
-from access_core.db import Database
+from access_core.db import Database, upgrade_schema
 from tests.conftest import assert_one_line_error
 from tests.factories import add_learner, create_test_admin
 
@@ -162,3 +162,43 @@ def test_the_secrets_file_is_ignored_by_git():
     )
 
     assert result.returncode == 0
+
+
+def test_init_says_what_it_did(capsys, empty_database_url):
+    upgrade_schema(empty_database_url, "0001")
+
+    code = main(["--database-url", empty_database_url, "init"])
+
+    assert code == 0
+    assert capsys.readouterr().out.strip() == "schema upgraded from revision 0001 to 0002"
+
+
+def test_help_texts_have_no_raw_markup(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+
+    assert "``" not in text
+    assert "**" not in text
+    for command in ("check", "backup", "restore", "serve", "list-classes", "enable-admin"):
+        assert command in text
+
+
+def test_the_login_cookie_name_follows_the_base_url_path():
+    from streamlit import config as st_config
+
+    from access_ui.auth import COOKIE_NAME, cookie_name
+
+    saved = st_config.get_option("server.baseUrlPath")
+    try:
+        st_config.set_option("server.baseUrlPath", "")
+        assert cookie_name() == COOKIE_NAME
+        st_config.set_option("server.baseUrlPath", "/lycee-a/")
+        first = cookie_name()
+        st_config.set_option("server.baseUrlPath", "lycee-b")
+        second = cookie_name()
+    finally:
+        st_config.set_option("server.baseUrlPath", saved)
+
+    assert first == f"{COOKIE_NAME}_lycee_a"
+    assert second == f"{COOKIE_NAME}_lycee_b"
