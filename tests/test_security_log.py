@@ -17,7 +17,7 @@ from tests.factories import ADMIN_PASSWORD, TEST_ROUNDS, add_learner
 # The fail2ban filter given in the README, as a Python regex (<HOST> becomes a group).
 FAILREGEX = (
     r"^\S+ INFO access_core\.security: event=(login_failed|login_refused_locked|"
-    r"learner_login_failed) client=(?P<host>[0-9a-fA-F.:]+) "
+    r"learner_login_failed) client=(?P<host>[0-9a-fA-F.:]+) actor="
 )
 
 
