@@ -10,8 +10,9 @@ import streamlit as st
 
 from access_core import request_context
 from access_core.config import LANGUAGES, Settings, load_settings
-from access_core.db import Database
-from access_core.errors import ConfigError, DatabaseUnavailable
+from access_core.db import Database, current_revision
+from access_core.errors import ConfigError, DatabaseUnavailable, SchemaMissing, SchemaOutdated
+from access_core.health import head_revision
 
 log = logging.getLogger("access_ui")
 LANG_KEY = "lang"
@@ -42,10 +43,28 @@ def database() -> Database:
     raises ``DatabaseUnavailable``; nothing is cached then, so a later run tries again.
     """
     try:
-        return Database.from_url(settings().database_url)
+        database = Database.from_url(settings().database_url)
     except OSError:
         log.warning("the database could not be opened", exc_info=True)
         raise DatabaseUnavailable("the database cannot be reached") from None
+    try:
+        _require_head(database)
+    except BaseException:
+        database.dispose()  # not cached: the next run tries again
+        raise
+    return database
+
+
+def _require_head(database: Database) -> None:
+    """A schema behind the code is said once, clearly, on every page (« lancez
+    access-core init »), rather than as whichever query first meets a missing column."""
+    revision = current_revision(database)
+    if revision is None:
+        raise SchemaMissing("the database has no schema yet: run `access-core init`")
+    if revision != head_revision():
+        raise SchemaOutdated(
+            "the database schema is older than this version: run `access-core init`"
+        )
 
 
 def bind_client() -> None:

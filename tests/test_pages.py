@@ -652,6 +652,25 @@ def test_an_unreachable_database_shows_a_clear_message(
 
 
 @pytest.mark.parametrize("script", [DASHBOARD, PAGE], ids=["dashboard", "page"])
+def test_a_schema_one_migration_behind_says_to_run_init(
+    app_env: pytest.MonkeyPatch, tmp_path: Path, script: Path
+) -> None:
+    from access_core.db import upgrade_schema
+
+    upgrade_schema(f"sqlite:///{tmp_path / 'old.db'}", "0001")
+    app_env.setenv("ACCESS_DATABASE_URL", f"sqlite:///{tmp_path / 'old.db'}")
+    at = live_session(AppTest.from_file(script, default_timeout=TIMEOUT_S), "admin").run()
+
+    no_exception(at)
+    messages = texts(at.warning) + texts(at.error)
+    assert (
+        "Le schéma de la base de données est en retard sur cette version : "
+        "lancez « access-core init »." in messages
+    ), messages
+    assert not at.dataframe
+
+
+@pytest.mark.parametrize("script", [DASHBOARD, PAGE], ids=["dashboard", "page"])
 def test_a_missing_database_file_says_so_and_creates_nothing(
     app_env: pytest.MonkeyPatch, tmp_path: Path, script: Path
 ) -> None:
