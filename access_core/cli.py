@@ -406,7 +406,7 @@ def _error_line(exc: BaseException) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from access_core.logs import configure_logging
+    from access_core.logs import configure_logging, remove_handler
 
     args = build_parser().parse_args(argv)
     configure_logging(logging.INFO if args.verbose else logging.ERROR)
@@ -420,6 +420,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.verbose:
             traceback.print_exception(exc, file=sys.stderr)
         print(f"error: {_error_line(exc)}", file=sys.stderr)
+    finally:
+        remove_handler()
     return 1
 
 

@@ -47,3 +47,12 @@ def configure_logging(level: int = logging.INFO, stream: TextIO | None = None) -
         handler.set_name(_HANDLER_NAME)
         handler.setFormatter(logging.Formatter(LOG_FORMAT, DATE_FORMAT))
         logger.addHandler(handler)
+
+
+def remove_handler() -> None:
+    """Take our handler off again (the CLI's ``main`` keeps it only while it runs)."""
+    for name in OUR_LOGGERS:
+        logger = logging.getLogger(name)
+        for handler in list(logger.handlers):
+            if handler.get_name() == _HANDLER_NAME:
+                logger.removeHandler(handler)

@@ -93,13 +93,15 @@ def test_nothing_is_logged_when_the_transaction_rolls_back(db, admin, security_l
 
 
 def test_the_fail2ban_filter_matches_the_formatted_line(capsys):
-    from access_core.logs import configure_logging
+    from access_core.logs import configure_logging, remove_handler
 
-    configure_logging(logging.INFO)
-    logging.getLogger("access_core.security").info(
-        "%s", "event=login_failed client=198.51.100.7 actor=\"x y\""
-    )
-    configure_logging(logging.ERROR)
+    configure_logging(logging.INFO)  # as app.py does in the server
+    try:
+        logging.getLogger("access_core.security").info(
+            "%s", "event=login_failed client=198.51.100.7 actor=\"x y\""
+        )
+    finally:
+        remove_handler()
 
     line = capsys.readouterr().err.strip().splitlines()[-1]
     match = re.match(FAILREGEX, line)
