@@ -10,7 +10,7 @@ header that is not itself a trusted proxy.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 
 from access_core.errors import ConfigError
@@ -60,9 +60,24 @@ def client_from(peer: str, forwarded_for: str | None, trusted: tuple[Network, ..
     return hops[0] if hops else peer
 
 
+_provider: list[Callable[[], str | None]] = []
+
+
+def set_provider(provider: Callable[[], str | None]) -> None:
+    """A function giving the current request's client when no address was bound (access_ui
+    registers one: callbacks, dialogs and fragments run without the top of the script)."""
+    _provider[:] = [provider]
+
+
 def bind(address: str | None) -> None:
     client_address.set(address)
 
 
 def current() -> str | None:
-    return client_address.get()
+    address = client_address.get()
+    if address is None and _provider:
+        try:
+            address = _provider[0]()
+        except Exception:  # noqa: BLE001 - an address is a nicety, never a failure
+            address = None
+    return address

@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from access_core import request_context
 from access_core.config import LANGUAGES, Settings, load_settings
@@ -67,21 +68,31 @@ def _require_head(database: Database) -> None:
         )
 
 
-def bind_client() -> None:
-    """Record this run's client address for the security log and the audit events
-    (``access_core.request_context``); ``X-Forwarded-For`` counts only from a trusted proxy."""
-    try:
-        peer = st.context.ip_address or "127.0.0.1"  # Streamlit gives None for localhost
-        forwarded = st.context.headers.get("X-Forwarded-For")
-    except Exception:  # noqa: BLE001 - no request (a bare script run): no address
-        request_context.bind(None)
-        return
+def client_address() -> str | None:
+    """The client of the current script run (None outside a run); ``X-Forwarded-For``
+    counts only from a trusted proxy (``ACCESS_TRUSTED_PROXIES``)."""
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    peer = st.context.ip_address or "127.0.0.1"  # Streamlit gives None for localhost
+    forwarded = st.context.headers.get("X-Forwarded-For")
     try:
         trusted = request_context.trusted_proxies(_secrets())
     except ConfigError:
         log.warning("ACCESS_TRUSTED_PROXIES is invalid: X-Forwarded-For is ignored")
         trusted = ()
-    request_context.bind(request_context.client_from(peer, forwarded, trusted))
+    return request_context.client_from(peer, forwarded, trusted)
+
+
+# Callbacks, dialogs and fragments run without the top of the script: audit.record asks.
+request_context.set_provider(client_address)
+
+
+def bind_client() -> None:
+    """Record this run's client address for the security log and the audit events."""
+    try:
+        request_context.bind(client_address())
+    except Exception:  # noqa: BLE001 - no request: no address
+        request_context.bind(None)
 
 
 def language() -> str:

@@ -131,3 +131,19 @@ def test_an_invalid_trusted_proxy_is_a_config_error():
 
     with pytest.raises(ConfigError, match="ACCESS_TRUSTED_PROXIES"):
         trusted_proxies({"ACCESS_TRUSTED_PROXIES": "127.0.0.1, proxy.example"})
+
+
+def test_without_a_bound_address_the_registered_provider_gives_it(db, admin, security_lines):
+    """Streamlit callbacks and dialogs run without the top of the script: audit.record asks
+    the provider access_ui registers (st.context of the current run)."""
+    saved = list(request_context._provider)
+    request_context.set_provider(lambda: "192.0.2.44")
+    try:
+        record_export(db, admin, "6e A", 0)
+    finally:
+        request_context._provider[:] = saved
+
+    assert security_lines()[-1].startswith("event=identifiers_exported client=192.0.2.44 ")
+    assert audit.events(db, action="identifiers_exported", limit=1)[0].details["client"] == (
+        "192.0.2.44"
+    )
