@@ -73,8 +73,13 @@ def client_address() -> str | None:
     counts only from a trusted proxy (``ACCESS_TRUSTED_PROXIES``)."""
     if get_script_run_ctx(suppress_warning=True) is None:
         return None
-    peer = st.context.ip_address or "127.0.0.1"  # Streamlit gives None for localhost
+    ip = st.context.ip_address
+    if ip is not None and not isinstance(ip, str):
+        return None  # no real connection (AppTest)
+    peer = ip or "127.0.0.1"  # Streamlit gives None for localhost
     forwarded = st.context.headers.get("X-Forwarded-For")
+    if not isinstance(forwarded, str):
+        forwarded = None
     try:
         trusted = request_context.trusted_proxies(_secrets())
     except ConfigError:
