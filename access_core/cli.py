@@ -34,6 +34,7 @@ from access_core.config import Settings, load_settings
 from access_core.db import Database, driver_error, upgrade_schema
 from access_core.errors import AccessError, ValidationError
 from access_core.files import write_private
+from access_core.i18n import t
 from access_core.learner_auth import learner_subject
 from access_core.passwords import Progress
 
@@ -109,21 +110,21 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _read_new_password(args: argparse.Namespace) -> str:
+def _read_new_password(args: argparse.Namespace, lang: str = "fr") -> str:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         if not sys.stdin.isatty():
             raise ValidationError("no terminal to prompt for the password: use --password-stdin")
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Password again: ") != password:
+        password = getpass.getpass(t("cli_password", lang))
+        if getpass.getpass(t("cli_password_again", lang)) != password:
             raise ValidationError("the two passwords differ")
     admins.check_admin_password(password)
     return password
 
 
 def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
-    password = _read_new_password(args)
+    password = _read_new_password(args, settings.language)
     with _database(settings) as db:
         account = admins.create_admin(
             db, args.username, password, settings.bcrypt_rounds, display_name=args.name
@@ -133,7 +134,7 @@ def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_set_password(args: argparse.Namespace, settings: Settings) -> int:
-    password = _read_new_password(args)
+    password = _read_new_password(args, settings.language)
     with _database(settings) as db:
         admins.set_password(db, args.username, password, settings.bcrypt_rounds, actor=CLI_ACTOR)
     print(f"password of {args.username!r} changed; its open sessions are closed")
@@ -218,9 +219,9 @@ def cmd_reset(args: argparse.Namespace, settings: Settings) -> int:
         if not args.yes:
             if not sys.stdin.isatty():
                 raise ValidationError("confirmation needed: run in a terminal or pass --yes")
-            answer = input("Reset these passwords? [y/N] ").strip().lower()
+            answer = input(t("cli_confirm_reset", settings.language)).strip().lower()
             if answer not in ("y", "yes", "o", "oui"):
-                print("cancelled, nothing changed")
+                print(t("cli_cancelled", settings.language))
                 return 1
         with _progress("hashing") as progress:
             outcome = resets.reset_passwords(

@@ -153,6 +153,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error_schema_missing": (
             "La base de données n'est pas initialisée : lancez « access-core init »."
         ),
+        "cli_password": "Mot de passe : ",
+        "cli_password_again": "Mot de passe (encore) : ",
+        "cli_confirm_reset": "Réinitialiser ces mots de passe ? [o/N] ",
+        "cli_cancelled": "annulé, rien n'a été modifié",
         "error_schema_outdated": (
             "Le schéma de la base de données est en retard sur cette version : "
             "lancez « access-core init »."
@@ -320,6 +324,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "error_database_busy": "Database busy, try again.",
         "error_schema_missing": "The database has no schema yet: run « access-core init ».",
+        "cli_password": "Password: ",
+        "cli_password_again": "Password again: ",
+        "cli_confirm_reset": "Reset these passwords? [y/N] ",
+        "cli_cancelled": "cancelled, nothing changed",
         "error_schema_outdated": (
             "The database schema is older than this version: run « access-core init »."
         ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -202,3 +203,33 @@ def test_the_login_cookie_name_follows_the_base_url_path():
 
     assert first == f"{COOKIE_NAME}_lycee_a"
     assert second == f"{COOKIE_NAME}_lycee_b"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("language", "answer", "prompt", "reset"),
+    [
+        ("fr", "non", "Réinitialiser ces mots de passe ? [o/N]", False),
+        ("fr", "oui", "Réinitialiser ces mots de passe ? [o/N]", True),
+        ("fr", "o", "Réinitialiser ces mots de passe ? [o/N]", True),
+        ("en", "yes", "Reset these passwords? [y/N]", True),
+        ("en", "n", "Reset these passwords? [y/N]", False),
+    ],
+)
+def test_the_reset_confirmation_speaks_access_language(
+    cli, db, admin, monkeypatch, language, answer, prompt, reset
+):
+    add_learner(db, "Martin", "Léa", class_name="6e A", login="lea.martin")
+    monkeypatch.setenv("ACCESS_LANGUAGE", language)
+    monkeypatch.setattr(sys, "stdin", _Terminal(answer + "\n"))
+
+    code, out, err = cli("reset", "--login", "lea.martin", "--actor", admin)
+
+    assert prompt in out
+    assert code == (0 if reset else 1), err
+    if not reset:
+        assert ("annulé, rien n'a été modifié" if language == "fr" else "cancelled") in out
