@@ -2,7 +2,8 @@
 
 ``streamlit run app.py`` serves it; ``dashboard.py`` is the Streamlit script itself. The
 configuration is checked first: the server refuses to start with an invalid one (a cookie key
-shorter than 32 bytes, an unknown time zone...), with a one-line message.
+shorter than 32 bytes, an unknown time zone...), with a one-line message. ``/healthz``
+answers 503 while the database cannot be read or its schema is not at head (access_ui/healthz.py).
 """
 
 import sys
@@ -10,13 +11,22 @@ import sys
 import streamlit as st
 from starlette.middleware import Middleware
 
+from access_core.backup import hold_server_lock
 from access_core.config import startup_check
 from access_core.errors import ConfigError
+from access_core.logs import configure_logging
+from access_ui import healthz
 from access_ui.http_headers import SecurityHeaders
 
+configure_logging()  # time, level and logger on every line of access_core / access_ui
 try:
-    startup_check()  # the same settings as the pages and the CLI (environment, secrets file)
+    # the same settings as the pages and the CLI (environment, then secrets file)
+    _settings = startup_check()
 except ConfigError as exc:
     sys.exit(f"error: invalid configuration: {exc}")
+try:
+    hold_server_lock(_settings.database_url)  # `access-core restore` refuses while we run
+except OSError as exc:
+    sys.exit(f"error: cannot lock the database file: {exc.strerror}")
 
-app = st.App("dashboard.py", middleware=[Middleware(SecurityHeaders)])
+app = st.App("dashboard.py", routes=[healthz.route], middleware=[Middleware(SecurityHeaders)])

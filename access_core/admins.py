@@ -143,3 +143,19 @@ def disable_admin(db: Database, username: str, actor: str = SYSTEM_ACTOR) -> Non
 
 def enable_admin(db: Database, username: str, actor: str = SYSTEM_ACTOR) -> None:
     _set_admin(db, username, actor, "admin_enabled", is_active=True)
+
+
+@dataclass(frozen=True)
+class AdminSummary:
+    username: str
+    display_name: str | None
+    is_active: bool
+
+
+def list_admins(db: Database) -> list[AdminSummary]:
+    """Every administrator account (no hash), by username."""
+    with db.transaction() as session:
+        rows = session.execute(
+            select(Admin.username, Admin.display_name, Admin.is_active).order_by(Admin.username)
+        ).all()
+    return [AdminSummary(username=u, display_name=d, is_active=bool(a)) for u, d, a in rows]

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from access_core import request_context, security_log
 from access_core.db import Database
 from access_core.models import AuditEvent
 
@@ -54,6 +55,10 @@ def record(
     """Add one event to the caller's transaction."""
     if details and FORBIDDEN_DETAIL_KEYS.intersection(details):
         raise ValueError("secrets are never written to the audit journal")
+    client = request_context.current()
+    if client is not None and not (details and "client" in details):
+        details = {**(details or {}), "client": client}
+    security_log.queue(session, actor, action, details or {}, batch_id)
     session.add(
         AuditEvent(
             occurred_at=occurred_at or datetime.now(UTC),

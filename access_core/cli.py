@@ -10,6 +10,7 @@ import argparse
 import getpass
 import logging
 import sys
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,11 +18,23 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from access_core import admins, demo, exports, imports, resets, roster, roster_files, throttle
+from access_core import (
+    admins,
+    cli_ops,
+    demo,
+    exports,
+    imports,
+    resets,
+    roster,
+    roster_files,
+    throttle,
+)
 from access_core.admin_auth import admin_subject
 from access_core.config import Settings, load_settings
-from access_core.db import Database, upgrade_schema
+from access_core.db import Database, driver_error, upgrade_schema
 from access_core.errors import AccessError, ValidationError
+from access_core.files import write_private
+from access_core.i18n import t
 from access_core.learner_auth import learner_subject
 from access_core.passwords import Progress, estimate_hashing_seconds
 
@@ -72,8 +85,13 @@ def _progress(label: str) -> Iterator[Progress]:
 
 
 def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
-    upgrade_schema(settings.database_url)
-    print("schema is up to date")
+    before, after = upgrade_schema(settings.database_url)
+    if before is None:
+        print(f"schema created at revision {after}")
+    elif before != after:
+        print(f"schema upgraded from revision {before} to {after}")
+    else:
+        print(f"schema already at revision {after}: nothing to do")
     return 0
 
 
@@ -92,21 +110,21 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _read_new_password(args: argparse.Namespace) -> str:
+def _read_new_password(args: argparse.Namespace, lang: str = "fr") -> str:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         if not sys.stdin.isatty():
             raise ValidationError("no terminal to prompt for the password: use --password-stdin")
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Password again: ") != password:
+        password = getpass.getpass(t("cli_password", lang))
+        if getpass.getpass(t("cli_password_again", lang)) != password:
             raise ValidationError("the two passwords differ")
     admins.check_admin_password(password)
     return password
 
 
 def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
-    password = _read_new_password(args)
+    password = _read_new_password(args, settings.language)
     with _database(settings) as db:
         account = admins.create_admin(
             db, args.username, password, settings.bcrypt_rounds, display_name=args.name
@@ -116,7 +134,7 @@ def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_set_password(args: argparse.Namespace, settings: Settings) -> int:
-    password = _read_new_password(args)
+    password = _read_new_password(args, settings.language)
     with _database(settings) as db:
         admins.set_password(db, args.username, password, settings.bcrypt_rounds, actor=CLI_ACTOR)
     print(f"password of {args.username!r} changed; its open sessions are closed")
@@ -164,17 +182,14 @@ def cmd_quickstart(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     with _database(settings) as db:
-        info = roster.find_class(db, args.actor, args.class_name)
+        info = cli_ops.find_class(db, args.actor, args.class_name)
         rows = roster.class_learners(db, args.actor, info.id)
     data = exports.identifier_workbook(info.name, rows, settings.language)
     output = Path(args.output)
-    tmp = output.with_name(output.name + ".part")
     try:
-        tmp.write_bytes(data)
-        tmp.replace(output)
+        write_private(output, data)  # minors' data: 0600
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ValidationError(f"cannot write {output}: {exc.strerror}") from None
+        raise ValidationError(f"cannot write {output}: {exc.strerror}") from exc
     print(f"{len(rows)} learners of {info.name} written to {output}")
     return 0
 
@@ -190,7 +205,7 @@ def _print_learners(rows: Sequence[roster.LearnerRow]) -> None:
 def cmd_reset(args: argparse.Namespace, settings: Settings) -> int:
     with _database(settings) as db:
         if args.class_name:
-            info = roster.find_class(db, args.actor, args.class_name)
+            info = cli_ops.find_class(db, args.actor, args.class_name)
             rows = roster.class_learners(db, args.actor, info.id)
         else:
             rows = roster.learners_by_logins(db, args.actor, args.logins)
@@ -204,9 +219,9 @@ def cmd_reset(args: argparse.Namespace, settings: Settings) -> int:
         if not args.yes:
             if not sys.stdin.isatty():
                 raise ValidationError("confirmation needed: run in a terminal or pass --yes")
-            answer = input("Reset these passwords? [y/N] ").strip().lower()
+            answer = input(t("cli_confirm_reset", settings.language)).strip().lower()
             if answer not in ("y", "yes", "o", "oui"):
-                print("cancelled, nothing changed")
+                print(t("cli_cancelled", settings.language))
                 return 1
         with _progress("hashing") as progress:
             outcome = resets.reset_passwords(
@@ -327,13 +342,32 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 Command = Callable[[argparse.Namespace, Settings], int]
 
 
+def _common_options(parser: argparse.ArgumentParser, default: Any) -> None:
+    """Options accepted before and after the command (``default`` is SUPPRESS after it, so
+    that a value given before is kept)."""
+    parser.add_argument(
+        "--database-url", default=default, help="SQLAlchemy URL (default: ACCESS_DATABASE_URL)"
+    )
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        default=False if default is None else default,
+        help="on an error, show its cause chain",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="access-core", description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", help="SQLAlchemy URL (default: ACCESS_DATABASE_URL)")
+    parser = argparse.ArgumentParser(
+        prog="access-core", description="The command line of Accès apprenants, for technical staff."
+    )
+    _common_options(parser, None)
+    parser.add_argument("--version", action="version", version=cli_ops.version_text())
+    common = argparse.ArgumentParser(add_help=False)
+    _common_options(common, argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, func: Command, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
         p.set_defaults(func=func)
         return p
 
@@ -390,23 +424,39 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("--login", dest="logins", nargs="+", help="these learners")
     p.add_argument("--actor", required=True, help="the administrator doing it")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    cli_ops.register(command)
     return parser
 
 
+def _error_line(exc: BaseException) -> str:
+    """One line saying what is wrong, for any failure (never a traceback)."""
+    if isinstance(exc, AccessError):
+        return str(exc)
+    if isinstance(exc, SQLAlchemyError):
+        return f"database error: {driver_error(exc)}"
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror or type(exc).__name__}{where}"
+    return f"unexpected {type(exc).__name__}: rerun with --verbose to see its cause"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from access_core.logs import configure_logging, remove_handler
+
     args = build_parser().parse_args(argv)
+    configure_logging(logging.INFO if args.verbose else logging.ERROR)
     try:
         settings = _settings(args)
         return int(args.func(args, settings))
-    except AccessError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-    except SQLAlchemyError as exc:
-        log.debug("database error", exc_info=True)
-        print(f"error: database error ({type(exc).__name__})", file=sys.stderr)
     except KeyboardInterrupt:
         print("interrupted, nothing changed", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - every failure is one line, never a traceback
+        if args.verbose:
+            traceback.print_exception(exc, file=sys.stderr)
+        print(f"error: {_error_line(exc)}", file=sys.stderr)
+    finally:
+        remove_handler()
     return 1
 
 

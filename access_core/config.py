@@ -30,6 +30,9 @@ SOURCE_DEFAULT = "default"
 COOKIE_SECURE_MODES = ("auto", "true", "false")
 LANGUAGES = ("fr", "en")
 MIN_COOKIE_KEY_BYTES = 32
+# bcrypt doubles its work per round: cost 16 is ~5 s a hash on one core here (a reset of a
+# class of 30 would take minutes), 31 would be days. Higher is refused, not silently capped.
+MAX_BCRYPT_ROUNDS = 16
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,7 @@ SETTING_NAMES = (
     "ACCESS_LOGIN_MAX_FAILURES", "ACCESS_LOGIN_WINDOW_MINUTES", "ACCESS_LOCKOUT_MINUTES",
     "ACCESS_SESSION_HOURS", "ACCESS_IDLE_TIMEOUT_MINUTES", "ACCESS_INITIAL_PASSWORD_DAYS",
     "ACCESS_COOKIE_SECURE", "ACCESS_IMPORT_MAX_DEACTIVATION_SHARE", "ACCESS_IMPORT_MAX_BYTES",
-    "ACCESS_IMPORT_MAX_ROWS",
+    "ACCESS_IMPORT_MAX_ROWS", "ACCESS_TRUSTED_PROXIES", "ACCESS_HEALTH_CACHE_SECONDS",
 )
 
 
@@ -158,7 +161,7 @@ def load_settings(values: Mapping[str, str] | None = None, **overrides: object) 
         raise ConfigError(f"ACCESS_TIMEZONE is not a known time zone: {timezone!r}") from None
     settings = Settings(
         database_url=str(env.get("ACCESS_DATABASE_URL") or DEFAULT_DATABASE_URL).strip(),
-        bcrypt_rounds=_int_setting(env, "ACCESS_BCRYPT_ROUNDS", 12, 4, 31),
+        bcrypt_rounds=_int_setting(env, "ACCESS_BCRYPT_ROUNDS", 12, 4, MAX_BCRYPT_ROUNDS),
         language=language,
         recent_deactivation_months=_int_setting(
             env, "ACCESS_RECENT_DEACTIVATION_MONTHS", 3, 1, 120
@@ -205,7 +208,9 @@ def cookie_key(settings: Settings) -> str:
         return settings.cookie_key
     path = settings.var_dir / "cookie_key"
     if not path.exists():
-        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        from access_core.files import make_private_dir
+
+        make_private_dir(settings.var_dir)
         tmp = path.with_name(f".cookie_key.{os.getpid()}.{secrets.token_hex(4)}")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:

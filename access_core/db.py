@@ -21,11 +21,26 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from access_core.errors import ConfigError, DatabaseBusy, DatabaseUnavailable, SchemaMissing
+from access_core.errors import (
+    ConfigError,
+    DatabaseBusy,
+    DatabaseFailure,
+    DatabaseFileMissing,
+    DatabaseReadOnly,
+    DatabaseUnavailable,
+    DriverMissing,
+    SchemaMissing,
+    SchemaOutdated,
+)
+from access_core.files import create_private_file, make_private_dir, tighten
 
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_S = 5.0
+CANNOT_OPEN_SQLITE = (
+    "the SQLite database cannot be opened: its file or folder is not readable and writable "
+    "by this user"
+)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -40,24 +55,56 @@ def parse_url(database_url: str) -> URL:
         raise ConfigError("ACCESS_DATABASE_URL is not a valid SQLAlchemy URL") from None
 
 
-def _make_sqlite_folder(url: URL) -> None:
-    """SQLite creates the file, not its folder (``var/`` is absent from a fresh clone)."""
+def sqlite_path(url: URL | str) -> Path | None:
+    """The file of a SQLite URL (``None`` for another backend or an in-memory database)."""
+    url = parse_url(url) if isinstance(url, str) else url
     if _is_sqlite(url) and url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        return Path(url.database)
+    return None
+
+
+def _make_sqlite_folder(url: URL) -> None:
+    """SQLite creates the file, not its folder (``var/`` is absent from a fresh clone).
+    Only ``init`` calls this: a mistyped path elsewhere must not create folders."""
+    path = sqlite_path(url)
+    if path is not None:
+        make_private_dir(path.parent)
 
 
 def make_engine(
-    database_url: str, busy_timeout_s: float = SQLITE_BUSY_TIMEOUT_S, **kwargs: Any
+    database_url: str,
+    busy_timeout_s: float = SQLITE_BUSY_TIMEOUT_S,
+    create: bool = False,
+    **kwargs: Any,
 ) -> Engine:
     """An engine for ``database_url``; SQLite writers wait ``busy_timeout_s`` for the lock.
 
+    A SQLite file is created (private: 0600) only with ``create=True`` (``access-core init``);
+    otherwise a missing file raises ``DatabaseFileMissing`` at connection time.
     SQL parameters are never rendered in error messages or SQL logs: they include password
     hashes, and error tracebacks end up in server logs."""
     url = parse_url(database_url)
     kwargs.setdefault("hide_parameters", True)
     if _is_sqlite(url):
-        _make_sqlite_folder(url)
+        path = sqlite_path(url)
         engine = create_engine(url, connect_args={"timeout": busy_timeout_s}, **kwargs)
+
+        @event.listens_for(engine, "do_connect")
+        def _sqlite_open(_dialect: Any, _record: Any, _cargs: Any, _cparams: Any) -> Any:
+            try:
+                exists = path is not None and path.exists()
+            except PermissionError:  # a folder on the way is closed to this user
+                raise DatabaseReadOnly(CANNOT_OPEN_SQLITE) from None
+            if path is not None and not exists:
+                if not create:
+                    raise DatabaseFileMissing(
+                        f"no SQLite database file at {path}: check ACCESS_DATABASE_URL, "
+                        "or create it with `access-core init`",
+                        path=str(path),
+                    )
+                # SQLite gives the -wal and -shm files the database file's mode: 0600.
+                create_private_file(path)
+            return _dialect.connect(*_cargs, **_cparams)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -80,10 +127,26 @@ def make_engine(
     try:
         return create_engine(url, pool_pre_ping=True, pool_recycle=1800, **kwargs)
     except ModuleNotFoundError as exc:
-        extra = "postgres" if url.get_backend_name() == "postgresql" else "mysql"
-        raise ConfigError(
-            f"the database driver {exc.name!r} is not installed: pip install '.[{extra}]'"
+        extra, provided, scheme = DRIVER_EXTRAS.get(
+            url.get_backend_name(), ("postgres", "psycopg", "postgresql+psycopg")
+        )
+        hint = (
+            f"pip install 'acces-apprenants[{extra}]' (or '.[{extra}]' in the checkout)"
+            if exc.name == provided
+            else f"the [{extra}] extra installs {provided}: use a {scheme}:// URL"
+        )
+        raise DriverMissing(
+            f"the database driver {exc.name!r} is not installed: {hint}",
+            driver=exc.name,
+            extra=extra,
         ) from None
+
+
+# backend -> (the extra to install, the driver module it provides, the URL scheme using it)
+DRIVER_EXTRAS = {
+    "postgresql": ("postgres", "psycopg", "postgresql+psycopg"),
+    "mysql": ("mysql", "pymysql", "mysql+pymysql"),
+}
 
 
 # Conflicts worth retrying: serialization failure and deadlock (PostgreSQL SQLSTATE),
@@ -97,6 +160,19 @@ RETRY_ATTEMPTS = 5
 T = TypeVar("T")
 
 
+# A column the code expects is missing: the schema is behind the code.
+MISSING_COLUMN_SQLSTATES = frozenset({"42703"})
+MISSING_COLUMN_MYSQL_CODES = frozenset({1054})
+# Writes refused: read-only transaction/server, no privilege (PostgreSQL; MySQL/MariaDB).
+READ_ONLY_SQLSTATES = frozenset({"25006", "42501"})
+READ_ONLY_MYSQL_CODES = frozenset({1290, 1792, 1836, 1142})
+# Connection failures (MySQL client error codes; PostgreSQL's SQLSTATE class 08, 57P0x).
+CONNECTION_MYSQL_CODES = frozenset({2002, 2003, 2005, 2006, 2013, 2055})
+REFUSED_LOGIN_SQLSTATES = frozenset({"28000", "28P01", "3D000"})
+REFUSED_LOGIN_MYSQL_CODES = frozenset({1044, 1045, 1049})
+SQLITE_READONLY, SQLITE_CANTOPEN = 8, 14
+
+
 def _driver_code(exc: DBAPIError) -> tuple[str | None, int | None]:
     orig = exc.orig
     sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
@@ -105,9 +181,37 @@ def _driver_code(exc: DBAPIError) -> tuple[str | None, int | None]:
     return sqlstate, mysql_code
 
 
+def _sqlite_code(exc: DBAPIError) -> int | None:
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def driver_error(exc: BaseException) -> str:
+    """The driver's error class and code, for logs: never the message (it may quote values
+    or the server's address) nor the statement's parameters."""
+    orig = getattr(exc, "orig", None) or exc
+    name = f"{type(orig).__module__}.{type(orig).__qualname__}"
+    code = (
+        getattr(orig, "sqlstate", None)
+        or getattr(orig, "sqlite_errorname", None)
+        or next((a for a in getattr(orig, "args", ())[:1] if isinstance(a, int)), None)
+    )
+    return f"{name} ({code})" if code is not None else name
+
+
+def _is_connection_failure(exc: DBAPIError, sqlstate: str | None, mysql_code: int | None) -> bool:
+    return bool(
+        exc.connection_invalidated
+        or exc.statement is None  # raised while connecting
+        or (sqlstate or "").startswith(("08", "57P0"))
+        or mysql_code in CONNECTION_MYSQL_CODES
+    )
+
+
 def _translate(exc: DBAPIError) -> Exception:
     """A user-fit error for a driver error, or ``exc`` itself when it is not one we expect."""
     sqlstate, mysql_code = _driver_code(exc)
+    sqlite_code = _sqlite_code(exc)
     text = str(exc.orig).lower() if exc.orig is not None else ""
     if (
         sqlstate in MISSING_TABLE_SQLSTATES
@@ -115,12 +219,39 @@ def _translate(exc: DBAPIError) -> Exception:
         or "no such table" in text
     ):
         return SchemaMissing("the database has no schema yet: run `access-core init`")
+    if (
+        sqlstate in MISSING_COLUMN_SQLSTATES
+        or mysql_code in MISSING_COLUMN_MYSQL_CODES
+        or "no such column" in text
+    ):
+        return SchemaOutdated(
+            "the database schema is older than this version: run `access-core init`"
+        )
     if sqlstate in RETRYABLE_SQLSTATES or mysql_code in RETRYABLE_MYSQL_CODES:
         return DatabaseBusy("the database is busy, try again", retryable=True)
     if "database is locked" in text or "database is busy" in text:
         return DatabaseBusy("the database is busy, try again")
-    if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
+    if (
+        sqlstate in READ_ONLY_SQLSTATES
+        or mysql_code in READ_ONLY_MYSQL_CODES
+        or sqlite_code == SQLITE_READONLY
+    ):
+        return DatabaseReadOnly(
+            "the database is read-only: check the permissions of the database file and its "
+            "folder, or the account's rights on the server"
+        )
+    if sqlite_code == SQLITE_CANTOPEN:
+        return DatabaseReadOnly(CANNOT_OPEN_SQLITE)
+    if sqlstate in REFUSED_LOGIN_SQLSTATES or mysql_code in REFUSED_LOGIN_MYSQL_CODES:
+        return DatabaseUnavailable(
+            "the database server refused the login or has no such database: check "
+            "ACCESS_DATABASE_URL",
+            key="error_database_refused",
+        )
+    if _is_connection_failure(exc, sqlstate, mysql_code):
         return DatabaseUnavailable("the database cannot be reached")
+    if isinstance(exc, OperationalError | InterfaceError):
+        return DatabaseFailure(f"the database reported an error: {driver_error(exc)}")
     return exc
 
 
@@ -154,10 +285,10 @@ class Database:
                 yield session
         except DBAPIError as exc:
             translated = _translate(exc)
+            log.warning("database error: %s -> %s", driver_error(exc), type(translated).__name__)
             if translated is exc:
                 raise
-            log.warning("database error: %s", type(translated).__name__)
-            raise translated from None
+            raise translated from exc
 
     def write(self, work: Callable[[Session], T], attempts: int = RETRY_ATTEMPTS) -> T:
         """``work(session)`` in one write transaction, retried a bounded number of times
@@ -187,18 +318,36 @@ def alembic_config(database_url: str) -> Any:
     return config
 
 
-def upgrade_schema(database_url: str, revision: str = "head") -> None:
-    """Create or upgrade the schema to ``revision`` (Alembic ``upgrade``)."""
+def upgrade_schema(database_url: str, revision: str = "head") -> tuple[str | None, str | None]:
+    """Create or upgrade the schema to ``revision`` (Alembic ``upgrade``); returns the
+    revisions before and after (``None``: no schema)."""
     from alembic import command
+    from alembic.runtime.migration import MigrationContext
 
-    _make_sqlite_folder(parse_url(database_url))
+    url = parse_url(database_url)
+    _make_sqlite_folder(url)
+    # The migrations' environment builds its engine from the URL: open one here first, so a
+    # missing driver is a clear DriverMissing and a new SQLite file is created private (0600).
+    engine = make_engine(database_url, create=True)
     try:
+        with engine.connect() as conn:
+            before = MigrationContext.configure(conn).get_current_revision()
+        path = sqlite_path(url)
+        if path is not None:  # files written by older versions were 0644
+            for suffix in ("", "-wal", "-shm"):
+                tighten(path.with_name(path.name + suffix))
         command.upgrade(alembic_config(database_url), revision)
+        with engine.connect() as conn:
+            after = MigrationContext.configure(conn).get_current_revision()
     except DBAPIError as exc:
         translated = _translate(exc)
+        log.warning("database error: %s -> %s", driver_error(exc), type(translated).__name__)
         if translated is exc:
             raise
-        raise translated from None
+        raise translated from exc
+    finally:
+        engine.dispose()
+    return before, after
 
 
 def downgrade_schema(database_url: str, revision: str = "base") -> None:
@@ -210,5 +359,12 @@ def downgrade_schema(database_url: str, revision: str = "base") -> None:
 def current_revision(database: Database) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
-    with database.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    try:
+        with database.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except DBAPIError as exc:
+        translated = _translate(exc)
+        log.warning("database error: %s -> %s", driver_error(exc), type(translated).__name__)
+        if translated is exc:
+            raise
+        raise translated from exc

@@ -57,3 +57,33 @@ class DatabaseBusy(AccessError):
 
 class SchemaMissing(AccessError):
     code = "schema_missing"
+
+
+class SchemaOutdated(SchemaMissing):
+    """The schema is older than the code (a migration was not applied)."""
+
+    code = "schema_outdated"
+
+
+class DatabaseReadOnly(AccessError):
+    """The database refuses writes: a read-only file or folder, server or account."""
+
+    code = "database_read_only"
+
+
+class DatabaseFileMissing(AccessError):
+    """No SQLite file at the configured path (only ``access-core init`` creates one)."""
+
+    code = "database_file_missing"
+
+
+class DriverMissing(ConfigError):
+    """The database driver of the configured backend is not installed."""
+
+    code = "driver_missing"
+
+
+class DatabaseFailure(AccessError):
+    """Any other error reported by the database (logged with its driver class and code)."""
+
+    code = "database_failure"

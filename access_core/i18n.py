@@ -230,6 +230,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "error_schema_missing": (
             "La base de données n'est pas initialisée : lancez « access-core init »."
         ),
+        "cli_password": "Mot de passe : ",
+        "cli_password_again": "Mot de passe (encore) : ",
+        "cli_confirm_reset": "Réinitialiser ces mots de passe ? [o/N] ",
+        "cli_cancelled": "annulé, rien n'a été modifié",
+        "error_schema_outdated": (
+            "Le schéma de la base de données est en retard sur cette version : "
+            "lancez « access-core init »."
+        ),
+        "error_database_read_only": (
+            "La base de données est en lecture seule (droits du fichier, de son dossier ou du "
+            "compte) : rien n'a été modifié."
+        ),
+        "error_database_file_missing": (
+            "Aucun fichier de base de données à l'emplacement configuré : vérifiez "
+            "ACCESS_DATABASE_URL, ou créez-la avec « access-core init »."
+        ),
+        "error_driver_missing": (
+            "Le pilote de base de données {driver} n'est pas installé : "
+            "pip install 'acces-apprenants[{extra}]'."
+        ),
+        "error_database_refused": (
+            "Le serveur de base de données refuse la connexion (utilisateur, mot de passe ou "
+            "nom de base) : vérifiez ACCESS_DATABASE_URL."
+        ),
+        "error_database_failure": (
+            "La base de données a signalé une erreur ; rien n'a été modifié. "
+            "Les détails sont dans le journal du serveur."
+        ),
         "error_not_found": "Élève introuvable ; la liste a peut-être changé. Rechargez la page.",
         "error_validation_error": "Saisie invalide : {message}",
         "error_config_error": "Configuration invalide : {message}",
@@ -442,6 +470,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "error_database_busy": "Database busy, try again.",
         "error_schema_missing": "The database has no schema yet: run « access-core init ».",
+        "cli_password": "Password: ",
+        "cli_password_again": "Password again: ",
+        "cli_confirm_reset": "Reset these passwords? [y/N] ",
+        "cli_cancelled": "cancelled, nothing changed",
+        "error_schema_outdated": (
+            "The database schema is older than this version: run « access-core init »."
+        ),
+        "error_database_read_only": (
+            "The database is read-only (permissions of the file, its folder or the account): "
+            "nothing was changed."
+        ),
+        "error_database_file_missing": (
+            "No database file at the configured path: check ACCESS_DATABASE_URL, or create it "
+            "with « access-core init »."
+        ),
+        "error_driver_missing": (
+            "The database driver {driver} is not installed: "
+            "pip install 'acces-apprenants[{extra}]'."
+        ),
+        "error_database_refused": (
+            "The database server refused the connection (user, password or database name): "
+            "check ACCESS_DATABASE_URL."
+        ),
+        "error_database_failure": (
+            "The database reported an error; nothing was changed. The details are in the "
+            "server log."
+        ),
         "error_not_found": "Learner not found; the list may have changed. Reload the page.",
         "error_validation_error": "Invalid input: {message}",
         "error_config_error": "Invalid configuration: {message}",

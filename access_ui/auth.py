@@ -13,6 +13,7 @@ reopened browser gets no more time than the session had.
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -35,6 +36,15 @@ COOKIE_NAME = "acces_apprenants_auth"
 ENTRY_POINT = "dashboard.py"
 LOGOUT_REQUESTED = "logout_requested"
 COOKIE_TOKEN = "auth_cookie_token"  # noqa: S105 - a session-state key
+
+
+def cookie_name() -> str:
+    """The login cookie's name; under a base URL path (``serve --base-url-path``) the path is
+    part of it, so two instances on one host do not overwrite each other's cookie (the
+    cookie component always sets it on the path ``/``)."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    suffix = re.sub(r"[^A-Za-z0-9]+", "_", base).strip("_")
+    return f"{COOKIE_NAME}_{suffix}" if suffix else COOKIE_NAME
 
 
 def _db(lang: str) -> Database:
@@ -68,7 +78,7 @@ def _emit_cookie(cookies: Any) -> None:
     if token:
         token_value, expires_at = token
         cookies.set(
-            COOKIE_NAME,
+            cookie_name(),
             token_value,
             expires_at=datetime.fromtimestamp(expires_at, UTC),
             secure=sessions.cookie_is_secure(context.settings().cookie_secure, _host()),
@@ -92,7 +102,7 @@ def _issue_cookie(cookies: Any, username: str, session_id: str, lang: str) -> No
 
 def _delete_cookie(cookies: Any) -> None:
     with suppress(KeyError):  # the component had not reported this cookie
-        cookies.delete(COOKIE_NAME)
+        cookies.delete(cookie_name())
 
 
 def _end_session(cookies: Any, notice_key: str | None) -> None:
@@ -131,7 +141,7 @@ def _check_live_session(cookies: Any, lang: str) -> bool:
 def _cookie_session_id(lang: str) -> str | None:
     """The session id in this browser's login cookie, if its signature is the server's."""
     try:
-        raw = st.context.cookies.get(COOKIE_NAME)
+        raw = st.context.cookies.get(cookie_name())
     except Exception:  # noqa: BLE001 - no request context (AppTest)
         return None
     if not raw:
@@ -165,6 +175,7 @@ def _resume_from_cookie(cookies: Any, lang: str) -> bool:
 def login_gate(lang: str) -> bool:
     """True when an active administrator is logged in; else renders the login form."""
     _key(lang)  # a configuration error is shown before anything else
+    context.bind_client()
     cookies = _cookies()
     if current_username() is not None:
         if _check_live_session(cookies, lang):
@@ -214,6 +225,7 @@ def require_admin() -> str:
 
     Every page calls this first, so a page opened by URL without the login runs nothing.
     """
+    context.bind_client()
     lang = context.language()
     username = current_username()
     if username is None or not call_or_stop(lang, session.check).live:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from access_core.config import LANGUAGES, Settings, load_settings
-from access_core.db import Database
-from access_core.errors import ConfigError, DatabaseUnavailable
+from access_core import request_context
+from access_core.config import LANGUAGES, Settings, load_settings, merged_values
+from access_core.db import Database, current_revision
+from access_core.errors import ConfigError, DatabaseUnavailable, SchemaMissing, SchemaOutdated
+from access_core.health import head_revision
 
 log = logging.getLogger("access_ui")
 LANG_KEY = "lang"
@@ -29,10 +32,65 @@ def database() -> Database:
     raises ``DatabaseUnavailable``; nothing is cached then, so a later run tries again.
     """
     try:
-        return Database.from_url(settings().database_url)
+        database = Database.from_url(settings().database_url)
     except OSError:
         log.warning("the database could not be opened", exc_info=True)
         raise DatabaseUnavailable("the database cannot be reached") from None
+    try:
+        _require_head(database)
+    except BaseException:
+        database.dispose()  # not cached: the next run tries again
+        raise
+    return database
+
+
+def _require_head(database: Database) -> None:
+    """A schema behind the code is said once, clearly, on every page (« lancez
+    access-core init »), rather than as whichever query first meets a missing column."""
+    revision = current_revision(database)
+    if revision is None:
+        raise SchemaMissing("the database has no schema yet: run `access-core init`")
+    if revision != head_revision():
+        raise SchemaOutdated(
+            "the database schema is older than this version: run `access-core init`"
+        )
+
+
+def client_address() -> str | None:
+    """The client of the current script run (None outside a run); ``X-Forwarded-For``
+    counts only from a trusted proxy (``ACCESS_TRUSTED_PROXIES``)."""
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    ip = st.context.ip_address
+    if ip is not None and not isinstance(ip, str):
+        return None  # no real connection (AppTest)
+    peer = ip or "127.0.0.1"  # Streamlit gives None for localhost
+    forwarded = st.context.headers.get("X-Forwarded-For")
+    if not isinstance(forwarded, str):
+        forwarded = None
+    return request_context.client_from(peer, forwarded, _trusted_proxies())
+
+
+@st.cache_resource(show_spinner=False)
+def _trusted_proxies() -> tuple[request_context.Network, ...]:
+    """``ACCESS_TRUSTED_PROXIES`` from the environment, then the secrets file (as settings)."""
+    try:
+        return request_context.trusted_proxies(merged_values()[0])
+    except ConfigError:
+        log.warning("ACCESS_TRUSTED_PROXIES is invalid: X-Forwarded-For is ignored")
+        return ()
+
+
+# Callbacks, dialogs and fragments run without the top of the script: audit.record asks.
+request_context.set_provider(client_address)
+
+
+def bind_client() -> None:
+    """Record this run's client address for the security log and the audit events."""
+    try:
+        request_context.bind(client_address())
+    except Exception:  # noqa: BLE001 - no request: no address
+        request_context.bind(None)
 
 
 def language() -> str:

@@ -91,7 +91,7 @@ def test_the_cookie_key_does_not_show_in_the_settings_repr():
         ("ACCESS_BCRYPT_ROUNDS", "douze"),
         ("ACCESS_BCRYPT_ROUNDS", "12.5"),
         ("ACCESS_BCRYPT_ROUNDS", "3"),
-        ("ACCESS_BCRYPT_ROUNDS", "32"),
+        ("ACCESS_BCRYPT_ROUNDS", "17"),
         ("ACCESS_BCRYPT_ROUNDS", "-12"),
         ("ACCESS_RECENT_DEACTIVATION_MONTHS", "0"),
         ("ACCESS_RECENT_DEACTIVATION_MONTHS", "trois"),
@@ -111,7 +111,7 @@ def test_an_invalid_value_is_a_config_error_naming_the_setting(name, value):
         load_settings({name: value})
 
 
-@pytest.mark.parametrize("rounds", ["4", "31"])
+@pytest.mark.parametrize("rounds", ["4", "16"])
 def test_bcrypt_rounds_accept_the_limits(rounds):
     assert load_settings({"ACCESS_BCRYPT_ROUNDS": rounds}).bcrypt_rounds == int(rounds)
 

@@ -662,7 +662,8 @@ def test_the_login_form_speaks_english_on_request(school: School) -> None:
 def test_an_unreachable_database_shows_a_clear_message(
     app_env: pytest.MonkeyPatch, script: Path
 ) -> None:
-    app_env.setenv("ACCESS_DATABASE_URL", "sqlite:////proc/nonexistent/access.db")
+    # nothing listens on port 1 (a missing SQLite file is another error: see the next test)
+    app_env.setenv("ACCESS_DATABASE_URL", "postgresql+psycopg://u@127.0.0.1:1/x")
     at = live_session(AppTest.from_file(script, default_timeout=TIMEOUT_S), "admin", False).run()
 
     no_exception(at)
@@ -672,9 +673,42 @@ def test_an_unreachable_database_shows_a_clear_message(
 
 
 @pytest.mark.parametrize("script", [DASHBOARD, PAGE], ids=["dashboard", "page"])
+def test_a_schema_one_migration_behind_says_to_run_init(
+    app_env: pytest.MonkeyPatch, tmp_path: Path, script: Path
+) -> None:
+    from access_core.db import upgrade_schema
+
+    upgrade_schema(f"sqlite:///{tmp_path / 'old.db'}", "0001")
+    app_env.setenv("ACCESS_DATABASE_URL", f"sqlite:///{tmp_path / 'old.db'}")
+    at = live_session(AppTest.from_file(script, default_timeout=TIMEOUT_S), "admin", False).run()
+
+    no_exception(at)
+    messages = texts(at.warning) + texts(at.error)
+    assert (
+        "Le schéma de la base de données est en retard sur cette version : "
+        "lancez « access-core init »." in messages
+    ), messages
+    assert not at.dataframe
+
+
+@pytest.mark.parametrize("script", [DASHBOARD, PAGE], ids=["dashboard", "page"])
+def test_a_missing_database_file_says_so_and_creates_nothing(
+    app_env: pytest.MonkeyPatch, tmp_path: Path, script: Path
+) -> None:
+    app_env.setenv("ACCESS_DATABASE_URL", f"sqlite:///{tmp_path / 'typo' / 'access.db'}")
+    at = live_session(AppTest.from_file(script, default_timeout=TIMEOUT_S), "admin", False).run()
+
+    no_exception(at)
+    messages = texts(at.warning) + texts(at.error)
+    assert any("Aucun fichier de base de données" in m for m in messages), messages
+    assert not (tmp_path / "typo").exists()
+
+
+@pytest.mark.parametrize("script", [DASHBOARD, PAGE], ids=["dashboard", "page"])
 def test_an_unmigrated_database_says_to_run_init(
     app_env: pytest.MonkeyPatch, tmp_path: Path, script: Path
 ) -> None:
+    (tmp_path / "empty.db").touch()  # an empty SQLite database: a missing file is another error
     app_env.setenv("ACCESS_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
     at = live_session(AppTest.from_file(script, default_timeout=TIMEOUT_S), "admin", False).run()
 
@@ -687,7 +721,7 @@ def test_an_unmigrated_database_says_to_run_init(
 def test_a_login_while_the_database_is_unreachable_shows_a_clear_message(
     app_env: pytest.MonkeyPatch,
 ) -> None:
-    app_env.setenv("ACCESS_DATABASE_URL", "sqlite:////proc/nonexistent/access.db")
+    app_env.setenv("ACCESS_DATABASE_URL", "postgresql+psycopg://u@127.0.0.1:1/x")
     at = dashboard().run()
     no_exception(at)
     login_through_form(at, "admin", ADMIN_PASSWORD)

@@ -192,3 +192,18 @@ def test_the_server_refuses_a_short_cookie_key_found_only_in_the_secrets_file(
     assert result.returncode != 0
     assert "ACCESS_COOKIE_KEY must be at least 32 bytes" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_check_says_where_each_setting_came_from(
+    secrets_only: Path, db: Database, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("ACCESS_TIMEZONE", "Europe/Paris")
+
+    assert cli_main(["check"]) == 0
+
+    out = capsys.readouterr().out
+    assert "setting ACCESS_DATABASE_URL: secrets file" in out
+    assert "setting ACCESS_BCRYPT_ROUNDS: secrets file" in out
+    assert "setting ACCESS_TIMEZONE: environment" in out
+    assert "setting ACCESS_SESSION_HOURS: default" in out
