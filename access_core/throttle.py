@@ -80,8 +80,14 @@ def locked_until(session: Session, subject: str, now: datetime) -> datetime | No
 
 
 def _locked_row(session: Session, subject: str) -> LoginThrottle | None:
+    """The subject's row, locked; None when there is none. The row is found by a plain read,
+    then locked by primary key: no range or gap lock (MariaDB) that concurrent creations of
+    other subjects' rows would deadlock on."""
+    row_id = session.scalar(select(LoginThrottle.id).where(LoginThrottle.subject == subject))
+    if row_id is None:
+        return None
     return session.scalars(
-        select(LoginThrottle).where(LoginThrottle.subject == subject).with_for_update()
+        select(LoginThrottle).where(LoginThrottle.id == row_id).with_for_update()
     ).first()
 
 
@@ -98,16 +104,22 @@ def _create_row(db: Database, subject: str, policy: ThrottlePolicy, now: datetim
 
 def purge_expired(db: Database, policy: ThrottlePolicy, now: datetime) -> int:
     """Delete the rows whose window has expired and that hold no lockout; how many."""
-    with db.transaction(write=True) as session:
-        result = session.execute(
-            delete(LoginThrottle)
-            .where(
-                LoginThrottle.window_started_at <= now - policy.window,
-                or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until <= now),
+    expired = and_(
+        LoginThrottle.window_started_at <= now - policy.window,
+        or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until <= now),
+    )
+    with db.transaction() as session:  # a plain read: no lock on the rows it passes
+        ids = list(session.scalars(select(LoginThrottle.id).where(expired)))
+    deleted = 0
+    for start in range(0, len(ids), CHUNK):
+        with db.transaction(write=True) as session:  # locks by primary key only
+            result = session.execute(
+                delete(LoginThrottle)
+                .where(LoginThrottle.id.in_(ids[start : start + CHUNK]), expired)
+                .execution_options(synchronize_session=False)
             )
-            .execution_options(synchronize_session=False)
-        )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+            deleted += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return deleted
 
 
 def admit(
