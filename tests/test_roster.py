@@ -70,6 +70,21 @@ def test_list_classes_gives_every_class_in_natural_order_with_its_active_learner
     ]
 
 
+def test_classes_version_changes_when_a_class_is_created(db, admin):
+    add_class(db, "6e A")
+    before = roster.classes_version(db, admin)
+
+    add_class(db, "6e B")
+
+    assert roster.classes_version(db, admin) != before
+    assert roster.classes_version(db, admin) == roster.classes_version(db, admin)
+
+
+def test_classes_version_asks_for_an_active_administrator(db, admin):
+    with pytest.raises(NotAuthorized):
+        roster.classes_version(db, "nobody")
+
+
 # --- the active learners of a class ----------------------------------------------------------
 
 
