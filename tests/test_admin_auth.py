@@ -25,7 +25,6 @@ from access_core.admin_auth import (
     revoke_sessions,
     session_is_valid,
 )
-from access_core.cli import main
 from access_core.db import Database
 from access_core.errors import ValidationError
 from access_core.models import Admin, LoginThrottle
@@ -435,7 +434,7 @@ def test_set_password_replaces_the_old_password_and_is_audited(db, settings, adm
 def test_disable_admin_is_audited_and_stops_every_service_at_once(db, admin):
     admins.disable_admin(db, admin, actor="cli:root")
 
-    assert not admins.is_active_admin(db, admin)
+    assert not session_is_valid(db, admin, datetime.now(UTC) + timedelta(seconds=1))
     [event] = audit.events(db, action="admin_disabled")
     assert (event.actor, event.details) == ("cli:root", {"username": admin})
     with db.transaction() as session:
