@@ -378,3 +378,22 @@ def test_the_tables_speak_english_when_asked():
     assert list(table.columns)[0] == "Reset"
     assert table.loc[7, "Password"] == "Initial — to be changed"
     assert table.loc[7, "Birth date"] == "⚠ missing"
+
+
+def test_has_learners_tells_an_empty_school_from_one_with_a_learner(db, admin):
+    assert not roster.has_learners(db)
+
+    add_learner(db, "Martin", "Léa")
+
+    assert roster.has_learners(db)
+
+
+def test_learners_by_ids_gives_each_asked_learner_once_in_id_order(db, admin):
+    lea = add_learner(db, "Martin", "Léa")
+    hugo = add_learner(db, "Dubois", "Hugo", class_name="6e B")
+
+    with db.transaction() as session:
+        assert roster.learners_by_ids(session, []) == []
+        rows = roster.learners_by_ids(session, [hugo, lea, hugo, 999_999])
+
+    assert [(r.id, r.class_name) for r in rows] == [(lea, "6e A"), (hugo, "6e B")]
