@@ -14,7 +14,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -281,6 +281,16 @@ def test_expired_throttle_rows_are_purged(db, settings, admin):
         (0, True),
         (1, False),
     ]
+
+
+def test_purge_expired_says_how_many_rows_it_deleted(db, settings, admin):
+    policy = throttle.ThrottlePolicy.from_settings(settings)
+    for name in ("nobody-1", "nobody-2"):
+        login(db, settings, name, WRONG)
+    time_passes(db, timedelta(minutes=settings.login_window_minutes, seconds=1))
+
+    assert throttle.purge_expired(db, policy, datetime.now(UTC)) == 2
+    assert throttle.purge_expired(db, policy, datetime.now(UTC)) == 0
 
 
 # --- item 10: a reset lifts the learner's login lockout ---------------------------------------

@@ -31,10 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TARGETS: dict[str, tuple[str, list[str]]] = {
     "resets": ("access_core/resets.py", ["tests/test_resets.py", "tests/test_throttle.py"]),
     "passwords": ("access_core/passwords.py", ["tests/test_passwords.py"]),
-    "throttle": (
-        "access_core/throttle.py",
-        ["tests/test_throttle.py", "tests/test_admin_auth.py", "tests/test_learner_auth.py"],
-    ),
+    "throttle": ("access_core/throttle.py", ["tests/test_throttle.py"]),
     "roster": ("access_core/roster.py", ["tests/test_roster.py"]),
     "imports": ("access_core/imports.py", ["tests/test_imports.py"]),
 }
