@@ -54,43 +54,47 @@ def dummy_hash(rounds: int) -> str:
     return _dummy_hashes[rounds]
 
 
-def admin_subject(username: str) -> str:
-    return f"admin:{normalize_username(username)[:150]}"
+def admin_subject(settings: Settings, username: str) -> str:
+    return throttle.subject_key(settings, "admin", normalize_username(username))
 
 
 def login(db: Database, settings: Settings, username: str, password: str) -> LoginResult:
-    """Check an administrator's credentials; every outcome is audited."""
+    """Check an administrator's credentials; every outcome is audited.
+
+    The attempt is admitted by the throttle before the password is checked (see
+    ``throttle.py``): a refused attempt checks nothing."""
     name = normalize_username(username)[:150]
-    subject = admin_subject(name)
+    subject = admin_subject(settings, name)
     policy = throttle.ThrottlePolicy.from_settings(settings)
-    now = datetime.now(UTC)
     with db.transaction() as session:
-        locked = throttle.locked_until(session, subject, now)
         row = session.execute(
             select(Admin.password_hash, Admin.is_active, Admin.display_name).where(
                 Admin.username == name
             )
         ).first()
+    # An unknown username may be a password typed in the wrong field: never journal it.
+    actor = name if row else UNKNOWN_ACTOR
+    admission = throttle.admit(db, subject, policy)
+    if not admission.admitted:
+        with db.transaction(write=True) as session:
+            audit.record(session, actor, "login_refused_locked")
+        return LoginResult(LoginStatus.LOCKED, name, locked_until=admission.locked_until)
+
     stored_hash = row[0] if row else dummy_hash(settings.bcrypt_rounds)
     too_long = len(password.encode("utf-8")) > BCRYPT_MAX_BYTES
     matches = verify_password(password, stored_hash) and not too_long
-    ok = bool(row and row[1] and matches and locked is None)
-
-    # An unknown username may be a password typed in the wrong field: never journal it.
-    actor = name if row else UNKNOWN_ACTOR
+    ok = bool(row and row[1] and matches)
 
     def record(session_: Session) -> LoginResult:
-        if locked is not None:
-            audit.record(session_, actor, "login_refused_locked", occurred_at=now)
-            return LoginResult(LoginStatus.LOCKED, name, locked_until=locked)
         if ok:
-            throttle.clear(session_, subject)
-            audit.record(session_, actor, "login_succeeded", occurred_at=now)
+            throttle.settle_success(session_, subject, admission)
+            audit.record(session_, actor, "login_succeeded")
             return LoginResult(LoginStatus.OK, name, display_name=row[2] if row else None)
-        until = throttle.record_failure(session_, subject, policy, now)
-        audit.record(session_, actor, "login_failed", occurred_at=now)
-        if until is not None:
-            return LoginResult(LoginStatus.LOCKED, name, locked_until=until)
+        if admission.locked_until is not None:
+            throttle.record_lockout(session_, actor, admission)
+        audit.record(session_, actor, "login_failed")
+        if admission.locked_until is not None:
+            return LoginResult(LoginStatus.LOCKED, name, locked_until=admission.locked_until)
         return LoginResult(LoginStatus.REFUSED, name)
 
     return db.write(record)

@@ -24,7 +24,6 @@ SYSTEM_ACTOR = "system"
 class AdminAccount:
     username: str
     display_name: str | None
-    password_hash: str = ""
 
 
 def normalize_username(username: str) -> str:
@@ -41,15 +40,6 @@ def require_active_admin(session: Session, username: str | None) -> None:
     )
     if not active:
         raise NotAuthorized("this account is not an active administrator")
-
-
-def is_active_admin(db: Database, username: str | None) -> bool:
-    with db.transaction() as session:
-        try:
-            require_active_admin(session, username)
-        except NotAuthorized:
-            return False
-        return True
 
 
 def check_admin_password(password: str) -> None:
@@ -100,16 +90,6 @@ def count_admins(db: Database) -> int:
     with db.transaction() as session:
         return int(session.scalar(select(func.count()).select_from(Admin)) or 0)
 
-
-def active_admin_accounts(db: Database) -> list[AdminAccount]:
-    """Active administrators with their hashes, to build the login form's credentials."""
-    with db.transaction() as session:
-        rows = session.execute(
-            select(Admin.username, Admin.display_name, Admin.password_hash).where(
-                Admin.is_active.is_(True)
-            )
-        ).all()
-    return [AdminAccount(username=u, display_name=d, password_hash=h) for u, d, h in rows]
 
 def _set_admin(db: Database, username: str, actor: str, action: str, **values: object) -> None:
     name = normalize_username(username)

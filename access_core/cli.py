@@ -149,9 +149,13 @@ def cmd_disable_admin(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_unlock(args: argparse.Namespace, settings: Settings) -> int:
-    subject = learner_subject(args.username) if args.learner else admin_subject(args.username)
+    subject = (
+        learner_subject(settings, args.username)
+        if args.learner
+        else admin_subject(settings, args.username)
+    )
     with _database(settings) as db:
-        was_locked = throttle.unlock(db, subject, actor=CLI_ACTOR)
+        was_locked = throttle.unlock(db, subject, actor=CLI_ACTOR, name=args.username)
     print(f"{args.username!r} unlocked" if was_locked else f"{args.username!r} was not locked")
     return 0
 

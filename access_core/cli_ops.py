@@ -146,7 +146,7 @@ def find_class(db: Database, actor: str, name: str) -> roster.ClassInfo:
     try:
         return roster.find_class(db, actor, name)
     except NotFound:
-        names = [c.name for c in roster.list_classes(db, actor, with_counts=False)]
+        names = [c.name for c in roster.list_classes(db, actor)]
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
         hint = f"; did you mean: {', '.join(close)}?" if close else ""
         raise NotFound(f"no class named {name!r}{hint}", name=name, suggestions=close) from None
@@ -155,11 +155,12 @@ def find_class(db: Database, actor: str, name: str) -> roster.ClassInfo:
 def cmd_list_classes(args: argparse.Namespace, settings: Settings) -> int:
     db = Database.from_url(settings.database_url)
     try:
-        classes = roster.list_classes(db, args.actor, with_counts=True)
+        classes = roster.list_classes(db, args.actor)
+        counts = roster.active_counts(db, args.actor)
     finally:
         db.dispose()
     for info in classes:
-        print(f"{info.name}\t{info.active_learners}")
+        print(f"{info.name}\t{counts.get(info.id, 0)}")
     return 0
 
 

@@ -198,7 +198,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "confirm_effect": (
             "Le nouveau mot de passe sera la date de naissance sous la forme jjmmaaaa ; "
             "chaque élève devra le personnaliser à sa prochaine connexion. "
-            "Les données enregistrées par les élèves ne sont pas effacées."
+            "Les données enregistrées par les élèves ne sont pas effacées. "
+            "Un blocage de connexion après trop d'essais est levé."
         ),
         "confirm_button": "Confirmer la réinitialisation",
         "cancel_button": "Annuler",
@@ -441,7 +442,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "confirm_intro": "The password of these {count} learner(s) will be reset:",
         "confirm_effect": (
             "The new password will be the birth date written ddmmyyyy; each learner must "
-            "change it at their next login. Nothing the learners saved is erased."
+            "change it at their next login. Nothing the learners saved is erased. "
+            "A login lockout after too many attempts is lifted."
         ),
         "confirm_button": "Confirm the reset",
         "cancel_button": "Cancel",

@@ -46,8 +46,8 @@ class LearnerAuthResult:
         return self.status in (LearnerStatus.OK, LearnerStatus.MUST_CHANGE)
 
 
-def learner_subject(login: str) -> str:
-    return f"learner:{login.strip().lower()[:150]}"
+def learner_subject(settings: Settings, login: str) -> str:
+    return throttle.subject_key(settings, "learner", login)
 
 
 def initial_password_expired(
@@ -64,11 +64,10 @@ def _dummy_check(password: str, rounds: int) -> None:
 def authenticate(db: Database, settings: Settings, login: str, password: str) -> LearnerAuthResult:
     """Check a learner's credentials (throttled like administrators'); every outcome audited.
 
-    A correct password stored at a lower bcrypt cost than configured is rehashed."""
-    subject = learner_subject(login)
-    now = datetime.now(UTC)
+    A correct password stored at a lower bcrypt cost than configured is rehashed, only if the
+    stored hash is still the one verified (a reset committed meanwhile wins)."""
+    subject = learner_subject(settings, login)
     with db.transaction() as session:
-        locked = throttle.locked_until(session, subject, now)
         row = session.execute(
             select(
                 Learner.id,
@@ -78,45 +77,46 @@ def authenticate(db: Database, settings: Settings, login: str, password: str) ->
                 Learner.deactivated_at,
             ).where(Learner.login == login.strip())
         ).first()
+    learner_id = row.id if row is not None else None
+    policy = throttle.ThrottlePolicy.from_settings(settings)
+    admission = throttle.admit(db, subject, policy, learner_id)
+    if not admission.admitted:
+        with db.transaction(write=True) as session:
+            audit.record(
+                session, "learner", "learner_login_refused_locked", learner_id=learner_id
+            )
+        # no learner id: a locked answer must not tell whether the login exists
+        return LearnerAuthResult(LearnerStatus.LOCKED, None, admission.locked_until)
     if row is None:
         _dummy_check(password, settings.bcrypt_rounds)
         matches = False
     else:
         matches = verify_password(password, row.password_hash)
     usable = bool(row is not None and matches and row.deactivated_at is None)
+    verified_hash = str(row.password_hash) if row is not None else ""
     rehash = (
         hash_password(password, settings.bcrypt_rounds)
-        if usable
-        and locked is None
-        and row is not None
-        and hash_cost(str(row.password_hash)) < settings.bcrypt_rounds
+        if usable and hash_cost(verified_hash) < settings.bcrypt_rounds
         else None
     )
-    policy = throttle.ThrottlePolicy.from_settings(settings)
-    learner_id = row.id if row is not None else None
+    now = datetime.now(UTC)
 
     def record(session: Session) -> LearnerAuthResult:
-        if locked is not None:
-            audit.record(
-                session,
-                "learner",
-                "learner_login_refused_locked",
-                learner_id=learner_id,
-                occurred_at=now,
-            )
-            # no learner id: a locked answer must not tell whether the login exists
-            return LearnerAuthResult(LearnerStatus.LOCKED, None, locked)
         if not usable or row is None:
-            until = throttle.record_failure(session, subject, policy, now)
+            if admission.locked_until is not None:
+                throttle.record_lockout(session, "learner", admission, learner_id)
             audit.record(
                 session, "learner", "learner_login_failed", learner_id=learner_id, occurred_at=now
             )
-            status = LearnerStatus.LOCKED if until else LearnerStatus.REFUSED
-            return LearnerAuthResult(status, None, until)
-        throttle.clear(session, subject)
+            status = LearnerStatus.LOCKED if admission.locked_until else LearnerStatus.REFUSED
+            return LearnerAuthResult(status, None, admission.locked_until)
+        throttle.settle_success(session, subject, admission)
         if rehash is not None:
             session.execute(
-                update(Learner).where(Learner.id == row.id).values(password_hash=rehash)
+                update(Learner)
+                .where(Learner.id == row.id, Learner.password_hash == verified_hash)
+                .values(password_hash=rehash)
+                .execution_options(synchronize_session=False)
             )
         if initial_password_expired(
             row.must_change_password, row.password_changed_at, settings.initial_password_days, now

@@ -133,8 +133,8 @@ class ResetBatch(Base):
 
 
 class LoginThrottle(Base):
-    """Failed logins per subject (``admin:<username>`` or ``learner:<login>``), shared by every
-    server process through the database."""
+    """Login attempts per subject (``admin:`` or ``learner:`` and a keyed hash of the name, see
+    ``throttle.py``), shared by every server process through the database."""
 
     __tablename__ = "login_throttle"
 
@@ -143,6 +143,8 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     window_started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The learner whose login was tried, when it exists: a reset lifts their lockout.
+    learner_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class AdminSession(Base):

@@ -2,7 +2,8 @@
 
 A reset sets a learner's password back to the birth date written ``ddmmyyyy`` and asks the
 learner to choose a new one. It touches ``password_hash``, ``must_change_password`` and
-``password_changed_at`` and nothing else. A batch applies whole or not at all, and at most
+``password_changed_at`` and nothing else of the learner, and lifts the learner's login lockout
+(audited as ``login_unlocked``). A batch applies whole or not at all, and at most
 once: its id is the primary key of ``reset_batches``.
 """
 
@@ -17,7 +18,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from access_core import audit
+from access_core import audit, throttle
 from access_core.admins import require_active_admin
 from access_core.db import Database
 from access_core.errors import (
@@ -32,6 +33,7 @@ from access_core.passwords import Progress, hash_many, initial_password
 from access_core.roster import LearnerRow, learners_by_ids
 
 RESET_ACTION = "password_reset"
+UNLOCK_ACTION = "login_unlocked"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class ResetOutcome:
     batch_id: str
     learners: list[LearnerRow]
     applied_at: datetime
+    unlocked_ids: tuple[int, ...] = ()
 
     @property
     def count(self) -> int:
@@ -92,7 +95,7 @@ def reset_passwords(
     )
     now = datetime.now(UTC)
 
-    def apply(session: Session) -> None:
+    def apply(session: Session) -> list[int]:
         require_active_admin(session, actor)
         session.add(ResetBatch(id=batch_id, actor=actor, applied_at=now, learner_count=len(rows)))
         session.flush()
@@ -119,11 +122,25 @@ def reset_passwords(
                 occurred_at=now,
                 details={"login": row.login, "class": row.class_name},
             )
+        unlocked = throttle.lift_learner_lockouts(session, [row.id for row in rows], now)
+        for learner_id in unlocked:
+            audit.record(
+                session,
+                actor,
+                UNLOCK_ACTION,
+                learner_id=learner_id,
+                batch_id=batch_id,
+                occurred_at=now,
+                details={"reason": RESET_ACTION},
+            )
+        return unlocked
 
     try:
-        db.write(apply)
+        unlocked = db.write(apply)
     except IntegrityError:
         raise BatchAlreadyApplied(
             "this reset has already been applied", batch_id=batch_id
         ) from None
-    return ResetOutcome(batch_id=batch_id, learners=rows, applied_at=now)
+    return ResetOutcome(
+        batch_id=batch_id, learners=rows, applied_at=now, unlocked_ids=tuple(unlocked)
+    )

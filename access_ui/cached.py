@@ -17,7 +17,7 @@ from access_ui import context
 
 @st.cache_data(ttl=300, max_entries=64, show_spinner=False)
 def _class_list(actor: str, version: tuple[int, int]) -> list[roster.ClassInfo]:
-    return roster.list_classes(context.database(), actor, with_counts=False)
+    return roster.list_classes(context.database(), actor)
 
 
 def class_list(actor: str) -> list[roster.ClassInfo]:

@@ -25,7 +25,13 @@ from access_core.cli import main as cli_main
 from access_core.config import Settings, load_settings
 from access_core.db import Database, upgrade_schema
 from access_core.models import Base
-from tests.factories import ADMIN_PASSWORD, ADMIN_USERNAME, TEST_ROUNDS, create_test_admin
+from tests.factories import (
+    ADMIN_PASSWORD,
+    ADMIN_USERNAME,
+    TEST_COOKIE_KEY,
+    TEST_ROUNDS,
+    create_test_admin,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -169,6 +175,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         database_url=database_url,
         bcrypt_rounds=TEST_ROUNDS,
         var_dir=tmp_path / "var",
+        cookie_key=TEST_COOKIE_KEY,
     )
 
 
@@ -188,6 +195,7 @@ def cli(capsys: pytest.CaptureFixture[str], database_url: str, monkeypatch: pyte
         if name.startswith("ACCESS_") and name != "ACCESS_TEST_DATABASE_URLS":
             monkeypatch.delenv(name)
     monkeypatch.setenv("ACCESS_BCRYPT_ROUNDS", str(TEST_ROUNDS))
+    monkeypatch.setenv("ACCESS_COOKIE_KEY", TEST_COOKIE_KEY)
 
     def run(*args: str, stdin: str | None = None, url: str = database_url) -> tuple[int, str, str]:
         if stdin is not None:

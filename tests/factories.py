@@ -13,6 +13,9 @@ from access_core.models import Base, Learner, SchoolClass
 from access_core.passwords import hash_password, initial_password
 
 TEST_ROUNDS = 4
+# The cookie key of the test installation, shared by its settings and its command line (the
+# throttle keys its rows with it, so `access-core unlock` must compute the same keys).
+TEST_COOKIE_KEY = "test-cookie-key-of-this-installation-0123456789"
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "correct horse battery"
 

@@ -142,13 +142,11 @@ def test_a_locked_answer_does_not_tell_whether_the_login_exists(db, settings, le
     assert known.learner_id is None
 
 
-def test_the_unlock_command_lifts_a_learners_lockout(db, settings, learner, database_url, capsys):
-    from access_core.cli import main
-
+def test_the_unlock_command_lifts_a_learners_lockout(db, settings, learner, cli):
     for _ in range(5):
         authenticate(db, settings, LOGIN, "mauvais-mot")
 
-    assert main(["--database-url", database_url, "unlock", "--learner", LOGIN]) == 0
+    assert cli("unlock", "--learner", LOGIN)[0] == 0
     assert authenticate(db, settings, LOGIN, INITIAL).status is LearnerStatus.MUST_CHANGE
 
 

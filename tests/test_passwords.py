@@ -131,3 +131,20 @@ def test_hash_many_refuses_a_batch_with_an_over_long_password_before_hashing_any
             progress=lambda done, total: calls.append((done, total)),
         )
     assert calls == []
+
+
+def test_hashing_uses_the_cores_this_process_may_run_on(monkeypatch):
+    from access_core import passwords
+
+    monkeypatch.setattr(passwords.os, "sched_getaffinity", lambda pid: {0} if pid == 0 else {0, 1})
+    assert passwords.default_workers() == 1
+
+
+def test_without_affinity_hashing_falls_back_to_the_cpu_count_or_one(monkeypatch):
+    from access_core import passwords
+
+    monkeypatch.delattr(passwords.os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(passwords.os, "cpu_count", lambda: None)
+    assert passwords.default_workers() == 1
+    monkeypatch.setattr(passwords.os, "cpu_count", lambda: 3)
+    assert passwords.default_workers() == 3

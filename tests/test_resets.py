@@ -127,6 +127,7 @@ def test_a_reset_records_one_audit_event_per_learner_with_actor_and_batch(db, ad
     assert {e.actor for e in events} == {admin}
     assert {e.batch_id for e in events} == {outcome.batch_id}
     assert {e.details["login"] for e in events} == {"léa.martin", "hugo.dubois", "zoé.petit"}
+    assert {e.details["class"] for e in events} == {"6e A"}
     with db.transaction() as session:
         batch = session.get(ResetBatch, outcome.batch_id)
         assert batch is not None
@@ -225,6 +226,36 @@ def test_someone_who_is_not_an_administrator_cannot_reset(db, admin, school, act
 def set_admin_active(db, username: str, active: bool) -> None:
     with db.transaction(write=True) as session:
         session.execute(update(Admin).where(Admin.username == username).values(is_active=active))
+
+
+def test_a_reset_event_records_the_class_of_its_learner(db, admin, school):
+    reset(db, admin, [school.other_class, school.lea])
+
+    classes = {e.learner_id: e.details["class"] for e in audit.events(db, action=RESET_ACTION)}
+    assert classes == {school.other_class: "6e B", school.lea: "6e A"}
+
+
+@pytest.mark.parametrize("who", ["not an administrator", "a disabled administrator"])
+@pytest.mark.parametrize("request_", ["unknown ids", "a learner without birth date"])
+def test_an_unauthorised_actor_is_refused_before_any_name_leaks_or_any_hashing(
+    db, admin, school, monkeypatch, who, request_
+):
+    actor = "nobody" if who == "not an administrator" else admin
+    if who == "a disabled administrator":
+        set_admin_active(db, admin, False)
+    no_birth_date = add_learner(db, "Sansdate", "Camille", birth_date=None)
+    ids = [999_999] if request_ == "unknown ids" else [school.lea, no_birth_date]
+    hashed: list[int] = []
+    monkeypatch.setattr(resets, "hash_many", lambda passwords, *a, **k: hashed.append(1) or [])
+    before = dump_tables(db)
+
+    with pytest.raises(NotAuthorized) as refused:
+        reset(db, actor, ids)
+
+    assert "Sansdate" not in str(refused.value) and "999999" not in str(refused.value)
+    assert "names" not in refused.value.params and "ids" not in refused.value.params
+    assert hashed == []
+    assert dump_tables(db) == before
 
 
 def test_a_disabled_administrator_cannot_reset(db, admin, school):

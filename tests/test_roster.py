@@ -50,7 +50,7 @@ def test_classes_sort_in_natural_order():
     ]
 
 
-def test_list_classes_gives_every_class_in_natural_order_with_its_active_learners(db, admin):
+def test_list_classes_gives_every_class_in_natural_order(db, admin):
     for name in ["6e B", "Terminale 10", "6e A", "Terminale 2", "5e A"]:
         add_class(db, name)
     add_learner(db, "Martin", "Léa", class_name="6e A")
@@ -61,13 +61,22 @@ def test_list_classes_gives_every_class_in_natural_order_with_its_active_learner
 
     classes = list_classes(db, admin)
 
-    assert [(c.name, c.active_learners) for c in classes] == [
-        ("5e A", 0),
-        ("6e A", 2),
-        ("6e B", 1),
-        ("Terminale 2", 0),
-        ("Terminale 10", 0),
-    ]
+    assert [c.name for c in classes] == ["5e A", "6e A", "6e B", "Terminale 2", "Terminale 10"]
+
+
+def test_classes_version_changes_when_a_class_is_created(db, admin):
+    add_class(db, "6e A")
+    before = roster.classes_version(db, admin)
+
+    add_class(db, "6e B")
+
+    assert roster.classes_version(db, admin) != before
+    assert roster.classes_version(db, admin) == roster.classes_version(db, admin)
+
+
+def test_classes_version_asks_for_an_active_administrator(db, admin):
+    with pytest.raises(NotAuthorized):
+        roster.classes_version(db, "nobody")
 
 
 # --- the active learners of a class ----------------------------------------------------------
@@ -369,3 +378,22 @@ def test_the_tables_speak_english_when_asked():
     assert list(table.columns)[0] == "Reset"
     assert table.loc[7, "Password"] == "Initial — to be changed"
     assert table.loc[7, "Birth date"] == "⚠ missing"
+
+
+def test_has_learners_tells_an_empty_school_from_one_with_a_learner(db, admin):
+    assert not roster.has_learners(db)
+
+    add_learner(db, "Martin", "Léa")
+
+    assert roster.has_learners(db)
+
+
+def test_learners_by_ids_gives_each_asked_learner_once_in_id_order(db, admin):
+    lea = add_learner(db, "Martin", "Léa")
+    hugo = add_learner(db, "Dubois", "Hugo", class_name="6e B")
+
+    with db.transaction() as session:
+        assert roster.learners_by_ids(session, []) == []
+        rows = roster.learners_by_ids(session, [hugo, lea, hugo, 999_999])
+
+    assert [(r.id, r.class_name) for r in rows] == [(lea, "6e A"), (hugo, "6e B")]

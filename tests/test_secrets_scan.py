@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 import zipfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import openpyxl
@@ -24,7 +24,7 @@ from access_core.config import cookie_key
 from access_core.errors import AccessError
 from access_core.journal import JournalFilter
 from access_core.passwords import initial_password
-from tests.factories import TEST_ROUNDS, add_learner
+from tests.factories import TEST_COOKIE_KEY, TEST_ROUNDS, add_learner
 
 ADMIN_PASSWORD = "mot de passe de l'administrateur"
 SECRETARIAT_PASSWORD = "mot de passe du secrétariat"
@@ -55,6 +55,8 @@ def clean_environment(monkeypatch):
         if name.startswith("ACCESS_") and name != "ACCESS_TEST_DATABASE_URLS":
             monkeypatch.delenv(name)
     monkeypatch.setenv("ACCESS_BCRYPT_ROUNDS", str(TEST_ROUNDS))
+    # the command line and the services share the installation's key (the throttle's too)
+    monkeypatch.setenv("ACCESS_COOKIE_KEY", TEST_COOKIE_KEY)
 
 
 def run_scenario(db, settings, database_url, tmp_path, capsys, monkeypatch) -> Scenario:
@@ -168,7 +170,6 @@ def logs_text(caplog: pytest.LogCaptureFixture) -> str:
 @pytest.fixture
 def scanned(db, settings, database_url, tmp_path, capsys, monkeypatch, caplog):
     """Runs the scenario with every log record captured, then gathers the texts to scan."""
-    settings = replace(settings, cookie_key=None)
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="access_core")
     key = cookie_key(settings)  # the cookie key of this installation
