@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -33,6 +35,20 @@ class AuditRecord:
     batch_id: str | None
 
 
+_ORIGIN: ContextVar[Mapping[str, Any] | None] = ContextVar("audit_origin", default=None)
+
+
+@contextmanager
+def origin(**details: Any) -> Iterator[None]:
+    """Details added to every event recorded within the block (the command line records the
+    operating-system user beside ``--actor`` this way)."""
+    token = _ORIGIN.set({**(_ORIGIN.get() or {}), **details})
+    try:
+        yield
+    finally:
+        _ORIGIN.reset(token)
+
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -52,6 +68,9 @@ def record(
     occurred_at: datetime | None = None,
 ) -> None:
     """Add one event to the caller's transaction."""
+    added = _ORIGIN.get()
+    if added:
+        details = {**added, **(details or {})}
     if details and FORBIDDEN_DETAIL_KEYS.intersection(details):
         raise ValueError("secrets are never written to the audit journal")
     session.add(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,16 +18,35 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from access_core import admins, demo, exports, imports, resets, roster, roster_files, throttle
+from access_core import (
+    admins,
+    audit,
+    demo,
+    exports,
+    imports,
+    resets,
+    roster,
+    roster_files,
+    throttle,
+)
 from access_core.admin_auth import admin_subject
 from access_core.config import Settings, load_settings
 from access_core.db import Database, upgrade_schema
 from access_core.errors import AccessError, ValidationError
 from access_core.learner_auth import learner_subject
+from access_core.names import full_name
 from access_core.passwords import Progress
 
 log = logging.getLogger("access_core.cli")
-CLI_ACTOR = f"cli:{getpass.getuser()}"
+def os_user() -> str:
+    """The operating-system account running the command (recorded beside ``--actor``)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no LOGNAME/USER and no passwd entry
+        return f"uid:{os.getuid()}"
+
+
+CLI_ACTOR = f"cli:{os_user()}"
 LIST_LIMIT = 20
 
 
@@ -175,6 +195,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise ValidationError(f"cannot write {output}: {exc.strerror}") from None
+    with _database(settings) as db:
+        exports.record_export(db, args.actor, info.name, len(rows))
     print(f"{len(rows)} learners of {info.name} written to {output}")
     return 0
 
@@ -182,9 +204,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 def _print_learners(rows: Sequence[roster.LearnerRow]) -> None:
     for row in rows:
         state = "deactivated" if row.deactivated_at else "active"
-        print(
-            f"  {row.last_name} {row.first_name}  ({row.login}, {row.class_name or '-'}, {state})"
-        )
+        name = full_name(row.last_name, row.first_name)
+        print(f"  {name}  ({row.login}, {row.class_name or '-'}, {state})")
 
 
 def cmd_reset(args: argparse.Namespace, settings: Settings) -> int:
@@ -364,7 +385,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = _settings(args)
-        return int(args.func(args, settings))
+        with audit.origin(via="cli", os_user=os_user()):
+            return int(args.func(args, settings))
     except AccessError as exc:
         print(f"error: {exc}", file=sys.stderr)
     except SQLAlchemyError as exc:

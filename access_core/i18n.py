@@ -1,9 +1,8 @@
-"""User-facing texts in French (default) and English, and the display formats built on them."""
+"""User-facing texts in French (default) and English; ``access_ui.wording`` builds on them."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from collections.abc import Callable
 
 from access_core.errors import AccessError
 
@@ -92,6 +91,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_classes": "Aucune classe n'est enregistrée pour l'instant.",
         "no_learners": "Aucun élève actif dans cette classe.",
         "col_reset": "Réinitialiser",
+        "col_learner": "Élève",
         "col_last_name": "Nom",
         "col_first_name": "Prénom",
         "col_login": "Login",
@@ -239,6 +239,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_classes": "No class is recorded yet.",
         "no_learners": "No active learner in this class.",
         "col_reset": "Reset",
+        "col_learner": "Learner",
         "col_last_name": "Last name",
         "col_first_name": "First name",
         "col_login": "Login",
@@ -314,34 +315,20 @@ def t(key: str, lang: str, **params: object) -> str:
     return text.format(**params) if params else text
 
 
-def error_message(error: AccessError, lang: str) -> str:
-    """A user-facing message for an expected error (its ``key`` when it has one)."""
+def error_message(
+    error: AccessError, lang: str, escape: Callable[[str], str] = str
+) -> str:
+    """A user-facing message for an expected error (its ``key`` when it has one). ``escape``
+    is applied to every value taken from the error (names, file headers...), e.g. to show them
+    literally in a markdown-rendering widget."""
     params: dict[str, object] = {"message": str(error), **error.params}
-    for name in ("names", "missing"):
+    for name in ("names", "missing", "columns"):
         if name in params and not isinstance(params[name], str):
             params[name] = ", ".join(map(str, params[name]))  # type: ignore[call-overload]
     key = str(params.pop("key", "") or f"error_{error.code}")
+    params = {k: escape(v) if isinstance(v, str) else v for k, v in params.items()}
     try:
         return t(key, lang, **params)
     except (KeyError, IndexError):
-        return t("error_error", lang, message=str(error))
+        return t("error_error", lang, message=escape(str(error)))
 
-
-def format_date(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
-
-
-def password_status(
-    must_change: bool,
-    changed_at: datetime | None,
-    tz: ZoneInfo,
-    lang: str,
-    expired: bool = False,
-) -> str:
-    """« Initial — à personnaliser » (« Initial — expiré » once expired),
-    « Personnalisé le jj/mm/aaaa » or « Personnalisé »."""
-    if must_change:
-        return t("status_initial_expired" if expired else "status_initial", lang)
-    if changed_at is None:
-        return t("status_custom", lang)
-    return t("status_custom_on", lang, date=format_date(changed_at.astimezone(tz).date()))

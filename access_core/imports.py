@@ -23,6 +23,7 @@ from access_core.db import Database
 from access_core.errors import ConcurrentChange, ValidationError
 from access_core.logins import fold, unique_login
 from access_core.models import Learner, SchoolClass
+from access_core.names import full_name
 from access_core.passwords import Progress, hash_many, initial_password
 from access_core.roster_files import RosterFile, RosterRow, RowProblem
 
@@ -53,7 +54,7 @@ class Change:
     @property
     def name(self) -> str:
         source = self.row or self.learner
-        return f"{source.last_name} {source.first_name}" if source else self.login
+        return full_name(source.last_name, source.first_name) if source else self.login
 
 
 @dataclass
@@ -159,7 +160,7 @@ def preview(
                 RowProblem(
                     row.line,
                     "the same learner is on another line",
-                    f"{row.last_name} {row.first_name}",
+                    full_name(row.last_name, row.first_name),
                 )
             )
             continue
@@ -170,7 +171,7 @@ def preview(
                 RowProblem(
                     row.line,
                     f"login {row.login} belongs to another learner",
-                    f"{row.last_name} {row.first_name}",
+                    full_name(row.last_name, row.first_name),
                 )
             )
             continue
@@ -363,14 +364,3 @@ def _audit_details(change: Change, action: str) -> dict[str, object]:
         details["fields"] = sorted(k for k in change.fields if k != "class_name")
     return details
 
-
-def describe_change(change: Change) -> tuple[str, str, str, str, str]:
-    """Nom, Prénom, Login, Classe and line of a planned change, for display."""
-    source = change.row or change.learner
-    assert source is not None
-    if change.row is not None:
-        class_name = change.row.class_name
-    else:
-        class_name = (change.learner.class_name if change.learner else None) or ""
-    line = str(change.row.line) if change.row else "—"
-    return (source.last_name, source.first_name, change.login, class_name or "", line)

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,13 +14,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from access_core import audit
 from access_core.admins import require_active_admin
 from access_core.db import Database
 from access_core.exports import FORMULA_PREFIXES
 from access_core.logins import fold
 from access_core.models import AuditEvent, Learner, SchoolClass
+from access_core.names import full_name
 
 PAGE_SIZE = 50
+EXPORT_ACTION = "journal_exported"
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def _entries(session: Session, query: Select[*tuple[Any, ...]]) -> list[JournalE
             action=r[3],
             learner_id=r[4],
             learner_login=r[5],
-            learner_name=f"{r[6]} {r[7]}" if r[6] is not None else None,
+            learner_name=full_name(r[6], r[7]) if r[6] is not None else None,
             class_name=r[8],
             details=r[9] or "",
             batch_id=r[10],
@@ -142,6 +145,27 @@ def all_matching(db: Database, actor: str, flt: JournalFilter, tz: ZoneInfo) -> 
             AuditEvent.occurred_at.desc(), AuditEvent.id.desc()
         )
         return _entries(session, query)
+
+
+def export_csv(db: Database, actor: str, flt: JournalFilter, tz: ZoneInfo) -> bytes:
+    """Every matching event as CSV (``to_csv``); the export is itself audited, in the same
+    transaction, with the filters it used."""
+    with db.transaction(write=True) as session:
+        require_active_admin(session, actor)
+        query = _filtered(session, _base(), flt, tz).order_by(
+            AuditEvent.occurred_at.desc(), AuditEvent.id.desc()
+        )
+        entries = _entries(session, query)
+        filters = {k: v for k, v in asdict(flt).items() if v not in (None, ())}
+        audit.record(
+            session, actor, EXPORT_ACTION, details={"events": len(entries), "filters": filters}
+        )
+    return to_csv(entries, tz)
+
+
+def csv_filename(tz: ZoneInfo, now: datetime | None = None) -> str:
+    """``journal_<yyyy-mm-dd>.csv``, dated on the school's calendar."""
+    return f"journal_{(now or datetime.now(UTC)).astimezone(tz).date().isoformat()}.csv"
 
 
 def known_actions(db: Database, actor: str) -> list[str]:

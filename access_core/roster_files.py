@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from access_core.errors import ValidationError
 from access_core.logins import fold
+from access_core.names import full_name
 
 FIELDS = ("external_id", "last_name", "first_name", "birth_date", "class_name", "login")
 REQUIRED = ("last_name", "first_name", "birth_date", "class_name")
@@ -143,7 +144,7 @@ def _rows_from_table(table: list[list[object]], today: date) -> RosterFile:
         if not any(_text(v) for v in values.values()):
             continue  # blank line
         texts = {name: _text(v) for name, v in values.items()}
-        name = f"{texts.get('last_name', '')} {texts.get('first_name', '')}".strip()
+        name = full_name(texts.get("last_name"), texts.get("first_name"))
         missing = [FIELD_LABELS[f] for f in REQUIRED if not texts.get(f)]
         if missing:
             result.problems.append(RowProblem(line, f"missing {', '.join(missing)}", name))

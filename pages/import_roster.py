@@ -11,8 +11,14 @@ user = require_admin()  # first: nothing below runs for anyone else
 from access_core import imports, roster_files  # noqa: E402
 from access_core.errors import ValidationError  # noqa: E402
 from access_core.i18n import t  # noqa: E402
-from access_ui import context  # noqa: E402
-from access_ui.feedback import call_or_stop, show_error, stop_with_error  # noqa: E402
+from access_ui import context, wording  # noqa: E402
+from access_ui.feedback import (  # noqa: E402
+    HashingProgress,
+    call_or_stop,
+    show_error,
+    stop_with_error,
+)
+from access_ui.wording import t_literal  # noqa: E402
 
 lang = context.language()
 settings = context.settings()
@@ -56,7 +62,7 @@ counts = [
 for column, (key, count) in zip(st.columns(len(counts)), counts, strict=True):
     column.metric(t(key, lang), count)
 if plan.new_classes:
-    st.info(t("import_new_classes", lang, classes=", ".join(plan.new_classes)))
+    st.info(t_literal("import_new_classes", lang, classes=", ".join(plan.new_classes)))
 
 columns = (
     t("col_last_name", lang),
@@ -76,7 +82,7 @@ for key, changes in (
         with st.expander(f"{t(key, lang)} ({len(changes)})", expanded=key == "import_deactivated"):
             st.dataframe(
                 [
-                    dict(zip(columns, imports.describe_change(change), strict=True))
+                    dict(zip(columns, wording.describe_change(change), strict=True))
                     for change in changes
                 ],
                 hide_index=True,
@@ -104,16 +110,10 @@ if st.button(
     disabled=blocked or not plan.has_changes,
     key="import_apply",
 ):
-    bar = st.progress(0.0)
-
-    def progress(done: int, total: int) -> None:
-        bar.progress(
-            done / total if total else 1.0, text=t("hashing_progress", lang, done=done, total=total)
-        )
-
+    bar = HashingProgress(lang)
     try:
         outcome = imports.apply(
-            db, user, plan, settings.bcrypt_rounds, skip_bad_rows=skip_bad_rows, progress=progress
+            db, user, plan, settings.bcrypt_rounds, skip_bad_rows=skip_bad_rows, progress=bar
         )
     except Exception as exc:  # noqa: BLE001 - a message, never a traceback; nothing applied
         bar.empty()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from access_ui.auth import require_admin
@@ -79,13 +77,13 @@ st.number_input(t("journal_page", lang), min_value=1, max_value=pages, step=1, k
 
 
 def _csv() -> bytes:
-    return journal.to_csv(journal.all_matching(db, user, flt, settings.tz), settings.tz)
+    return journal.export_csv(db, user, flt, settings.tz)
 
 
 st.download_button(
     t("journal_export", lang),
     data=_csv,
-    file_name=f"journal_{date.today().isoformat()}.csv",
+    file_name=journal.csv_filename(settings.tz),
     mime="text/csv",
     icon=":material/download:",
 )

@@ -18,11 +18,12 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from sqlalchemy import select, text
 
-from access_core import exports, imports, roster, roster_files, tables
+from access_core import exports, imports, roster, roster_files
 from access_core.db import Database, upgrade_schema
 from access_core.models import Learner, SchoolClass
 from access_core.passwords import default_workers, hash_password
 from access_core.resets import reset_passwords
+from access_ui import tables
 from tests.bench.school import BENCH_ADMIN, CACHE, _class_names
 
 TZ = ZoneInfo("Europe/Paris")
