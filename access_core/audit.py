@@ -66,8 +66,10 @@ def record(
     details: Mapping[str, Any] | None = None,
     batch_id: str | None = None,
     occurred_at: datetime | None = None,
+    class_name: str | None = None,
 ) -> None:
-    """Add one event to the caller's transaction."""
+    """Add one event to the caller's transaction. ``class_name``: the class of the learner (or
+    of the export) at this moment, which the journal keeps showing after a move."""
     added = _ORIGIN.get()
     if added:
         details = {**added, **(details or {})}
@@ -81,6 +83,7 @@ def record(
             learner_id=learner_id,
             details=json.dumps(dict(details), ensure_ascii=False, default=str) if details else None,
             batch_id=batch_id,
+            class_name=class_name,
         )
     )
 

@@ -268,7 +268,8 @@ def apply(
                 session.flush()
                 class_ids[name] = school_class.id
                 audit.record(
-                    session, actor, "class_created", details={"class": name}, occurred_at=now
+                    session, actor, "class_created", details={"class": name}, occurred_at=now,
+                    class_name=name,
                 )
             return class_ids[name]
 
@@ -295,6 +296,7 @@ def apply(
                 learner_id=learner.id,
                 occurred_at=now,
                 details={"login": change.login, "class": row.class_name, "line": row.line},
+                class_name=row.class_name,
             )
         for change in plan.changes:
             assert change.learner is not None
@@ -321,6 +323,7 @@ def apply(
                     learner_id=change.learner.id,
                     occurred_at=now,
                     details=_audit_details(change, action),
+                    class_name=_class_after(change),
                 )
 
     try:
@@ -352,6 +355,12 @@ def _actions(change: Change) -> list[str]:
             "learner_deactivated" if change.fields["deactivated_at"] else "learner_reactivated"
         )
     return actions
+
+
+def _class_after(change: Change) -> str | None:
+    """The learner's class once the change is applied (the class of the journal's entry)."""
+    assert change.learner is not None
+    return str(change.fields.get("class_name") or change.learner.class_name or "") or None
 
 
 def _audit_details(change: Change, action: str) -> dict[str, object]:

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, literal, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from access_core import audit
@@ -34,7 +34,7 @@ class JournalFilter:
     start: date | None = None  # inclusive, on the school's calendar
     end: date | None = None  # inclusive
     actions: tuple[str, ...] = ()
-    class_id: int | None = None
+    class_name: str | None = None  # the learner's class at the time of the event
     actor: str | None = None
     learner: str | None = None  # part of a login, last or first name
 
@@ -51,6 +51,9 @@ class JournalEntry:
     class_name: str | None
     details: str
     batch_id: str | None
+    # True when the event predates the class being recorded: ``class_name`` is then the
+    # learner's current class, which may not be the one of the event
+    class_is_current: bool = False
 
 
 def _day_start(day: date, tz: ZoneInfo) -> datetime:
@@ -76,8 +79,13 @@ def _filtered(
         query = query.where(AuditEvent.action.in_(flt.actions))
     if flt.actor:
         query = query.where(func.lower(AuditEvent.actor) == flt.actor.strip().lower())
-    if flt.class_id is not None:
-        query = query.where(Learner.class_id == flt.class_id)
+    if flt.class_name is not None:
+        query = query.where(
+            or_(
+                AuditEvent.class_name == flt.class_name,
+                and_(AuditEvent.class_name.is_(None), SchoolClass.name == flt.class_name),
+            )
+        )
     if flt.learner and flt.learner.strip():
         query = query.where(_learner_matches(flt.learner))
     return query
@@ -94,9 +102,10 @@ def _base() -> Select[*tuple[Any, ...]]:
             Learner.login,
             Learner.last_name,
             Learner.first_name,
-            SchoolClass.name,
+            func.coalesce(AuditEvent.class_name, SchoolClass.name),
             AuditEvent.details,
             AuditEvent.batch_id,
+            AuditEvent.class_name.is_(None) & SchoolClass.name.is_not(None),
         )
         .outerjoin(Learner, Learner.id == AuditEvent.learner_id)
         .outerjoin(SchoolClass, SchoolClass.id == Learner.class_id)
@@ -116,6 +125,7 @@ def _entries(session: Session, query: Select[*tuple[Any, ...]]) -> list[JournalE
             class_name=r[8],
             details=r[9] or "",
             batch_id=r[10],
+            class_is_current=bool(r[11]),
         )
         for r in session.execute(query).all()
     ]
@@ -187,7 +197,9 @@ def to_csv(entries: Sequence[JournalEntry], tz: ZoneInfo) -> bytes:
     """UTF-8 CSV with BOM (opens correctly in spreadsheets), ``;``-separated."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["date", "actor", "action", "learner", "login", "class", "details", "batch"])
+    writer.writerow(
+        ["date", "actor", "action", "learner", "login", "class", "details", "batch", "class_is"]
+    )
     for e in entries:
         writer.writerow(
             _cell(v)
@@ -200,6 +212,7 @@ def to_csv(entries: Sequence[JournalEntry], tz: ZoneInfo) -> bytes:
                 e.class_name,
                 e.details,
                 e.batch_id,
+                ("current" if e.class_is_current else "at_event") if e.class_name else "",
             )
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

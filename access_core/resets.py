@@ -117,6 +117,7 @@ def reset_passwords(
                 batch_id=batch_id,
                 occurred_at=now,
                 details={"login": row.login, "class": row.class_name},
+                class_name=row.class_name,
             )
 
     try:

@@ -25,10 +25,9 @@ with st.form("journal_filters"):
     left, middle, right = st.columns(3)
     period = left.date_input(t("journal_period", lang), value=(), format="DD/MM/YYYY")
     chosen_actions = middle.multiselect(t("journal_actions", lang), actions, key="journal_actions")
-    class_names = {c.id: c.name for c in classes}
-    class_id = right.selectbox(
-        t("class_label", lang), [None, *class_names], format_func=lambda i: (
-            t("journal_all_classes", lang) if i is None else class_names[i]
+    class_name = right.selectbox(
+        t("class_label", lang), [None, *(c.name for c in classes)], format_func=lambda n: (
+            t("journal_all_classes", lang) if n is None else n
         ),
     )
     left2, right2 = st.columns(2)
@@ -41,7 +40,7 @@ flt = journal.JournalFilter(
     start=dates[0] if dates else None,
     end=dates[-1] if dates else None,
     actions=tuple(chosen_actions),
-    class_id=class_id,
+    class_name=class_name,
     actor=actor or None,
     learner=learner or None,
 )
@@ -63,7 +62,11 @@ if entries:
                 t("journal_col_action", lang): e.action,
                 t("journal_col_learner", lang): e.learner_name or "",
                 t("col_login", lang): e.learner_login or "",
-                t("class_label", lang): e.class_name or "",
+                t("class_label", lang): (
+                    t("journal_current_class", lang, name=e.class_name)
+                    if e.class_is_current
+                    else e.class_name or ""
+                ),
                 t("journal_col_details", lang): journal.describe(e.details),
             }
             for e in entries
