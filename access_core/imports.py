@@ -25,7 +25,7 @@ from access_core.logins import fold, unique_login
 from access_core.models import Learner, SchoolClass
 from access_core.names import full_name
 from access_core.passwords import Progress, hash_many, initial_password
-from access_core.roster_files import RosterFile, RosterRow, RowProblem
+from access_core.roster_files import RosterFile, RosterRow, RowProblem, problem
 
 DEACTIVATES_EVERYONE = "import_deactivates_everyone"
 
@@ -157,21 +157,16 @@ def preview(
             duplicate = learner is None and bool(candidates) and not row.external_id
         if duplicate or (learner is not None and learner.id in matched):
             plan.rejected.append(
-                RowProblem(
-                    row.line,
-                    "the same learner is on another line",
-                    full_name(row.last_name, row.first_name),
-                )
+                problem(row.line, "same_learner_twice", full_name(row.last_name, row.first_name))
             )
             continue
         if row.login and logins.get(row.login, learner.id if learner else None) != (
             learner.id if learner else None
         ):
             plan.rejected.append(
-                RowProblem(
-                    row.line,
-                    f"login {row.login} belongs to another learner",
-                    full_name(row.last_name, row.first_name),
+                problem(
+                    row.line, "login_taken", full_name(row.last_name, row.first_name),
+                    login=row.login,
                 )
             )
             continue

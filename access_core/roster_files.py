@@ -67,11 +67,44 @@ class RosterRow:
     login: str | None = None
 
 
+# Why a row is rejected: a code, its values, and the English reason (the CLI's); the interface
+# words the code in its own language (i18n ``reject_<code>``).
+REASONS = {
+    "missing_fields": "missing {fields}",
+    "too_long": "too long: {fields}",
+    "impossible_date": "impossible date {value!r}",
+    "unreadable_date": "unreadable date {value!r} (expected jj/mm/aaaa or aaaa-mm-jj)",
+    "future_date": "birth date {date} is in the future",
+    "too_old_date": "birth date {date} is before {year}",
+    "bad_login": "login {login!r}: only letters a-z, digits, . - _",
+    "duplicate_external_id": "external id {external_id} already on line {other_line}",
+    "duplicate_login": "login {login} already on line {other_line}",
+    "same_learner_twice": "the same learner is on another line",
+    "login_taken": "login {login} belongs to another learner",
+}
+
+
 @dataclass(frozen=True)
 class RowProblem:
     line: int
     reason: str
     name: str = ""
+    code: str = ""
+    params: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+
+def problem(line: int, code: str, name: str = "", **params: object) -> RowProblem:
+    """A rejected row: ``code`` (a key of ``REASONS``) and its values."""
+    return RowProblem(line, REASONS[code].format(**params), name, code, dict(params))
+
+
+class DateProblem(ValueError):
+    """An unusable birth date, with its code and values (see ``REASONS``)."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(REASONS[code].format(**params))
+        self.code = code
+        self.params = params
 
 
 @dataclass
@@ -97,12 +130,12 @@ def parse_date(value: object, today: date) -> date:
                 continue
         else:
             if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{1,2}-\d{1,2}", text):
-                raise ValueError(f"impossible date {text!r}")
-            raise ValueError(f"unreadable date {text!r} (expected jj/mm/aaaa or aaaa-mm-jj)")
+                raise DateProblem("impossible_date", value=text)
+            raise DateProblem("unreadable_date", value=text)
     if parsed > today:
-        raise ValueError(f"birth date {parsed:%d/%m/%Y} is in the future")
+        raise DateProblem("future_date", date=f"{parsed:%d/%m/%Y}")
     if parsed.year < OLDEST_BIRTH_YEAR:
-        raise ValueError(f"birth date {parsed:%d/%m/%Y} is before {OLDEST_BIRTH_YEAR}")
+        raise DateProblem("too_old_date", date=f"{parsed:%d/%m/%Y}", year=OLDEST_BIRTH_YEAR)
     return parsed
 
 
@@ -147,36 +180,35 @@ def _rows_from_table(table: list[list[object]], today: date) -> RosterFile:
         name = full_name(texts.get("last_name"), texts.get("first_name"))
         missing = [FIELD_LABELS[f] for f in REQUIRED if not texts.get(f)]
         if missing:
-            result.problems.append(RowProblem(line, f"missing {', '.join(missing)}", name))
+            result.problems.append(problem(line, "missing_fields", name, fields=", ".join(missing)))
             continue
         too_long = [FIELD_LABELS[f] for f, n in MAX_LENGTHS.items() if len(texts.get(f, "")) > n]
         if too_long:
-            result.problems.append(RowProblem(line, f"too long: {', '.join(too_long)}", name))
+            result.problems.append(problem(line, "too_long", name, fields=", ".join(too_long)))
             continue
         try:
             birth = parse_date(values["birth_date"], today)
-        except ValueError as exc:
-            result.problems.append(RowProblem(line, str(exc), name))
+        except DateProblem as exc:
+            result.problems.append(problem(line, exc.code, name, **exc.params))
             continue
         external_id = texts.get("external_id") or None
         login = texts.get("login", "").lower() or None
         if login and not LOGIN_PATTERN.fullmatch(login):
-            result.problems.append(
-                RowProblem(line, f"login {login!r}: only letters a-z, digits, . - _", name)
-            )
+            result.problems.append(problem(line, "bad_login", name, login=login))
             continue
         # external ids are compared without case, as MariaDB's unique index does
         id_key = external_id.casefold() if external_id else None
         if id_key and id_key in seen_ids:
             result.problems.append(
-                RowProblem(
-                    line, f"external id {external_id} already on line {seen_ids[id_key]}", name
+                problem(
+                    line, "duplicate_external_id", name,
+                    external_id=external_id, other_line=seen_ids[id_key],
                 )
             )
             continue
         if login and login in seen_logins:
             result.problems.append(
-                RowProblem(line, f"login {login} already on line {seen_logins[login]}", name)
+                problem(line, "duplicate_login", name, login=login, other_line=seen_logins[login])
             )
             continue
         if id_key:

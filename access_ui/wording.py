@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from access_core.i18n import t
 from access_core.imports import Change
 from access_core.roster import PasswordState
+from access_core.roster_files import RowProblem
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
@@ -44,6 +45,14 @@ def password_status(state: PasswordState, changed_at: datetime | None, tz: ZoneI
     if changed_at is None:
         return t("status_custom", lang)
     return t("status_custom_on", lang, date=format_date(changed_at.astimezone(tz).date()))
+
+
+def rejection_reason(problem: RowProblem, lang: str) -> str:
+    """Why a roster row is rejected, in the interface's language."""
+    try:
+        return t(f"reject_{problem.code}", lang, **problem.params)
+    except KeyError:  # a reason without a code (or a new one not worded yet): as written
+        return problem.reason
 
 
 def describe_change(change: Change) -> tuple[str, str, str, str, str]:

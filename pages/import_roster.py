@@ -94,7 +94,7 @@ if plan.rejected:
         [
             {
                 t("import_line", lang): p.line,
-                t("import_reason", lang): p.reason,
+                t("import_reason", lang): wording.rejection_reason(p, lang),
                 t("col_last_name", lang): p.name,
             }
             for p in plan.rejected
