@@ -112,8 +112,8 @@ def _cancel() -> None:
 def _confirm_body(pending: dict[str, object], lang: str) -> None:
     names = list(pending["names"])  # type: ignore[call-overload]
     st.write(t("confirm_intro", lang, count=len(names)))
-    # names are data: a table cell shows them as written, never as markdown
-    st.dataframe({t("col_learner", lang): names}, hide_index=True, width="stretch")
+    # names are data: st.text shows them as written, never as markdown
+    st.text("\n".join(names))
     st.info(t("confirm_effect", lang))
     confirm_col, cancel_col = st.columns(2)
     confirmed = confirm_col.button(t("confirm_button", lang), key="confirm_reset", type="primary")

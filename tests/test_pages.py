@@ -126,10 +126,9 @@ def rendered_text(at: AppTest) -> str:
 
 
 def dialog_names(at: AppTest) -> list[str]:
-    """The learners named by the open confirmation dialog (one table cell each)."""
-    tables = [d.value for d in at.dataframe if list(d.value.columns) == [t("col_learner", "fr")]]
-    assert len(tables) == 1, "one confirmation table expected"
-    return [str(v) for v in tables[0].iloc[:, 0]]
+    """The learners named by the open confirmation dialog (plain text, one per line)."""
+    (names,) = at.text
+    return str(names.value).splitlines()
 
 
 def texts(elements: Any) -> list[str]:
