@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -34,6 +36,20 @@ class AuditRecord:
     batch_id: str | None
 
 
+_ORIGIN: ContextVar[Mapping[str, Any] | None] = ContextVar("audit_origin", default=None)
+
+
+@contextmanager
+def origin(**details: Any) -> Iterator[None]:
+    """Details added to every event recorded within the block (the command line records the
+    operating-system user beside ``--actor`` this way)."""
+    token = _ORIGIN.set({**(_ORIGIN.get() or {}), **details})
+    try:
+        yield
+    finally:
+        _ORIGIN.reset(token)
+
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -51,8 +67,13 @@ def record(
     details: Mapping[str, Any] | None = None,
     batch_id: str | None = None,
     occurred_at: datetime | None = None,
+    class_name: str | None = None,
 ) -> None:
-    """Add one event to the caller's transaction."""
+    """Add one event to the caller's transaction. ``class_name``: the class of the learner (or
+    of the export) at this moment, which the journal keeps showing after a move."""
+    added = _ORIGIN.get()
+    if added:
+        details = {**added, **(details or {})}
     if details and FORBIDDEN_DETAIL_KEYS.intersection(details):
         raise ValueError("secrets are never written to the audit journal")
     client = request_context.current()
@@ -67,6 +88,7 @@ def record(
             learner_id=learner_id,
             details=json.dumps(dict(details), ensure_ascii=False, default=str) if details else None,
             batch_id=batch_id,
+            class_name=class_name,
         )
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -20,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from access_core import (
     admins,
+    audit,
     cli_ops,
     demo,
     exports,
@@ -36,10 +38,19 @@ from access_core.errors import AccessError, ValidationError
 from access_core.files import write_private
 from access_core.i18n import t
 from access_core.learner_auth import learner_subject
+from access_core.names import full_name
 from access_core.passwords import Progress, estimate_hashing_seconds
 
 log = logging.getLogger("access_core.cli")
-CLI_ACTOR = f"cli:{getpass.getuser()}"
+def os_user() -> str:
+    """The operating-system account running the command (recorded beside ``--actor``)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no LOGNAME/USER and no passwd entry
+        return f"uid:{os.getuid()}"
+
+
+CLI_ACTOR = f"cli:{os_user()}"
 LIST_LIMIT = 20
 
 
@@ -194,6 +205,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         write_private(output, data)  # minors' data: 0600
     except OSError as exc:
         raise ValidationError(f"cannot write {output}: {exc.strerror}") from exc
+    with _database(settings) as db:
+        exports.record_export(db, args.actor, info.name, len(rows))
     print(f"{len(rows)} learners of {info.name} written to {output}")
     return 0
 
@@ -201,9 +214,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 def _print_learners(rows: Sequence[roster.LearnerRow]) -> None:
     for row in rows:
         state = "deactivated" if row.deactivated_at else "active"
-        print(
-            f"  {row.last_name} {row.first_name}  ({row.login}, {row.class_name or '-'}, {state})"
-        )
+        name = full_name(row.last_name, row.first_name)
+        print(f"  {name}  ({row.login}, {row.class_name or '-'}, {state})")
 
 
 def cmd_reset(args: argparse.Namespace, settings: Settings) -> int:
@@ -451,7 +463,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(logging.INFO if args.verbose else logging.ERROR)
     try:
         settings = _settings(args)
-        return int(args.func(args, settings))
+        with audit.origin(via="cli", os_user=os_user()):
+            return int(args.func(args, settings))
     except KeyboardInterrupt:
         print("interrupted, nothing changed", file=sys.stderr)
         return 130

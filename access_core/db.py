@@ -21,6 +21,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from access_core import folding
 from access_core.errors import (
     ConfigError,
     DatabaseBusy,
@@ -117,6 +118,10 @@ def make_engine(
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
             cursor.close()
+            # folding.folded(...) on SQLite: searches ignoring case and accents
+            dbapi_conn.create_function(
+                folding.SQLITE_FUNCTION, 1, folding.sqlite_fold, deterministic=True
+            )
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:

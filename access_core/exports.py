@@ -158,4 +158,5 @@ def record_export(db: Database, actor: str, class_name: str, learner_count: int)
             actor,
             EXPORT_ACTION,
             details={"class": class_name, "learners": learner_count},
+            class_name=class_name,
         )

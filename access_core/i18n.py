@@ -1,10 +1,9 @@
-"""User-facing texts in French (default) and English, and the display formats built on them."""
+"""User-facing texts in French (default) and English; ``access_ui.wording`` builds on them."""
 
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from collections.abc import Callable
 
 from access_core.errors import AccessError
 
@@ -118,6 +117,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "import_unchanged": "Inchangés",
         "import_line": "Ligne",
         "import_reason": "Motif",
+        "reject_missing_fields": "champ(s) manquant(s) : {fields}",
+        "reject_too_long": "trop long : {fields}",
+        "reject_impossible_date": "date impossible « {value} »",
+        "reject_unreadable_date": "date illisible « {value} » (attendu jj/mm/aaaa ou aaaa-mm-jj)",
+        "reject_future_date": "date de naissance {date} dans le futur",
+        "reject_too_old_date": "date de naissance {date} antérieure à {year}",
+        "reject_bad_login": "login « {login} » : lettres a-z, chiffres, . - _ seulement",
+        "reject_duplicate_external_id": "INE {external_id} déjà à la ligne {other_line}",
+        "reject_duplicate_login": "login {login} déjà à la ligne {other_line}",
+        "reject_same_learner_twice": "le même élève est sur une autre ligne",
+        "reject_login_taken": "le login {login} appartient à un autre élève",
+        "reject_siecle_repeated_id": "ELEVE_ID absent ou répété",
+        "reject_siecle_bad_departure": "DATE_SORTIE illisible « {value} »",
+        "reject_siecle_no_division": "aucune classe (division) dans le fichier",
         "import_new_classes": "Classes créées : {classes}",
         "import_rejected_help": (
             "{count} ligne(s) rejetée(s) : corrigez le fichier, ou cochez « Ignorer les lignes "
@@ -144,6 +157,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "journal_col_learner": "Élève",
         "journal_col_details": "Détails",
         "journal_empty": "Aucun événement ne correspond à ces filtres.",
+        "journal_current_class": "{name} (classe actuelle)",
         "journal_page": "Page",
         "journal_export": "Exporter en CSV",
         "login_form": "Connexion administrateur",
@@ -368,6 +382,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "import_unchanged": "Unchanged",
         "import_line": "Line",
         "import_reason": "Reason",
+        "reject_missing_fields": "missing {fields}",
+        "reject_too_long": "too long: {fields}",
+        "reject_impossible_date": "impossible date « {value} »",
+        "reject_unreadable_date": "unreadable date « {value} » (expected dd/mm/yyyy or yyyy-mm-dd)",
+        "reject_future_date": "birth date {date} is in the future",
+        "reject_too_old_date": "birth date {date} is before {year}",
+        "reject_bad_login": "login « {login} »: only letters a-z, digits, . - _",
+        "reject_duplicate_external_id": "external id {external_id} already on line {other_line}",
+        "reject_duplicate_login": "login {login} already on line {other_line}",
+        "reject_same_learner_twice": "the same learner is on another line",
+        "reject_login_taken": "login {login} belongs to another learner",
+        "reject_siecle_repeated_id": "ELEVE_ID missing or repeated",
+        "reject_siecle_bad_departure": "unreadable DATE_SORTIE « {value} »",
+        "reject_siecle_no_division": "no class (division) in the file",
         "import_new_classes": "Classes created: {classes}",
         "import_rejected_help": (
             "{count} row(s) rejected: fix the file, or tick « Skip the rejected rows »."
@@ -393,6 +421,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "journal_col_learner": "Learner",
         "journal_col_details": "Details",
         "journal_empty": "No event matches these filters.",
+        "journal_current_class": "{name} (current class)",
         "journal_page": "Page",
         "journal_export": "Export as CSV",
         "login_form": "Administrator login",
@@ -517,37 +546,22 @@ def t(key: str, lang: str, **params: object) -> str:
     return text.format(**params) if params else text
 
 
-def error_message(error: AccessError, lang: str) -> str:
-    """A user-facing message for an expected error (its ``key`` when it has one)."""
+def error_message(
+    error: AccessError, lang: str, escape: Callable[[str], str] = str
+) -> str:
+    """A user-facing message for an expected error (its ``key`` when it has one). ``escape``
+    is applied to every value taken from the error (names, file headers...), e.g. to show them
+    literally in a markdown-rendering widget."""
     params: dict[str, object] = {"message": str(error), **error.params}
-    for name in ("names", "missing"):
+    for name in ("names", "missing", "columns"):
         if name in params and not isinstance(params[name], str):
             params[name] = ", ".join(map(str, params[name]))  # type: ignore[call-overload]
     key = str(params.pop("key", "") or f"error_{error.code}")
+    params = {k: escape(v) if isinstance(v, str) else v for k, v in params.items()}
     try:
         return t(key, lang, **params)
     except (KeyError, IndexError):
-        return t("error_error", lang, message=str(error))
-
-
-def format_date(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
-
-
-def password_status(
-    must_change: bool,
-    changed_at: datetime | None,
-    tz: ZoneInfo,
-    lang: str,
-    expired: bool = False,
-) -> str:
-    """« Initial — à personnaliser » (« Initial — expiré » once expired),
-    « Personnalisé le jj/mm/aaaa » or « Personnalisé »."""
-    if must_change:
-        return t("status_initial_expired" if expired else "status_initial", lang)
-    if changed_at is None:
-        return t("status_custom", lang)
-    return t("status_custom_on", lang, date=format_date(changed_at.astimezone(tz).date()))
+        return t("error_error", lang, message=escape(str(error)))
 
 
 def format_duration(seconds: float, lang: str) -> str:

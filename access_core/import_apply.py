@@ -117,7 +117,8 @@ def apply(
                 session.flush()
                 class_ids[name] = school_class.id
                 audit.record(
-                    session, actor, "class_created", details={"class": name}, occurred_at=now
+                    session, actor, "class_created", details={"class": name}, occurred_at=now,
+                    class_name=name,
                 )
             return class_ids[name]
 
@@ -184,6 +185,7 @@ def _create(
         learner_id=learner.id,
         occurred_at=now,
         details={"login": change.login, "class": row.class_name, "line": row.line},
+        class_name=row.class_name,
     )
 
 
@@ -215,6 +217,7 @@ def _update(session: Session, actor: str, change: Change, class_id: Any, now: da
             learner_id=learner.id,
             occurred_at=now,
             details=_audit_details(change, action),
+            class_name=_class_after(change),
         )
 
 
@@ -242,8 +245,15 @@ def _move_initial_password(
         learner_id=change.learner.id,
         occurred_at=now,
         details=details,
+        class_name=change.learner.class_name,
     )
     return 1
+
+
+def _class_after(change: Change) -> str | None:
+    """The learner's class once the change is applied (the class of the journal's entry)."""
+    assert change.learner is not None
+    return str(change.fields.get("class_name") or change.learner.class_name or "") or None
 
 
 def _actions(change: Change) -> list[str]:

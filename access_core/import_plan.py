@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from access_core.names import full_name
 from access_core.roster_files import RosterRow, RowProblem
 
 DEFAULT_MAX_DEACTIVATION_PERCENT = 10
@@ -49,7 +50,7 @@ class Change:
     @property
     def name(self) -> str:
         source = self.row or self.learner
-        return f"{source.last_name} {source.first_name}" if source else self.login
+        return full_name(source.last_name, source.first_name) if source else self.login
 
     @property
     def line(self) -> int | None:
@@ -112,15 +113,3 @@ class ImportPlan:
             + [("rejected", p.line, p.reason) for p in self.rejected]
         )
         return hashlib.sha256(repr(decisions).encode()).hexdigest()
-
-
-def describe_change(change: Change) -> tuple[str, str, str, str, str]:
-    """Nom, Prénom, Login, Classe and line of a planned change, for display."""
-    source = change.row or change.learner
-    assert source is not None
-    if change.row is not None:
-        class_name = change.row.class_name
-    else:
-        class_name = (change.learner.class_name if change.learner else None) or ""
-    line = str(change.line) if change.line is not None else "—"
-    return (source.last_name, source.first_name, change.login, class_name or "", line)

@@ -32,11 +32,11 @@ from access_core.import_plan import (
     Change,
     Existing,
     ImportPlan,
-    describe_change,
 )
 from access_core.logins import fold, unique_login
 from access_core.models import Learner, SchoolClass
-from access_core.roster_files import RosterFile, RosterRow, RowProblem
+from access_core.names import full_name
+from access_core.roster_files import RosterFile, RosterRow, RowProblem, problem
 
 __all__ = [
     "CHANGED_MEANWHILE",
@@ -48,7 +48,6 @@ __all__ = [
     "ImportOutcome",
     "ImportPlan",
     "apply",
-    "describe_change",
     "preview",
 ]
 
@@ -158,24 +157,18 @@ def preview(
             duplicate = learner is None and bool(candidates) and not row.external_id
         if duplicate or (learner is not None and learner.id in matched):
             plan.rejected.append(
-                RowProblem(
-                    row.line,
-                    "the same learner is on another line",
-                    f"{row.last_name} {row.first_name}",
-                )
+                problem(row.line, "same_learner_twice", full_name(row.last_name, row.first_name))
             )
             continue
         if row.login and logins.get(row.login, learner.id if learner else None) != (
             learner.id if learner else None
         ):
-            problem = RowProblem(
-                row.line,
-                f"login {row.login} belongs to another learner",
-                f"{row.last_name} {row.first_name}",
+            rejected = problem(
+                row.line, "login_taken", full_name(row.last_name, row.first_name), login=row.login
             )
-            plan.rejected.append(problem)
+            plan.rejected.append(rejected)
             if learner is not None:
-                named_by_rejected.setdefault(learner.id, problem)
+                named_by_rejected.setdefault(learner.id, rejected)
             continue
         if learner is None:
             login = row.login or unique_login(row.first_name, row.last_name, logins.__contains__)
@@ -189,9 +182,9 @@ def preview(
     used |= {str(c.fields["class_name"]) for c in plan.moved}
     plan.new_classes = sorted(used - classes)
     if not partial:
-        for problem in roster.problems:
-            for e in _named_by(problem, existing, by_external, by_identity):
-                named_by_rejected.setdefault(e.id, problem)
+        for bad_row in roster.problems:
+            for e in _named_by(bad_row, existing, by_external, by_identity):
+                named_by_rejected.setdefault(e.id, bad_row)
         for e in existing:
             if e.deactivated_at is not None or e.id in matched:
                 continue

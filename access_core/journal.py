@@ -6,21 +6,27 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from access_core import audit
 from access_core.admins import require_active_admin
 from access_core.db import Database
 from access_core.exports import FORMULA_PREFIXES
+from access_core.folding import folded
 from access_core.logins import fold
 from access_core.models import AuditEvent, Learner, SchoolClass
+from access_core.names import full_name
 
 PAGE_SIZE = 50
+EXPORT_ACTION = "journal_exported"
+# between the searched columns: a search term (one line) never spans two
+SEPARATOR = literal("\n")
 
 
 @dataclass(frozen=True)
@@ -28,7 +34,7 @@ class JournalFilter:
     start: date | None = None  # inclusive, on the school's calendar
     end: date | None = None  # inclusive
     actions: tuple[str, ...] = ()
-    class_id: int | None = None
+    class_name: str | None = None  # the learner's class at the time of the event
     actor: str | None = None
     learner: str | None = None  # part of a login, last or first name
 
@@ -45,20 +51,21 @@ class JournalEntry:
     class_name: str | None
     details: str
     batch_id: str | None
+    # True when the event predates the class being recorded: ``class_name`` is then the
+    # learner's current class, which may not be the one of the event
+    class_is_current: bool = False
 
 
 def _day_start(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz).astimezone(UTC)
 
 
-def _learner_ids(session: Session, text: str) -> list[int]:
-    """Learners whose login, last or first name contains ``text``, ignoring case and accents.
-
-    Matched here rather than in SQL: SQLite's ``lower()`` and ``LIKE`` fold ASCII only, so
-    « Élodie » would not find « Élodie » there."""
+def _learner_matches(text: str) -> ColumnElement[bool]:
+    """The event's learner has ``text`` in their login, last or first name, ignoring case and
+    accents: folded on both sides, in SQL (``%`` and ``_`` typed are literal)."""
     wanted = fold(text.strip())
-    rows = session.execute(select(Learner.id, Learner.login, Learner.last_name, Learner.first_name))
-    return [r[0] for r in rows if any(wanted in fold(value or "") for value in r[1:])]
+    names = Learner.login + SEPARATOR + Learner.last_name + SEPARATOR + Learner.first_name
+    return folded(names).contains(wanted, autoescape=True)
 
 
 def _filtered(
@@ -72,10 +79,15 @@ def _filtered(
         query = query.where(AuditEvent.action.in_(flt.actions))
     if flt.actor:
         query = query.where(func.lower(AuditEvent.actor) == flt.actor.strip().lower())
-    if flt.class_id is not None:
-        query = query.where(Learner.class_id == flt.class_id)
+    if flt.class_name is not None:
+        query = query.where(
+            or_(
+                AuditEvent.class_name == flt.class_name,
+                and_(AuditEvent.class_name.is_(None), SchoolClass.name == flt.class_name),
+            )
+        )
     if flt.learner and flt.learner.strip():
-        query = query.where(AuditEvent.learner_id.in_(_learner_ids(session, flt.learner)))
+        query = query.where(_learner_matches(flt.learner))
     return query
 
 
@@ -90,9 +102,10 @@ def _base() -> Select[*tuple[Any, ...]]:
             Learner.login,
             Learner.last_name,
             Learner.first_name,
-            SchoolClass.name,
+            func.coalesce(AuditEvent.class_name, SchoolClass.name),
             AuditEvent.details,
             AuditEvent.batch_id,
+            AuditEvent.class_name.is_(None) & SchoolClass.name.is_not(None),
         )
         .outerjoin(Learner, Learner.id == AuditEvent.learner_id)
         .outerjoin(SchoolClass, SchoolClass.id == Learner.class_id)
@@ -108,10 +121,11 @@ def _entries(session: Session, query: Select[*tuple[Any, ...]]) -> list[JournalE
             action=r[3],
             learner_id=r[4],
             learner_login=r[5],
-            learner_name=f"{r[6]} {r[7]}" if r[6] is not None else None,
+            learner_name=full_name(r[6], r[7]) if r[6] is not None else None,
             class_name=r[8],
             details=r[9] or "",
             batch_id=r[10],
+            class_is_current=bool(r[11]),
         )
         for r in session.execute(query).all()
     ]
@@ -144,6 +158,27 @@ def all_matching(db: Database, actor: str, flt: JournalFilter, tz: ZoneInfo) -> 
         return _entries(session, query)
 
 
+def export_csv(db: Database, actor: str, flt: JournalFilter, tz: ZoneInfo) -> bytes:
+    """Every matching event as CSV (``to_csv``); the export is itself audited, in the same
+    transaction, with the filters it used."""
+    with db.transaction(write=True) as session:
+        require_active_admin(session, actor)
+        query = _filtered(session, _base(), flt, tz).order_by(
+            AuditEvent.occurred_at.desc(), AuditEvent.id.desc()
+        )
+        entries = _entries(session, query)
+        filters = {k: v for k, v in asdict(flt).items() if v not in (None, ())}
+        audit.record(
+            session, actor, EXPORT_ACTION, details={"events": len(entries), "filters": filters}
+        )
+    return to_csv(entries, tz)
+
+
+def csv_filename(tz: ZoneInfo, now: datetime | None = None) -> str:
+    """``journal_<yyyy-mm-dd>.csv``, dated on the school's calendar."""
+    return f"journal_{(now or datetime.now(UTC)).astimezone(tz).date().isoformat()}.csv"
+
+
 def known_actions(db: Database, actor: str) -> list[str]:
     with db.transaction() as session:
         require_active_admin(session, actor)
@@ -162,7 +197,9 @@ def to_csv(entries: Sequence[JournalEntry], tz: ZoneInfo) -> bytes:
     """UTF-8 CSV with BOM (opens correctly in spreadsheets), ``;``-separated."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["date", "actor", "action", "learner", "login", "class", "details", "batch"])
+    writer.writerow(
+        ["date", "actor", "action", "learner", "login", "class", "details", "batch", "class_is"]
+    )
     for e in entries:
         writer.writerow(
             _cell(v)
@@ -175,6 +212,7 @@ def to_csv(entries: Sequence[JournalEntry], tz: ZoneInfo) -> bytes:
                 e.class_name,
                 e.details,
                 e.batch_id,
+                ("current" if e.class_is_current else "at_event") if e.class_name else "",
             )
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

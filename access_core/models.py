@@ -110,6 +110,7 @@ class AuditEvent(Base):
         Index("ix_audit_events_occurred_at", "occurred_at"),
         Index("ix_audit_events_learner_id", "learner_id"),
         Index("ix_audit_events_batch_id", "batch_id"),
+        Index("ix_audit_events_class_name", "class_name"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -119,6 +120,8 @@ class AuditEvent(Base):
     learner_id: Mapped[int | None] = mapped_column(Integer)
     details: Mapped[str | None] = mapped_column(Text)
     batch_id: Mapped[str | None] = mapped_column(String(36))
+    # the learner's class when the event happened (NULL for older events and events of no class)
+    class_name: Mapped[str | None] = mapped_column(String(100))
 
 
 class ResetBatch(Base):

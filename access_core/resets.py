@@ -29,6 +29,7 @@ from access_core.errors import (
     ValidationError,
 )
 from access_core.models import Learner, ResetBatch
+from access_core.names import full_name
 from access_core.passwords import Progress, hash_many, initial_password
 from access_core.roster import LearnerRow, learners_by_ids
 
@@ -52,10 +53,6 @@ def new_batch_id() -> str:
     return str(uuid.uuid4())
 
 
-def full_name(row: LearnerRow) -> str:
-    return f"{row.last_name} {row.first_name}"
-
-
 def _validated_learners(
     db: Database, actor: str, ids: list[int], batch_id: str
 ) -> list[LearnerRow]:
@@ -67,7 +64,9 @@ def _validated_learners(
     missing = sorted(set(ids) - {row.id for row in rows})
     if missing:
         raise NotFound(f"unknown learner ids: {missing}", ids=missing)
-    without_birth_date = [full_name(row) for row in rows if row.birth_date is None]
+    without_birth_date = [
+        full_name(row.last_name, row.first_name) for row in rows if row.birth_date is None
+    ]
     if without_birth_date:
         raise ResetRefused(
             "no birth date, so no initial password, for: " + ", ".join(without_birth_date),
@@ -109,9 +108,9 @@ def reset_passwords(
                 .execution_options(synchronize_session=False)
             )
             if result.rowcount != 1:  # type: ignore[attr-defined]
+                name = full_name(row.last_name, row.first_name)
                 raise ConcurrentChange(
-                    f"{full_name(row)} was changed or removed meanwhile; nothing was reset",
-                    name=full_name(row),
+                    f"{name} was changed or removed meanwhile; nothing was reset", name=name
                 )
             audit.record(
                 session,
@@ -121,6 +120,7 @@ def reset_passwords(
                 batch_id=batch_id,
                 occurred_at=now,
                 details={"login": row.login, "class": row.class_name},
+                class_name=row.class_name,
             )
         unlocked = throttle.lift_learner_lockouts(session, [row.id for row in rows], now)
         for learner_id in unlocked:

@@ -6,10 +6,11 @@ Services return plain frozen dataclasses, never ORM objects, so callers may cach
 from __future__ import annotations
 
 import calendar
+import enum
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from access_core.admins import require_active_admin
 from access_core.db import Database
 from access_core.errors import NotFound
+from access_core.learner_auth import initial_password_expired
 from access_core.logins import fold
 from access_core.models import Learner, SchoolClass
 
@@ -40,6 +42,21 @@ class LearnerRow:
     must_change_password: bool
     password_changed_at: datetime | None
     deactivated_at: datetime | None
+
+
+class PasswordState(enum.Enum):
+    """Where a learner's password stands; the interface words it."""
+
+    INITIAL = "initial"  # the birth date, to be changed at the next login
+    INITIAL_EXPIRED = "initial_expired"  # the birth date, too old to be accepted
+    CUSTOM = "custom"  # chosen by the learner
+
+
+def password_state(row: LearnerRow, initial_days: int, now: datetime) -> PasswordState:
+    if not row.must_change_password:
+        return PasswordState.CUSTOM
+    expired = initial_password_expired(True, row.password_changed_at, initial_days, now)
+    return PasswordState.INITIAL_EXPIRED if expired else PasswordState.INITIAL
 
 
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
@@ -160,9 +177,21 @@ def deactivation_window_start(now: datetime, months: int, tz: ZoneInfo) -> datet
 
 
 def window_end_date(deactivated_at: datetime, months: int, tz: ZoneInfo) -> date:
-    """The local date on which a learner deactivated at ``deactivated_at`` leaves the window."""
-    local = deactivated_at.astimezone(tz).replace(tzinfo=None)
-    return shift_months(local, months).date()
+    """The first local date by whose end a learner deactivated at ``deactivated_at`` has left
+    the window, by the query's own rule (``deactivation_window_start``): the first day whose
+    date ``months`` months earlier (clamped) is not before the deactivation's date. Deactivated
+    30 November, the day clamps to 28 February, which still maps to 28 November: 1 March."""
+    day = deactivated_at.astimezone(tz).date()
+    end = shift_months(datetime.combine(day, time()), months).date()
+    if shift_months(datetime.combine(end, time()), -months).date() < day:
+        end += timedelta(days=1)
+    return end
+
+
+def days_left(deactivated_at: datetime, months: int, tz: ZoneInfo, now: datetime) -> int:
+    """Whole days until the learner leaves the window: 0 when it happens today, never less."""
+    today = now.astimezone(tz).date()
+    return max(0, (window_end_date(deactivated_at, months, tz) - today).days)
 
 
 def recently_deactivated(

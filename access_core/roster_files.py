@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from access_core.errors import ValidationError
 from access_core.logins import fold
+from access_core.names import full_name
 from access_core.roster_formats import records as formats
 from access_core.roster_formats.limits import ImportLimits, check_size, open_zip, single_xml
 from access_core.roster_formats.records import SourceFile, SourceRecord
@@ -77,6 +78,26 @@ class RosterRow:
     login: str | None = None
 
 
+# Why a row is rejected: a code, its values, and the English reason (the CLI's); the interface
+# words the code in its own language (i18n ``reject_<code>``).
+REASONS = {
+    "missing_fields": "missing {fields}",
+    "too_long": "too long: {fields}",
+    "impossible_date": "impossible date {value!r}",
+    "unreadable_date": "unreadable date {value!r} (expected jj/mm/aaaa or aaaa-mm-jj)",
+    "future_date": "birth date {date} is in the future",
+    "too_old_date": "birth date {date} is before {year}",
+    "bad_login": "login {login!r}: only letters a-z, digits, . - _",
+    "duplicate_external_id": "external id {external_id} already on line {other_line}",
+    "duplicate_login": "login {login} already on line {other_line}",
+    "same_learner_twice": "the same learner is on another line",
+    "login_taken": "login {login} belongs to another learner",
+    "siecle_repeated_id": "ELEVE_ID missing or repeated",
+    "siecle_bad_departure": "unreadable DATE_SORTIE {value!r}",
+    "siecle_no_division": "no class (division) in the file",
+}
+
+
 @dataclass(frozen=True)
 class RowProblem:
     """A rejected line, with those of its values that are valid (to recognise its learner)."""
@@ -90,6 +111,22 @@ class RowProblem:
     last_name: str | None = None
     first_name: str | None = None
     birth_date: date | None = None
+    code: str = ""  # a key of REASONS (worded by i18n's « reject_<code> »)
+    params: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+
+def problem(line: int, code: str, name: str = "", **params: object) -> RowProblem:
+    """A rejected row: ``code`` (a key of ``REASONS``) and its values."""
+    return RowProblem(line, REASONS[code].format(**params), name, code=code, params=dict(params))
+
+
+class DateProblem(ValueError):
+    """An unusable birth date, with its code and values (see ``REASONS``)."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(REASONS[code].format(**params))
+        self.code = code
+        self.params = params
 
 
 @dataclass
@@ -120,12 +157,12 @@ def parse_date(value: object, today: date) -> date:
                 continue
         else:
             if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{1,2}-\d{1,2}", text):
-                raise ValueError(f"impossible date {text!r}")
-            raise ValueError(f"unreadable date {text!r} (expected jj/mm/aaaa or aaaa-mm-jj)")
+                raise DateProblem("impossible_date", value=text)
+            raise DateProblem("unreadable_date", value=text)
     if parsed > today:
-        raise ValueError(f"birth date {parsed:%d/%m/%Y} is in the future")
+        raise DateProblem("future_date", date=f"{parsed:%d/%m/%Y}")
     if parsed.year < OLDEST_BIRTH_YEAR:
-        raise ValueError(f"birth date {parsed:%d/%m/%Y} is before {OLDEST_BIRTH_YEAR}")
+        raise DateProblem("too_old_date", date=f"{parsed:%d/%m/%Y}", year=OLDEST_BIRTH_YEAR)
     return parsed
 
 
@@ -168,7 +205,8 @@ def _table_source(table: list[list[object]], format_: str) -> SourceFile:
 
 
 def _problem(
-    line: int, reason: str, name: str, ref: str, texts: dict[str, str], birth: date | None
+    line: int, code: str, params: dict[str, object], name: str, ref: str,
+    texts: dict[str, str], birth: date | None,
 ) -> RowProblem:
     """A rejected line keeping its well-formed identifying values (never its bad ones)."""
     valid = {
@@ -179,7 +217,7 @@ def _problem(
     login = (valid.get("login") or "").lower() or None
     return RowProblem(
         line,
-        reason,
+        REASONS[code].format(**params),
         name,
         ref,
         external_id=valid.get("external_id"),
@@ -187,17 +225,21 @@ def _problem(
         last_name=valid.get("last_name"),
         first_name=valid.get("first_name"),
         birth_date=birth,
+        code=code,
+        params=params,
     )
 
 
-def _refused(record: SourceRecord, reason: str, name: str, today: date) -> RowProblem:
+def _refused(
+    record: SourceRecord, code: str, params: dict[str, object], name: str, today: date
+) -> RowProblem:
     """A row the reader refused, keeping its well-formed values like any rejected line."""
     texts = {key: _text(value) for key, value in record.values.items()}
     try:
         birth: date | None = parse_date(record.values.get("birth_date"), today)
     except ValueError:
         birth = None
-    return _problem(record.line, reason, name, record.ref, texts, birth)
+    return _problem(record.line, code, params, name, record.ref, texts, birth)
 
 
 def _validate(records: Iterable[SourceRecord], today: date, result: RosterFile) -> None:
@@ -210,42 +252,45 @@ def _validate(records: Iterable[SourceRecord], today: date, result: RosterFile) 
         texts = {name: _text(v) for name, v in values.items()}
         # the usage name, where there is one, is the name the pupil goes by
         last_name = texts.get("usage_name") or texts.get("last_name", "")
-        name = f"{last_name} {texts.get('first_name', '')}".strip()
+        name = full_name(last_name, texts.get("first_name"))
 
         birth: date | None = None
-        date_problem = ""
+        date_problem: DateProblem | None = None
         try:
             birth = parse_date(values.get("birth_date"), today)
-        except ValueError as exc:
-            date_problem = str(exc)
+        except DateProblem as exc:
+            date_problem = exc
 
-        def reject(reason: str, line: int = line, ref: str = ref, name: str = name,
-                   texts: dict[str, str] = texts, birth: date | None = birth) -> None:
-            result.problems.append(_problem(line, reason, name, ref, texts, birth))
+        def reject(code: str, line: int = line, ref: str = ref, name: str = name,
+                   texts: dict[str, str] = texts, birth: date | None = birth,
+                   params: dict[str, object] | None = None) -> None:
+            result.problems.append(_problem(line, code, params or {}, name, ref, texts, birth))
 
         missing = [FIELD_LABELS[f] for f in REQUIRED if not texts.get(f)]
         if missing:
-            reject(f"missing {', '.join(missing)}")
+            reject("missing_fields", params={"fields": ", ".join(missing)})
             continue
         too_long = [FIELD_LABELS[f] for f, n in MAX_LENGTHS.items() if len(texts.get(f, "")) > n]
         if too_long:
-            reject(f"too long: {', '.join(too_long)}")
+            reject("too_long", params={"fields": ", ".join(too_long)})
             continue
         if birth is None:
-            reject(date_problem)
+            assert date_problem is not None
+            reject(date_problem.code, params=dict(date_problem.params))
             continue
         external_id = texts.get("external_id") or None
         login = texts.get("login", "").lower() or None
         if login and not LOGIN_PATTERN.fullmatch(login):
-            reject(f"login {login!r}: only letters a-z, digits, . - _")
+            reject("bad_login", params={"login": login})
             continue
         # external ids are compared without case, as MariaDB's unique index does
         id_key = external_id.casefold() if external_id else None
         if id_key and id_key in seen_ids:
-            reject(f"external id {external_id} already on line {seen_ids[id_key]}")
+            reject("duplicate_external_id",
+                   params={"external_id": external_id, "other_line": seen_ids[id_key]})
             continue
         if login and login in seen_logins:
-            reject(f"login {login} already on line {seen_logins[login]}")
+            reject("duplicate_login", params={"login": login, "other_line": seen_logins[login]})
             continue
         if id_key:
             seen_ids[id_key] = line
@@ -312,8 +357,8 @@ def read_roster(
         school=source.school,
         departed=source.departed,
     )
-    for record, reason, name in source.problems:
-        result.problems.append(_refused(record, reason, name, today))
+    for record, code, params, name in source.problems:
+        result.problems.append(_refused(record, code, params, name, today))
     _validate(source.records, today, result)
     result.problems.sort(key=lambda p: p.line)
     return result

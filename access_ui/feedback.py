@@ -10,6 +10,7 @@ import streamlit as st
 
 from access_core.errors import AccessError, DatabaseBusy, DatabaseUnavailable
 from access_core.i18n import error_message, t
+from access_ui.wording import literal
 
 log = logging.getLogger("access_ui")
 P = ParamSpec("P")
@@ -19,12 +20,29 @@ R = TypeVar("R")
 def show_error(error: Exception, lang: str) -> None:
     if isinstance(error, AccessError):
         if isinstance(error, DatabaseUnavailable | DatabaseBusy):
-            st.warning(error_message(error, lang), icon="⏳")
+            st.warning(error_message(error, lang, escape=literal), icon="⏳")
         else:
-            st.error(error_message(error, lang))
+            st.error(error_message(error, lang, escape=literal))
     else:
         log.error("unexpected error", exc_info=error)
         st.error(t("error_unexpected", lang))
+
+
+class HashingProgress:
+    """A progress bar for the hashing step of a reset or an import: pass it as ``progress``."""
+
+    def __init__(self, lang: str) -> None:
+        self._lang = lang
+        self._bar = st.progress(0.0)
+
+    def __call__(self, done: int, total: int) -> None:
+        self._bar.progress(
+            done / total if total else 1.0,
+            text=t("hashing_progress", self._lang, done=done, total=total),
+        )
+
+    def empty(self) -> None:
+        self._bar.empty()
 
 
 def stop_with_error(error: Exception, lang: str) -> NoReturn:

@@ -14,12 +14,13 @@ import streamlit as st
 
 from access_core.errors import BatchAlreadyApplied
 from access_core.i18n import t
-from access_core.resets import full_name, new_batch_id, reset_passwords
+from access_core.names import full_name
+from access_core.resets import new_batch_id, reset_passwords
 from access_core.roster import LearnerRow
-from access_core.tables import marked_ids
 from access_ui import context
-from access_ui.feedback import show_error
+from access_ui.feedback import HashingProgress, show_error
 from access_ui.session import require_live_session
+from access_ui.tables import marked_ids
 
 PENDING_KEY = "pending_reset"
 ROW_HEIGHT_PX = 35
@@ -42,6 +43,18 @@ def all_marked(scope: str) -> bool:
 def _restart(scope: str, mark_all: bool = False) -> None:
     st.session_state[f"generation:{scope}"] = generation(scope) + 1
     st.session_state[f"mark_all:{scope}"] = mark_all
+
+
+def enter_scope(group: str, scope: str) -> None:
+    """Make ``scope`` the one shown in ``group`` (the class view): when it changes, « Tout
+    marquer » of the scope left behind is undone (with a new editor generation), so coming back
+    to a class shows nothing ticked. Single ticks go by themselves: Streamlit drops the state
+    of an editor that a run does not show."""
+    key = f"active_scope:{group}"
+    previous = st.session_state.get(key)
+    if previous is not None and previous != scope and all_marked(str(previous)):
+        _restart(str(previous))
+    st.session_state[key] = scope
 
 
 def marking_editor(scope: str, frame: pd.DataFrame, lang: str) -> list[int]:
@@ -74,11 +87,11 @@ def reset_button(scope: str, label: str, rows: Sequence[LearnerRow], marked: lis
         if not marked:
             st.warning(t("reset_none_marked", lang))
         else:
-            by_id = {row.id: row for row in rows}
+            by_id = {row.id: full_name(row.last_name, row.first_name) for row in rows}
             st.session_state[PENDING_KEY] = {
                 "scope": scope,
                 "ids": list(marked),
-                "names": [full_name(by_id[i]) for i in marked if i in by_id],
+                "names": [by_id[i] for i in marked if i in by_id],
                 "batch_id": new_batch_id(),
             }
     pending = st.session_state.get(PENDING_KEY)
@@ -100,7 +113,8 @@ def _cancel() -> None:
 def _confirm_body(pending: dict[str, object], lang: str) -> None:
     names = list(pending["names"])  # type: ignore[call-overload]
     st.write(t("confirm_intro", lang, count=len(names)))
-    st.markdown("\n".join(f"- {name}" for name in names))
+    # names are data: st.text shows them as written, never as markdown
+    st.text("\n".join(names))
     st.info(t("confirm_effect", lang))
     confirm_col, cancel_col = st.columns(2)
     confirmed = confirm_col.button(t("confirm_button", lang), key="confirm_reset", type="primary")
@@ -113,17 +127,12 @@ def _confirm_body(pending: dict[str, object], lang: str) -> None:
     # as a page run, before anything is changed.
     user = require_live_session()
     scope = str(pending["scope"])
-    bar = st.progress(0.0)
-
-    def progress(done: int, total: int) -> None:
-        bar.progress(done / total if total else 1.0,
-                     text=t("hashing_progress", lang, done=done, total=total))
-
+    bar = HashingProgress(lang)
     try:
         outcome = reset_passwords(
             context.database(), user, list(pending["ids"]),  # type: ignore[call-overload]
             context.settings().bcrypt_rounds, batch_id=str(pending["batch_id"]),
-            progress=progress,
+            progress=bar,
         )
         st.session_state[NOTICE_KEY] = t("reset_done", lang, count=outcome.count)
     except BatchAlreadyApplied:

@@ -11,8 +11,13 @@ user = require_admin()  # first: nothing below runs for anyone else
 from access_core import imports, roster_files  # noqa: E402
 from access_core.i18n import format_duration, t  # noqa: E402
 from access_core.passwords import estimate_hashing_seconds  # noqa: E402
-from access_ui import context  # noqa: E402
-from access_ui.feedback import call_or_stop, show_error  # noqa: E402
+from access_ui import context, wording  # noqa: E402
+from access_ui.feedback import (  # noqa: E402
+    HashingProgress,
+    call_or_stop,
+    show_error,
+)
+from access_ui.wording import t_literal  # noqa: E402
 
 lang = context.language()
 settings = context.settings()
@@ -76,7 +81,7 @@ counts = [
 for column, (key, count) in zip(st.columns(len(counts)), counts, strict=True):
     column.metric(t(key, lang), count)
 if plan.new_classes:
-    st.info(t("import_new_classes", lang, classes=", ".join(plan.new_classes)))
+    st.info(t_literal("import_new_classes", lang, classes=", ".join(plan.new_classes)))
 
 columns = (
     t("col_last_name", lang),
@@ -99,7 +104,7 @@ for key, changes in (
         with st.expander(f"{t(key, lang)} ({len(changes)})", expanded=expanded):
             st.dataframe(
                 [
-                    dict(zip(columns, imports.describe_change(change), strict=True))
+                    dict(zip(columns, wording.describe_change(change), strict=True))
                     for change in changes
                 ],
                 hide_index=True,
@@ -113,7 +118,7 @@ if plan.rejected:
             {
                 t("import_line", lang): p.line,
                 **({t("import_ref", lang): p.ref} if has_refs else {}),
-                t("import_reason", lang): p.reason,
+                t("import_reason", lang): wording.rejection_reason(p, lang),
                 t("col_last_name", lang): p.name,
             }
             for p in plan.rejected
@@ -160,13 +165,7 @@ if st.button(
     if shown != plan.signature:
         st.warning(t("import_plan_changed", lang))
         st.stop()
-    bar = st.progress(0.0)
-
-    def progress(done: int, total: int) -> None:
-        bar.progress(
-            done / total if total else 1.0, text=t("hashing_progress", lang, done=done, total=total)
-        )
-
+    bar = HashingProgress(lang)
     try:
         outcome = imports.apply(
             db,
@@ -174,7 +173,7 @@ if st.button(
             plan,
             settings.bcrypt_rounds,
             skip_bad_rows=skip_bad_rows,
-            progress=progress,
+            progress=bar,
             force=confirmed,
         )
     except Exception as exc:  # noqa: BLE001 - a message, never a traceback; nothing applied

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from access_ui.auth import require_admin
@@ -27,11 +25,10 @@ actions = call_or_stop(lang, journal.known_actions, db, user)
 with st.form("journal_filters"):
     left, middle, right = st.columns(3)
     period = left.date_input(t("journal_period", lang), value=(), format="DD/MM/YYYY")
-    chosen_actions = middle.multiselect(t("journal_actions", lang), actions)
-    class_names = {c.id: c.name for c in classes}
-    class_id = right.selectbox(
-        t("class_label", lang), [None, *class_names], format_func=lambda i: (
-            t("journal_all_classes", lang) if i is None else class_names[i]
+    chosen_actions = middle.multiselect(t("journal_actions", lang), actions, key="journal_actions")
+    class_name = right.selectbox(
+        t("class_label", lang), [None, *(c.name for c in classes)], format_func=lambda n: (
+            t("journal_all_classes", lang) if n is None else n
         ),
     )
     left2, right2 = st.columns(2)
@@ -44,7 +41,7 @@ flt = journal.JournalFilter(
     start=dates[0] if dates else None,
     end=dates[-1] if dates else None,
     actions=tuple(chosen_actions),
-    class_id=class_id,
+    class_name=class_name,
     actor=actor or None,
     learner=learner or None,
 )
@@ -66,7 +63,11 @@ if entries:
                 t("journal_col_action", lang): e.action,
                 t("journal_col_learner", lang): e.learner_name or "",
                 t("col_login", lang): e.learner_login or "",
-                t("class_label", lang): e.class_name or "",
+                t("class_label", lang): (
+                    t("journal_current_class", lang, name=e.class_name)
+                    if e.class_is_current
+                    else e.class_name or ""
+                ),
                 t("journal_col_details", lang): journal.describe(e.details),
             }
             for e in entries
@@ -80,13 +81,13 @@ st.number_input(t("journal_page", lang), min_value=1, max_value=pages, step=1, k
 
 
 def _csv(actor: str) -> bytes:
-    return journal.to_csv(journal.all_matching(db, actor, flt, settings.tz), settings.tz)
+    return journal.export_csv(db, actor, flt, settings.tz)  # audited
 
 
 st.download_button(
     t("journal_export", lang),
     data=live_download(_csv),  # checks the session when the file is asked for
-    file_name=f"journal_{date.today().isoformat()}.csv",
+    file_name=journal.csv_filename(settings.tz),
     mime="text/csv",
     icon=":material/download:",
 )

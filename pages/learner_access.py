@@ -8,17 +8,20 @@ from access_ui.auth import require_admin
 
 user = require_admin()  # first: nothing below runs for anyone else
 
-from access_core import exports, roster, tables  # noqa: E402
+from access_core import exports, roster  # noqa: E402
 from access_core.i18n import t  # noqa: E402
-from access_ui import cached, context  # noqa: E402
+from access_core.names import full_name  # noqa: E402
+from access_ui import cached, context, tables  # noqa: E402
 from access_ui.feedback import call_or_stop  # noqa: E402
 from access_ui.learner_table import (  # noqa: E402
     all_marked,
+    enter_scope,
     marking_editor,
     reset_button,
     show_notice,
 )
 from access_ui.session import live_download  # noqa: E402
+from access_ui.wording import t_literal  # noqa: E402
 
 lang = context.language()
 settings = context.settings()
@@ -36,13 +39,14 @@ else:
         t("class_label", lang), options=list(names), format_func=names.__getitem__, key="class_id"
     )
     scope = f"class-{class_id}"
+    enter_scope("class", scope)
     rows = call_or_stop(lang, roster.class_learners, db, user, class_id)
     if not rows:
         st.info(t("no_learners", lang))
     else:
-        missing = [f"{r.last_name} {r.first_name}" for r in rows if r.birth_date is None]
+        missing = [full_name(r.last_name, r.first_name) for r in rows if r.birth_date is None]
         if missing:
-            st.warning(t("birth_date_missing_warning", lang, names=", ".join(missing)))
+            st.warning(t_literal("birth_date_missing_warning", lang, names=", ".join(missing)))
         frame = tables.class_table(
             rows, settings.tz, lang, marked=all_marked(scope),
             initial_days=settings.initial_password_days,

@@ -25,6 +25,7 @@ from access_core.admin_auth import (
     revoke_sessions,
     session_is_valid,
 )
+from access_core.cli import os_user
 from access_core.db import Database
 from access_core.errors import ValidationError
 from access_core.models import Admin, LoginThrottle
@@ -206,7 +207,7 @@ def test_the_unlock_command_lifts_a_lockout(db, settings, admin, cli):
     assert "'admin' unlocked" in out
     assert login(db, settings, admin, ADMIN_PASSWORD).status is LoginStatus.OK
     [unlocked] = audit.events(db, action="login_unlocked")
-    assert unlocked.details == {"subject": "admin"}
+    assert unlocked.details == {"subject": "admin", "via": "cli", "os_user": os_user()}
 
 
 def test_an_unknown_username_gets_exactly_the_answers_of_a_wrong_password(db, settings, admin):

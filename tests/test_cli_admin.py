@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from access_core import audit
 from access_core.admin_auth import LoginStatus, login, session_is_valid
+from access_core.cli import os_user
 from access_core.learner_auth import LearnerStatus, authenticate
 from tests.conftest import assert_one_line_error
 from tests.factories import ADMIN_PASSWORD, add_learner, dump_tables
@@ -136,7 +137,7 @@ def test_unlock_is_audited(cli, db, settings, admin):
     assert cli("unlock", admin)[0] == 0
 
     [event] = audit.events(db, action="login_unlocked")
-    assert event.details == {"subject": "admin"}
+    assert event.details == {"subject": "admin", "via": "cli", "os_user": os_user()}
     assert event.actor.startswith("cli:")
 
 

@@ -9,12 +9,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from access_core import audit, passwords, roster, tables
+from access_core import audit, passwords, roster
 from access_core.db import Database
 from access_core.errors import NotAuthorized, ValidationError
 from access_core.learner_auth import LearnerStatus, authenticate, change_password
 from access_core.models import Learner
 from access_core.passwords import hash_cost, initial_password, verify_password
+from access_ui import tables
 from tests.factories import TEST_ROUNDS, add_learner, dump_tables
 
 BIRTH = date(2013, 5, 17)

@@ -9,9 +9,10 @@ upload; nothing in the page is patched.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 import bcrypt
 import pytest
@@ -21,7 +22,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from access_core import admin_auth, admins, audit
+from access_core import admin_auth, admins, audit, journal
 from access_core.config import Settings
 from access_core.db import Database
 from access_core.errors import ValidationError
@@ -29,6 +30,7 @@ from access_core.i18n import error_message, t
 from access_core.models import Learner, SchoolClass
 from access_core.resets import RESET_ACTION, reset_passwords
 from access_core.roster_files import read_roster
+from access_ui.wording import literal
 from tests import test_pages
 from tests.factories import TEST_ROUNDS, add_learner, dump_tables
 from tests.test_pages import (
@@ -51,6 +53,7 @@ JOURNAL_PAGE = ROOT / "pages" / "journal.py"
 LEARNER_PAGE = ROOT / "pages" / "learner_access.py"
 DATA = ROOT / "tests" / "data"
 CSV = "text/csv"
+PARIS = ZoneInfo("Europe/Paris")
 
 SKIP_LABEL = "Ignorer les lignes rejetées et importer les autres"
 
@@ -280,7 +283,8 @@ def test_an_unknown_layout_names_the_missing_columns(app_db: Database, admin: st
     with pytest.raises(ValidationError) as caught:
         read_roster(content, "roster_unknown_layout.csv")
     expected = error_message(caught.value, "fr")
-    assert texts(at.error) == [expected]
+    # shown literally: the file's headers escaped for the markdown-rendering alert
+    assert texts(at.error) == [error_message(caught.value, "fr", escape=literal)]
     assert expected.startswith("Colonnes non reconnues (ligne 1) : il manque ")
     assert "Nom, Date de naissance, Classe" in expected
     assert not at.metric
@@ -450,12 +454,12 @@ def _downloaded(at: AppTest, managers: list[RecordingManager]) -> bytes:
     url = manager.execute_deferred(file_id)
     stored = manager.memory_storage.get_file(url.rsplit("/", 1)[1].split(".")[0])
     assert stored.mimetype == "text/csv"
-    assert stored.filename == f"journal_{date.today().isoformat()}.csv"
+    assert stored.filename == f"journal_{datetime.now(PARIS).date().isoformat()}.csv"
     return bytes(stored.content)
 
 
 def test_the_csv_export_holds_the_filtered_events(
-    history: None, admin: str, media_managers: list[RecordingManager]
+    history: None, app_db: Database, admin: str, media_managers: list[RecordingManager]
 ) -> None:
     at = journal_page(admin).run()
     no_exception(at)
@@ -463,7 +467,7 @@ def test_the_csv_export_holds_the_filtered_events(
     data = _downloaded(at, media_managers)
     assert data.startswith("\ufeff".encode())
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0] == "date;actor;action;learner;login;class;details;batch"
+    assert lines[0] == "date;actor;action;learner;login;class;details;batch;class_is"
     assert [line.split(";")[2] for line in lines[1:]] == [
         "login_failed",
         RESET_ACTION,
@@ -476,3 +480,9 @@ def test_the_csv_export_holds_the_filtered_events(
     apply_filters(at)
     lines = _downloaded(at, media_managers).decode("utf-8-sig").splitlines()
     assert [line.split(";")[2] for line in lines[1:]] == ["login_failed"]
+    # each download is audited, with its filters
+    exported = audit.events(app_db, action=journal.EXPORT_ACTION)
+    assert [(e.actor, e.details) for e in exported] == [
+        (admin, {"events": 1, "filters": {"actions": ["login_failed"]}}),
+        (admin, {"events": 3, "filters": {}}),
+    ]

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import update
 
-from access_core import roster, tables
+from access_core import roster
 from access_core.errors import NotAuthorized, NotFound
 from access_core.models import Admin
 from access_core.roster import (
@@ -19,6 +19,7 @@ from access_core.roster import (
     recently_deactivated,
     shift_months,
 )
+from access_ui import tables
 from tests.factories import add_class, add_learner
 
 PARIS = ZoneInfo("Europe/Paris")

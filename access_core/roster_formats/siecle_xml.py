@@ -177,7 +177,7 @@ def read_siecle_xml(data: bytes, today: date, limits: ImportLimits) -> SourceFil
     )
     for record in handler.repeated:
         source.problems.append(
-            (record, "ELEVE_ID missing or repeated", _name(record))
+            (record, "siecle_repeated_id", {}, _name(record))
         )
     for pupil_id, record in handler.pupils.items():
         left_on = str(record.values.get("left_on") or "").strip()
@@ -185,7 +185,7 @@ def read_siecle_xml(data: bytes, today: date, limits: ImportLimits) -> SourceFil
             left = _left_before(left_on, today)
             if left is None:
                 source.problems.append(
-                    (record, f"unreadable DATE_SORTIE {left_on[:20]!r}", _name(record))
+                    (record, "siecle_bad_departure", {"value": left_on[:20]}, _name(record))
                 )
                 continue
             if left:
@@ -194,7 +194,7 @@ def read_siecle_xml(data: bytes, today: date, limits: ImportLimits) -> SourceFil
         division = handler.divisions.get(pupil_id)
         if division is None:
             source.problems.append(
-                (record, "no class (division) in the file", _name(record))
+                (record, "siecle_no_division", {}, _name(record))
             )
             continue
         source.records.append(

@@ -12,17 +12,19 @@ import textwrap
 import time
 from argparse import Namespace
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
-from sqlalchemy import select, text
+from sqlalchemy import func, insert, select, text
 
-from access_core import exports, imports, roster, roster_files, tables
+from access_core import exports, imports, journal, roster, roster_files
 from access_core.db import Database, upgrade_schema
-from access_core.models import Learner, SchoolClass
+from access_core.models import AuditEvent, Learner, SchoolClass
 from access_core.passwords import default_workers, hash_password
 from access_core.resets import reset_passwords
+from access_ui import tables
 from tests.bench.school import BENCH_ADMIN, CACHE, _class_names
 
 TZ = ZoneInfo("Europe/Paris")
@@ -216,6 +218,45 @@ def p4_recent(db: Database, args: Namespace) -> list[Row]:
              "yes" if median <= 0.03 else "no")]
 
 
+BENCH_EVENT = "bench_event"
+
+
+def _journal_history(db: Database, events: int) -> None:
+    """``events`` audit events on learners spread over the school (added once, kept)."""
+    with db.transaction(write=True) as session:
+        have = session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == BENCH_EVENT)
+        ) or 0
+        if have >= events:
+            return
+        ids = session.scalars(select(Learner.id).order_by(Learner.id)).all()
+        step = max(1, len(ids) // events)
+        start = datetime(2025, 9, 1, tzinfo=UTC)
+        session.execute(insert(AuditEvent), [
+            {"occurred_at": start + timedelta(minutes=i), "actor": BENCH_ADMIN,
+             "action": BENCH_EVENT, "learner_id": ids[(i * step) % len(ids)]}
+            for i in range(have, events)
+        ])
+
+
+def p7_journal(db: Database, args: Namespace) -> list[Row]:
+    """The journal's first page for a common name (the learner filter, in SQL), count included."""
+    _journal_history(db, 200 if args.quick else 20_000)
+    common = journal.JournalFilter(learner="martin")
+
+    def search(flt: journal.JournalFilter) -> int:
+        return journal.search(db, BENCH_ADMIN, flt, TZ)[1]
+
+    found = search(common)
+    samples = _timed(lambda: search(common), args.runs)
+    bare = _timed(lambda: search(journal.JournalFilter()), args.runs)
+    median = statistics.median(samples)
+    return [("P7", f"journal search « martin » ({found} events, median)", _ms(median),
+             f"unfiltered page {_ms(statistics.median(bare))}",
+             f"{median / statistics.median(bare):.1f}", "≤ 100 ms",
+             "yes" if median <= 0.1 else "no")]
+
+
 def p5_import(args: Namespace, learners: int = 2000) -> list[Row]:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'import.db'}"
@@ -297,7 +338,7 @@ def run_all(url: str, args: Namespace) -> list[Row]:
     rows: list[Row] = []
     try:
         for name, measure in (("P1", p1_reset), ("P2", p2_class_view), ("P3", p3_workbook),
-                              ("P4", p4_recent)):
+                              ("P4", p4_recent), ("P7", p7_journal)):
             if name in wanted:
                 rows += measure(db, args)
     finally:

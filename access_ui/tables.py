@@ -1,4 +1,5 @@
-"""Display tables for the dashboard: one row per learner, indexed by learner id.
+"""Display tables for the dashboard (plain pandas, no Streamlit): one row per learner,
+indexed by learner id.
 
 The first column is the « Réinitialiser » checkbox; the index is the learner id, so marks read
 back from an editor always name the right learners.
@@ -12,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from access_core.i18n import format_date, password_status, t
-from access_core.learner_auth import initial_password_expired
-from access_core.roster import LearnerRow, window_end_date
+from access_core.i18n import t
+from access_core.roster import LearnerRow, days_left, password_state
+from access_ui.wording import format_date, password_status
 
 INDEX_NAME = "learner_id"
 
@@ -35,15 +36,7 @@ def _statuses(
 ) -> list[object]:
     moment = now or datetime.now(UTC)
     return [
-        password_status(
-            r.must_change_password,
-            r.password_changed_at,
-            tz,
-            lang,
-            expired=initial_password_expired(
-                r.must_change_password, r.password_changed_at, initial_days, moment
-            ),
-        )
+        password_status(password_state(r, initial_days, moment), r.password_changed_at, tz, lang)
         for r in rows
     ]
 
@@ -79,7 +72,7 @@ def deactivated_table(
     initial_days: int = 0,
 ) -> pd.DataFrame:
     """Checkbox, Nom, Prénom, Login, former class, deactivation date, days left in the window."""
-    today = (now or datetime.now(UTC)).astimezone(tz).date()
+    moment = now or datetime.now(UTC)
     columns: dict[str, list[object]] = {
         t("col_reset", lang): [marked] * len(rows),
         t("col_last_name", lang): [r.last_name for r in rows],
@@ -91,7 +84,7 @@ def deactivated_table(
             for r in rows
         ],
         t("col_days_left", lang): [
-            (window_end_date(r.deactivated_at, months, tz) - today).days if r.deactivated_at else 0
+            days_left(r.deactivated_at, months, tz, moment) if r.deactivated_at else 0
             for r in rows
         ],
         t("col_birth_date", lang): [_birth_date_text(r.birth_date, lang) for r in rows],

@@ -1,0 +1,100 @@
+"""The journal's learner filter runs in SQL on every backend: case and accents ignored, ``%`` and
+``_`` literal, and a broad term over a district's learners (more than PostgreSQL's 65,535 bound
+parameters) still answers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import insert, select
+
+from access_core import audit, journal
+from access_core.db import Database
+from access_core.journal import JournalFilter
+from access_core.models import Learner
+from tests.factories import add_learner
+
+PARIS = ZoneInfo("Europe/Paris")
+WHEN = datetime(2025, 6, 1, 10, 0, tzinfo=UTC)
+DISTRICT = 70_001
+HASH = "$2b$04$" + "a" * 53  # a well-formed placeholder, never checked here
+
+
+def event_for(db: Database, learner_id: int, minutes: int = 0) -> None:
+    with db.transaction(write=True) as session:
+        audit.record(
+            session, "admin", "test_event", learner_id,
+            occurred_at=WHEN + timedelta(minutes=minutes),
+        )
+
+
+def logins_found(db: Database, admin: str, term: str) -> list[str]:
+    entries, total = journal.search(db, admin, JournalFilter(learner=term), PARIS)
+    assert total == len(entries)
+    return sorted(e.learner_login or "" for e in entries)
+
+
+@pytest.fixture
+def named(db: Database, admin: str) -> None:
+    for i, (last, first, login) in enumerate(
+        [
+            ("Lefèvre", "Élodie", "elodie.lefevre"),
+            ("ŒUVRAY", "Chloé", "chloe.oeuvray"),
+            ("Mar%tin", "Noë", "noe.martin"),
+            ("Martin", "Zoé", "zoe_martin"),
+            ("Garçon", "Inès", "ines.garcon"),
+        ]
+    ):
+        event_for(db, add_learner(db, last, first, login=login), minutes=i)
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("elodie", ["elodie.lefevre"]),  # « Élodie »: accent and capital ignored
+        ("LEFEVRE", ["elodie.lefevre"]),
+        ("oeuvray", ["chloe.oeuvray"]),  # « ŒUVRAY »: ligature in capitals
+        ("chloé", ["chloe.oeuvray"]),  # accent typed, folded too
+        ("GARÇON", ["ines.garcon"]),
+        ("  inès ", ["ines.garcon"]),
+        ("%", ["noe.martin"]),  # literal, not a wildcard
+        ("r%t", ["noe.martin"]),
+        ("e_m", ["zoe_martin"]),  # literal underscore
+        ("martin", ["noe.martin", "zoe_martin"]),
+        ("noe", ["noe.martin"]),  # « Noë »
+        ("lefevre elodie", []),  # never across two columns
+    ],
+)
+def test_the_learner_filter_ignores_case_and_accents_in_sql(
+    db: Database, admin: str, named: None, term: str, expected: list[str]
+) -> None:
+    assert logins_found(db, admin, term) == expected
+
+
+def test_a_broad_term_over_more_learners_than_postgresql_parameters(
+    db: Database, admin: str, backend: str
+) -> None:
+    if not backend.startswith("postgresql"):
+        pytest.skip("the 65,535-parameter limit is PostgreSQL's; the other backends run the "
+                    "same SQL in the test above")
+    rows = [
+        {
+            "last_name": f"Dupont-{i}",
+            "first_name": "Léa",
+            "login": f"lea.dupont{i}",
+            "password_hash": HASH,
+        }
+        for i in range(DISTRICT)
+    ]
+    with db.transaction(write=True) as session:
+        session.execute(insert(Learner), rows)  # multi-row INSERTs, one transaction
+        some = session.scalars(select(Learner.id).order_by(Learner.id).limit(3)).all()
+    for minutes, learner_id in enumerate(some):
+        event_for(db, learner_id, minutes)
+
+    entries, total = journal.search(db, admin, JournalFilter(learner="dupont"), PARIS)
+
+    assert total == 3
+    assert [e.learner_login for e in entries] == ["lea.dupont2", "lea.dupont1", "lea.dupont0"]
