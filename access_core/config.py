@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from access_core.errors import ConfigError
@@ -15,6 +17,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'access.db'}"
 LANGUAGES = ("fr", "en")
+SHOW_DIGITS, SHOW_HINT = "digits", "hint"  # ACCESS_SLIPS_PASSWORD: print the digits or a hint
+SLIPS_PASSWORD_MODES = (SHOW_DIGITS, SHOW_HINT)
 MIN_COOKIE_KEY_BYTES = 32
 
 
@@ -33,6 +37,9 @@ class Settings:
     session_hours: int = 12
     idle_timeout_minutes: int = 30
     initial_password_days: int = 60
+    school_name: str = ""
+    portal_url: str = ""
+    slips_password: str = SHOW_DIGITS
 
     @property
     def tz(self) -> ZoneInfo:
@@ -52,6 +59,19 @@ def _int_setting(values: Mapping[str, str], name: str, default: int, low: int, h
     return value
 
 
+def _portal_url(url: str) -> str:
+    """The learners' portal address: http(s), no user name or password in it (it is printed
+    on every slip and in its QR code)."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"\s", url):
+        raise ConfigError(f"ACCESS_PORTAL_URL must be an http(s) address, got {url!r}")
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError("ACCESS_PORTAL_URL must not hold a user name or password")
+    return url
+
+
 def load_settings(values: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Build the settings from ``values`` (default: ``os.environ``), then apply ``overrides``."""
     env: Mapping[str, str] = os.environ if values is None else values
@@ -65,6 +85,13 @@ def load_settings(values: Mapping[str, str] | None = None, **overrides: object) 
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a directory: OSError
         raise ConfigError(f"ACCESS_TIMEZONE is not a known time zone: {timezone!r}") from None
+    slips_password = str(env.get("ACCESS_SLIPS_PASSWORD") or SHOW_DIGITS).strip().lower()
+    if slips_password not in SLIPS_PASSWORD_MODES:
+        raise ConfigError(
+            "ACCESS_SLIPS_PASSWORD must be one of "
+            f"{', '.join(SLIPS_PASSWORD_MODES)}, got {slips_password!r}"
+        )
+    portal_url = _portal_url(str(env.get("ACCESS_PORTAL_URL") or "").strip())
     settings = Settings(
         database_url=str(env.get("ACCESS_DATABASE_URL") or DEFAULT_DATABASE_URL).strip(),
         bcrypt_rounds=_int_setting(env, "ACCESS_BCRYPT_ROUNDS", 12, 4, 31),
@@ -80,6 +107,9 @@ def load_settings(values: Mapping[str, str] | None = None, **overrides: object) 
         session_hours=_int_setting(env, "ACCESS_SESSION_HOURS", 12, 1, 12),
         idle_timeout_minutes=_int_setting(env, "ACCESS_IDLE_TIMEOUT_MINUTES", 30, 1, 720),
         initial_password_days=_int_setting(env, "ACCESS_INITIAL_PASSWORD_DAYS", 60, 0, 3650),
+        school_name=" ".join(str(env.get("ACCESS_SCHOOL_NAME") or "").split()),
+        portal_url=portal_url,
+        slips_password=slips_password,
     )
     if overrides:
         from dataclasses import replace
