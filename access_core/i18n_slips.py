@@ -16,6 +16,9 @@ SLIP_MESSAGES: dict[str, dict[str, str]] = {
             "s'impriment comme un carré. Vérifiez ces fiches."
         ),
         "slips_none": "Aucune fiche à imprimer : aucun élève n'a de date de naissance.",
+        "slips_layout": "Mise en page des fiches",
+        "slips_layout_8": "8 par page (à découper)",
+        "slips_layout_1": "1 par page (avec la marche à suivre)",
         "slips_title": "Fiches de connexion — {title}",
         "slip_class": "Classe : {class_name}",
         "slip_login": "Identifiant",
@@ -62,6 +65,9 @@ SLIP_MESSAGES: dict[str, dict[str, str]] = {
             "Check these slips."
         ),
         "slips_none": "No slip to print: no learner has a birth date.",
+        "slips_layout": "Slip layout",
+        "slips_layout_8": "8 per page (to cut)",
+        "slips_layout_1": "1 per page (with the first-login steps)",
         "slips_title": "Login slips — {title}",
         "slip_class": "Class: {class_name}",
         "slip_login": "Username",

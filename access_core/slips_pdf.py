@@ -23,7 +23,6 @@ from pathlib import Path
 import segno
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
-from fpdf.enums import WrapMode, XPos, YPos
 
 from access_core.exports import safe_filename
 from access_core.i18n import format_date, t
@@ -39,6 +38,7 @@ FONTS = {  # family, style -> file
 MISSING_MARK = "□"  # printed in place of a character no installed font has
 PAGE_W, PAGE_H = 210.0, 297.0
 GREY = 90
+LINE_FACTOR = 0.3528 * 1.25  # line height in mm per point of font size
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,9 @@ def installed_font_for(char: str) -> str | None:
 
 
 def printable(text: str) -> str:
-    """``text`` on one line: control characters (CR, LF, tab...) become spaces."""
-    return "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)
+    """``text`` on one line: control characters (CR, LF, tab...) become spaces, and runs of
+    spaces one space."""
+    return " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in text).split())
 
 
 class _Fonts:
@@ -134,25 +135,42 @@ class _Writer:
         style: str = "", size: float = 9, min_size: float | None = None, grey: bool = False,
     ) -> float:
         """Write ``text`` at (x, y) within ``width`` mm: shrunk down to ``min_size`` to hold on
-        one line, else wrapped (mono text may break anywhere). Returns the y below it."""
+        one line, else wrapped at spaces, a word too long for a line shrunk until it fits.
+        Nothing is clipped and every line is whole words. Returns the y below it."""
         pdf = self.pdf
         text = self.fonts.clean(text)
+        pdf.set_text_color(GREY if grey else 0)
         pdf.set_font(family, style, size)
         natural = pdf.get_string_width(text)
         if natural > width and min_size is not None:
             size = max(min_size, size * width / natural * 0.98)
             pdf.set_font(family, style, size)
-            natural = pdf.get_string_width(text)
-        pdf.set_text_color(GREY if grey else 0)
-        line_h = size * 0.3528 * 1.25
-        pdf.set_xy(x, y)
-        if natural <= width:
-            pdf.cell(width, line_h, text, new_x=XPos.LEFT, new_y=YPos.NEXT)
-        else:
-            wrap = WrapMode.CHAR if family == "mono" else WrapMode.WORD
-            pdf.multi_cell(width, line_h, text, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT,
-                           wrapmode=wrap)
-        return float(pdf.get_y())
+        lines = [text] if natural <= width else self._wrap(text, width)
+        for line in lines:
+            line_size = size
+            line_width = pdf.get_string_width(line)
+            if line_width > width:  # one word longer than the line: smaller, never cut
+                line_size = size * width / line_width * 0.98
+                pdf.set_font(family, style, line_size)
+            pdf.set_xy(x, y)
+            pdf.cell(width, line_size * LINE_FACTOR, line)
+            y += size * LINE_FACTOR
+            pdf.set_font(family, style, size)
+        return y
+
+    def _wrap(self, text: str, width: float) -> list[str]:
+        """Greedy wrap at spaces in the current font."""
+        lines: list[str] = []
+        current = ""
+        for word in text.split(" "):
+            candidate = f"{current} {word}" if current else word
+            if current and self.pdf.get_string_width(candidate) > width:
+                lines.append(current)
+                current = word
+            else:
+                current = candidate
+        lines.append(current)
+        return lines
 
     def qr(self, image: bytes | None, x: float, y: float, size: float) -> None:
         if image is not None:
