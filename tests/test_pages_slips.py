@@ -1,0 +1,140 @@
+"""The login slips on the main page (AppTest): the class's or the marked learners' slips, and
+the slips of a reset's batch offered in its notice."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from access_core import audit, slips
+from access_core.db import Database
+from access_core.passwords import initial_password
+from tests import test_pages
+from tests.factories import add_learner
+from tests.slips_helpers import slip_texts
+from tests.test_pages import School, mark, no_exception, page, select_class, texts
+
+# The fixtures of tests/test_pages.py: configured app, its database, a small school, the
+# media storages holding the downloads' bytes.
+app_env = test_pages.app_env
+app_db = test_pages.app_db
+school = test_pages.school
+media_storages = test_pages.media_storages
+
+
+def download(at: AppTest, storages: list[MemoryMediaFileStorage], key: str) -> tuple[Any, Any]:
+    """The download button whose key is ``key`` and the file it serves."""
+    buttons = at.get("download_button")
+    (button,) = [b for b in buttons if b.proto.id.endswith(key)]  # type: ignore[attr-defined]
+    url = button.proto.url  # type: ignore[attr-defined]
+    for storage in reversed(storages):
+        try:
+            return button, storage.get_file(url.rsplit("/", 1)[1])
+        except Exception:  # noqa: BLE001, S112 - another run's storage
+            continue
+    raise AssertionError(f"no stored file for {url}")
+
+
+def names_in(data: bytes) -> list[str]:
+    return [text.split("\n")[1] for text in slip_texts(data)]  # line 0: « Classe : ... »
+
+
+def test_without_marks_the_button_gives_the_class_slips(
+    school: School, app_db: Database, admin: str, media_storages: list[MemoryMediaFileStorage]
+) -> None:
+    at = page(admin).run()
+    select_class(at, school.class_a)
+    no_exception(at)
+    button, stored = download(at, media_storages, "download_slips")
+    assert button.label == "Fiches de connexion (PDF)"
+    assert stored.filename == "fiches_6e_A.pdf"
+    assert stored.mimetype == "application/pdf"
+    assert stored.content.startswith(b"%PDF")
+    assert names_in(stored.content) == ["Dubois Hugo", "Martin Léa", "Petit Zoé"]
+    text = "\n".join(slip_texts(stored.content))
+    assert "29022012" in text and "01012013" in text  # Léa and Zoé: initial passwords
+    assert "03072012" not in text  # Hugo chose his own
+    assert "Mot de passe personnalisé" in text
+
+
+def test_with_marks_the_button_gives_the_marked_learners_only(
+    school: School, app_db: Database, admin: str, media_storages: list[MemoryMediaFileStorage]
+) -> None:
+    at = page(admin).run()
+    mark(at, f"editor:class-{school.class_a}:0", [school.zoe, school.lea])
+    at.run()
+    no_exception(at)
+    button, stored = download(at, media_storages, "download_slips")
+    assert button.label == "Fiches de connexion des 2 élève(s) marqué(s) (PDF)"
+    assert names_in(stored.content) == ["Martin Léa", "Petit Zoé"]
+
+    button.click()  # type: ignore[attr-defined]
+    at.run()
+    (event,) = audit.events(app_db, action=slips.SLIPS_ACTION)
+    assert event.details == {"learners": 2, "layout": "8", "class": "6e A"}
+    assert event.actor == admin
+
+
+def test_one_per_page_layout_and_a_learner_without_birth_date_named(
+    school: School, app_db: Database, admin: str, media_storages: list[MemoryMediaFileStorage]
+) -> None:
+    add_learner(app_db, "Sansdate", "Noé", birth_date=None, login="noe.sansdate")
+    at = page(admin).run()
+    at.radio(key="slips_layout").set_value("1").run()
+    no_exception(at)
+    _, stored = download(at, media_storages, "download_slips")
+    pages = slip_texts(stored.content, "1")
+    assert len(pages) == 3 and all("Première connexion" in p or "Pour te connecter" in p
+                                   for p in pages)
+    assert "Pas de fiche sans date de naissance : Sansdate Noé." in texts(at.warning)
+
+
+def test_after_a_reset_the_notice_offers_exactly_the_batch_slips(
+    school: School, app_db: Database, admin: str, media_storages: list[MemoryMediaFileStorage]
+) -> None:
+    at = page(admin).run()
+    key = f"editor:class-{school.class_a}:0"
+    mark(at, key, [school.hugo, school.zoe])
+    at.run()
+    at.button(key=f"reset_btn:class-{school.class_a}").click()
+    at.run()
+    at.button(key="confirm_reset").click()
+    at.run()
+    no_exception(at)
+    assert texts(at.success) == ["2 mot(s) de passe réinitialisé(s)."]
+
+    button, stored = download(at, media_storages, "download_batch_slips")
+    assert button.label == "Fiches des comptes réinitialisés (PDF)"
+    assert names_in(stored.content) == ["Dubois Hugo", "Petit Zoé"]
+    text = "\n".join(slip_texts(stored.content))
+    assert initial_password(date(2012, 7, 3)) in text  # Hugo, reset
+    assert "01012013" in text and "29022012" not in text  # Léa was not in the batch
+
+    button.click()  # type: ignore[attr-defined]
+    at.run()
+    no_exception(at)
+    (event,) = audit.events(app_db, action=slips.SLIPS_ACTION)
+    assert event.details["learners"] == 2 and event.details["batch"]
+    assert texts(at.success) == ["2 mot(s) de passe réinitialisé(s)."]  # kept after download
+    at.run()  # another interaction: the offer is gone
+    assert not [b for b in at.get("download_button")
+                if b.proto.id.endswith("download_batch_slips")]  # type: ignore[attr-defined]
+
+
+def test_after_a_reset_of_deactivated_learners_the_notice_offers_their_slips(
+    school: School, app_db: Database, admin: str, media_storages: list[MemoryMediaFileStorage]
+) -> None:
+    at = page(admin).run()
+    mark(at, "editor:deactivated:0", [school.noe_deactivated])
+    at.run()
+    at.button(key="reset_btn:deactivated").click()
+    at.run()
+    at.button(key="confirm_reset").click()
+    at.run()
+    no_exception(at)
+    _, stored = download(at, media_storages, "download_batch_slips")
+    assert names_in(stored.content) == ["Leroy Noé"]
+    assert "31122010" in slip_texts(stored.content)[0]
