@@ -93,30 +93,35 @@ class _Fonts:
 
     def __init__(self, pdf: FPDF) -> None:
         self.pdf = pdf
-        for (family, style), name in FONTS.items():
-            pdf.add_font(family, style, str(FONT_DIR / name))
         self.covered = font_coverage(str(FONT_DIR / FONTS["sans", ""]))
+        self.covered_mono = font_coverage(str(FONT_DIR / FONTS["mono", "B"]))
         self.fallbacks: list[str] = ["sans"]  # mono text falls back to DejaVu Sans first
         self.missing: set[str] = set()
 
-    def prepare(self, texts: Iterable[str]) -> None:
-        """Find a font for every character of ``texts`` the embedded fonts lack."""
+    def prepare(self, texts: Iterable[str], mono_texts: Iterable[str]) -> None:
+        """Find a font for every character of ``texts`` the embedded fonts lack. Fallback
+        fonts are set only when a text needs one (fpdf2 is slower with them)."""
         chars = {c for text in texts for c in text if not c.isspace()}
-        lacking = sorted(c for c in chars if ord(c) not in self.covered)
+        mono_chars = {c for text in mono_texts for c in text if not c.isspace()}
+        needs_fallback = any(ord(c) not in self.covered_mono for c in mono_chars)
+        lacking = sorted(c for c in chars | mono_chars if ord(c) not in self.covered)
         for char in lacking:
             path = installed_font_for(char)
             if path is None:
                 self.missing.add(char)
                 continue
+            needs_fallback = True
             family = f"fallback-{Path(path).stem}".lower()
             if family not in self.fallbacks:
                 self.pdf.add_font(family, "", path)
                 self.pdf.add_font(family, "B", path)
                 self.fallbacks.append(family)
-        self.pdf.set_fallback_fonts(self.fallbacks, exact_match=False)
+        if needs_fallback:
+            self.pdf.set_fallback_fonts(self.fallbacks, exact_match=False)
 
     def clean(self, text: str) -> str:
-        text = printable(text)
+        if not (text.isprintable() and "  " not in text and text == text.strip()):
+            text = printable(text)
         if self.missing and any(c in self.missing for c in text):
             return "".join(MISSING_MARK if c in self.missing else c for c in text)
         return text
@@ -129,6 +134,24 @@ class _Writer:
     def __init__(self, pdf: FPDF, fonts: _Fonts) -> None:
         self.pdf = pdf
         self.fonts = fonts
+        self.widths: dict[tuple[str, str, float, str], float] = {}
+        self.font: tuple[str, str, float] | None = None
+
+    def set_font(self, family: str, style: str, size: float) -> None:
+        if self.font != (family, style, size):
+            self.pdf.set_font(family, style, size)
+            self.font = (family, style, size)
+
+    def width(self, family: str, style: str, size: float, text: str) -> float:
+        """The width of ``text`` in the current font (which is family, style, size); the
+        texts every slip repeats (labels, school, portal) are measured once."""
+        key = (family, style, size, text)
+        found = self.widths.get(key)
+        if found is None:
+            found = float(self.pdf.get_string_width(text))
+            if len(self.widths) < 4096:
+                self.widths[key] = found
+        return found
 
     def text(
         self, x: float, y: float, width: float, text: str, family: str = "sans",
@@ -140,22 +163,22 @@ class _Writer:
         pdf = self.pdf
         text = self.fonts.clean(text)
         pdf.set_text_color(GREY if grey else 0)
-        pdf.set_font(family, style, size)
-        natural = pdf.get_string_width(text)
+        self.set_font(family, style, size)
+        natural = self.width(family, style, size, text)
         if natural > width and min_size is not None:
             size = max(min_size, size * width / natural * 0.98)
-            pdf.set_font(family, style, size)
+            self.set_font(family, style, size)
         lines = [text] if natural <= width else self._wrap(text, width)
         for line in lines:
             line_size = size
             line_width = pdf.get_string_width(line)
             if line_width > width:  # one word longer than the line: smaller, never cut
                 line_size = size * width / line_width * 0.98
-                pdf.set_font(family, style, line_size)
+                self.set_font(family, style, line_size)
             pdf.set_xy(x, y)
             pdf.cell(width, line_size * LINE_FACTOR, line)
             y += size * LINE_FACTOR
-            pdf.set_font(family, style, size)
+            self.set_font(family, style, size)
         return y
 
     def _wrap(self, text: str, width: float) -> list[str]:
@@ -326,13 +349,16 @@ def slips_pdf(slip_set: SlipSet, options: SlipOptions, lang: str, layout: str = 
     pdf = FPDF(unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
+    for (family, style), name in FONTS.items():
+        pdf.add_font(family, style, str(FONT_DIR / name))
     pdf.set_title(t("slips_title", lang, title=printable(title)) if title else "")
     pdf.set_creator("Accès apprenants")
     pdf.set_lang("en" if lang == "en" else "fr")
     fonts = _Fonts(pdf)
     fonts.prepare(
         [options.school_name, options.portal_url]
-        + [text for s in slip_set.slips for text in (s.full_name, s.login, s.class_name)]
+        + [text for s in slip_set.slips for text in (s.full_name, s.class_name)],
+        [s.login for s in slip_set.slips],
     )
     writer = _Writer(pdf, fonts)
     qr = qr_png(options.portal_url) if options.portal_url else None

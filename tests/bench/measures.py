@@ -294,6 +294,14 @@ def run_all(url: str, args: Namespace) -> list[Row]:
         rows += p5_import(args, 100 if args.quick else 2000)
     if "P6" in wanted:
         rows += p6_memory(url, args)
+    if "P8" in wanted:
+        from tests.bench.slips_measure import p8_slips
+
+        db = Database.from_url(url)
+        try:
+            rows += p8_slips(db, args)
+        finally:
+            db.dispose()
     return rows
 
 
