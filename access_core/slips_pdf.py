@@ -97,6 +97,7 @@ class _Fonts:
         self.covered_mono = font_coverage(str(FONT_DIR / FONTS["mono", "B"]))
         self.fallbacks: list[str] = ["sans"]  # mono text falls back to DejaVu Sans first
         self.missing: set[str] = set()
+        self.fallback_set = False
 
     def prepare(self, texts: Iterable[str], mono_texts: Iterable[str]) -> None:
         """Find a font for every character of ``texts`` the embedded fonts lack. Fallback
@@ -118,6 +119,7 @@ class _Fonts:
                 self.fallbacks.append(family)
         if needs_fallback:
             self.pdf.set_fallback_fonts(self.fallbacks, exact_match=False)
+            self.fallback_set = True
 
     def clean(self, text: str) -> str:
         if not (text.isprintable() and "  " not in text and text == text.strip()):
@@ -145,7 +147,9 @@ class _Writer:
     def width(self, family: str, style: str, size: float, text: str) -> float:
         """The width of ``text`` in the current font (which is family, style, size); the
         texts every slip repeats (labels, school, portal) are measured once."""
-        key = (family, style, size, text)
+        # Monospaced: without fallback fonts every character has the same advance.
+        mono = family == "mono" and not self.fonts.fallback_set
+        key = (family, style, size, "m" * len(text) if mono else text)
         found = self.widths.get(key)
         if found is None:
             found = float(self.pdf.get_string_width(text))
