@@ -13,32 +13,32 @@ from __future__ import annotations
 
 import functools
 import io
-import shutil
-import subprocess
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import segno
-from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
 from access_core.exports import safe_filename
 from access_core.i18n import format_date, t
 from access_core.learner_auth import LEARNER_PASSWORD_MIN_CHARS
+from access_core.slip_fonts import (
+    FONT_DIR,
+    FONTS,
+    MISSING_MARK,
+    SlipFonts,
+    font_coverage,
+    installed_font_for,
+    printable,
+)
 from access_core.slips import LAYOUTS, PasswordState, Slip, SlipOptions, SlipSet
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-FONTS = {  # family, style -> file
-    ("sans", ""): "DejaVuSans.ttf",
-    ("sans", "B"): "DejaVuSans-Bold.ttf",
-    ("mono", "B"): "DejaVuSansMono-Bold.ttf",
-}
-MISSING_MARK = "□"  # printed in place of a character no installed font has
 PAGE_W, PAGE_H = 210.0, 297.0
 GREY = 90
 LINE_FACTOR = 0.3528 * 1.25  # line height in mm per point of font size
+
+
+__all__ = ["FONTS", "FONT_DIR", "MISSING_MARK", "font_coverage", "installed_font_for",
+           "printable", "slips_filename", "slips_pdf"]
 
 
 @dataclass(frozen=True)
@@ -50,90 +50,11 @@ class SlipsDocument:
     missing: tuple[tuple[str, str], ...]  # (character, « Nom Prénom ») printed as MISSING_MARK
 
 
-# --- fonts: coverage, fallback, missing characters -----------------------------------------
-
-
-@functools.lru_cache(maxsize=64)
-def font_coverage(path: str) -> frozenset[int]:
-    """The code points a font file maps to a glyph."""
-    font = TTFont(path, lazy=True, fontNumber=0)
-    try:
-        return frozenset(font.getBestCmap() or {})
-    finally:
-        font.close()
-
-
-@functools.lru_cache(maxsize=256)
-def installed_font_for(char: str) -> str | None:
-    """An installed TrueType/OpenType font file that has ``char`` (fontconfig), or None."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return None
-    try:
-        result = subprocess.run(
-            [fc_list, "--format", "%{file}\n", f":charset={ord(char):x}"],
-            capture_output=True, text=True, timeout=10, check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    for line in sorted(result.stdout.splitlines()):
-        if line.lower().endswith((".ttf", ".otf")) and ord(char) in font_coverage(line):
-            return line
-    return None
-
-
-def printable(text: str) -> str:
-    """``text`` on one line: control characters (CR, LF, tab...) become spaces, and runs of
-    spaces one space."""
-    return " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in text).split())
-
-
-class _Fonts:
-    """The embedded fonts, the installed fallbacks found for the texts, and what is missing."""
-
-    def __init__(self, pdf: FPDF) -> None:
-        self.pdf = pdf
-        self.covered = font_coverage(str(FONT_DIR / FONTS["sans", ""]))
-        self.covered_mono = font_coverage(str(FONT_DIR / FONTS["mono", "B"]))
-        self.fallbacks: list[str] = ["sans"]  # mono text falls back to DejaVu Sans first
-        self.missing: set[str] = set()
-        self.fallback_set = False
-
-    def prepare(self, texts: Iterable[str], mono_texts: Iterable[str]) -> None:
-        """Find a font for every character of ``texts`` the embedded fonts lack. Fallback
-        fonts are set only when a text needs one (fpdf2 is slower with them)."""
-        chars = {c for text in texts for c in text if not c.isspace()}
-        mono_chars = {c for text in mono_texts for c in text if not c.isspace()}
-        needs_fallback = any(ord(c) not in self.covered_mono for c in mono_chars)
-        lacking = sorted(c for c in chars | mono_chars if ord(c) not in self.covered)
-        for char in lacking:
-            path = installed_font_for(char)
-            if path is None:
-                self.missing.add(char)
-                continue
-            needs_fallback = True
-            family = f"fallback-{Path(path).stem}".lower()
-            if family not in self.fallbacks:
-                self.pdf.add_font(family, "", path)
-                self.pdf.add_font(family, "B", path)
-                self.fallbacks.append(family)
-        if needs_fallback:
-            self.pdf.set_fallback_fonts(self.fallbacks, exact_match=False)
-            self.fallback_set = True
-
-    def clean(self, text: str) -> str:
-        if not (text.isprintable() and "  " not in text and text == text.strip()):
-            text = printable(text)
-        if self.missing and any(c in self.missing for c in text):
-            return "".join(MISSING_MARK if c in self.missing else c for c in text)
-        return text
-
-
 # --- drawing helpers ------------------------------------------------------------------------
 
 
 class _Writer:
-    def __init__(self, pdf: FPDF, fonts: _Fonts) -> None:
+    def __init__(self, pdf: FPDF, fonts: SlipFonts) -> None:
         self.pdf = pdf
         self.fonts = fonts
         self.widths: dict[tuple[str, str, float, str], float] = {}
@@ -358,7 +279,7 @@ def slips_pdf(slip_set: SlipSet, options: SlipOptions, lang: str, layout: str = 
     pdf.set_title(t("slips_title", lang, title=printable(title)) if title else "")
     pdf.set_creator("Accès apprenants")
     pdf.set_lang("en" if lang == "en" else "fr")
-    fonts = _Fonts(pdf)
+    fonts = SlipFonts(pdf)
     fonts.prepare(
         [options.school_name, options.portal_url]
         + [text for s in slip_set.slips for text in (s.full_name, s.class_name)],

@@ -122,9 +122,10 @@ def batch_slips_button(lang: str) -> None:
     user = str(st.session_state.get("username"))
     db = context.database()
     batch_id = str(offer["batch_id"])
+    layout = str(st.session_state.get(LAYOUT_KEY) or slips.LAYOUTS[0])  # the class's choice
     try:
         rows = slips.batch_learners(db, user, batch_id)
-        document = _document(rows, slips.LAYOUTS[0], f"reinitialisation_{batch_id[:8]}", lang)
+        document = _document(rows, layout, f"reinitialisation_{batch_id[:8]}", lang)
     except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
         show_error(exc, lang)
         return
@@ -137,7 +138,7 @@ def batch_slips_button(lang: str) -> None:
         mime=PDF_MIME,
         key="download_batch_slips",
         on_click=_record,
-        args=(db, user, document.count, slips.LAYOUTS[0], None, batch_id, offer),
+        args=(db, user, document.count, layout, None, batch_id, offer),
         icon=":material/print:",
         type="primary",
     )
