@@ -88,6 +88,8 @@ class SlipFonts:
                 self.pdf.add_font(family, "", path)
                 self.pdf.add_font(family, "B", path)
                 self.fallbacks.append(family)
+        if self.missing and ord(MISSING_MARK) not in self.covered_mono:
+            needs_fallback = True  # a login's mark comes from DejaVu Sans
         if needs_fallback:
             self.pdf.set_fallback_fonts(self.fallbacks, exact_match=False)
             self.fallback_set = True

@@ -35,6 +35,7 @@ from access_core.slips import LAYOUTS, PasswordState, Slip, SlipOptions, SlipSet
 PAGE_W, PAGE_H = 210.0, 297.0
 GREY = 90
 LINE_FACTOR = 0.3528 * 1.25  # line height in mm per point of font size
+BASELINE_FACTOR = 0.3528 * (1.25 / 2 + 0.3)  # where cell() puts the baseline, below the top
 
 
 __all__ = ["FONTS", "FONT_DIR", "MISSING_MARK", "font_coverage", "installed_font_for",
@@ -65,6 +66,14 @@ class _Writer:
             self.pdf.set_font(family, style, size)
             self.font = (family, style, size)
 
+    def measure(self, text: str) -> float:
+        """The width of ``text`` in mm, in the current font."""
+        pdf = self.pdf
+        if self.fonts.fallback_set or pdf.current_font is None:
+            return float(pdf.get_string_width(text))
+        # every glyph is in the font: its advance widths, without fpdf2's per-call overhead
+        return float(pdf.current_font.get_text_width(text, pdf.font_size_pt, None)[1] / pdf.k)
+
     def width(self, family: str, style: str, size: float, text: str) -> float:
         """The width of ``text`` in the current font (which is family, style, size); the
         texts every slip repeats (labels, school, portal) are measured once."""
@@ -73,7 +82,7 @@ class _Writer:
         key = (family, style, size, "m" * len(text) if mono else text)
         found = self.widths.get(key)
         if found is None:
-            found = float(self.pdf.get_string_width(text))
+            found = self.measure(text)
             if len(self.widths) < 4096:
                 self.widths[key] = found
         return found
@@ -93,15 +102,19 @@ class _Writer:
         if natural > width and min_size is not None:
             size = max(min_size, size * width / natural * 0.98)
             self.set_font(family, style, size)
+            natural = self.measure(text)
         lines = [text] if natural <= width else self._wrap(text, width)
         for line in lines:
             line_size = size
-            line_width = pdf.get_string_width(line)
+            line_width = natural if len(lines) == 1 else self.measure(line)
             if line_width > width:  # one word longer than the line: smaller, never cut
                 line_size = size * width / line_width * 0.98
                 self.set_font(family, style, line_size)
-            pdf.set_xy(x, y)
-            pdf.cell(width, line_size * LINE_FACTOR, line)
+            if self.fonts.fallback_set:  # cell() draws fallback glyphs, text() does not
+                pdf.set_xy(x, y)
+                pdf.cell(width, line_size * LINE_FACTOR, line)
+            else:  # every glyph is in the font: the much faster text() at the same baseline
+                pdf.text(x, y + line_size * BASELINE_FACTOR, line)
             y += size * LINE_FACTOR
             self.set_font(family, style, size)
         return y
@@ -112,7 +125,7 @@ class _Writer:
         current = ""
         for word in text.split(" "):
             candidate = f"{current} {word}" if current else word
-            if current and self.pdf.get_string_width(candidate) > width:
+            if current and self.measure(candidate) > width:
                 lines.append(current)
                 current = word
             else:
