@@ -9,7 +9,7 @@ from typing import Any
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from access_core import audit, slips
+from access_core import admins, audit, slips
 from access_core.db import Database
 from access_core.passwords import initial_password
 from tests import test_pages
@@ -138,3 +138,18 @@ def test_after_a_reset_of_deactivated_learners_the_notice_offers_their_slips(
     _, stored = download(at, media_storages, "download_batch_slips")
     assert names_in(stored.content) == ["Leroy Noé"]
     assert "31122010" in slip_texts(stored.content)[0]
+
+
+def test_an_administrator_disabled_while_the_page_is_open_gets_no_audited_download(
+    school: School, app_db: Database, admin: str, media_storages: list[MemoryMediaFileStorage]
+) -> None:
+    at = page(admin).run()
+    button, _ = download(at, media_storages, "download_slips")
+    admins.disable_admin(app_db, admin)  # by a second administrator, meanwhile
+
+    button.click()  # type: ignore[attr-defined]
+    at.run()
+
+    assert audit.events(app_db, action=slips.SLIPS_ACTION) == []
+    assert not [b for b in at.get("download_button")
+                if b.proto.id.endswith("download_slips")]  # type: ignore[attr-defined]

@@ -382,3 +382,20 @@ def test_cli_slips_usage_errors_exit_2(cli, db, tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as raised:
         cli("slips", "--class", "6e A", "--login", "x", "--output", "x.pdf", "--actor", "admin")
     assert raised.value.code == 2
+
+
+def test_a_batch_printed_again_after_a_learner_chose_a_password_no_longer_shows_it(
+    db, admin, settings
+) -> None:
+    from access_core.learner_auth import change_password
+
+    ids = [add_learner(db, "Nom", f"Zoé{i}", login=f"zoe{i}") for i in range(2)]
+    outcome = reset_passwords(db, admin, ids, TEST_ROUNDS)
+    change_password(db, settings, "zoe0", "17052013", "a-new-secret-1")
+
+    slip_set = build_slips(slips.batch_learners(db, admin, outcome.batch_id), "digits", 60, TZ)
+    states = {s.login: (s.state, s.password) for s in slip_set.slips}
+    assert states == {
+        "zoe0": (PasswordState.CUSTOM, None),
+        "zoe1": (PasswordState.INITIAL, "17052013"),
+    }
