@@ -29,6 +29,8 @@ from access_core import (
     resets,
     roster,
     roster_files,
+    slips,
+    slips_pdf,
     throttle,
 )
 from access_core.admin_auth import admin_subject
@@ -195,19 +197,69 @@ def cmd_quickstart(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _write_output(output: Path, data: bytes) -> None:
+    """Write an export holding minors' data: whole or not at all, mode 0600."""
+    try:
+        write_private(output, data)
+    except OSError as exc:
+        raise ValidationError(f"cannot write {output}: {exc.strerror}") from exc
+
+
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     with _database(settings) as db:
         info = cli_ops.find_class(db, args.actor, args.class_name)
         rows = roster.class_learners(db, args.actor, info.id)
     data = exports.identifier_workbook(info.name, rows, settings.language)
     output = Path(args.output)
-    try:
-        write_private(output, data)  # minors' data: 0600
-    except OSError as exc:
-        raise ValidationError(f"cannot write {output}: {exc.strerror}") from exc
+    _write_output(output, data)
     with _database(settings) as db:
         exports.record_export(db, args.actor, info.name, len(rows))
     print(f"{len(rows)} learners of {info.name} written to {output}")
+    return 0
+
+
+def cmd_slips(args: argparse.Namespace, settings: Settings) -> int:
+    """Login slips (PDF) of a class's active learners, of some logins, or of a reset batch."""
+    class_name = batch_id = None
+    with _database(settings) as db:
+        if args.class_name:
+            info = cli_ops.find_class(db, args.actor, args.class_name)
+            rows = roster.class_learners(db, args.actor, info.id)
+            class_name = title = info.name
+        elif args.batch:
+            rows = slips.batch_learners(db, args.actor, args.batch)
+            batch_id = args.batch
+            title = f"reinitialisation_{args.batch[:8]}"
+        else:
+            rows = roster.learners_by_logins(db, args.actor, args.logins)
+            unknown = sorted(set(args.logins) - {row.login for row in rows})
+            if unknown:
+                raise ValidationError(f"unknown login(s): {', '.join(unknown)}")
+            title = "eleves"
+        slip_set = slips.build_slips(
+            rows, settings.slips_password, settings.initial_password_days, settings.tz
+        )
+        if not slip_set.slips:
+            raise ValidationError(
+                "no slip to print: "
+                + ("no learner has a birth date" if rows else "no learner found")
+            )
+        document = slips_pdf.slips_pdf(
+            slip_set, slips.SlipOptions.from_settings(settings), settings.language,
+            args.layout, title=class_name or title,
+        )
+        output = Path(args.output)
+        _write_output(output, document.data)
+        slips.record_slips(
+            db, args.actor, document.count, args.layout, class_name=class_name,
+            batch_id=batch_id, logins=args.logins,
+        )
+    for name in document.skipped:
+        print(f"warning: no birth date, no slip for {name}", file=sys.stderr)
+    for char, name in document.missing:
+        print(f"warning: no installed font has {char!r} (U+{ord(char):04X}) of {name}; "
+              f"printed as {slips_pdf.MISSING_MARK}", file=sys.stderr)
+    print(f"{document.count} slip(s) on {document.pages} page(s) written to {output}")
     return 0
 
 
@@ -244,6 +296,18 @@ def cmd_reset(args: argparse.Namespace, settings: Settings) -> int:
                 db, args.actor, [row.id for row in rows], settings.bcrypt_rounds, progress=progress
             )
     print(f"{outcome.count} password(s) reset (batch {outcome.batch_id})")
+    print(
+        f"their login slips: access-core slips --batch {outcome.batch_id} "
+        f"--output FILE.pdf --actor {args.actor}"
+    )
+    if args.slips:
+        return cmd_slips(
+            argparse.Namespace(
+                class_name=None, batch=outcome.batch_id, logins=None, actor=args.actor,
+                output=args.slips, layout=args.layout, database_url=args.database_url,
+            ),
+            settings,
+        )
     return 0
 
 
@@ -440,6 +504,19 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("--login", dest="logins", nargs="+", help="these learners")
     p.add_argument("--actor", required=True, help="the administrator doing it")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--slips", metavar="FILE.pdf", help="also write the reset learners' slips")
+    p.add_argument("--layout", choices=slips.LAYOUTS, default="8", help="slips per page")
+    p = command("slips", cmd_slips, "write login slips (PDF): of a class, logins or a reset")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--class", dest="class_name", help="every active learner of a class")
+    target.add_argument("--login", dest="logins", nargs="+", help="these learners")
+    target.add_argument("--batch", help="the learners of a reset batch (its id)")
+    p.add_argument("--output", required=True, help="the .pdf file to write")
+    p.add_argument("--actor", required=True, help="the administrator doing it")
+    p.add_argument(
+        "--layout", choices=slips.LAYOUTS, default="8",
+        help="8 per A4 page with cut marks (default), or 1 per page with the first-login steps",
+    )
     cli_ops.register(command)
     return parser
 

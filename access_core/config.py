@@ -9,11 +9,13 @@ also says where each one came from.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from access_core.errors import ConfigError
@@ -29,6 +31,8 @@ SOURCE_SECRETS_FILE = "secrets file"
 SOURCE_DEFAULT = "default"
 COOKIE_SECURE_MODES = ("auto", "true", "false")
 LANGUAGES = ("fr", "en")
+SHOW_DIGITS, SHOW_HINT = "digits", "hint"  # ACCESS_SLIPS_PASSWORD: print the digits or a hint
+SLIPS_PASSWORD_MODES = (SHOW_DIGITS, SHOW_HINT)
 MIN_COOKIE_KEY_BYTES = 32
 # bcrypt doubles its work per round: cost 16 is ~5 s a hash on one core here (a reset of a
 # class of 30 would take minutes), 31 would be days. Higher is refused, not silently capped.
@@ -58,6 +62,9 @@ class Settings:
     @property
     def import_limits(self) -> ImportLimits:
         return ImportLimits(self.import_max_bytes, self.import_max_rows)
+    school_name: str = ""
+    portal_url: str = ""
+    slips_password: str = SHOW_DIGITS
 
     @property
     def tz(self) -> ZoneInfo:
@@ -132,6 +139,7 @@ SETTING_NAMES = (
     "ACCESS_SESSION_HOURS", "ACCESS_IDLE_TIMEOUT_MINUTES", "ACCESS_INITIAL_PASSWORD_DAYS",
     "ACCESS_COOKIE_SECURE", "ACCESS_IMPORT_MAX_DEACTIVATION_SHARE", "ACCESS_IMPORT_MAX_BYTES",
     "ACCESS_IMPORT_MAX_ROWS", "ACCESS_TRUSTED_PROXIES", "ACCESS_HEALTH_CACHE_SECONDS",
+    "ACCESS_SCHOOL_NAME", "ACCESS_PORTAL_URL", "ACCESS_SLIPS_PASSWORD",
 )
 
 
@@ -143,6 +151,17 @@ def load_settings_with_sources(
     values, found = merged_values(environ, secrets_path)
     sources = {name: found.get(name, SOURCE_DEFAULT) for name in SETTING_NAMES}
     return load_settings(values), sources
+def _portal_url(url: str) -> str:
+    """The learners' portal address: http(s), no user name or password in it (it is printed
+    on every slip and in its QR code)."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"\s", url):
+        raise ConfigError(f"ACCESS_PORTAL_URL must be an http(s) address, got {url!r}")
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError("ACCESS_PORTAL_URL must not hold a user name or password")
+    return url
 
 
 def load_settings(values: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -159,6 +178,13 @@ def load_settings(values: Mapping[str, str] | None = None, **overrides: object) 
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a directory: OSError
         raise ConfigError(f"ACCESS_TIMEZONE is not a known time zone: {timezone!r}") from None
+    slips_password = str(env.get("ACCESS_SLIPS_PASSWORD") or SHOW_DIGITS).strip().lower()
+    if slips_password not in SLIPS_PASSWORD_MODES:
+        raise ConfigError(
+            "ACCESS_SLIPS_PASSWORD must be one of "
+            f"{', '.join(SLIPS_PASSWORD_MODES)}, got {slips_password!r}"
+        )
+    portal_url = _portal_url(str(env.get("ACCESS_PORTAL_URL") or "").strip())
     settings = Settings(
         database_url=str(env.get("ACCESS_DATABASE_URL") or DEFAULT_DATABASE_URL).strip(),
         bcrypt_rounds=_int_setting(env, "ACCESS_BCRYPT_ROUNDS", 12, 4, MAX_BCRYPT_ROUNDS),
@@ -182,6 +208,9 @@ def load_settings(values: Mapping[str, str] | None = None, **overrides: object) 
         ),
         import_max_rows=_int_setting(env, "ACCESS_IMPORT_MAX_ROWS", 20_000, 1, 1_000_000),
         cookie_secure=_choice(env, "ACCESS_COOKIE_SECURE", COOKIE_SECURE_MODES),
+        school_name=" ".join(str(env.get("ACCESS_SCHOOL_NAME") or "").split()),
+        portal_url=portal_url,
+        slips_password=slips_password,
     )
     if overrides:
         from dataclasses import replace

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from datetime import date
 
 from access_core.errors import AccessError
+from access_core.i18n_slips import SLIP_MESSAGES
 
 MESSAGES: dict[str, dict[str, str]] = {
     "fr": {
@@ -538,6 +540,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
+for _lang, _texts in SLIP_MESSAGES.items():
+    MESSAGES[_lang].update(_texts)
+
 
 def t(key: str, lang: str, **params: object) -> str:
     """The text ``key`` in ``lang`` (falling back to French), formatted with ``params``."""
@@ -562,6 +567,11 @@ def error_message(
         return t(key, lang, **params)
     except (KeyError, IndexError):
         return t("error_error", lang, message=escape(str(error)))
+
+
+def format_date(value: date) -> str:
+    """jj/mm/aaaa, as every page, export and slip writes a date."""
+    return value.strftime("%d/%m/%Y")
 
 
 def format_duration(seconds: float, lang: str) -> str:

@@ -1,8 +1,9 @@
 """Per-server caches of what every run of a page would otherwise recompute.
 
 The class list is cached per administrator and invalidated when a class is added or removed
-(``roster.classes_version``), and after five minutes in any case; a workbook is cached by its
-exact content (class name, learners, language), so any change of a learner gives a new one.
+(``roster.classes_version``), and after five minutes in any case; a workbook (or the login
+slips' PDF) is cached by its exact content (class name, learners, language), so any change of a
+learner gives a new one.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from access_core import exports, roster
+from access_core import exports, roster, slips, slips_pdf
 from access_ui import context
 
 
@@ -30,3 +31,11 @@ def identifier_workbook(
     class_name: str, learners: Sequence[roster.LearnerRow], lang: str
 ) -> bytes:
     return exports.identifier_workbook(class_name, learners, lang)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def slips_document(
+    slip_set: slips.SlipSet, options: slips.SlipOptions, lang: str, layout: str, title: str
+) -> slips_pdf.SlipsDocument:
+    """The login slips' PDF, cached by its exact content (slips, settings, language, layout)."""
+    return slips_pdf.slips_pdf(slip_set, options, lang, layout, title=title)

@@ -20,6 +20,7 @@ from access_core.roster import LearnerRow
 from access_ui import context
 from access_ui.feedback import HashingProgress, show_error
 from access_ui.session import require_live_session
+from access_ui.slips_ui import batch_slips_button, offer_batch_slips
 from access_ui.tables import marked_ids
 
 PENDING_KEY = "pending_reset"
@@ -104,6 +105,7 @@ def show_notice() -> None:
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
         st.success(notice, icon="✅")
+    batch_slips_button(context.language())  # « Fiches des comptes réinitialisés (PDF) »
 
 
 def _cancel() -> None:
@@ -135,6 +137,7 @@ def _confirm_body(pending: dict[str, object], lang: str) -> None:
             progress=bar,
         )
         st.session_state[NOTICE_KEY] = t("reset_done", lang, count=outcome.count)
+        offer_batch_slips(outcome.batch_id, NOTICE_KEY)
     except BatchAlreadyApplied:
         st.session_state[NOTICE_KEY] = t("error_batch_already_applied", lang)
     except Exception as exc:  # noqa: BLE001 - shown as a message; nothing was changed

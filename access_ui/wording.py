@@ -4,10 +4,10 @@ planned import changes, rejected roster rows. No Streamlit here, so it is unit-t
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from access_core.i18n import t
+from access_core.i18n import format_date, t
 from access_core.imports import Change
 from access_core.roster import PasswordState
 from access_core.roster_files import RowProblem
@@ -28,10 +28,6 @@ def literal(value: object) -> str:
 def t_literal(key: str, lang: str, **values: object) -> str:
     """``t(key, lang, ...)`` with every value shown literally (see ``literal``)."""
     return t(key, lang, **{name: literal(value) for name, value in values.items()})
-
-
-def format_date(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 def password_status(state: PasswordState, changed_at: datetime | None, tz: ZoneInfo,

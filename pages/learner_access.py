@@ -11,7 +11,7 @@ user = require_admin()  # first: nothing below runs for anyone else
 from access_core import exports, roster  # noqa: E402
 from access_core.i18n import t  # noqa: E402
 from access_core.names import full_name  # noqa: E402
-from access_ui import cached, context, tables  # noqa: E402
+from access_ui import cached, context, slips_ui, tables  # noqa: E402
 from access_ui.feedback import call_or_stop  # noqa: E402
 from access_ui.learner_table import (  # noqa: E402
     all_marked,
@@ -52,7 +52,7 @@ else:
             initial_days=settings.initial_password_days,
         )
         marked = marking_editor(scope, frame, lang)
-        download_col, reset_col = st.columns(2)
+        download_col, slips_col, reset_col = st.columns(3)
         class_name = names[class_id]
 
         def _workbook(actor: str) -> bytes:
@@ -70,6 +70,8 @@ else:
             icon=":material/download:",
             width="stretch",
         )
+        with slips_col:
+            slips_ui.class_slips_button(db, user, names[class_id], rows, marked, lang)
         with reset_col:
             reset_button(scope, t("reset_marked", lang), rows, marked, lang)
 

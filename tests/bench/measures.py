@@ -353,6 +353,14 @@ def run_all(url: str, args: Namespace) -> list[Row]:
         rows += s1_siecle_import(args, 100 if args.quick else 2000)
     if "S2" in wanted:
         rows += s2_siecle_memory(args, 500 if args.quick else 50_000)
+    if "P8" in wanted:
+        from tests.bench.slips_measure import p8_slips
+
+        db = Database.from_url(url)
+        try:
+            rows += p8_slips(db, args)
+        finally:
+            db.dispose()
     return rows
 
 

@@ -1,0 +1,102 @@
+"""The fonts of the login slips: DejaVu Sans and Sans Mono shipped in ``fonts/`` (with their
+licence) and embedded; for a character they lack, an installed font that has it (found with
+fontconfig's ``fc-list``); a character that no font has is printed as ``MISSING_MARK`` and
+reported, never dropped silently."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+from fpdf import FPDF
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONTS = {  # family, style -> file
+    ("sans", ""): "DejaVuSans.ttf",
+    ("sans", "B"): "DejaVuSans-Bold.ttf",
+    ("mono", "B"): "DejaVuSansMono-Bold.ttf",
+}
+MISSING_MARK = "□"  # printed in place of a character no installed font has
+
+
+@functools.lru_cache(maxsize=64)
+def font_coverage(path: str) -> frozenset[int]:
+    """The code points a font file maps to a glyph."""
+    font = TTFont(path, lazy=True, fontNumber=0)
+    try:
+        return frozenset(font.getBestCmap() or {})
+    finally:
+        font.close()
+
+
+@functools.lru_cache(maxsize=256)
+def installed_font_for(char: str) -> str | None:
+    """An installed TrueType/OpenType font file that has ``char`` (fontconfig), or None."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    try:
+        result = subprocess.run(
+            [fc_list, "--format", "%{file}\n", f":charset={ord(char):x}"],
+            capture_output=True, text=True, timeout=10, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    for line in sorted(result.stdout.splitlines()):
+        if line.lower().endswith((".ttf", ".otf")) and ord(char) in font_coverage(line):
+            return line
+    return None
+
+
+def printable(text: str) -> str:
+    """``text`` on one line: control characters (CR, LF, tab...) become spaces, and runs of
+    spaces one space."""
+    return " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in text).split())
+
+
+class SlipFonts:
+    """The embedded fonts, the installed fallbacks found for the texts, and what is missing."""
+
+    def __init__(self, pdf: FPDF) -> None:
+        self.pdf = pdf
+        self.covered = font_coverage(str(FONT_DIR / FONTS["sans", ""]))
+        self.covered_mono = font_coverage(str(FONT_DIR / FONTS["mono", "B"]))
+        self.fallbacks: list[str] = ["sans"]  # mono text falls back to DejaVu Sans first
+        self.missing: set[str] = set()
+        self.fallback_set = False
+
+    def prepare(self, texts: Iterable[str], mono_texts: Iterable[str]) -> None:
+        """Find a font for every character of ``texts`` the embedded fonts lack. Fallback
+        fonts are set only when a text needs one (fpdf2 is slower with them)."""
+        chars = {c for text in texts for c in text if not c.isspace()}
+        mono_chars = {c for text in mono_texts for c in text if not c.isspace()}
+        needs_fallback = any(ord(c) not in self.covered_mono for c in mono_chars)
+        lacking = sorted(c for c in chars | mono_chars if ord(c) not in self.covered)
+        for char in lacking:
+            path = installed_font_for(char)
+            if path is None:
+                self.missing.add(char)
+                continue
+            needs_fallback = True
+            family = f"fallback-{Path(path).stem}".lower()
+            if family not in self.fallbacks:
+                self.pdf.add_font(family, "", path)
+                self.pdf.add_font(family, "B", path)
+                self.fallbacks.append(family)
+        if self.missing and ord(MISSING_MARK) not in self.covered_mono:
+            needs_fallback = True  # a login's mark comes from DejaVu Sans
+        if needs_fallback:
+            self.pdf.set_fallback_fonts(self.fallbacks, exact_match=False)
+            self.fallback_set = True
+
+    def clean(self, text: str) -> str:
+        if not (text.isprintable() and "  " not in text and text == text.strip()):
+            text = printable(text)
+        if self.missing and any(c in self.missing for c in text):
+            return "".join(MISSING_MARK if c in self.missing else c for c in text)
+        return text

@@ -1,0 +1,146 @@
+"""The login slips' buttons: « Fiches de connexion (PDF) » beside the identifier list, and
+« Fiches des comptes réinitialisés (PDF) » in the notice after a reset.
+
+The PDF is built from the rows the page already shows (or from a reset batch's id), cached by
+content (``cached.slips_document``); each download passes the session check and is audited
+when the browser asks for the file. Names are shown as text only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+from access_core import slips
+from access_core.db import Database
+from access_core.i18n import t
+from access_core.roster import LearnerRow
+from access_core.slips_pdf import SlipsDocument, slips_filename
+from access_ui import cached, context
+from access_ui.feedback import show_error
+from access_ui.session import current_admin, live_download
+from access_ui.wording import literal
+
+OFFER_KEY = "reset_slips_offer"
+LAYOUT_KEY = "slips_layout"
+PDF_MIME = "application/pdf"
+
+
+def _document(rows: Sequence[LearnerRow], layout: str, title: str, lang: str) -> SlipsDocument:
+    settings = context.settings()
+    slip_set = slips.build_slips(
+        rows, settings.slips_password, settings.initial_password_days, settings.tz
+    )
+    options = slips.SlipOptions.from_settings(settings)
+    return cached.slips_document(slip_set, options, lang, layout, title)
+
+
+def _warnings(document: SlipsDocument, lang: str) -> None:
+    if document.skipped:
+        names = ", ".join(literal(name) for name in document.skipped)
+        st.warning(t("slips_skipped_warning", lang, names=names), icon="⚠️")
+    if document.missing:
+        chars = " ".join(sorted({char for char, _ in document.missing}))
+        names = ", ".join(literal(name) for name in sorted({name for _, name in document.missing}))
+        st.warning(t("slips_missing_glyphs_warning", lang, chars=literal(chars), names=names))
+
+
+def _layout_choice(lang: str) -> str:
+    layout = st.radio(
+        t("slips_layout", lang),
+        options=list(slips.LAYOUTS),
+        format_func=lambda value: t(f"slips_layout_{value}", lang),
+        key=LAYOUT_KEY,
+        horizontal=True,
+    )
+    return str(layout or slips.LAYOUTS[0])
+
+
+def _pdf_download(
+    db: Database, document: SlipsDocument, layout: str, class_name: str | None,
+    batch_id: str | None,
+) -> Callable[[], bytes]:
+    """The PDF, handed over when the browser asks for it: after the same session check as a
+    page run (``live_download``), and audited then, by the administrator of that session."""
+
+    def make(actor: str) -> bytes:
+        slips.record_slips(db, actor, document.count, layout, class_name=class_name,
+                           batch_id=batch_id)
+        return document.data
+
+    return live_download(make)
+
+
+def class_slips_button(db: Database, user: str, class_name: str, rows: Sequence[LearnerRow],
+                       marked: Sequence[int], lang: str) -> None:
+    """The slips of the marked learners, or of every learner of ``rows`` when none is."""
+    chosen_ids = set(marked)
+    chosen = [row for row in rows if row.id in chosen_ids] if chosen_ids else list(rows)
+    label = (t("slips_button_marked", lang, count=len(chosen)) if chosen_ids
+             else t("slips_button", lang))
+    layout = str(st.session_state.get(LAYOUT_KEY) or slips.LAYOUTS[0])  # the radio below
+    try:
+        document = _document(chosen, layout, class_name, lang)
+    except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
+        show_error(exc, lang)
+        return
+    if not document.count:
+        st.button(label, key="download_slips", disabled=True, help=t("slips_none", lang),
+                  icon=":material/print:", width="stretch")
+        _layout_choice(lang)
+        return
+    st.download_button(
+        label,
+        data=_pdf_download(db, document, layout, class_name, None),
+        file_name=slips_filename(class_name),
+        mime=PDF_MIME,
+        key="download_slips",
+        on_click="ignore",
+        icon=":material/print:",
+        width="stretch",
+    )
+    _layout_choice(lang)
+    _warnings(document, lang)
+
+
+def offer_batch_slips(batch_id: str, notice_key: str) -> None:
+    """After a reset: the notice (in ``session_state[notice_key]``) of the next run offers the
+    slips of exactly this batch."""
+    st.session_state[OFFER_KEY] = {
+        "batch_id": batch_id,
+        "notice_key": notice_key,
+        "notice": st.session_state.get(notice_key),
+    }
+
+
+def batch_slips_button(lang: str) -> None:
+    """The offer made by ``offer_batch_slips``, shown once (kept while it is downloaded)."""
+    offer = st.session_state.pop(OFFER_KEY, None)
+    if not offer:
+        return
+    user = current_admin()
+    if user is None:
+        return
+    db = context.database()
+    batch_id = str(offer["batch_id"])
+    layout = str(st.session_state.get(LAYOUT_KEY) or slips.LAYOUTS[0])  # the class's choice
+    try:
+        rows = slips.batch_learners(db, user, batch_id)
+        document = _document(rows, layout, f"reinitialisation_{batch_id[:8]}", lang)
+    except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
+        show_error(exc, lang)
+        return
+    if not document.count:
+        return
+    st.download_button(
+        t("slips_batch_button", lang),
+        data=_pdf_download(db, document, layout, None, batch_id),
+        file_name=slips_filename(f"reinitialisation_{batch_id[:8]}"),
+        mime=PDF_MIME,
+        key="download_batch_slips",
+        on_click="ignore",
+        icon=":material/print:",
+        type="primary",
+    )
+    _warnings(document, lang)

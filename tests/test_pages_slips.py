@@ -1,0 +1,158 @@
+"""The login slips on the main page (AppTest): the class's or the marked learners' slips, and
+the slips of a reset's batch offered in its notice."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from access_core import admins, audit, slips
+from access_core.db import Database
+from access_core.errors import NotAuthorized
+from access_core.passwords import initial_password
+from tests import test_pages
+from tests.factories import add_learner
+from tests.slips_helpers import slip_texts
+from tests.test_pages import (
+    Deferred,
+    School,
+    mark,
+    no_exception,
+    page,
+    select_class,
+    texts,
+)
+
+# The fixtures of tests/test_pages.py: configured app, its database, a small school, the
+# media storages holding the downloads' bytes.
+app_env = test_pages.app_env
+app_db = test_pages.app_db
+school = test_pages.school
+deferred = test_pages.deferred
+
+
+def download(at: AppTest, deferred: list[Deferred], key: str) -> tuple[Any, Deferred]:
+    """The download button whose key is ``key`` and the deferred callable behind it (the last
+    run's): calling it is what the browser's click does, session check and audit included."""
+    (button,) = [b for b in at.get("download_button") if b.proto.id.endswith(key)]  # type: ignore[attr-defined]
+    batch = key == "download_batch_slips"
+    made = [d for d in deferred if d.file_name and d.file_name.startswith("fiches_")
+            and d.file_name.startswith("fiches_reinitialisation_") == batch]
+    assert made, f"no deferred download for {key}"
+    return button, made[-1]
+
+
+def names_in(data: bytes) -> list[str]:
+    return [text.split("\n")[1] for text in slip_texts(data)]  # line 0: « Classe : ... »
+
+
+def test_without_marks_the_button_gives_the_class_slips(
+    school: School, app_db: Database, admin: str, deferred: list[Deferred]
+) -> None:
+    at = page(admin).run()
+    select_class(at, school.class_a)
+    no_exception(at)
+    button, made = download(at, deferred, "download_slips")
+    assert button.label == "Fiches de connexion (PDF)"
+    assert made.file_name == "fiches_6e_A.pdf"
+    assert made.mimetype == "application/pdf"
+    data = made.make()
+    assert data.startswith(b"%PDF")
+    assert names_in(data) == ["Dubois Hugo", "Martin Léa", "Petit Zoé"]
+    text = "\n".join(slip_texts(data))
+    assert "29022012" in text and "01012013" in text  # Léa and Zoé: initial passwords
+    assert "03072012" not in text  # Hugo chose his own
+    assert "Mot de passe personnalisé" in text
+
+
+def test_with_marks_the_button_gives_the_marked_learners_only(
+    school: School, app_db: Database, admin: str, deferred: list[Deferred]
+) -> None:
+    at = page(admin).run()
+    mark(at, f"editor:class-{school.class_a}:0", [school.zoe, school.lea])
+    at.run()
+    no_exception(at)
+    button, made = download(at, deferred, "download_slips")
+    assert button.label == "Fiches de connexion des 2 élève(s) marqué(s) (PDF)"
+    assert audit.events(app_db, action=slips.SLIPS_ACTION) == []  # nothing asked for yet
+
+    assert names_in(made.make()) == ["Martin Léa", "Petit Zoé"]
+    (event,) = audit.events(app_db, action=slips.SLIPS_ACTION)
+    assert event.details == {"learners": 2, "layout": "8", "class": "6e A"}
+    assert event.actor == admin
+
+
+def test_one_per_page_layout_and_a_learner_without_birth_date_named(
+    school: School, app_db: Database, admin: str, deferred: list[Deferred]
+) -> None:
+    add_learner(app_db, "Sansdate", "Noé", birth_date=None, login="noe.sansdate")
+    at = page(admin).run()
+    at.radio(key="slips_layout").set_value("1").run()
+    no_exception(at)
+    _, made = download(at, deferred, "download_slips")
+    pages = slip_texts(made.make(), "1")
+    assert len(pages) == 3 and all("Première connexion" in p or "Pour te connecter" in p
+                                   for p in pages)
+    assert "Pas de fiche sans date de naissance : Sansdate Noé." in texts(at.warning)
+
+
+def test_after_a_reset_the_notice_offers_exactly_the_batch_slips(
+    school: School, app_db: Database, admin: str, deferred: list[Deferred]
+) -> None:
+    at = page(admin).run()
+    key = f"editor:class-{school.class_a}:0"
+    mark(at, key, [school.hugo, school.zoe])
+    at.run()
+    at.button(key=f"reset_btn:class-{school.class_a}").click()
+    at.run()
+    at.button(key="confirm_reset").click()
+    at.run()
+    no_exception(at)
+    assert texts(at.success) == ["2 mot(s) de passe réinitialisé(s)."]
+
+    button, made = download(at, deferred, "download_batch_slips")
+    assert button.label == "Fiches des comptes réinitialisés (PDF)"
+    data = made.make()
+    assert names_in(data) == ["Dubois Hugo", "Petit Zoé"]
+    text = "\n".join(slip_texts(data))
+    assert initial_password(date(2012, 7, 3)) in text  # Hugo, reset
+    assert "01012013" in text and "29022012" not in text  # Léa was not in the batch
+    (event,) = audit.events(app_db, action=slips.SLIPS_ACTION)
+    assert event.details["learners"] == 2 and event.details["batch"]
+
+    at.run()  # another interaction: the offer is gone
+    assert not [b for b in at.get("download_button")
+                if b.proto.id.endswith("download_batch_slips")]  # type: ignore[attr-defined]
+
+
+def test_after_a_reset_of_deactivated_learners_the_notice_offers_their_slips(
+    school: School, app_db: Database, admin: str, deferred: list[Deferred]
+) -> None:
+    at = page(admin).run()
+    mark(at, "editor:deactivated:0", [school.noe_deactivated])
+    at.run()
+    at.button(key="reset_btn:deactivated").click()
+    at.run()
+    at.button(key="confirm_reset").click()
+    at.run()
+    no_exception(at)
+    _, made = download(at, deferred, "download_batch_slips")
+    data = made.make()
+    assert names_in(data) == ["Leroy Noé"]
+    assert "31122010" in slip_texts(data)[0]
+
+
+def test_an_administrator_disabled_while_the_page_is_open_gets_no_audited_download(
+    school: School, app_db: Database, admin: str, deferred: list[Deferred]
+) -> None:
+    at = page(admin).run()
+    _, made = download(at, deferred, "download_slips")
+    admins.disable_admin(app_db, admin)  # by a second administrator, meanwhile
+
+    with pytest.raises(NotAuthorized):
+        made.make()  # the browser's click after the account was disabled
+
+    assert audit.events(app_db, action=slips.SLIPS_ACTION) == []
