@@ -6,6 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from access_core.errors import AccessError
+from access_core.i18n_overview import OVERVIEW_MESSAGES
 
 MESSAGES: dict[str, dict[str, str]] = {
     "fr": {
@@ -305,6 +306,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
     },
 }
+
+for _lang, _texts in OVERVIEW_MESSAGES.items():
+    MESSAGES[_lang].update(_texts)
 
 
 def t(key: str, lang: str, **params: object) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from access_core import exports, roster
+from access_core import exports, roster, stats
 from access_ui import context
 
 
@@ -30,3 +30,17 @@ def identifier_workbook(
     class_name: str, learners: Sequence[roster.LearnerRow], lang: str
 ) -> bytes:
     return exports.identifier_workbook(class_name, learners, lang)
+
+
+@st.cache_data(ttl=60, max_entries=16, show_spinner=False)
+def _school_stats(
+    actor: str, initial_days: int, version: tuple[int, int, int]
+) -> stats.SchoolStats:
+    return stats.school_stats(context.database(), actor, initial_days)
+
+
+def school_stats(actor: str, initial_days: int) -> stats.SchoolStats:
+    """The overview's figures, recomputed when a learner is added, removed or changed by this
+    product (``stats.stats_version``), and after a minute in any case (changes made by other
+    programs, passwords expiring as time passes)."""
+    return _school_stats(actor, initial_days, stats.stats_version(context.database(), actor))

@@ -1,0 +1,149 @@
+"""Find a learner anywhere in the school by a fragment of last name, first name or login.
+
+The match ignores case and accents and is done in SQL on the contract's columns only (no
+search column that this product alone would fill), so learners written by other programs are
+found too. ``%``, ``_`` and quotes in the text match themselves.
+
+Folding in SQL, portable across SQLite, PostgreSQL and MariaDB: ``lower()`` (ASCII only on
+SQLite) then nested ``replace()`` of accented letters, both cases. Only the letters that can
+fold into a character of the searched text are replaced (the others cannot take part in a
+match), and the chain is cut into stages (derived tables) because SQLite's parser refuses
+expressions nested more than ~30 deep.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
+
+from access_core.admins import require_active_admin
+from access_core.db import Database
+from access_core.logins import fold
+from access_core.models import Learner
+from access_core.roster import LearnerRow, _learner_query, deactivation_window_start
+
+MIN_CHARS = 2
+MAX_RESULTS = 50
+LIKE_ESCAPE = "!"
+SEPARATOR = "\x1f"  # between the three columns: no match spans two of them
+STAGE_DEPTH = 20  # nested replace() per stage, well under SQLite's parser limit
+
+_ACCENTED = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿ"
+_COMBINING = ("\u0300", "\u0301", "\u0302", "\u0303", "\u0308", "\u0327")  # NFD-stored text
+FOLDS: tuple[tuple[str, str], ...] = (
+    *((c, fold(c)) for c in _ACCENTED),
+    *((c.upper(), fold(c)) for c in _ACCENTED if c.upper() != c),
+    ("æ", "ae"), ("Æ", "ae"), ("œ", "oe"), ("Œ", "oe"), ("ß", "ss"),
+    *((c, "") for c in _COMBINING),
+)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    rows: list[LearnerRow]  # at most MAX_RESULTS, by last name then first name
+    total: int  # every match
+
+    @property
+    def more(self) -> int:
+        """Matches not shown."""
+        return self.total - len(self.rows)
+
+
+def search_key(text: str) -> str:
+    """The searched text as the SQL side compares it: lower-case, accents and control
+    characters removed, surrounding spaces stripped."""
+    cleaned = "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
+    return fold(cleaned).strip()
+
+
+def like_pattern(key: str) -> str:
+    """``%key%`` with ``%``, ``_`` and the escape character matching themselves."""
+    escaped = (
+        key.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", LIKE_ESCAPE + "%")
+        .replace("_", LIKE_ESCAPE + "_")
+    )
+    return f"%{escaped}%"
+
+
+def folds_for(key: str) -> list[tuple[str, str]]:
+    """The replacements that matter for ``key``: letters folding into one of its characters,
+    and combining accents (which would split a match)."""
+    wanted = set(key)
+    return [(c, r) for c, r in FOLDS if not r or wanted & set(r)]
+
+
+def replace_chain(expr: ColumnElement[str], pairs: list[tuple[str, str]]) -> ColumnElement[str]:
+    for old, new in pairs:
+        expr = func.replace(expr, old, new)
+    return expr
+
+
+def folded_contains(
+    query: Select[Any], key_column: ColumnElement[Any], text_expr: ColumnElement[str], key: str
+) -> tuple[Select[Any], ColumnElement[bool]]:
+    """A reusable SQL-side folded substring filter.
+
+    Returns ``query`` restricted to rows whose ``text_expr``, folded like ``search_key``,
+    contains ``key`` (already a ``search_key``). ``key_column`` identifies a row of
+    ``query``'s main table; the folding runs in derived tables joined on it.
+    Returns the query and the condition to add (``WHERE``)."""
+    pairs = folds_for(key)
+    stages = [pairs[i : i + STAGE_DEPTH] for i in range(0, len(pairs), STAGE_DEPTH)] or [[]]
+    stage = select(
+        key_column.label("k"), replace_chain(func.lower(text_expr), stages[0]).label("h")
+    ).subquery()
+    for chunk in stages[1:]:
+        stage = select(stage.c.k, replace_chain(stage.c.h, chunk).label("h")).subquery()
+    query = query.join(stage, stage.c.k == key_column)
+    return query, stage.c.h.like(like_pattern(key), escape=LIKE_ESCAPE)
+
+
+def _haystack() -> ColumnElement[str]:
+    sep = literal(SEPARATOR)
+    return Learner.last_name + sep + Learner.first_name + sep + Learner.login
+
+
+def find_learners(
+    db: Database,
+    actor: str,
+    text: str,
+    months: int,
+    tz: ZoneInfo,
+    now: datetime | None = None,
+    limit: int = MAX_RESULTS,
+) -> SearchResult:
+    """Active learners and learners deactivated within ``months`` months whose last name,
+    first name or login contains ``text`` (ignoring case and accents). Nothing below
+    ``MIN_CHARS`` characters."""
+    key = search_key(text)
+    if len(key) < MIN_CHARS:
+        return SearchResult(rows=[], total=0)
+    now = now or datetime.now(UTC)
+    start = deactivation_window_start(now, months, tz)
+    in_scope = or_(
+        Learner.deactivated_at.is_(None),
+        and_(Learner.deactivated_at > start, Learner.deactivated_at <= now),
+    )
+    query = _learner_query().add_columns(func.count().over().label("total"))
+    query, matches = folded_contains(query, Learner.id, _haystack(), key)
+    query = (
+        query.where(in_scope, matches)
+        .order_by(func.lower(Learner.last_name), func.lower(Learner.first_name), Learner.id)
+        .limit(limit)
+    )
+    with db.transaction() as session:
+        require_active_admin(session, actor)
+        found = session.execute(query).all()
+    rows = [LearnerRow(*row[:-1]) for row in found]
+    total = int(found[0][-1]) if found else 0
+    return SearchResult(rows=sorted(rows, key=_order), total=total)
+
+
+def _order(row: LearnerRow) -> tuple[str, str, str]:
+    return (fold(row.last_name), fold(row.first_name), row.login)
