@@ -17,7 +17,17 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from access_core import admins, demo, exports, imports, resets, roster, roster_files, throttle
+from access_core import (
+    admins,
+    demo,
+    exports,
+    imports,
+    resets,
+    roster,
+    roster_files,
+    stats,
+    throttle,
+)
 from access_core.admin_auth import admin_subject
 from access_core.config import Settings, load_settings
 from access_core.db import Database, upgrade_schema
@@ -293,6 +303,13 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return 3 if outcome.skipped_rows else 0
 
 
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    with _database(settings) as db:
+        figures = stats.school_stats(db, args.actor, settings.initial_password_days)
+    print(stats.to_csv(figures) if args.format == "csv" else stats.to_table(figures), end="")
+    return 0
+
+
 Command = Callable[[argparse.Namespace, Settings], int]
 
 
@@ -356,6 +373,9 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("--login", dest="logins", nargs="+", help="these learners")
     p.add_argument("--actor", required=True, help="the administrator doing it")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p = command("stats", cmd_stats, "print the password figures of every class")
+    p.add_argument("--actor", required=True, help="the administrator doing it")
+    p.add_argument("--format", choices=("table", "csv"), default="table")
     return parser
 
 
