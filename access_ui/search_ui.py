@@ -21,6 +21,7 @@ from access_core.i18n import format_date, password_status, t
 from access_core.learner_auth import initial_password_expired
 from access_core.roster import LearnerRow
 from access_core.tables import INDEX_NAME
+from access_ui import cached
 from access_ui.feedback import call_or_stop
 from access_ui.learner_table import all_marked, marking_editor, reset_button
 
@@ -88,9 +89,10 @@ def search_section(db: Database, user: str, settings: Settings, lang: str) -> No
     if len(search.search_key(text)) < search.MIN_CHARS:
         st.caption(t("search_too_short", lang))
         return
+    index = call_or_stop(lang, cached.search_index, user)
     result = call_or_stop(
         lang, search.find_learners, db, user, text, settings.recent_deactivation_months,
-        settings.tz,
+        settings.tz, index=index,
     )
     if not result.rows:
         st.info(t("search_none", lang))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,8 +23,25 @@ def roster(db: Database, admin: str) -> Roster:
     return make_roster(db)
 
 
-def find(db: Database, admin: str, text: str) -> list[int]:
-    return [row.id for row in search.find_learners(db, admin, text, 3, TZ).rows]
+Search = Callable[[Database, str, str], search.SearchResult]
+
+
+@pytest.fixture(params=["sql", "index"])
+def searcher(request: pytest.FixtureRequest) -> Search:
+    """The search in SQL, or on the in-memory index the dashboard keeps (built just before)."""
+    if request.param == "sql":
+        return lambda db, admin, text: search.find_learners(db, admin, text, 3, TZ)
+
+    def indexed(db: Database, admin: str, text: str) -> search.SearchResult:
+        index = search.build_index(db, admin)
+        return search.find_learners(db, admin, text, 3, TZ, index=index)
+
+    return indexed
+
+
+@pytest.fixture
+def find(searcher: Search) -> Callable[[Database, str, str], list[int]]:
+    return lambda db, admin, text: [row.id for row in searcher(db, admin, text).rows]
 
 
 # --- figures ---------------------------------------------------------------------------------
@@ -116,22 +134,22 @@ def test_the_stats_command_refuses_an_unknown_actor(cli, roster):
 
 
 @pytest.mark.parametrize("text", ["lea", "LÉA", "dupont", "lea.dup", "  Léa ", "DUPONT"])
-def test_the_search_finds_lea_dupont_ignoring_case_and_accents(
+def test_the_search_finds_lea_dupont_ignoring_case_and_accents(find,
     db: Database, admin: str, roster: Roster, text: str
 ):
     assert find(db, admin, text) == [roster.lea]
 
 
-def test_upper_case_accented_names_are_found_without_accents(db: Database, admin, roster):
+def test_upper_case_accented_names_are_found_without_accents(find, db: Database, admin, roster):
     assert find(db, admin, "emile") == [roster.emile]
     assert find(db, admin, "faure") == [roster.emile]
     assert find(db, admin, "sean") == [roster.obrien]
 
 
-def test_the_search_spans_the_school_and_the_recent_deactivations_only(
+def test_the_search_spans_the_school_and_the_recent_deactivations_only(find, searcher,
     db: Database, admin: str, roster: Roster
 ):
-    result = search.find_learners(db, admin, "noe", 3, TZ)
+    result = searcher(db, admin, "noe")
     assert [r.id for r in result.rows] == [roster.noe_recent]
     assert result.rows[0].deactivated_at is not None
     assert result.rows[0].class_name == "6e A"
@@ -139,9 +157,9 @@ def test_the_search_spans_the_school_and_the_recent_deactivations_only(
     assert set(find(db, admin, "ro")) >= {roster.ines, roster.noe_recent}  # classes B and A
 
 
-def test_one_character_finds_nothing(db: Database, admin: str, roster: Roster):
-    assert search.find_learners(db, admin, "l", 3, TZ) == search.SearchResult([], 0)
-    assert search.find_learners(db, admin, " é ", 3, TZ) == search.SearchResult([], 0)
+def test_one_character_finds_nothing(searcher, db: Database, admin: str, roster: Roster):
+    assert searcher(db, admin, "l") == search.SearchResult([], 0)
+    assert searcher(db, admin, " é ") == search.SearchResult([], 0)
 
 
 @pytest.mark.parametrize(
@@ -149,37 +167,46 @@ def test_one_character_finds_nothing(db: Database, admin: str, roster: Roster):
     [("x%a", "percent"), ("s_t", "underscore"), ("o'b", "obrien")],
 )
 def test_percent_underscore_and_quote_match_themselves(
-    db: Database, admin: str, roster: Roster, text: str, expected: str
+    find, db: Database, admin: str, roster: Roster, text: str, expected: str
 ):
     assert find(db, admin, text) == [getattr(roster, expected)]
 
 
 @pytest.mark.parametrize("text", ["%%", "__", "''", "%_", "!%"])
-def test_wildcards_alone_match_nobody(db: Database, admin: str, roster: Roster, text: str):
+def test_wildcards_alone_match_nobody(find, db: Database, admin: str, roster: Roster, text: str):
     assert find(db, admin, text) == []
 
 
-def test_a_learner_written_by_another_program_is_found(db: Database, admin: str, roster):
+def test_a_learner_written_by_another_program_is_found(find, db: Database, admin: str, roster):
     other = insert_as_another_program(db, "Lefèvre", "Gaëlle", "gaelle.lefevre")
     assert find(db, admin, "lefevre") == [other]
     assert find(db, admin, "GAËL") == [other]
 
 
-def test_at_most_fifty_results_and_the_number_of_the_others(db: Database, admin: str):
+def test_at_most_fifty_results_and_the_number_of_the_others(searcher, db: Database, admin: str):
     ids = [
         add_learner(db, "Bernard", f"Élève{i:02d}", login=f"eleve{i:02d}.bernard")
         for i in range(53)
     ]
-    result = search.find_learners(db, admin, "bernard", 3, TZ)
+    result = searcher(db, admin, "bernard")
     assert len(result.rows) == search.MAX_RESULTS
     assert result.total == 53 and result.more == 3
     assert set(r.id for r in result.rows) <= set(ids)
     assert [r.first_name for r in result.rows] == sorted(r.first_name for r in result.rows)
 
 
-def test_the_search_key_and_pattern(roster: Roster | None = None):
+def test_the_search_key_and_pattern():
     assert search.search_key("  LÉA\x00 Œuvre ") == "lea oeuvre"
     assert search.like_pattern("a%b_c!d") == "%a!%b!_c!!d%"
     # Only the letters that can fold into a searched character are replaced in SQL.
     assert {old for old, _ in search.folds_for("lt")} == set(search._COMBINING)
     assert "é" in {old for old, _ in search.folds_for("le")}
+
+
+def test_the_index_is_a_snapshot_and_a_new_one_finds_a_learner_added_since(db: Database, admin, roster):
+    index = search.build_index(db, admin)
+    other = insert_as_another_program(db, "Lefèvre", "Gaëlle", "gaelle.lefevre")
+    assert search.find_learners(db, admin, "lefevre", 3, TZ, index=index).rows == []
+    renewed = search.build_index(db, admin)
+    found = search.find_learners(db, admin, "lefevre", 3, TZ, index=renewed).rows
+    assert [r.id for r in found] == [other]
