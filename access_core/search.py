@@ -12,15 +12,15 @@ expressions nested more than ~30 deep.
 
 That scan costs about a second at 100,000 learners on SQLite, so the dashboard passes a
 ``SearchIndex``: the folded names of every learner, built by one query and kept by the server
-while ``stats.stats_version`` stays the same (any learner added or removed by any program, any
-change made by this product) and for a minute at most (a rename by another program). Matching
+while ``stats.stats_version`` stays the same (any learner added by any program, any change made
+by this product) and for a minute at most (a rename by another program). Matching
 then runs in memory; the rows shown are always read afresh from the database, and the same
 rules decide (``tests/test_stats_search.py`` runs every search both ways).
 """
 
 from __future__ import annotations
 
-import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -66,11 +66,14 @@ class SearchResult:
         return self.total - len(self.rows)
 
 
+_CONTROL = dict.fromkeys([*range(32), *range(127, 160)])  # Unicode category Cc
+
+
 def search_key(text: str) -> str:
     """The searched text as the SQL side compares it: lower-case, accents and control
     characters removed, surrounding spaces stripped."""
-    cleaned = "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
-    return fold(cleaned).strip()
+    cleaned = text.translate(_CONTROL)
+    return (cleaned.lower() if cleaned.isascii() else fold(cleaned)).strip()
 
 
 def like_pattern(key: str) -> str:
@@ -123,11 +126,12 @@ def _haystack() -> ColumnElement[str]:
 
 @dataclass(frozen=True)
 class SearchIndex:
-    """Every learner's folded « last, first, login », in result order (folded last name,
-    first name, login), with the deactivation time."""
+    """Every learner's folded « last, first, login », one per line of ``text`` in result
+    order (folded last name, first name, login), with the id and deactivation time."""
 
     ids: tuple[int, ...]
-    haystacks: tuple[str, ...]
+    text: str
+    starts: tuple[int, ...]  # where each learner's line begins in ``text``
     deactivated_at: tuple[datetime | None, ...]
 
 
@@ -136,15 +140,41 @@ def build_index(db: Database, actor: str) -> SearchIndex:
     with db.transaction() as session:
         require_active_admin(session, actor)
         rows = session.execute(select(*query, Learner.deactivated_at)).all()
+    memo: dict[str, str] = {}  # names repeat: fold each once
+
+    def key(value: str) -> str:
+        if value not in memo:
+            memo[value] = search_key(value)  # no control character: no line break
+        return memo[value]
+
     entries = sorted(
-        (search_key(last), search_key(first), search_key(login), learner_id, gone)
+        (key(last), key(first), search_key(login), learner_id, gone)
         for learner_id, last, first, login, gone in rows
     )
+    lines = [SEPARATOR.join(e[:3]) for e in entries]
+    starts, position = [], 0
+    for line in lines:
+        starts.append(position)
+        position += len(line) + 1
     return SearchIndex(
         ids=tuple(e[3] for e in entries),
-        haystacks=tuple(SEPARATOR.join(e[:3]) for e in entries),
+        text="\n".join(lines),
+        starts=tuple(starts),
         deactivated_at=tuple(e[4] for e in entries),
     )
+
+
+def _lines_containing(index: SearchIndex, key: str) -> list[int]:
+    """The lines (learners) whose text contains ``key``, in order, each once."""
+    found: list[int] = []
+    text, starts = index.text, index.starts
+    position = text.find(key)
+    while position >= 0:
+        line = bisect_right(starts, position) - 1
+        found.append(line)
+        following = starts[line + 1] if line + 1 < len(starts) else len(text)
+        position = text.find(key, following)
+    return found
 
 
 def _indexed(
@@ -152,9 +182,8 @@ def _indexed(
     limit: int,
 ) -> SearchResult:
     found = [
-        i for i, haystack in enumerate(index.haystacks)
-        if key in haystack
-        and ((gone := index.deactivated_at[i]) is None or start < _utc(gone) <= now)
+        i for i in _lines_containing(index, key)
+        if (gone := index.deactivated_at[i]) is None or start < _utc(gone) <= now
     ]
     wanted = [index.ids[i] for i in found[:limit]]
     with db.transaction() as session:

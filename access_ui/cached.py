@@ -32,22 +32,22 @@ def identifier_workbook(
     return exports.identifier_workbook(class_name, learners, lang)
 
 
-@st.cache_data(ttl=60, max_entries=16, show_spinner=False)
+@st.cache_resource(ttl=60, max_entries=16, show_spinner=False)  # shared, not copied: read only
 def _school_stats(
-    actor: str, initial_days: int, version: tuple[int, int, int]
+    actor: str, initial_days: int, version: tuple[int, int]
 ) -> stats.SchoolStats:
     return stats.school_stats(context.database(), actor, initial_days)
 
 
 def school_stats(actor: str, initial_days: int) -> stats.SchoolStats:
-    """The overview's figures, recomputed when a learner is added, removed or changed by this
+    """The overview's figures, recomputed when a learner is added, or changed by this
     product (``stats.stats_version``), and after a minute in any case (changes made by other
     programs, passwords expiring as time passes)."""
     return _school_stats(actor, initial_days, stats.stats_version(context.database(), actor))
 
 
 @st.cache_resource(ttl=60, max_entries=2, show_spinner=False)
-def _search_index(actor: str, version: tuple[int, int, int]) -> search.SearchIndex:
+def _search_index(actor: str, version: tuple[int, int]) -> search.SearchIndex:
     return search.build_index(context.database(), actor)
 
 

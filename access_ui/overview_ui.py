@@ -35,7 +35,8 @@ def metrics(stats: SchoolStats, lang: str) -> None:
         ("overview_no_birth_date", f"{total.without_birth_date:,}".replace(",", " ")),
         ("overview_rate", _percent(total.activation_rate)),
     )
-    for column, (key, value) in zip(st.columns(len(figures)), figures, strict=True):
+    columns = [*st.columns(3), *st.columns(3)]  # two rows: the labels stay whole
+    for column, (key, value) in zip(columns, figures, strict=True):
         help_text = t("overview_rate_help", lang) if key == "overview_rate" else None
         column.metric(t(key, lang), value, help=help_text, border=True)
 

@@ -203,7 +203,9 @@ def test_the_search_key_and_pattern():
     assert "é" in {old for old, _ in search.folds_for("le")}
 
 
-def test_the_index_is_a_snapshot_and_a_new_one_finds_a_learner_added_since(db: Database, admin, roster):
+def test_the_index_is_a_snapshot_and_a_new_one_finds_a_learner_added_since(
+    db: Database, admin: str, roster: Roster
+):
     index = search.build_index(db, admin)
     other = insert_as_another_program(db, "Lefèvre", "Gaëlle", "gaelle.lefevre")
     assert search.find_learners(db, admin, "lefevre", 3, TZ, index=index).rows == []

@@ -294,6 +294,15 @@ def run_all(url: str, args: Namespace) -> list[Row]:
         rows += p5_import(args, 100 if args.quick else 2000)
     if "P6" in wanted:
         rows += p6_memory(url, args)
+    if wanted & {"P9", "P10"}:
+        from tests.bench.measures_overview import p9_overview, p10_search
+
+        db = Database.from_url(url)
+        try:
+            rows += p9_overview(db, args) if "P9" in wanted else []
+            rows += p10_search(db, args) if "P10" in wanted else []
+        finally:
+            db.dispose()
     return rows
 
 
