@@ -113,9 +113,14 @@ def chart(stats: SchoolStats, lang: str) -> alt.Chart:
                 "class:N",
                 sort=[_name(c, lang) for c in classes],
                 title=t("col_class", lang),
-                axis=alt.Axis(labelLimit=220),
+                axis=alt.Axis(labelLimit=220, labelOverlap=False),  # every class named
             ),
-            x=alt.X("count:Q", stack="zero", title=t("chart_count", lang)),
+            x=alt.X(
+                "count:Q",
+                stack="zero",
+                title=t("chart_count", lang),
+                axis=alt.Axis(format="d", tickMinStep=1),  # whole learners
+            ),
             color=alt.Color(
                 "state:N",
                 title=t("chart_status", lang),
@@ -129,7 +134,7 @@ def chart(stats: SchoolStats, lang: str) -> alt.Chart:
                 alt.Tooltip("count:Q", title=t("chart_count", lang)),
             ],
         )
-        .properties(height=max(120, BAR_PX * len(classes) + 40))
+        .properties(height=alt.Step(BAR_PX))  # one band per class, however many
     )
 
 
