@@ -27,6 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from access_core.admins import require_active_admin
 from access_core.db import Database
@@ -100,7 +101,10 @@ def replace_chain(expr: ColumnElement[str], pairs: list[tuple[str, str]]) -> Col
 
 
 def folded_contains(
-    query: Select[Any], key_column: ColumnElement[Any], text_expr: ColumnElement[str], key: str
+    query: Select[Any],
+    key_column: ColumnElement[Any] | InstrumentedAttribute[Any],
+    text_expr: ColumnElement[str],
+    key: str,
 ) -> tuple[Select[Any], ColumnElement[bool]]:
     """A reusable SQL-side folded substring filter.
 

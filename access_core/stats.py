@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, case, false, func, select
+from sqlalchemy import ColumnElement, and_, case, false, func, select
 
 from access_core.admins import require_active_admin
 from access_core.db import Database
@@ -49,7 +49,7 @@ class SchoolStats:
     classes: list[ClassStats]  # lowest activation rate first
 
 
-def _expired_condition(initial_days: int, now: datetime) -> object:
+def _expired_condition(initial_days: int, now: datetime) -> ColumnElement[bool]:
     if initial_days <= 0:
         return false()
     cutoff = now - timedelta(days=initial_days)
@@ -69,18 +69,18 @@ def school_stats(
     """Active learners per class: personalised, initial, expired, without birth date."""
     now = now or datetime.now(UTC)
     must_change = Learner.must_change_password.is_(True)
-    expired = and_(must_change, _expired_condition(initial_days, now))  # type: ignore[arg-type]
+    expired = and_(must_change, _expired_condition(initial_days, now))
 
-    def count_if(condition: object) -> object:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)  # type: ignore[arg-type]
+    def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     per_class = (
         select(
             Learner.class_id.label("class_id"),
             func.count().label("learners"),
-            count_if(must_change).label("must_change"),  # type: ignore[arg-type]
-            count_if(expired).label("expired"),  # type: ignore[arg-type]
-            count_if(Learner.birth_date.is_(None)).label("no_birth"),  # type: ignore[arg-type]
+            count_if(must_change).label("must_change"),
+            count_if(expired).label("expired"),
+            count_if(Learner.birth_date.is_(None)).label("no_birth"),
         )
         .where(Learner.deactivated_at.is_(None))
         .group_by(Learner.class_id)
@@ -141,7 +141,7 @@ def _rate_text(rate: float | None) -> str:
 
 def stats_rows(stats: SchoolStats, no_class: str = "-") -> list[tuple[str, ...]]:
     """The per-class table as text cells (CSV_COLUMNS), then a total row."""
-    cells = [
+    cells: list[tuple[str, ...]] = [
         (c.class_name or no_class, str(c.learners), str(c.personalised), str(c.initial),
          str(c.expired), str(c.without_birth_date), _rate_text(c.activation_rate))
         for c in stats.classes
