@@ -19,12 +19,14 @@ VERY_COMMON = "ma"
 
 def _overview_work() -> None:
     """What pages/overview.py computes on one run: the figures through their cache (version
-    check included), the table and the chart."""
+    check included), the table, and the chart's spec as ``st.altair_chart`` converts it."""
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
     from access_ui import cached, overview_ui
 
     figures = cached.school_stats(BENCH_ADMIN, INITIAL_DAYS)
     overview_ui.class_frame(figures.classes, "fr")
-    overview_ui.chart(figures, "fr").to_dict()
+    _convert_altair_to_vega_lite_spec(overview_ui.chart(figures, "fr"))
 
 
 def p9_overview(db: Database, args: Namespace) -> list[Row]:
