@@ -21,8 +21,11 @@ BAR_PX = 22
 COLOURS = ("#0072B2", "#E69F00", "#D55E00")  # personalised, initial, expired
 
 
-def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f} %".replace(".", ",")
+def _percent(rate: float | None, lang: str) -> str:
+    if rate is None:
+        return "—"
+    text = f"{rate * 100:.1f} %"
+    return text.replace(".", ",") if lang == "fr" else text
 
 
 def metrics(stats: SchoolStats, lang: str) -> None:
@@ -33,7 +36,7 @@ def metrics(stats: SchoolStats, lang: str) -> None:
         ("overview_initial", f"{total.initial:,}".replace(",", " ")),
         ("overview_expired", f"{total.expired:,}".replace(",", " ")),
         ("overview_no_birth_date", f"{total.without_birth_date:,}".replace(",", " ")),
-        ("overview_rate", _percent(total.activation_rate)),
+        ("overview_rate", _percent(total.activation_rate, lang)),
     )
     columns = [*st.columns(3), *st.columns(3)]  # two rows: the labels stay whole
     for column, (key, value) in zip(columns, figures, strict=True):

@@ -261,3 +261,19 @@ def test_more_than_fifty_results_say_how_many_others(app_db: Database, admin: st
     at = search(run_page(MAIN, admin), "bernard")
     assert len(results(at, "bernard")) == 50
     assert "2 autres : précisez." in texts(at.caption)
+
+
+def test_the_overview_and_the_search_speak_english_on_request(roster: Roster, admin: str):
+    at = live_session(AppTest.from_file(OVERVIEW, default_timeout=TIMEOUT_S), admin)
+    at.query_params["lang"] = "en"
+    at.run()
+    no_exception(at)
+    assert at.title[0].value == "Overview"
+    assert metrics(at)["Activation rate"] == "25.0 %"
+    assert list(at.dataframe[0].value.columns)[:2] == ["Class", "Learners"]
+
+    main = live_session(AppTest.from_file(MAIN, default_timeout=TIMEOUT_S), admin)
+    main.query_params["lang"] = "en"
+    search(main.run(), "leroy")
+    frame = results(main, "leroy")
+    assert frame.loc[roster.noe_recent, "Account"].startswith("Deactivated on ")
