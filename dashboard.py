@@ -22,6 +22,7 @@ with st.sidebar:
 # name, as Streamlit names pages/ files on a fresh server before the navigation is declared.
 PAGES = [
     ("pages/learner_access.py", "page_learner_access", "learner_access", ":material/key:"),
+    ("pages/overview.py", "page_overview", "overview", ":material/monitoring:"),
     ("pages/import_roster.py", "page_import", "import_roster", ":material/upload_file:"),
     ("pages/journal.py", "page_journal", "journal", ":material/history:"),
 ]

@@ -31,6 +31,7 @@ from access_core import (
     roster_files,
     slips,
     slips_pdf,
+    stats,
     throttle,
 )
 from access_core.admin_auth import admin_subject
@@ -419,6 +420,13 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return 3 if outcome.skipped_rows else 0
 
 
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    with _database(settings) as db:
+        figures = stats.school_stats(db, args.actor, settings.initial_password_days)
+    print(stats.to_csv(figures) if args.format == "csv" else stats.to_table(figures), end="")
+    return 0
+
+
 Command = Callable[[argparse.Namespace, Settings], int]
 
 
@@ -517,6 +525,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--layout", choices=slips.LAYOUTS, default="8",
         help="8 per A4 page with cut marks (default), or 1 per page with the first-login steps",
     )
+    p = command("stats", cmd_stats, "print the password figures of every class")
+    p.add_argument("--actor", required=True, help="the administrator doing it")
+    p.add_argument("--format", choices=("table", "csv"), default="table")
     cli_ops.register(command)
     return parser
 

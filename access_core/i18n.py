@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from access_core.errors import AccessError
+from access_core.i18n_overview import OVERVIEW_MESSAGES
 from access_core.i18n_slips import SLIP_MESSAGES
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -540,8 +541,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-for _lang, _texts in SLIP_MESSAGES.items():
-    MESSAGES[_lang].update(_texts)
+for _extra in (SLIP_MESSAGES, OVERVIEW_MESSAGES):
+    for _lang, _texts in _extra.items():
+        MESSAGES[_lang].update(_texts)
 
 
 def t(key: str, lang: str, **params: object) -> str:

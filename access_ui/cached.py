@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from access_core import exports, roster, slips, slips_pdf
+from access_core import exports, roster, search, slips, slips_pdf, stats
 from access_ui import context
 
 
@@ -39,3 +39,26 @@ def slips_document(
 ) -> slips_pdf.SlipsDocument:
     """The login slips' PDF, cached by its exact content (slips, settings, language, layout)."""
     return slips_pdf.slips_pdf(slip_set, options, lang, layout, title=title)
+@st.cache_resource(ttl=60, max_entries=16, show_spinner=False)  # shared, not copied: read only
+def _school_stats(
+    actor: str, initial_days: int, version: tuple[int, int]
+) -> stats.SchoolStats:
+    return stats.school_stats(context.database(), actor, initial_days)
+
+
+def school_stats(actor: str, initial_days: int) -> stats.SchoolStats:
+    """The overview's figures, recomputed when a learner is added, or changed by this
+    product (``stats.stats_version``), and after a minute in any case (changes made by other
+    programs, passwords expiring as time passes)."""
+    return _school_stats(actor, initial_days, stats.stats_version(context.database(), actor))
+
+
+@st.cache_resource(ttl=60, max_entries=2, show_spinner=False)
+def _search_index(actor: str, version: tuple[int, int]) -> search.SearchIndex:
+    return search.build_index(context.database(), actor)
+
+
+def search_index(actor: str) -> search.SearchIndex:
+    """The learners' folded names for the search, shared by every session of this server (not
+    copied on each run), rebuilt on the same signal as the overview and after a minute."""
+    return _search_index(actor, stats.stats_version(context.database(), actor))

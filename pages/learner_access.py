@@ -8,10 +8,11 @@ from access_ui.auth import require_admin
 
 user = require_admin()  # first: nothing below runs for anyone else
 
-from access_core import exports, roster  # noqa: E402
+from access_core import exports, roster, stats  # noqa: E402
 from access_core.i18n import t  # noqa: E402
 from access_core.names import full_name  # noqa: E402
 from access_ui import cached, context, slips_ui, tables  # noqa: E402
+from access_ui.class_request import apply_class_request, initial_only_toggle  # noqa: E402
 from access_ui.feedback import call_or_stop  # noqa: E402
 from access_ui.learner_table import (  # noqa: E402
     all_marked,
@@ -20,6 +21,7 @@ from access_ui.learner_table import (  # noqa: E402
     reset_button,
     show_notice,
 )
+from access_ui.search_ui import search_section  # noqa: E402
 from access_ui.session import live_download  # noqa: E402
 from access_ui.wording import t_literal  # noqa: E402
 
@@ -29,29 +31,35 @@ db = call_or_stop(lang, context.database)
 
 st.title(t("page_learner_access", lang))
 show_notice()
+search_section(db, user, settings, lang)
 
 classes = call_or_stop(lang, cached.class_list, user)
 if not classes:
     st.info(t("no_classes", lang))
 else:
     names = {c.id: c.name for c in classes}
+    apply_class_request(names)
     class_id = st.selectbox(
         t("class_label", lang), options=list(names), format_func=names.__getitem__, key="class_id"
     )
-    scope = f"class-{class_id}"
+    initial_only = initial_only_toggle(t("initial_only", lang))
+    scope = f"class-{class_id}" + ("-initial" if initial_only else "")
     enter_scope("class", scope)
     rows = call_or_stop(lang, roster.class_learners, db, user, class_id)
+    shown = stats.only_initial_passwords(rows) if initial_only else rows
     if not rows:
         st.info(t("no_learners", lang))
     else:
         missing = [full_name(r.last_name, r.first_name) for r in rows if r.birth_date is None]
         if missing:
             st.warning(t_literal("birth_date_missing_warning", lang, names=", ".join(missing)))
+        if not shown:
+            st.info(t("no_initial_learners", lang))
         frame = tables.class_table(
-            rows, settings.tz, lang, marked=all_marked(scope),
+            shown, settings.tz, lang, marked=all_marked(scope),
             initial_days=settings.initial_password_days,
         )
-        marked = marking_editor(scope, frame, lang)
+        marked = marking_editor(scope, frame, lang) if shown else []
         download_col, slips_col, reset_col = st.columns(3)
         class_name = names[class_id]
 
@@ -73,7 +81,7 @@ else:
         with slips_col:
             slips_ui.class_slips_button(db, user, names[class_id], rows, marked, lang)
         with reset_col:
-            reset_button(scope, t("reset_marked", lang), rows, marked, lang)
+            reset_button(scope, t("reset_marked", lang), shown, marked, lang)
 
 st.divider()
 months = settings.recent_deactivation_months

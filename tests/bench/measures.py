@@ -353,12 +353,15 @@ def run_all(url: str, args: Namespace) -> list[Row]:
         rows += s1_siecle_import(args, 100 if args.quick else 2000)
     if "S2" in wanted:
         rows += s2_siecle_memory(args, 500 if args.quick else 50_000)
-    if "P8" in wanted:
+    if wanted & {"P8", "P9", "P10"}:
+        from tests.bench.measures_overview import p9_overview, p10_search
         from tests.bench.slips_measure import p8_slips
 
         db = Database.from_url(url)
         try:
-            rows += p8_slips(db, args)
+            rows += p8_slips(db, args) if "P8" in wanted else []
+            rows += p9_overview(db, args) if "P9" in wanted else []
+            rows += p10_search(db, args) if "P10" in wanted else []
         finally:
             db.dispose()
     return rows

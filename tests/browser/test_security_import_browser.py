@@ -283,14 +283,17 @@ def test_a_login_cookie_copied_before_logout_is_refused_afterwards(
 # --- 3. the new pages' URLs on a fresh server ---------------------------------------------
 
 
-@pytest.mark.parametrize("first_path", ["/journal", "/import_roster", "/learner_access"])
+PAGE_PATHS = ["/journal", "/import_roster", "/learner_access", "/overview"]
+
+
+@pytest.mark.parametrize("first_path", PAGE_PATHS)
 def test_page_urls_on_a_fresh_server_show_only_the_login(
     app_server: AppServer, page: Any, first_path: str
 ) -> None:
     # Journal rows would show these (the server's setup already recorded some events).
     actions = [row[0] for row in sql(app_server, "SELECT DISTINCT action FROM audit_events")]
     assert actions, "the test database has no audit event: the journal check would be vacuous"
-    others = [p for p in ("/journal", "/import_roster", "/learner_access") if p != first_path]
+    others = [p for p in PAGE_PATHS if p != first_path]
     for path in (first_path, *others):  # the first one on a server no browser has opened
         open_app(page, app_server.url + path, cookie_frame=False)
         form = page.get_by_label("Identifiant", exact=True)
@@ -299,6 +302,8 @@ def test_page_urls_on_a_fresh_server_show_only_the_login(
         expect_no_learner_data(page)
         expect(page.get_by_test_id("stFileUploader")).to_have_count(0)
         expect(page.get_by_role("heading", name="Journal")).to_have_count(0)
+        expect(page.get_by_role("heading", name="Vue d'ensemble")).to_have_count(0)
+        expect(page.get_by_test_id("stMetric")).to_have_count(0)
         html = page.content()
         shown = [action for action in actions if action in html]
         assert not shown, f"{path}: journal rows shown without login: {shown}"

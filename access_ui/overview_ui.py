@@ -1,0 +1,149 @@
+"""The « Vue d'ensemble » page's pieces: metrics, the per-class table and the chart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from access_core.i18n import t
+from access_core.stats import ClassStats, SchoolStats
+from access_ui.class_request import request_class
+
+TABLE_KEY = "overview_classes"
+GENERATION_KEY = "overview_generation"
+MAIN_PAGE = "pages/learner_access.py"
+CHART_MAX_CLASSES = 60
+BAR_PX = 22
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+COLOURS = ("#0072B2", "#E69F00", "#D55E00")  # personalised, initial, expired
+
+
+def _percent(rate: float | None, lang: str) -> str:
+    if rate is None:
+        return "—"
+    text = f"{rate * 100:.1f} %"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+def metrics(stats: SchoolStats, lang: str) -> None:
+    total = stats.total
+    figures = (
+        ("overview_active", f"{total.learners:,}".replace(",", " ")),
+        ("overview_personalised", f"{total.personalised:,}".replace(",", " ")),
+        ("overview_initial", f"{total.initial:,}".replace(",", " ")),
+        ("overview_expired", f"{total.expired:,}".replace(",", " ")),
+        ("overview_no_birth_date", f"{total.without_birth_date:,}".replace(",", " ")),
+        ("overview_rate", _percent(total.activation_rate, lang)),
+    )
+    columns = [*st.columns(3), *st.columns(3)]  # two rows: the labels stay whole
+    for column, (key, value) in zip(columns, figures, strict=True):
+        help_text = t("overview_rate_help", lang) if key == "overview_rate" else None
+        column.metric(t(key, lang), value, help=help_text, border=True)
+
+
+def _name(row: ClassStats, lang: str) -> str:
+    return row.class_name if row.class_id is not None else t("overview_no_class", lang)
+
+
+def class_frame(classes: Sequence[ClassStats], lang: str) -> pd.DataFrame:
+    """Classe, Élèves, Personnalisés, Initiaux, Expirés, Sans date de naissance, Taux."""
+    return pd.DataFrame(
+        {
+            t("col_class", lang): [_name(c, lang) for c in classes],
+            t("col_learners", lang): [c.learners for c in classes],
+            t("col_personalised", lang): [c.personalised for c in classes],
+            t("col_initial", lang): [c.initial for c in classes],
+            t("col_expired", lang): [c.expired for c in classes],
+            t("col_no_birth_date", lang): [c.without_birth_date for c in classes],
+            t("col_rate", lang): [c.activation_rate or 0.0 for c in classes],
+        }
+    ).astype({t("col_class", lang): "str"})
+
+
+def class_table(stats: SchoolStats, lang: str) -> None:
+    """The per-class table; selecting a row opens that class on the main page."""
+    frame = class_frame(stats.classes, lang)
+    key = f"{TABLE_KEY}:{st.session_state.get(GENERATION_KEY, 0)}"
+    event = st.dataframe(
+        frame,
+        key=key,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            t("col_rate", lang): st.column_config.ProgressColumn(
+                t("col_rate", lang), min_value=0.0, max_value=1.0, format="percent"
+            ),
+        },
+    )
+    rows = list(event.selection.rows) if event is not None else []  # type: ignore[union-attr]
+    if rows and 0 <= rows[0] < len(stats.classes):
+        chosen = stats.classes[rows[0]]
+        if chosen.class_id is not None:
+            st.session_state[GENERATION_KEY] = int(st.session_state.get(GENERATION_KEY, 0)) + 1
+            request_class(chosen.class_id)
+            st.switch_page(MAIN_PAGE)
+
+
+def chart_data(classes: Sequence[ClassStats], lang: str) -> pd.DataFrame:
+    """One row per class and password state (long format for a stacked bar chart)."""
+    states = (
+        ("chart_personalised", lambda c: c.personalised),
+        ("chart_initial", lambda c: c.initial),
+        ("chart_expired", lambda c: c.expired),
+    )
+    records = [
+        {"class": _name(c, lang), "state": t(key, lang), "order": order, "count": value(c)}
+        for c in classes
+        for order, (key, value) in enumerate(states)
+    ]
+    return pd.DataFrame.from_records(records, columns=["class", "state", "order", "count"])
+
+
+def chart(stats: SchoolStats, lang: str) -> alt.Chart:
+    classes = stats.classes[:CHART_MAX_CLASSES]
+    data = chart_data(classes, lang)
+    states = [t(k, lang) for k in ("chart_personalised", "chart_initial", "chart_expired")]
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                "class:N",
+                sort=[_name(c, lang) for c in classes],
+                title=t("col_class", lang),
+                axis=alt.Axis(labelLimit=220, labelOverlap=False),  # every class named
+            ),
+            x=alt.X(
+                "count:Q",
+                stack="zero",
+                title=t("chart_count", lang),
+                axis=alt.Axis(format="d", tickMinStep=1),  # whole learners
+            ),
+            color=alt.Color(
+                "state:N",
+                title=t("chart_status", lang),
+                scale=alt.Scale(domain=states, range=list(COLOURS)),
+                legend=alt.Legend(orient="top"),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("class:N", title=t("col_class", lang)),
+                alt.Tooltip("state:N", title=t("chart_status", lang)),
+                alt.Tooltip("count:Q", title=t("chart_count", lang)),
+            ],
+        )
+        .properties(height=alt.Step(BAR_PX))  # one band per class, however many
+    )
+
+
+def show_chart(stats: SchoolStats, lang: str) -> None:
+    if len(stats.classes) > CHART_MAX_CLASSES:
+        st.caption(
+            t("overview_chart_limited", lang, shown=CHART_MAX_CLASSES, total=len(stats.classes))
+        )
+    st.altair_chart(chart(stats, lang), width="stretch")

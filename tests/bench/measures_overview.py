@@ -1,0 +1,76 @@
+"""P9 (the overview page's server work) and P10 (the learner search), each with its reference."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from argparse import Namespace
+
+from access_core import search, stats
+from access_core.db import Database
+from tests.bench.measures import TZ, Row, _ms, _p95, _timed
+from tests.bench.school import BENCH_ADMIN
+
+INITIAL_DAYS = 60
+COMMON = "lea"  # a first name among the most frequent of the generated school
+VERY_COMMON = "ma"
+
+
+def _overview_work() -> None:
+    """What pages/overview.py computes on one run: the figures through their cache (version
+    check included), the table, and the chart's spec as ``st.altair_chart`` converts it."""
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    from access_ui import cached, overview_ui
+
+    figures = cached.school_stats(BENCH_ADMIN, INITIAL_DAYS)
+    overview_ui.class_frame(figures.classes, "fr")
+    _convert_altair_to_vega_lite_spec(overview_ui.chart(figures, "fr"))
+
+
+def p9_overview(db: Database, args: Namespace) -> list[Row]:
+    os.environ["ACCESS_DATABASE_URL"] = args.url
+    bare = _timed(lambda: stats.school_stats(db, BENCH_ADMIN, INITIAL_DAYS), max(3, args.runs // 5))
+    _overview_work()  # fills the cache, as the first visit does
+    samples = _timed(_overview_work, args.runs)
+    median = statistics.median(samples)
+    classes = len(stats.school_stats(db, BENCH_ADMIN, INITIAL_DAYS).classes)
+    return [
+        ("P9", f"overview, one page run ({classes} classes, median)", _ms(median),
+         f"aggregate query {_ms(statistics.median(bare))}",
+         f"{median / statistics.median(bare):.2f}", "≤ 100 ms",
+         "yes" if median <= 0.1 else "no"),
+        ("", "  p95", _ms(_p95(samples)), "", "", "", ""),
+        ("", "  first run after a change (uncached)", _ms(statistics.median(bare)),
+         "the aggregate query, in SQL", "", "", ""),
+    ]
+
+
+def p10_search(db: Database, args: Namespace) -> list[Row]:
+    os.environ["ACCESS_DATABASE_URL"] = args.url
+    from access_ui import cached
+
+    def ui_search(text: str) -> search.SearchResult:
+        index = cached.search_index(BENCH_ADMIN)  # version check, then the kept index
+        return search.find_learners(db, BENCH_ADMIN, text, 3, TZ, index=index)
+
+    start = time.perf_counter()
+    index = search.build_index(db, BENCH_ADMIN)
+    build = time.perf_counter() - start
+    ui_search(COMMON)  # the first search builds the server's index
+    rows: list[Row] = []
+    sql_runs = max(3, args.runs // 10)
+    for label, text in (("common", COMMON), ("very common", VERY_COMMON)):
+        total = ui_search(text).total
+        samples = _timed(lambda t=text: ui_search(t), args.runs)
+        sql = _timed(lambda t=text: search.find_learners(db, BENCH_ADMIN, t, 3, TZ), sql_runs)
+        median = statistics.median(samples)
+        rows.append(
+            ("P10" if not rows else "", f"search « {text} », {label} ({total} matches, median)",
+             _ms(median), f"all in SQL {_ms(statistics.median(sql))}",
+             f"{median / statistics.median(sql):.2f}", "≤ 50 ms" if not rows else "",
+             ("yes" if median <= 0.05 else "no") if not rows else ""))
+    rows.append(("", "  index build (first search after a change)", _ms(build),
+                 f"{len(index.ids):,} learners", "", "", ""))
+    return rows
