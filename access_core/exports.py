@@ -13,8 +13,8 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Sequence
-from copy import copy
 from datetime import date
+from operator import attrgetter
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -31,6 +31,10 @@ from access_core.roster import LearnerRow
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Also "#": openpyxl would write "#N/A" and the like as error cells.
 RISKY_PREFIXES = (*FORMULA_PREFIXES, "#")
+# A character that sends a row to the careful path: one XML cannot hold, or a CR (see
+# _keep_carriage_returns); covers openpyxl's ILLEGAL_CHARACTERS_RE (tests check it).
+CAREFUL_RE = re.compile(r"[\r\x00-\x08\x0b\x0c\x0e-\x1f]")
+TEXT_FIELDS = ("last_name", "first_name", "login")
 DATE_FORMAT = "DD/MM/YYYY"
 HEADER_KEYS = ("col_last_name", "col_first_name", "col_login", "col_birth_date")
 MIN_WIDTHS = (14, 14, 16, 18)
@@ -73,21 +77,32 @@ def _text(ws: WriteOnlyWorksheet, value: str) -> str | WriteOnlyCell:
     return value
 
 
-class _DateCells:
-    """Date cells shown jj/mm/aaaa; the style is computed once and shared."""
+def _plain(texts: tuple[str, str, str]) -> bool:
+    """Whether a row's texts go to openpyxl as they are (the common case, checked once per row):
+    no risky prefix, no character to remove, no CR."""
+    return not (
+        CAREFUL_RE.search("".join(texts))
+        or texts[0].startswith(RISKY_PREFIXES)
+        or texts[1].startswith(RISKY_PREFIXES)
+        or texts[2].startswith(RISKY_PREFIXES)
+    )
+
+
+class _DateCell:
+    """The date cell of the current row, shown jj/mm/aaaa: one cell styled once and given each
+    row's date. A write-only sheet writes a row's cells as soon as it is appended, so the next
+    row can reuse the cell (creating and styling one cell per row was the workbook's largest
+    cost over bare openpyxl)."""
 
     def __init__(self, ws: WriteOnlyWorksheet) -> None:
-        self.ws = ws
-        template = WriteOnlyCell(ws, value=date(2000, 1, 1))
-        template.number_format = DATE_FORMAT
-        self.style = template._style
+        self.cell = WriteOnlyCell(ws, value=date(2000, 1, 1))
+        self.cell.number_format = DATE_FORMAT
 
     def __call__(self, value: date | None) -> WriteOnlyCell | None:
         if value is None:
             return None
-        cell = WriteOnlyCell(self.ws, value=value)
-        cell._style = copy(self.style)
-        return cell
+        self.cell._value = value  # the type and style stay those of the first date
+        return self.cell
 
 
 def _keep_carriage_returns(data: bytes) -> bytes:
@@ -117,25 +132,25 @@ def identifier_workbook(class_name: str, learners: Sequence[LearnerRow], lang: s
     ws: WriteOnlyWorksheet = wb.create_sheet(title=t("workbook_sheet", lang))
     headers = [t(key, lang) for key in HEADER_KEYS]
     widths = [max(m, len(h) + 2) for m, h in zip(MIN_WIDTHS, headers, strict=True)]
-    for learner in learners:
-        for i, text in enumerate((learner.last_name, learner.first_name, learner.login)):
-            widths[i] = max(widths[i], min(MAX_WIDTH, len(text) + 2))
+    for index, field in enumerate(TEXT_FIELDS):
+        longest = max(map(len, map(attrgetter(field), learners)), default=0)
+        widths[index] = max(widths[index], min(MAX_WIDTH, longest + 2))
     for index, width in enumerate(widths):
         ws.column_dimensions["ABCD"[index]].width = width
     ws.freeze_panes = "A2"
     last_row = len(learners) + 1
     ws.auto_filter.ref = f"A1:D{last_row}"
     ws.append([_text_cell(ws, h, bold=True) for h in headers])
-    date_cell = _DateCells(ws)
+    date_cell = _DateCell(ws)
+    has_cr = False
     for learner in learners:
-        ws.append(
-            [
-                _text(ws, learner.last_name),
-                _text(ws, learner.first_name),
-                _text(ws, learner.login),
-                date_cell(learner.birth_date),
-            ]
-        )
+        texts = (learner.last_name, learner.first_name, learner.login)
+        birth_date = date_cell(learner.birth_date)
+        if _plain(texts):
+            ws.append([*texts, birth_date])
+        else:
+            has_cr = has_cr or any("\r" in text for text in texts)
+            ws.append([*(_text(ws, text) for text in texts), birth_date])
     ws.append([])
     note = _text_cell(ws, t("workbook_note", lang))
     note.font = Font(italic=True)
@@ -143,8 +158,7 @@ def identifier_workbook(class_name: str, learners: Sequence[LearnerRow], lang: s
     ws.append([note])
     buffer = io.BytesIO()
     wb.save(buffer)
-    texts = (text for row in learners for text in (row.last_name, row.first_name, row.login))
-    if any("\r" in text for text in texts):
+    if has_cr:
         return _keep_carriage_returns(buffer.getvalue())
     return buffer.getvalue()
 
