@@ -53,9 +53,9 @@ def _interleaved(
     theirs: list[float] = []
     for index in range(runs):
         pair = ((ours, mine), (base, theirs))
-        for func, samples in pair if index % 2 == 0 else pair[::-1]:
+        for work, samples in pair if index % 2 == 0 else pair[::-1]:
             start = time.perf_counter()
-            func()
+            work()
             samples.append(time.perf_counter() - start)
     ratio = statistics.median(a / b for a, b in zip(mine, theirs, strict=True))
     return mine, theirs, ratio
