@@ -64,14 +64,18 @@ def login(db: Database, settings: Settings, username: str, password: str) -> Log
     The attempt is admitted by the throttle before the password is checked (see
     ``throttle.py``): a refused attempt checks nothing."""
     name = normalize_username(username)[:150]
-    subject = admin_subject(settings, name)
     policy = throttle.ThrottlePolicy.from_settings(settings)
     with db.transaction() as session:
         row = session.execute(
-            select(Admin.password_hash, Admin.is_active, Admin.display_name).where(
-                Admin.username == name
-            )
+            select(Admin.password_hash, Admin.is_active, Admin.display_name, Admin.username)
+            .where(Admin.username == name)
         ).first()
+    if row is not None:
+        # The account's own name, not the text typed: a database whose collation ignores
+        # accents or case (MariaDB's default) finds « ádmin » for « admin », and every such
+        # spelling must share one throttle row, one session name and one journal actor.
+        name = str(row[3])
+    subject = admin_subject(settings, name)
     # An unknown username may be a password typed in the wrong field: never journal it.
     actor = name if row else UNKNOWN_ACTOR
     admission = throttle.admit(db, subject, policy)

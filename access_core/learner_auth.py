@@ -66,7 +66,6 @@ def authenticate(db: Database, settings: Settings, login: str, password: str) ->
 
     A correct password stored at a lower bcrypt cost than configured is rehashed, only if the
     stored hash is still the one verified (a reset committed meanwhile wins)."""
-    subject = learner_subject(settings, login)
     with db.transaction() as session:
         row = session.execute(
             select(
@@ -75,8 +74,12 @@ def authenticate(db: Database, settings: Settings, login: str, password: str) ->
                 Learner.must_change_password,
                 Learner.password_changed_at,
                 Learner.deactivated_at,
+                Learner.login,
             ).where(Learner.login == login.strip())
         ).first()
+    # keyed by the stored login once found: every spelling a collation matches (MariaDB
+    # ignores accents and case by default) shares one throttle row
+    subject = learner_subject(settings, str(row.login) if row is not None else login)
     learner_id = row.id if row is not None else None
     policy = throttle.ThrottlePolicy.from_settings(settings)
     admission = throttle.admit(db, subject, policy, learner_id)

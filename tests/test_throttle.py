@@ -364,3 +364,24 @@ def test_a_learners_lockout_is_journaled_with_its_learner(db, settings, learner)
     [event] = audit.events(db, action=throttle.LOCKOUT_ACTION)
     assert (event.actor, event.learner_id) == ("learner", learner)
     assert "until" in event.details
+
+
+def test_every_spelling_that_finds_the_administrator_shares_its_lock(db, settings, admin):
+    """A database whose collation ignores accents and case (MariaDB's default) finds the
+    account for « ádmin » too: such a spelling must meet the same lock, never a fresh
+    counter (elsewhere it finds no account at all)."""
+    for _ in range(settings.login_max_failures):
+        login(db, settings, admin, WRONG)
+
+    for spelling in ("ádmin", "àdmin", "âdmin", "ÁDMIN"):
+        assert login(db, settings, spelling, ADMIN_PASSWORD).status is not LoginStatus.OK
+
+
+def test_every_spelling_that_finds_the_learner_shares_its_lock(db, settings, learner):
+    for _ in range(settings.login_max_failures):
+        authenticate(db, settings, LOGIN, WRONG)
+
+    for spelling in ("léa.martin", "LEA.MARTIN", "lèa.martin"):
+        result = authenticate(db, settings, spelling, initial_password(BIRTH))
+        assert result.status is not LearnerStatus.OK
+        assert result.status is not LearnerStatus.MUST_CHANGE
