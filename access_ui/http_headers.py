@@ -1,7 +1,8 @@
 """An ASGI middleware adding security headers, and ``no-store`` on downloads.
 
-Streamlit serves a download (the identifier workbook) from ``/media/...`` without any
-cache header; this middleware forbids browsers and proxies to keep a copy of it.
+Streamlit serves a download (the identifier workbook, the slips, the journal's CSV) from
+``/media/...`` (``/<base url path>/media/...`` under ``server.baseUrlPath``) without any cache
+header; this middleware forbids browsers and proxies to keep a copy of it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"no-referrer"),
 ]
 NO_STORE = (b"cache-control", b"no-store, private, max-age=0")
-DOWNLOAD_PREFIX = "/media/"
+DOWNLOAD_SEGMENT = "/media/"
+
+
+def is_download_path(path: str) -> bool:
+    """A file Streamlit serves for a download, at the root or under a base URL path."""
+    return DOWNLOAD_SEGMENT in path
 
 
 class SecurityHeaders:
@@ -33,7 +39,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        is_download = str(scope.get("path", "")).startswith(DOWNLOAD_PREFIX)
+        is_download = is_download_path(str(scope.get("path", "")))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
