@@ -122,6 +122,9 @@ def make_engine(
             dbapi_conn.create_function(
                 folding.SQLITE_FUNCTION, 1, folding.sqlite_fold, deterministic=True
             )
+            dbapi_conn.create_function(
+                folding.SQLITE_LOWER, 1, folding.sqlite_lower, deterministic=True
+            )
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:

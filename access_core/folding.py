@@ -19,6 +19,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from access_core.logins import fold
 
 SQLITE_FUNCTION = "access_fold"
+SQLITE_LOWER = "access_lower"  # SQLite's own lower() folds ASCII letters only
 # one character to one letter (lower case: every backend but SQLite lowers first)
 SINGLE = {
     "a": "àáâãäå",
@@ -62,3 +63,27 @@ def _compile_sqlite(element: folded, compiler: Any, **kw: Any) -> str:
 def sqlite_fold(text: str | None) -> str | None:
     """The SQLite function behind ``folded``."""
     return None if text is None else fold(text)
+
+
+class lowered(FunctionElement[str]):  # noqa: N801 - reads as a SQL function
+    """``lower(text)`` for every script: SQLite's ``lower`` knows ASCII only, so there it is
+    Python's ``str.lower`` (registered by ``db.make_engine``)."""
+
+    type = String()
+    inherit_cache = True
+    name = "lowered"
+
+
+@compiles(lowered)
+def _compile_lower_default(element: lowered, compiler: Any, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(lowered, "sqlite")
+def _compile_lower_sqlite(element: lowered, compiler: Any, **kw: Any) -> str:
+    return f"{SQLITE_LOWER}({compiler.process(element.clauses, **kw)})"
+
+
+def sqlite_lower(text: str | None) -> str | None:
+    """The SQLite function behind ``lowered``."""
+    return None if text is None else text.lower()

@@ -20,6 +20,7 @@ rules decide (``tests/test_stats_search.py`` runs every search both ways).
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +32,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from access_core.admins import require_active_admin
 from access_core.db import Database
+from access_core.folding import lowered
 from access_core.logins import fold
 from access_core.models import Learner
 from access_core.roster import (
@@ -70,11 +72,36 @@ class SearchResult:
 _CONTROL = dict.fromkeys([*range(32), *range(127, 160)])  # Unicode category Cc
 
 
+def _without_latin_accents(text: str) -> str:
+    """``text`` with the accents of Latin letters removed (« é » → « e », « Œ » → « OE »,
+    a combining accent of NFD-stored text dropped); every other character (apostrophes « ’ »,
+    Cyrillic, Greek...) kept as it is."""
+    out = []
+    for char in text:
+        if char.isascii():
+            out.append(char)
+        elif char in _LIGATURES:
+            out.append(_LIGATURES[char])
+        elif unicodedata.combining(char):
+            continue
+        else:
+            parts = unicodedata.normalize("NFKD", char)
+            latin = parts[0].isascii() and all(unicodedata.combining(p) for p in parts[1:])
+            out.append(parts[0] if latin else char)
+    return "".join(out)
+
+
+_LIGATURES = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"}
+
+
 def search_key(text: str) -> str:
-    """The searched text as the SQL side compares it: lower-case, accents and control
-    characters removed, surrounding spaces stripped."""
+    """The searched text as the SQL side compares it: lower-case, accents of Latin letters and
+    control characters removed, surrounding spaces stripped. Other scripts and punctuation stay
+    (the kept index folds their case too; in SQL, their case folding is the database's
+    ``lower()``)."""
     cleaned = text.translate(_CONTROL)
-    return (cleaned.lower() if cleaned.isascii() else fold(cleaned)).strip()
+    folded = cleaned if cleaned.isascii() else _without_latin_accents(cleaned)
+    return folded.lower().strip()
 
 
 def like_pattern(key: str) -> str:
@@ -115,7 +142,7 @@ def folded_contains(
     pairs = folds_for(key)
     stages = [pairs[i : i + STAGE_DEPTH] for i in range(0, len(pairs), STAGE_DEPTH)] or [[]]
     stage = select(
-        key_column.label("k"), replace_chain(func.lower(text_expr), stages[0]).label("h")
+        key_column.label("k"), replace_chain(lowered(text_expr), stages[0]).label("h")
     ).subquery()
     for chunk in stages[1:]:
         stage = select(stage.c.k, replace_chain(stage.c.h, chunk).label("h")).subquery()

@@ -195,6 +195,25 @@ def test_at_most_fifty_results_and_the_number_of_the_others(searcher, db: Databa
     assert [r.first_name for r in result.rows] == sorted(r.first_name for r in result.rows)
 
 
+def test_apostrophes_and_other_scripts_are_searched_as_written(find, db: Database, admin: str):
+    """« d’Arc » and « Иванов » are names too: the search keeps what it does not fold."""
+    arc = add_learner(db, "d’Arc", "Jeanne", login="jeanne.darc")
+    ivanov = add_learner(db, "Иванов", "Иван", login="ivan.ivanov")
+
+    assert find(db, admin, "d’Arc") == [arc]
+    assert find(db, admin, "d’arc") == [arc]
+    assert find(db, admin, "Иванов") == [ivanov]
+    assert find(db, admin, "ivan.iv") == [ivanov]
+
+
+def test_the_index_folds_the_case_of_other_scripts(db: Database, admin: str):
+    ivanov = add_learner(db, "Иванов", "Иван", login="ivan.ivanov")
+    index = search.build_index(db, admin)
+
+    found = search.find_learners(db, admin, "ИВАНОВ", 3, TZ, index=index).rows
+    assert [r.id for r in found] == [ivanov]
+
+
 def test_the_search_key_and_pattern():
     assert search.search_key("  LÉA\x00 Œuvre ") == "lea oeuvre"
     assert search.like_pattern("a%b_c!d") == "%a!%b!_c!!d%"
