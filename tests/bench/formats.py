@@ -23,9 +23,11 @@ ROOT = Path(__file__).resolve().parents[2]
 Row = tuple[str, str, str, str, str, str, str]
 
 
-def siecle_school(pupils: int) -> bytes:
-    """A SIECLE XML export of ``pupils`` made-up pupils in classes of 30 (ISO-8859-15)."""
-    names = [n.replace("\u2014", "-") for n in _class_names(max(1, pupils // 30))]
+def siecle_school(pupils: int, classes: int | None = None) -> bytes:
+    """A SIECLE XML export of ``pupils`` made-up pupils in ``classes`` classes (default: classes
+    of 30), ISO-8859-15."""
+    count = classes or max(1, pupils // 30)
+    names = [n.replace("\u2014", "-") for n in _class_names(count)]
     born = date(2010, 1, 1)
     return siecle_xml([
         Pupil(str(100000 + i), f"X{i:09d}A", f"Élève{i}", f"Zoé{i}",

@@ -69,11 +69,14 @@ def _p95(samples: list[float]) -> float:
     return sorted(samples)[max(0, int(round(0.95 * len(samples))) - 1)]
 
 
+def one_thread_rate(rounds: int, hashes: int) -> float:
+    """Hashes per second on one thread at ``rounds``, the mean over ``hashes`` in a row."""
+    return 1 / statistics.mean(_timed(lambda: hash_password("03072012", rounds), hashes))
+
+
 def p1_reset(db: Database, args: Namespace) -> list[Row]:
     cores = default_workers()
-    n_single = max(4, 2 * cores)
-    single = _timed(lambda: hash_password("03072012", args.rounds), n_single)
-    rate = 1 / statistics.mean(single)  # hashes per second on one thread
+    rate = one_thread_rate(args.rounds, max(4, 2 * cores))
     limit = cores * rate
     with db.transaction() as session:
         ids = list(session.scalars(
@@ -375,6 +378,10 @@ def run_all(url: str, args: Namespace) -> list[Row]:
         rows += s1_siecle_import(args, 100 if args.quick else 2000)
     if "S2" in wanted:
         rows += s2_siecle_memory(args, 500 if args.quick else 50_000)
+    if "Y1" in wanted:
+        from tests.bench.start_of_year import y1_start_of_year
+
+        rows += y1_start_of_year(args, *((40, 4) if args.quick else (2000, 70)))
     if wanted & {"P8", "P9", "P10"}:
         from tests.bench.measures_overview import p9_overview, p10_search
         from tests.bench.slips_measure import p8_slips
