@@ -473,7 +473,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="display name")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     p = command("import", cmd_import, "bring the learners in line with a roster file")
-    p.add_argument("file", help="a .csv (UTF-8, ; or ,) or .xlsx roster")
+    p.add_argument("file", help="a roster: SIECLE XML or its ZIP, SIECLE or ONDE CSV, our CSV/XLSX")
     p.add_argument("--actor", required=True, help="the administrator doing it")
     p.add_argument("--dry-run", action="store_true", help="show the preview only")
     p.add_argument(

@@ -53,7 +53,7 @@ def school_stats(actor: str, initial_days: int) -> stats.SchoolStats:
     return _school_stats(actor, initial_days, stats.stats_version(context.database(), actor))
 
 
-@st.cache_resource(ttl=60, max_entries=2, show_spinner=False)
+@st.cache_resource(ttl=60, max_entries=16, show_spinner=False)
 def _search_index(actor: str, version: tuple[int, int]) -> search.SearchIndex:
     return search.build_index(context.database(), actor)
 

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from access_core.config import merged_values
 from access_core import health
 from access_core.config import load_settings
 from access_core.db import Database
@@ -31,7 +32,9 @@ _state: dict[str, Any] = {"db": None, "at": None, "result": None}
 
 def _cache_seconds() -> float:
     try:
-        return max(0.0, float(os.environ.get("ACCESS_HEALTH_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)))
+        # like every setting: the environment, then the secrets file
+        value = merged_values()[0].get("ACCESS_HEALTH_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
+        return max(0.0, float(value))
     except ValueError:
         return DEFAULT_CACHE_SECONDS
 
