@@ -8,7 +8,6 @@ probe every second costs one query every few seconds.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from typing import Any
@@ -18,9 +17,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from access_core.config import merged_values
 from access_core import health
-from access_core.config import load_settings
+from access_core.config import load_settings, merged_values
 from access_core.db import Database
 
 PATH = "/healthz"
