@@ -1,10 +1,9 @@
-"""Administrator login and session validity.
+"""Administrator login and session revocation.
 
 ``login`` checks a password against the ``admins`` table through the database-backed throttle,
 taking the same time and giving the same answer for an unknown username as for a wrong
 password. ``revoke_sessions`` sets ``sessions_not_before``: ``access_core.sessions.check`` (the
 dashboard's one session check) then refuses every session started before it.
-``session_is_valid`` states the same revocation rule for a bare issue time.
 """
 
 from __future__ import annotations
@@ -102,23 +101,6 @@ def login(db: Database, settings: Settings, username: str, password: str) -> Log
         return LoginResult(LoginStatus.REFUSED, name)
 
     return db.write(record)
-
-
-def session_is_valid(db: Database, username: str | None, issued_at: datetime) -> bool:
-    """True when ``username`` is an active administrator whose sessions issued at
-    ``issued_at`` have not been revoked."""
-    if not username:
-        return False
-    with db.transaction() as session:
-        row = session.execute(
-            select(Admin.is_active, Admin.sessions_not_before).where(
-                Admin.username == normalize_username(username)
-            )
-        ).first()
-    if row is None or not row[0]:
-        return False
-    not_before = row[1]
-    return not_before is None or issued_at >= not_before
 
 
 def revoke_sessions(db: Database, username: str, actor: str, reason: str) -> None:

@@ -17,19 +17,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from access_core import admins, audit, passwords
+from access_core import admins, audit, passwords, sessions
 from access_core.admin_auth import (
     LoginStatus,
     admin_subject,
     login,
     revoke_sessions,
-    session_is_valid,
 )
 from access_core.cli import os_user
 from access_core.db import Database
 from access_core.errors import ValidationError
 from access_core.models import Admin, LoginThrottle
+from access_core.sessions import SessionStatus
 from tests.factories import ADMIN_PASSWORD, TEST_COOKIE_KEY, TEST_ROUNDS, dump_tables
+from tests.test_sessions import POLICY
 
 ROOT = Path(__file__).resolve().parent.parent
 WRONG = "not the right password"
@@ -309,67 +310,70 @@ def test_failures_from_two_processes_add_up_to_a_lockout(db, settings, admin, da
     assert len(audit.events(db, action="login_locked")) == 1
 
 
-# --- sessions ----------------------------------------------------------------------------------
+# --- sessions (the revocation rules, as the server checks them: access_core.sessions) -------
 
 
-def test_a_session_of_an_active_administrator_is_valid(db, admin):
-    assert session_is_valid(db, admin, datetime.now(UTC))
+def live(db: Database, session_id: str | None) -> bool:
+    return sessions.check(db, POLICY, session_id).live
 
 
-def test_a_session_of_nobody_or_of_an_unknown_username_is_not_valid(db, admin):
-    assert not session_is_valid(db, None, datetime.now(UTC))
-    assert not session_is_valid(db, "", datetime.now(UTC))
-    assert not session_is_valid(db, "nobody", datetime.now(UTC))
+def test_a_session_of_an_active_administrator_is_live(db, admin):
+    assert live(db, sessions.start(db, admin, POLICY))
 
 
-def test_a_session_issued_after_sessions_not_before_is_valid(db, admin):
+def test_no_session_id_or_an_unknown_one_is_not_live(db, admin):
+    for session_id in (None, "", "not-a-session-the-server-issued"):
+        assert sessions.check(db, POLICY, session_id).status is SessionStatus.UNKNOWN
+
+
+def test_a_session_opened_after_a_revocation_is_live(db, admin):
     revoke_sessions(db, admin, actor=admin, reason="logout")
 
-    assert session_is_valid(db, admin, datetime.now(UTC) + timedelta(seconds=1))
+    assert live(db, sessions.start(db, admin, POLICY))
 
 
-def test_revoking_sessions_invalidates_those_issued_before(db, admin):
-    issued = datetime.now(UTC)
-    assert session_is_valid(db, admin, issued)
+def test_revoking_sessions_ends_those_opened_before(db, admin):
+    opened = sessions.start(db, admin, POLICY)
+    assert live(db, opened)
 
     revoke_sessions(db, admin, actor=admin, reason="logout")
 
-    assert not session_is_valid(db, admin, issued)
+    assert sessions.check(db, POLICY, opened).status is SessionStatus.REVOKED
     [event] = audit.events(db, action="sessions_revoked")
     assert event.details == {"username": admin, "reason": "logout"}
 
 
-def test_a_password_change_invalidates_sessions_issued_before(db, admin):
-    issued = datetime.now(UTC)
+def test_a_password_change_ends_the_sessions_opened_before(db, admin):
+    opened = sessions.start(db, admin, POLICY)
 
     admins.set_password(db, admin, "un tout nouveau mot de passe", TEST_ROUNDS)
 
-    assert not session_is_valid(db, admin, issued)
+    assert not live(db, opened)
 
 
-def test_a_session_issued_after_a_password_change_is_valid(db, settings, admin):
+def test_a_session_opened_after_a_password_change_is_live(db, settings, admin):
     admins.set_password(db, admin, "un tout nouveau mot de passe", TEST_ROUNDS)
 
     assert login(db, settings, admin, "un tout nouveau mot de passe").ok
-    assert session_is_valid(db, admin, datetime.now(UTC))
+    assert live(db, sessions.start(db, admin, POLICY))
 
 
-def test_disabling_an_administrator_invalidates_every_session_at_once(db, admin):
-    issued = datetime.now(UTC)
+def test_disabling_an_administrator_ends_every_session_at_once(db, admin):
+    opened = sessions.start(db, admin, POLICY)
 
     admins.disable_admin(db, admin)
 
-    assert not session_is_valid(db, admin, issued)
-    assert not session_is_valid(db, admin, datetime.now(UTC) + timedelta(hours=1))
+    assert not live(db, opened)
+    assert not live(db, sessions.start(db, admin, POLICY))
 
 
-def test_revoking_one_administrator_leaves_the_others_sessions_valid(db, admin):
+def test_revoking_one_administrator_leaves_the_others_sessions_live(db, admin):
     admins.create_admin(db, "secretariat", "un autre mot de passe", TEST_ROUNDS)
-    issued = datetime.now(UTC)
+    theirs = sessions.start(db, "secretariat", POLICY)
 
     revoke_sessions(db, admin, actor=admin, reason="logout")
 
-    assert session_is_valid(db, "secretariat", issued)
+    assert live(db, theirs)
 
 
 # --- administrator accounts and their password policy ----------------------------------------
@@ -435,7 +439,7 @@ def test_set_password_replaces_the_old_password_and_is_audited(db, settings, adm
 def test_disable_admin_is_audited_and_stops_every_service_at_once(db, admin):
     admins.disable_admin(db, admin, actor="cli:root")
 
-    assert not session_is_valid(db, admin, datetime.now(UTC) + timedelta(seconds=1))
+    assert not live(db, sessions.start(db, admin, POLICY))
     [event] = audit.events(db, action="admin_disabled")
     assert (event.actor, event.details) == ("cli:root", {"username": admin})
     with db.transaction() as session:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from access_core import audit
-from access_core.admin_auth import LoginStatus, login, session_is_valid
+from access_core import audit, sessions
+from access_core.admin_auth import LoginStatus, login
 from access_core.cli import os_user
 from access_core.learner_auth import LearnerStatus, authenticate
+from access_core.sessions import SessionStatus
 from tests.conftest import assert_one_line_error
 from tests.factories import ADMIN_PASSWORD, add_learner, dump_tables
+from tests.test_sessions import POLICY
 
 NEW_PASSWORD = "un tout nouveau mot de passe"
 
@@ -35,12 +35,12 @@ def test_set_password_reads_stdin_and_the_old_password_stops_working(cli, db, se
 
 
 def test_set_password_closes_the_sessions_opened_before(cli, db, admin):
-    issued = datetime.now(UTC)
+    opened = sessions.start(db, admin, POLICY)
 
     code, _, err = cli("set-password", admin, "--password-stdin", stdin=NEW_PASSWORD + "\n")
 
     assert code == 0, err
-    assert not session_is_valid(db, admin, issued)
+    assert sessions.check(db, POLICY, opened).status is SessionStatus.REVOKED
 
 
 def test_set_password_refuses_a_short_password_and_changes_nothing(cli, db, settings, admin):
@@ -80,15 +80,14 @@ def test_set_password_without_a_terminal_asks_for_password_stdin(cli, db, settin
 
 
 def test_disable_admin_refuses_the_admin_at_once(cli, db, settings, admin):
-    issued = datetime.now(UTC)
+    opened = sessions.start(db, admin, POLICY)
 
     code, out, err = cli("disable-admin", admin)
 
     assert code == 0, err
     assert "'admin' disabled" in out
     assert login(db, settings, admin, ADMIN_PASSWORD).status is LoginStatus.REFUSED
-    assert not session_is_valid(db, admin, issued)
-    assert not session_is_valid(db, admin, datetime.now(UTC))
+    assert sessions.check(db, POLICY, opened).status is SessionStatus.REVOKED
 
 
 def test_a_disabled_admin_can_no_longer_act_through_the_cli(cli, db, admin):
