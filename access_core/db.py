@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
@@ -216,6 +216,16 @@ def _is_connection_failure(exc: DBAPIError, sqlstate: str | None, mysql_code: in
     )
 
 
+def _raise_translated(exc: DBAPIError) -> NoReturn:
+    """Log the driver's error class and code (never its message: it may hold values), then
+    raise the expected error it stands for, or ``exc`` itself."""
+    translated = _translate(exc)
+    log.warning("database error: %s -> %s", driver_error(exc), type(translated).__name__)
+    if translated is exc:
+        raise exc
+    raise translated from exc
+
+
 def _translate(exc: DBAPIError) -> Exception:
     """A user-fit error for a driver error, or ``exc`` itself when it is not one we expect."""
     sqlstate, mysql_code = _driver_code(exc)
@@ -292,11 +302,7 @@ class Database:
                     session.connection(execution_options={"for_write": True})
                 yield session
         except DBAPIError as exc:
-            translated = _translate(exc)
-            log.warning("database error: %s -> %s", driver_error(exc), type(translated).__name__)
-            if translated is exc:
-                raise
-            raise translated from exc
+            _raise_translated(exc)
 
     def write(self, work: Callable[[Session], T], attempts: int = RETRY_ATTEMPTS) -> T:
         """``work(session)`` in one write transaction, retried a bounded number of times
@@ -348,11 +354,7 @@ def upgrade_schema(database_url: str, revision: str = "head") -> tuple[str | Non
         with engine.connect() as conn:
             after = MigrationContext.configure(conn).get_current_revision()
     except DBAPIError as exc:
-        translated = _translate(exc)
-        log.warning("database error: %s -> %s", driver_error(exc), type(translated).__name__)
-        if translated is exc:
-            raise
-        raise translated from exc
+        _raise_translated(exc)
     finally:
         engine.dispose()
     return before, after
@@ -371,8 +373,4 @@ def current_revision(database: Database) -> str | None:
         with database.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
     except DBAPIError as exc:
-        translated = _translate(exc)
-        log.warning("database error: %s -> %s", driver_error(exc), type(translated).__name__)
-        if translated is exc:
-            raise
-        raise translated from exc
+        _raise_translated(exc)

@@ -41,6 +41,44 @@ def _statuses(
     ]
 
 
+def _who(rows: Sequence[LearnerRow], lang: str, marked: bool) -> dict[str, list[object]]:
+    """The columns every learner table starts with: checkbox, Nom, Prénom, Login."""
+    return {
+        t("col_reset", lang): [marked] * len(rows),
+        t("col_last_name", lang): [r.last_name for r in rows],
+        t("col_first_name", lang): [r.first_name for r in rows],
+        t("col_login", lang): [r.login for r in rows],
+    }
+
+
+def _account(row: LearnerRow, tz: ZoneInfo, lang: str) -> str:
+    if row.deactivated_at is None:
+        return t("account_active", lang)
+    return t("account_deactivated_on", lang,
+             date=format_date(row.deactivated_at.astimezone(tz).date()))
+
+
+def search_table(
+    rows: Sequence[LearnerRow],
+    tz: ZoneInfo,
+    lang: str,
+    initial_days: int,
+    marked: bool = False,
+    now: datetime | None = None,
+) -> pd.DataFrame:
+    """The search's results: checkbox, Nom, Prénom, Login, Classe, Compte, Date de naissance,
+    Mot de passe."""
+    columns: dict[str, list[object]] = {
+        **_who(rows, lang, marked),
+        t("col_class", lang): [r.class_name or "" for r in rows],
+        t("col_account", lang): [_account(r, tz, lang) for r in rows],
+        t("col_birth_date", lang): [_birth_date_text(r.birth_date, lang) for r in rows],
+        t("col_password", lang): _statuses(rows, tz, lang, initial_days, now),
+    }
+    dtypes = {name: ("bool" if i == 0 else "str") for i, name in enumerate(columns)}
+    return _frame(columns, [r.id for r in rows], dtypes)
+
+
 def class_table(
     rows: Sequence[LearnerRow],
     tz: ZoneInfo,
@@ -51,10 +89,7 @@ def class_table(
 ) -> pd.DataFrame:
     """Checkbox, Nom, Prénom, Login, Date de naissance, Mot de passe (status)."""
     columns: dict[str, list[object]] = {
-        t("col_reset", lang): [marked] * len(rows),
-        t("col_last_name", lang): [r.last_name for r in rows],
-        t("col_first_name", lang): [r.first_name for r in rows],
-        t("col_login", lang): [r.login for r in rows],
+        **_who(rows, lang, marked),
         t("col_birth_date", lang): [_birth_date_text(r.birth_date, lang) for r in rows],
         t("col_password", lang): _statuses(rows, tz, lang, initial_days, now),
     }
@@ -74,10 +109,7 @@ def deactivated_table(
     """Checkbox, Nom, Prénom, Login, former class, deactivation date, days left in the window."""
     moment = now or datetime.now(UTC)
     columns: dict[str, list[object]] = {
-        t("col_reset", lang): [marked] * len(rows),
-        t("col_last_name", lang): [r.last_name for r in rows],
-        t("col_first_name", lang): [r.first_name for r in rows],
-        t("col_login", lang): [r.login for r in rows],
+        **_who(rows, lang, marked),
         t("col_former_class", lang): [r.class_name or "" for r in rows],
         t("col_deactivated_on", lang): [
             format_date(r.deactivated_at.astimezone(tz).date()) if r.deactivated_at else ""
