@@ -42,6 +42,14 @@ MAX_WIDTH = 60
 EXPORT_ACTION = "identifiers_exported"
 
 
+def csv_cell(value: object) -> str:
+    """A CSV cell that a spreadsheet will not run (formula prefix quoted) and that cannot
+    start a new line of the file (newlines are encoded)."""
+    text = "" if value is None else str(value)
+    text = text.replace("\r", "\\r").replace("\n", "\\n")
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
 def clean_text(value: str) -> str:
     """``value`` without the control characters an .xlsx file cannot hold."""
     return str(ILLEGAL_CHARACTERS_RE.sub("", value))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from access_core import audit
 from access_core.admins import require_active_admin
 from access_core.db import Database
-from access_core.exports import FORMULA_PREFIXES
+from access_core.exports import csv_cell
 from access_core.folding import folded
 from access_core.logins import fold
 from access_core.models import AuditEvent, Learner, SchoolClass
@@ -185,14 +185,6 @@ def known_actions(db: Database, actor: str) -> list[str]:
         return sorted(session.scalars(select(AuditEvent.action).distinct()).all())
 
 
-def _cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run (formula prefix quoted) and that cannot
-    start a new line of the file (newlines are encoded)."""
-    text = "" if value is None else str(value)
-    text = text.replace("\r", "\\r").replace("\n", "\\n")
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 def to_csv(entries: Sequence[JournalEntry], tz: ZoneInfo) -> bytes:
     """UTF-8 CSV with BOM (opens correctly in spreadsheets), ``;``-separated."""
     out = io.StringIO()
@@ -202,7 +194,7 @@ def to_csv(entries: Sequence[JournalEntry], tz: ZoneInfo) -> bytes:
     )
     for e in entries:
         writer.writerow(
-            _cell(v)
+            csv_cell(v)
             for v in (
                 e.occurred_at.astimezone(tz).strftime("%d/%m/%Y %H:%M:%S"),
                 e.actor,

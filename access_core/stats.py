@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, case, false, func, select
 
 from access_core.admins import require_active_admin
 from access_core.db import Database
-from access_core.exports import FORMULA_PREFIXES
+from access_core.exports import csv_cell
 from access_core.models import AuditEvent, Learner, SchoolClass
 from access_core.roster import LearnerRow, natural_key
 
@@ -158,10 +158,8 @@ def to_csv(stats: SchoolStats) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in stats_rows(stats):
-        name = row[0]
-        if name.startswith(FORMULA_PREFIXES) and name != "-":
-            name = "'" + name
-        writer.writerow((name, *row[1:]))
+        name = row[0]  # « - »: learners without a class, written as is
+        writer.writerow((name if name == "-" else csv_cell(name), *row[1:]))
     return out.getvalue()
 
 
