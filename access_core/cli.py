@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -453,7 +454,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             if outcome.initial_passwords_moved
             else ""
         )
-        + (t("cli_import_skipped", lang, count=outcome.skipped_rows) if outcome.skipped_rows else "")
+        + (
+            t("cli_import_skipped", lang, count=outcome.skipped_rows)
+            if outcome.skipped_rows
+            else ""
+        )
     )
     return 3 if outcome.skipped_rows else 0
 
@@ -571,14 +576,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _access_error_text(exc: AccessError, lang: str | None) -> str:
-    """An expected error in ``lang``: its terminal wording (``cli_<key>``) when the pages'
-    one speaks of a page, else the pages' one; its English text when the catalogue has no
-    wording for it or the language is not known yet (bad configuration)."""
-    if lang is None:
+    """An expected error in ``lang``. In English (or before the language is known: bad
+    configuration), its own message, written for the terminal and the logs. Otherwise the
+    catalogue's wording of its key, the terminal's one (``cli_<key>``) first: the pages' one may
+    speak of a page or leave out a detail a technician needs. Its English message when the
+    catalogue has no wording for it, or none using only the values the error carries."""
+    if lang is None or lang == "en":
         return str(exc)
     key = str(exc.params.get("key") or f"error_{exc.code}")
+    known = {"message", *exc.params}
     for candidate in (f"cli_{key}", key):
-        if candidate in MESSAGES["fr"]:
+        wording = MESSAGES.get(lang, {}).get(candidate)
+        if wording and {n for _, n, _, _ in Formatter().parse(wording) if n} <= known:
             return error_message(AccessError(str(exc), **{**exc.params, "key": candidate}), lang)
     return str(exc)
 

@@ -67,7 +67,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         print(f"setting {name}: {source}")
     for problem in state.problems:
         print(f"problem:   {problem}", file=sys.stderr)
-    print("ok" if state.ok else t("cli_check_problems", settings.language, count=len(state.problems)))
+    problems = len(state.problems)
+    print("ok" if state.ok else t("cli_check_problems", settings.language, count=problems))
     return 0 if state.ok else 1
 
 

@@ -36,7 +36,9 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
             "  affiché une seule fois : notez-le maintenant (seule son empreinte bcrypt est "
             "enregistrée)"
         ),
-        "cli_admins_exist": "des comptes administrateurs existent déjà : connectez-vous avec le vôtre",
+        "cli_admins_exist": (
+            "des comptes administrateurs existent déjà : connectez-vous avec le vôtre"
+        ),
         "cli_export_written": "{count} élève(s) de {class_name} écrit(s) dans {output}",
         "cli_slips_written": "{count} fiche(s) sur {pages} page(s) écrite(s) dans {output}",
         "cli_slip_no_birth_date": "attention : pas de date de naissance, pas de fiche pour {name}",
@@ -63,7 +65,9 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
         "cli_plan_deactivated": "désactivés",
         "cli_plan_unchanged": "inchangés",
         "cli_plan_rejected": "rejetés",
-        "cli_plan_password_moved": "mot de passe initial déplacé vers la date de naissance corrigée",
+        "cli_plan_password_moved": (
+            "mot de passe initial déplacé vers la date de naissance corrigée"
+        ),
         "cli_plan_kept": "gardés actifs : leur ligne est rejetée",
         "cli_plan_count": "nombre",
         "cli_plan_line": "ligne {line}",
@@ -108,7 +112,9 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
         "cli_cannot_write": "impossible d'écrire {path} : {reason}",
         "cli_cannot_read": "impossible de lire {path} : {reason}",
         "cli_unknown_logins": "login(s) inconnu(s) : {logins}",
-        "cli_no_slip_no_birth_date": "aucune fiche à imprimer : aucun élève n'a de date de naissance",
+        "cli_no_slip_no_birth_date": (
+            "aucune fiche à imprimer : aucun élève n'a de date de naissance"
+        ),
         "cli_no_slip_no_learner": "aucune fiche à imprimer : aucun élève trouvé",
         "cli_nothing_to_reset": "aucun élève à réinitialiser",
         "cli_confirmation_needed": (
@@ -129,6 +135,15 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
         "cli_error_database_failure": (
             "la base de données a signalé une erreur ; rien n'a été modifié : {message}"
         ),
+        "cli_error_database_file_missing": (
+            "aucun fichier de base de données SQLite à {path} : vérifiez ACCESS_DATABASE_URL, "
+            "ou créez-la avec « access-core init »"
+        ),
+        "cli_import_needs_confirmation": (
+            "cet import désactiverait {count} des {active} élèves actifs (plus de {percent} %) : "
+            "vérifiez le fichier, ou confirmez avec --force"
+        ),
+        "error_admin_not_found": "aucun administrateur nommé « {username} »",
     },
     "en": {
         "cli_schema_created": "schema created at revision {revision}",
@@ -224,5 +239,8 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
             "running (--verbose shows the cause)"
         ),
         "cli_error_database_failure": "{message}",
+        "cli_error_database_file_missing": "{message}",
+        "cli_import_needs_confirmation": "{message}",
+        "error_admin_not_found": "no administrator named '{username}'",
     },
 }
