@@ -97,10 +97,10 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
         "cli_import_skipped": " ; {count} ligne(s) invalide(s) ignorée(s)",
         "cli_check_problems": "{count} problème(s)",
         "cli_backup_written": (
-            "sauvegarde écrite dans {path} (schéma {revision}, {learners} élèves)"
+            "sauvegarde écrite dans {path} (schéma {revision}, {learners} élève(s))"
         ),
         "cli_restored": (
-            "restauré depuis {path} (schéma {revision}, {learners} élèves) ; schéma maintenant "
+            "restauré depuis {path} (schéma {revision}, {learners} élève(s)) ; schéma maintenant "
             "à {head}"
         ),
         "cli_interrupted": "interrompu, rien n'a été modifié",
