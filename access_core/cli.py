@@ -112,7 +112,8 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    with _database(settings) as db, _progress("demo passwords") as progress:
+    label = t("cli_progress_demo", settings.language)
+    with _database(settings) as db, _progress(label) as progress:
         summary = demo.create_demo_school(
             db,
             settings.bcrypt_rounds,
@@ -188,7 +189,7 @@ def cmd_quickstart(args: argparse.Namespace, settings: Settings) -> int:
     lang = settings.language
     with _database(settings) as db:
         if not roster.has_learners(db):
-            with _progress("demo passwords") as progress:
+            with _progress(t("cli_progress_demo", lang)) as progress:
                 summary = demo.create_demo_school(db, settings.bcrypt_rounds, progress=progress)
             learners = summary.active_learners + summary.deactivated_learners
             print(t("cli_demo_created_total", lang, classes=summary.classes, learners=learners))
@@ -314,7 +315,7 @@ def cmd_reset(args: argparse.Namespace, settings: Settings) -> int:
             if answer not in ("y", "yes", "o", "oui"):
                 print(t("cli_cancelled", settings.language))
                 return 1
-        with _progress("hashing") as progress:
+        with _progress(t("cli_progress_hashing", settings.language)) as progress:
             outcome = resets.reset_passwords(
                 db, args.actor, [row.id for row in rows], settings.bcrypt_rounds, progress=progress
             )
@@ -434,7 +435,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         if not plan.has_changes:
             print(t("cli_import_nothing", lang))
             return 3 if plan.rejected else 0
-        with _progress("initial passwords") as progress:
+        with _progress(t("cli_progress_initial", lang)) as progress:
             outcome = imports.apply(
                 db,
                 args.actor,

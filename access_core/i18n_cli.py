@@ -104,6 +104,9 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
             "à {head}"
         ),
         "cli_interrupted": "interrompu, rien n'a été modifié",
+        "cli_progress_demo": "mots de passe de démonstration",
+        "cli_progress_hashing": "calcul des mots de passe",
+        "cli_progress_initial": "mots de passe initiaux",
         # errors raised by the command line itself
         "cli_no_terminal": (
             "pas de terminal pour demander le mot de passe : utilisez --password-stdin"
@@ -220,6 +223,9 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
             "restored from {path} (schema {revision}, {learners} learners); schema now at {head}"
         ),
         "cli_interrupted": "interrupted, nothing changed",
+        "cli_progress_demo": "demo passwords",
+        "cli_progress_hashing": "hashing",
+        "cli_progress_initial": "initial passwords",
         "cli_no_terminal": "no terminal to prompt for the password: use --password-stdin",
         "cli_passwords_differ": "the two passwords differ",
         "cli_cannot_write": "cannot write {path}: {reason}",

@@ -160,3 +160,18 @@ def test_machine_readable_output_does_not_depend_on_the_language(cli, school, mo
     assert outputs["fr"] == outputs["en"]
     assert outputs["fr"][0] == "5e B\t1\n6e A\t2\n"
     assert "\tactive\t" in outputs["fr"][1]
+
+
+def test_every_command_line_text_has_both_languages_with_the_same_values():
+    from string import Formatter
+
+    from access_core.i18n_cli import CLI_MESSAGES
+
+    def names(text: str) -> set[str]:
+        return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+    assert CLI_MESSAGES["fr"].keys() == CLI_MESSAGES["en"].keys()
+    for key, french in CLI_MESSAGES["fr"].items():
+        english = CLI_MESSAGES["en"][key]
+        # English error wordings may be the error's own message instead of its values
+        assert names(french) == names(english) or names(english) == {"message"}, key
