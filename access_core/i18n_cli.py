@@ -147,6 +147,20 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
             "vérifiez le fichier, ou confirmez avec --force"
         ),
         "error_admin_not_found": "aucun administrateur nommé « {username} »",
+        "backup_server_running": (
+            "un serveur du tableau de bord utilise {database} : arrêtez-le avant de restaurer "
+            "(par exemple systemctl stop acces-apprenants)"
+        ),
+        "backup_damaged": "{path} est endommagé (contrôle d'intégrité : {integrity})",
+        "backup_not_ours": "{path} n'est pas une base de données de cette application",
+        "backup_not_sqlite": "{path} n'est pas une base de données SQLite ({detail})",
+        "backup_sqlite_only": (
+            "{verb} ne traite que SQLite : utilisez pg_dump / pg_restore pour PostgreSQL et "
+            "mariadb-dump pour MariaDB (voir le README, « Backups »)"
+        ),
+        "backup_exists": "{path} existe déjà : choisissez un nouveau nom de fichier",
+        "backup_missing": "aucun fichier de sauvegarde à {path}",
+        "backup_no_folder": "pas de dossier {folder} pour la base de données",
     },
     "en": {
         "cli_schema_created": "schema created at revision {revision}",
@@ -248,5 +262,19 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
         "cli_error_database_file_missing": "{message}",
         "cli_import_needs_confirmation": "{message}",
         "error_admin_not_found": "no administrator named '{username}'",
+        "backup_server_running": (
+            "a dashboard server is using {database}: stop it before restoring "
+            "(e.g. systemctl stop acces-apprenants)"
+        ),
+        "backup_damaged": "{path} is damaged (integrity check: {integrity})",
+        "backup_not_ours": "{path} is not a database of this application",
+        "backup_not_sqlite": "{path} is not a SQLite database ({detail})",
+        "backup_sqlite_only": (
+            "{verb} handles SQLite only: use pg_dump / pg_restore for PostgreSQL and "
+            "mariadb-dump for MariaDB (see the README, « Backups »)"
+        ),
+        "backup_exists": "{path} exists already: choose a new file name",
+        "backup_missing": "no backup file at {path}",
+        "backup_no_folder": "no folder {folder} for the database",
     },
 }

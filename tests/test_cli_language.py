@@ -175,3 +175,18 @@ def test_every_command_line_text_has_both_languages_with_the_same_values():
         english = CLI_MESSAGES["en"][key]
         # English error wordings may be the error's own message instead of its values
         assert names(french) == names(english) or names(english) == {"message"}, key
+
+
+def test_backup_errors_are_french_and_keep_the_path(cli, admin, french, database_url, tmp_path):
+    existing = tmp_path / "taken.db"
+    existing.write_bytes(b"")
+    if not database_url.startswith("sqlite"):
+        code, out, err = cli("backup", str(existing))
+        assert_one_line_error(code, out, err, "ne traite que SQLite", "pg_dump")
+        return
+
+    taken = cli("backup", str(existing))
+    missing = cli("restore", str(tmp_path / "absent.db"))
+
+    assert_one_line_error(*taken, f"{existing} existe déjà : choisissez un nouveau nom de fichier")
+    assert_one_line_error(*missing, f"aucun fichier de sauvegarde à {tmp_path / 'absent.db'}")
