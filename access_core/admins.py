@@ -102,7 +102,9 @@ def _set_admin(db: Database, username: str, actor: str, action: str, **values: o
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise NotFound(f"no administrator named {name!r}", username=name)
+            raise NotFound(
+                f"no administrator named {name!r}", username=name, key="error_admin_not_found"
+            )
         audit.record(session, actor, action, details={"username": name}, occurred_at=now)
 
 

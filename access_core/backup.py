@@ -71,7 +71,8 @@ def _exclusive(database: Path) -> Iterator[None]:
         except BlockingIOError:
             raise ValidationError(
                 f"a dashboard server is using {database}: stop it before restoring "
-                "(e.g. systemctl stop acces-apprenants)"
+                "(e.g. systemctl stop acces-apprenants)",
+                key="backup_server_running", database=str(database),
             ) from None
         yield
     finally:
@@ -88,14 +89,23 @@ def _describe(conn: sqlite3.Connection, path: Path) -> BackupInfo:
     try:
         (integrity,) = conn.execute("PRAGMA integrity_check").fetchone()
         if integrity != "ok":
-            raise ValidationError(f"{path} is damaged (integrity check: {integrity})")
+            raise ValidationError(
+                f"{path} is damaged (integrity check: {integrity})", key="backup_damaged",
+                path=str(path), integrity=str(integrity),
+            )
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         if not {"alembic_version", "learners"} <= tables:
-            raise ValidationError(f"{path} is not a database of this application")
+            raise ValidationError(
+                f"{path} is not a database of this application", key="backup_not_ours",
+                path=str(path),
+            )
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         (learners,) = conn.execute("SELECT count(*) FROM learners").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise ValidationError(f"{path} is not a SQLite database ({exc})") from None
+        raise ValidationError(
+            f"{path} is not a SQLite database ({exc})", key="backup_not_sqlite", path=str(path),
+            detail=str(exc),
+        ) from None
     return BackupInfo(path=path, revision=row[0] if row else None, learners=int(learners))
 
 
@@ -104,7 +114,8 @@ def _require_sqlite(database_url: str, verb: str) -> Path:
     if database is None:
         raise ValidationError(
             f"{verb} handles SQLite only: use pg_dump / pg_restore for PostgreSQL and "
-            "mariadb-dump for MariaDB (see the README, « Backups »)"
+            "mariadb-dump for MariaDB (see the README, « Backups »)",
+            key="backup_sqlite_only", verb=verb,
         )
     return database
 
@@ -113,9 +124,12 @@ def backup(database_url: str, destination: Path) -> BackupInfo:
     """Copy the live database (a server may be running) into ``destination`` (0600)."""
     database = _require_sqlite(database_url, "backup")
     if not database.exists():
-        raise DatabaseFileMissing(f"no SQLite database file at {database}")
+        raise DatabaseFileMissing(f"no SQLite database file at {database}", path=str(database))
     if destination.exists():
-        raise ValidationError(f"{destination} exists already: choose a new file name")
+        raise ValidationError(
+            f"{destination} exists already: choose a new file name", key="backup_exists",
+            path=str(destination),
+        )
     tmp = private_temp_path(destination)
     try:
         source = _connect(database, "ro")
@@ -141,12 +155,17 @@ def restore(database_url: str, source_file: Path) -> BackupInfo:
 
     database = _require_sqlite(database_url, "restore")
     if not source_file.is_file():
-        raise ValidationError(f"no backup file at {source_file}")
+        raise ValidationError(
+            f"no backup file at {source_file}", key="backup_missing", path=str(source_file)
+        )
     source = _connect(source_file, "ro")
     try:
         info = _describe(source, source_file)
         if not database.parent.is_dir():
-            raise DatabaseFileMissing(f"no folder {database.parent} for the database")
+            raise DatabaseFileMissing(
+                f"no folder {database.parent} for the database", key="backup_no_folder",
+                folder=str(database.parent),
+            )
         with _exclusive(database):
             create_private_file(database)
             target = sqlite3.connect(database, timeout=SQLITE_BUSY_TIMEOUT_S)

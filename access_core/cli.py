@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -39,7 +40,7 @@ from access_core.config import Settings, load_settings
 from access_core.db import Database, driver_error, upgrade_schema
 from access_core.errors import AccessError, ValidationError
 from access_core.files import write_private
-from access_core.i18n import t
+from access_core.i18n import MESSAGES, error_message, t
 from access_core.learner_auth import learner_subject
 from access_core.names import full_name
 from access_core.passwords import Progress, estimate_hashing_seconds
@@ -100,17 +101,19 @@ def _progress(label: str) -> Iterator[Progress]:
 
 def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     before, after = upgrade_schema(settings.database_url)
+    lang = settings.language
     if before is None:
-        print(f"schema created at revision {after}")
+        print(t("cli_schema_created", lang, revision=after))
     elif before != after:
-        print(f"schema upgraded from revision {before} to {after}")
+        print(t("cli_schema_upgraded", lang, before=before, after=after))
     else:
-        print(f"schema already at revision {after}: nothing to do")
+        print(t("cli_schema_current", lang, revision=after))
     return 0
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    with _database(settings) as db, _progress("demo passwords") as progress:
+    label = t("cli_progress_demo", settings.language)
+    with _database(settings) as db, _progress(label) as progress:
         summary = demo.create_demo_school(
             db,
             settings.bcrypt_rounds,
@@ -118,8 +121,10 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
             progress=progress,
         )
     print(
-        f"demo school created: {summary.classes} classes, {summary.active_learners} active "
-        f"learners, {summary.deactivated_learners} deactivated"
+        t(
+            "cli_demo_created", settings.language, classes=summary.classes,
+            active=summary.active_learners, deactivated=summary.deactivated_learners,
+        )
     )
     return 0
 
@@ -129,10 +134,13 @@ def _read_new_password(args: argparse.Namespace, lang: str = "fr") -> str:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         if not sys.stdin.isatty():
-            raise ValidationError("no terminal to prompt for the password: use --password-stdin")
+            raise ValidationError(
+                "no terminal to prompt for the password: use --password-stdin",
+                key="cli_no_terminal",
+            )
         password = getpass.getpass(t("cli_password", lang))
         if getpass.getpass(t("cli_password_again", lang)) != password:
-            raise ValidationError("the two passwords differ")
+            raise ValidationError("the two passwords differ", key="cli_passwords_differ")
     admins.check_admin_password(password)
     return password
 
@@ -143,7 +151,7 @@ def cmd_create_admin(args: argparse.Namespace, settings: Settings) -> int:
         account = admins.create_admin(
             db, args.username, password, settings.bcrypt_rounds, display_name=args.name
         )
-    print(f"administrator {account.username!r} created")
+    print(t("cli_admin_created", settings.language, username=account.username))
     return 0
 
 
@@ -151,14 +159,14 @@ def cmd_set_password(args: argparse.Namespace, settings: Settings) -> int:
     password = _read_new_password(args, settings.language)
     with _database(settings) as db:
         admins.set_password(db, args.username, password, settings.bcrypt_rounds, actor=CLI_ACTOR)
-    print(f"password of {args.username!r} changed; its open sessions are closed")
+    print(t("cli_admin_password_changed", settings.language, username=args.username))
     return 0
 
 
 def cmd_disable_admin(args: argparse.Namespace, settings: Settings) -> int:
     with _database(settings) as db:
         admins.disable_admin(db, args.username, actor=CLI_ACTOR)
-    print(f"administrator {args.username!r} disabled; its open sessions are closed")
+    print(t("cli_admin_disabled", settings.language, username=args.username))
     return 0
 
 
@@ -170,31 +178,31 @@ def cmd_unlock(args: argparse.Namespace, settings: Settings) -> int:
     )
     with _database(settings) as db:
         was_locked = throttle.unlock(db, subject, actor=CLI_ACTOR, name=args.username)
-    print(f"{args.username!r} unlocked" if was_locked else f"{args.username!r} was not locked")
+    print(t("cli_unlocked" if was_locked else "cli_not_locked", settings.language,
+            username=args.username))
     return 0
 
 
 def cmd_quickstart(args: argparse.Namespace, settings: Settings) -> int:
     """Schema, demo school and a first administrator, each only when missing."""
     upgrade_schema(settings.database_url)
+    lang = settings.language
     with _database(settings) as db:
         if not roster.has_learners(db):
-            with _progress("demo passwords") as progress:
+            with _progress(t("cli_progress_demo", lang)) as progress:
                 summary = demo.create_demo_school(db, settings.bcrypt_rounds, progress=progress)
-            print(
-                f"demo school created: {summary.classes} classes, "
-                f"{summary.active_learners + summary.deactivated_learners} learners"
-            )
+            learners = summary.active_learners + summary.deactivated_learners
+            print(t("cli_demo_created_total", lang, classes=summary.classes, learners=learners))
         if admins.count_admins(db) == 0:
             password = admins.generate_admin_password()
             admins.create_admin(db, args.username, password, settings.bcrypt_rounds)
             print("\n" + "=" * 64)
-            print(f"  administrator: {args.username}")
-            print(f"  password:      {password}")
-            print("  shown once only: note it now (it is stored only as a bcrypt hash)")
+            print(t("cli_first_admin", lang, username=args.username))
+            print(t("cli_first_password", lang, password=password))
+            print(t("cli_first_once", lang))
             print("=" * 64 + "\n")
         else:
-            print("administrator accounts exist already; log in with yours")
+            print(t("cli_admins_exist", lang))
     return 0
 
 
@@ -203,7 +211,10 @@ def _write_output(output: Path, data: bytes) -> None:
     try:
         write_private(output, data)
     except OSError as exc:
-        raise ValidationError(f"cannot write {output}: {exc.strerror}") from exc
+        raise ValidationError(
+            f"cannot write {output}: {exc.strerror}", key="cli_cannot_write", path=str(output),
+            reason=exc.strerror or type(exc).__name__,
+        ) from exc
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
@@ -215,7 +226,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     _write_output(output, data)
     with _database(settings) as db:
         exports.record_export(db, args.actor, info.name, len(rows))
-    print(f"{len(rows)} learners of {info.name} written to {output}")
+    print(t("cli_export_written", settings.language, count=len(rows), class_name=info.name,
+            output=output))
     return 0
 
 
@@ -235,7 +247,7 @@ def cmd_slips(args: argparse.Namespace, settings: Settings) -> int:
             rows = roster.learners_by_logins(db, args.actor, args.logins)
             unknown = sorted(set(args.logins) - {row.login for row in rows})
             if unknown:
-                raise ValidationError(f"unknown login(s): {', '.join(unknown)}")
+                raise _unknown_logins(unknown)
             title = "eleves"
         slip_set = slips.build_slips(
             rows, settings.slips_password, settings.initial_password_days, settings.tz
@@ -243,7 +255,8 @@ def cmd_slips(args: argparse.Namespace, settings: Settings) -> int:
         if not slip_set.slips:
             raise ValidationError(
                 "no slip to print: "
-                + ("no learner has a birth date" if rows else "no learner found")
+                + ("no learner has a birth date" if rows else "no learner found"),
+                key="cli_no_slip_no_birth_date" if rows else "cli_no_slip_no_learner",
             )
         document = slips_pdf.slips_pdf(
             slip_set, slips.SlipOptions.from_settings(settings), settings.language,
@@ -255,18 +268,25 @@ def cmd_slips(args: argparse.Namespace, settings: Settings) -> int:
             db, args.actor, document.count, args.layout, class_name=class_name,
             batch_id=batch_id, logins=args.logins,
         )
+    lang = settings.language
     for name in document.skipped:
-        print(f"warning: no birth date, no slip for {name}", file=sys.stderr)
+        print(t("cli_slip_no_birth_date", lang, name=name), file=sys.stderr)
     for char, name in document.missing:
-        print(f"warning: no installed font has {char!r} (U+{ord(char):04X}) of {name}; "
-              f"printed as {slips_pdf.MISSING_MARK}", file=sys.stderr)
-    print(f"{document.count} slip(s) on {document.pages} page(s) written to {output}")
+        print(t("cli_slip_missing_glyph", lang, char=repr(char), code=f"{ord(char):04X}",
+                name=name, mark=slips_pdf.MISSING_MARK), file=sys.stderr)
+    print(t("cli_slips_written", lang, count=document.count, pages=document.pages,
+            output=output))
     return 0
 
 
-def _print_learners(rows: Sequence[roster.LearnerRow]) -> None:
+def _unknown_logins(unknown: Sequence[str]) -> ValidationError:
+    logins = ", ".join(unknown)
+    return ValidationError(f"unknown login(s): {logins}", key="cli_unknown_logins", logins=logins)
+
+
+def _print_learners(rows: Sequence[roster.LearnerRow], lang: str) -> None:
     for row in rows:
-        state = "deactivated" if row.deactivated_at else "active"
+        state = t("cli_state_deactivated" if row.deactivated_at else "cli_state_active", lang)
         name = full_name(row.last_name, row.first_name)
         print(f"  {name}  ({row.login}, {row.class_name or '-'}, {state})")
 
@@ -280,27 +300,28 @@ def cmd_reset(args: argparse.Namespace, settings: Settings) -> int:
             rows = roster.learners_by_logins(db, args.actor, args.logins)
             unknown = sorted(set(args.logins) - {row.login for row in rows})
             if unknown:
-                raise ValidationError(f"unknown login(s): {', '.join(unknown)}")
+                raise _unknown_logins(unknown)
         if not rows:
-            raise ValidationError("no learner to reset")
-        print(f"{len(rows)} learner(s) to reset to their birth date (ddmmyyyy):")
-        _print_learners(rows)
+            raise ValidationError("no learner to reset", key="cli_nothing_to_reset")
+        print(t("cli_reset_list", settings.language, count=len(rows)))
+        _print_learners(rows, settings.language)
         if not args.yes:
             if not sys.stdin.isatty():
-                raise ValidationError("confirmation needed: run in a terminal or pass --yes")
+                raise ValidationError(
+                    "confirmation needed: run in a terminal or pass --yes",
+                    key="cli_confirmation_needed",
+                )
             answer = input(t("cli_confirm_reset", settings.language)).strip().lower()
             if answer not in ("y", "yes", "o", "oui"):
                 print(t("cli_cancelled", settings.language))
                 return 1
-        with _progress("hashing") as progress:
+        with _progress(t("cli_progress_hashing", settings.language)) as progress:
             outcome = resets.reset_passwords(
                 db, args.actor, [row.id for row in rows], settings.bcrypt_rounds, progress=progress
             )
-    print(f"{outcome.count} password(s) reset (batch {outcome.batch_id})")
-    print(
-        f"their login slips: access-core slips --batch {outcome.batch_id} "
-        f"--output FILE.pdf --actor {args.actor}"
-    )
+    print(t("cli_reset_done", settings.language, count=outcome.count, batch=outcome.batch_id))
+    command = f"access-core slips --batch {outcome.batch_id} --output FILE.pdf --actor {args.actor}"
+    print(t("cli_reset_slips_hint", settings.language, command=command))
     if args.slips:
         return cmd_slips(
             argparse.Namespace(
@@ -312,66 +333,86 @@ def cmd_reset(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _print_plan(plan: imports.ImportPlan, force: bool = False) -> None:
+def _print_plan(plan: imports.ImportPlan, lang: str, force: bool = False) -> None:
     sections = [
-        ("new", plan.new),
-        ("updated", plan.updated),
-        ("moved", plan.moved),
-        ("reactivated", plan.reactivated),
-        ("deactivated", plan.deactivated),
-        ("initial password moves to the corrected birth date", plan.initial_password_moved),
-        ("kept active: their row is rejected", plan.kept),
+        ("cli_plan_new", plan.new),
+        ("cli_plan_updated", plan.updated),
+        ("cli_plan_moved", plan.moved),
+        ("cli_plan_reactivated", plan.reactivated),
+        ("cli_plan_deactivated", plan.deactivated),
+        ("cli_plan_password_moved", plan.initial_password_moved),
+        ("cli_plan_kept", plan.kept),
     ]
     for title, changes in sections:
         if changes:
-            print(f"{title} ({len(changes)}):")
+            print(f"{t(title, lang)} ({len(changes)}):")
             for change in changes[:LIST_LIMIT]:
-                where = f"line {change.line}" if change.line is not None else "not in the file"
+                where = (
+                    t("cli_plan_line", lang, line=change.line)
+                    if change.line is not None
+                    else t("cli_plan_not_in_file", lang)
+                )
                 print(f"  {change.name} ({change.login}, {where})")
             if len(changes) > LIST_LIMIT:
-                print(f"  ... and {len(changes) - LIST_LIMIT} more")
+                print(t("cli_plan_more", lang, count=len(changes) - LIST_LIMIT))
     if plan.rejected:
-        print(f"rejected ({len(plan.rejected)}):")
+        print(f"{t('cli_plan_rejected', lang)} ({len(plan.rejected)}):")
         for problem in plan.rejected:
             print(
-                f"  line {problem.line}"
+                f"  {t('cli_plan_line', lang, line=problem.line)}"
                 + (f" ({problem.ref})" if problem.ref else "")
                 + f": {problem.reason}"
                 + (f" ({problem.name})" if problem.name else "")
             )
     if plan.new_classes:
-        print(f"new classes: {', '.join(plan.new_classes)}")
+        print(t("cli_plan_new_classes", lang, names=", ".join(plan.new_classes)))
     print()
-    print(f"{'':12}{'count':>7}")
-    for title, count in (
-        ("new", len(plan.new)),
-        ("updated", len(plan.updated)),
-        ("moved", len(plan.moved)),
-        ("reactivated", len(plan.reactivated)),
-        ("deactivated", len(plan.deactivated)),
-        ("unchanged", plan.unchanged),
-        ("rejected", len(plan.rejected)),
-    ):
-        print(f"{title:12}{count:>7}")
+    totals = [
+        ("cli_plan_new", len(plan.new)),
+        ("cli_plan_updated", len(plan.updated)),
+        ("cli_plan_moved", len(plan.moved)),
+        ("cli_plan_reactivated", len(plan.reactivated)),
+        ("cli_plan_deactivated", len(plan.deactivated)),
+        ("cli_plan_unchanged", plan.unchanged),
+        ("cli_plan_rejected", len(plan.rejected)),
+    ]
+    width = max(12, *(len(t(title, lang)) + 1 for title, _ in totals))
+    print(f"{'':{width}}{t('cli_plan_count', lang):>7}")
+    for title, count in totals:
+        print(f"{t(title, lang):{width}}{count:>7}")
     if plan.needs_confirmation:
+        how = t("cli_plan_forced" if force else "cli_plan_needs_force", lang)
+        print()
         print(
-            f"\nthis import deactivates {len(plan.deactivated)} of the {plan.active_learners} "
-            f"active learners (more than {plan.max_deactivation_percent} %): "
-            + ("confirmed by --force" if force else "it needs --force")
+            t(
+                "cli_plan_needs_confirmation", lang, count=len(plan.deactivated),
+                active=plan.active_learners, percent=plan.max_deactivation_percent, how=how,
+            )
         )
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.language
     path = Path(args.file)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ValidationError(f"cannot read {path}: {exc.strerror}") from None
+        raise ValidationError(
+            f"cannot read {path}: {exc.strerror}", key="cli_cannot_read", path=str(path),
+            reason=exc.strerror or type(exc).__name__,
+        ) from None
     roster_file = roster_files.read_roster(data, path.name, limits=settings.import_limits)
     print(
-        f"format: {roster_file.format}, encoding: {roster_file.encoding or '-'}, "
-        f"school year: {roster_file.school_year or 'not stated'}"
-        + (f"; {roster_file.departed} pupil(s) left before today" if roster_file.departed else "")
+        t(
+            "cli_import_file", lang, format=roster_file.format,
+            encoding=roster_file.encoding or "-",
+            year=roster_file.school_year or t("cli_import_year_unknown", lang),
+        )
+        + (
+            t("cli_import_departed", lang, count=roster_file.departed)
+            if roster_file.departed
+            else ""
+        )
     )
     with _database(settings) as db:
         plan = imports.preview(
@@ -381,22 +422,20 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             partial=args.partial,
             max_deactivation_percent=settings.import_max_deactivation_share,
         )
-        _print_plan(plan, force=args.force)
+        _print_plan(plan, lang, force=args.force)
         if plan.new:
             seconds = estimate_hashing_seconds(len(plan.new), settings.bcrypt_rounds)
-            print(f"initial passwords for {len(plan.new)} new learner(s): about {seconds:.0f} s")
+            print(t("cli_import_hashing", lang, count=len(plan.new), seconds=f"{seconds:.0f}"))
         if plan.rejected and not args.skip_bad_rows:
-            print(
-                "nothing imported: fix the rejected rows or pass --skip-bad-rows", file=sys.stderr
-            )
+            print(t("cli_import_refused", lang), file=sys.stderr)
             return 1
         if args.dry_run:
-            print("dry run: nothing imported")
+            print(t("cli_import_dry_run", lang))
             return 3 if plan.rejected else 0
         if not plan.has_changes:
-            print("nothing to change")
+            print(t("cli_import_nothing", lang))
             return 3 if plan.rejected else 0
-        with _progress("initial passwords") as progress:
+        with _progress(t("cli_progress_initial", lang)) as progress:
             outcome = imports.apply(
                 db,
                 args.actor,
@@ -407,15 +446,20 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                 force=args.force,
             )
     print(
-        f"imported: {outcome.new} new, {outcome.updated} updated, {outcome.moved} moved, "
-        f"{outcome.reactivated} reactivated, {outcome.deactivated} deactivated"
+        t(
+            "cli_import_done", lang, new=outcome.new, updated=outcome.updated,
+            moved=outcome.moved, reactivated=outcome.reactivated, deactivated=outcome.deactivated,
+        )
         + (
-            f"; {outcome.initial_passwords_moved} initial password(s) moved to the corrected "
-            "birth date"
+            t("cli_import_passwords_moved", lang, count=outcome.initial_passwords_moved)
             if outcome.initial_passwords_moved
             else ""
         )
-        + (f"; {outcome.skipped_rows} bad row(s) skipped" if outcome.skipped_rows else "")
+        + (
+            t("cli_import_skipped", lang, count=outcome.skipped_rows)
+            if outcome.skipped_rows
+            else ""
+        )
     )
     return 3 if outcome.skipped_rows else 0
 
@@ -532,10 +576,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _error_line(exc: BaseException) -> str:
+def _access_error_text(exc: AccessError, lang: str | None) -> str:
+    """An expected error in ``lang``. In English (or before the language is known: bad
+    configuration), its own message, written for the terminal and the logs. Otherwise the
+    catalogue's wording of its key, the terminal's one (``cli_<key>``) first: the pages' one may
+    speak of a page or leave out a detail a technician needs. Its English message when the
+    catalogue has no wording for it, or none using only the values the error carries."""
+    if lang is None or lang == "en":
+        return str(exc)
+    key = str(exc.params.get("key") or f"error_{exc.code}")
+    known = {"message", *exc.params}
+    for candidate in (f"cli_{key}", key):
+        wording = MESSAGES.get(lang, {}).get(candidate)
+        if wording and {n for _, n, _, _ in Formatter().parse(wording) if n} <= known:
+            return error_message(AccessError(str(exc), **{**exc.params, "key": candidate}), lang)
+    return str(exc)
+
+
+def _error_line(exc: BaseException, lang: str | None = None) -> str:
     """One line saying what is wrong, for any failure (never a traceback)."""
     if isinstance(exc, AccessError):
-        return str(exc)
+        return " ".join(_access_error_text(exc, lang).splitlines())
     if isinstance(exc, SQLAlchemyError):
         return f"database error: {driver_error(exc)}"
     if isinstance(exc, OSError):
@@ -549,17 +610,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     configure_logging(logging.INFO if args.verbose else logging.ERROR)
+    lang: str | None = None
     try:
         settings = _settings(args)
+        lang = settings.language
         with audit.origin(via="cli", os_user=os_user()):
             return int(args.func(args, settings))
     except KeyboardInterrupt:
-        print("interrupted, nothing changed", file=sys.stderr)
+        print(t("cli_interrupted", lang or "en"), file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - every failure is one line, never a traceback
         if args.verbose:
             traceback.print_exception(exc, file=sys.stderr)
-        print(f"error: {_error_line(exc)}", file=sys.stderr)
+        print(f"error: {_error_line(exc, lang)}", file=sys.stderr)
     finally:
         remove_handler()
     return 1

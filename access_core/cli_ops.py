@@ -22,6 +22,7 @@ from access_core import admins, backup, health, roster
 from access_core.config import PROJECT_ROOT, Settings, cookie_key
 from access_core.db import Database, sqlite_path
 from access_core.errors import NotFound, ValidationError
+from access_core.i18n import t
 
 Command = Callable[[argparse.Namespace, Settings], int]
 Register = Callable[[str, Command, str], argparse.ArgumentParser]
@@ -66,7 +67,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         print(f"setting {name}: {source}")
     for problem in state.problems:
         print(f"problem:   {problem}", file=sys.stderr)
-    print("ok" if state.ok else f"{len(state.problems)} problem(s)")
+    problems = len(state.problems)
+    print("ok" if state.ok else t("cli_check_problems", settings.language, count=problems))
     return 0 if state.ok else 1
 
 
@@ -75,16 +77,15 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     info = backup.backup(settings.database_url, Path(args.file))
-    print(f"backup written to {info.path} (schema {info.revision}, {info.learners} learners)")
+    print(t("cli_backup_written", settings.language, path=info.path, revision=info.revision,
+            learners=info.learners))
     return 0
 
 
 def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     info = backup.restore(settings.database_url, Path(args.file))
-    print(
-        f"restored from {info.path} (schema {info.revision}, {info.learners} learners); "
-        f"schema now at {health.head_revision()}"
-    )
+    print(t("cli_restored", settings.language, path=info.path, revision=info.revision,
+            learners=info.learners, head=health.head_revision()))
     return 0
 
 
@@ -149,7 +150,10 @@ def find_class(db: Database, actor: str, name: str) -> roster.ClassInfo:
         names = [c.name for c in roster.list_classes(db, actor)]
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
         hint = f"; did you mean: {', '.join(close)}?" if close else ""
-        raise NotFound(f"no class named {name!r}{hint}", name=name, suggestions=close) from None
+        raise NotFound(
+            f"no class named {name!r}{hint}", name=name, suggestions=", ".join(close),
+            key="cli_class_not_found_close" if close else "cli_class_not_found",
+        ) from None
 
 
 def cmd_list_classes(args: argparse.Namespace, settings: Settings) -> int:
@@ -184,7 +188,7 @@ def cmd_enable_admin(args: argparse.Namespace, settings: Settings) -> int:
         admins.enable_admin(db, args.username, actor=CLI_ACTOR)
     finally:
         db.dispose()
-    print(f"administrator {args.username!r} enabled")
+    print(t("cli_admin_enabled", settings.language, username=args.username))
     return 0
 
 

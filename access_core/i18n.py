@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from access_core.errors import AccessError
+from access_core.i18n_cli import CLI_MESSAGES
 from access_core.i18n_overview import OVERVIEW_MESSAGES
 from access_core.i18n_slips import SLIP_MESSAGES
 
@@ -541,7 +542,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-for _extra in (SLIP_MESSAGES, OVERVIEW_MESSAGES):
+for _extra in (SLIP_MESSAGES, OVERVIEW_MESSAGES, CLI_MESSAGES):
     for _lang, _texts in _extra.items():
         MESSAGES[_lang].update(_texts)
 

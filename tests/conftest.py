@@ -189,13 +189,17 @@ def admin(db: Database) -> str:
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], database_url: str, monkeypatch: pytest.MonkeyPatch):
     """Run ``access-core --database-url <the test database> ARGS`` in-process, with only the
-    ACCESS_* settings the test sets (none leaks in from the shell) and ``stdin`` as input.
+    ACCESS_* settings the test sets (none leaks in from the shell; ACCESS_LANGUAGE=en unless
+    the test removes or changes it) and ``stdin`` as input.
     Returns (exit code, stdout, stderr)."""
     for name in list(os.environ):
         if name.startswith("ACCESS_") and name != "ACCESS_TEST_DATABASE_URLS":
             monkeypatch.delenv(name)
     monkeypatch.setenv("ACCESS_BCRYPT_ROUNDS", str(TEST_ROUNDS))
     monkeypatch.setenv("ACCESS_COOKIE_KEY", TEST_COOKIE_KEY)
+    # The tests asserting English wording run in English; a test of the default (French)
+    # wording removes this with monkeypatch.delenv("ACCESS_LANGUAGE").
+    monkeypatch.setenv("ACCESS_LANGUAGE", "en")
 
     def run(*args: str, stdin: str | None = None, url: str = database_url) -> tuple[int, str, str]:
         if stdin is not None:

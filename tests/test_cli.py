@@ -46,7 +46,8 @@ def learner_count(db: Database) -> int:
 # --- init and the un-initialised database ----------------------------------------------------
 
 
-def test_init_creates_the_schema_in_an_empty_sqlite_file(capsys, tmp_path):
+def test_init_creates_the_schema_in_an_empty_sqlite_file(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("ACCESS_LANGUAGE", "en")
     url = f"sqlite:///{tmp_path / 'new' / 'access.db'}"
 
     code = main(["--database-url", url, "init"])
@@ -320,7 +321,8 @@ def test_quickstart_prints_the_generated_password_once(cli, db):
     assert count_admins(db) == 1
 
 
-def test_quickstart_initialises_a_new_sqlite_file(capsys, tmp_path):
+def test_quickstart_initialises_a_new_sqlite_file(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("ACCESS_LANGUAGE", "en")
     url = f"sqlite:///{tmp_path / 'access.db'}"
 
     code = main(["--database-url", url, "quickstart", "--username", "direction"])

@@ -37,6 +37,12 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests assert the English wording (the default is French)."""
+    monkeypatch.setenv("ACCESS_LANGUAGE", "en")
+
+
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     captured = capsys.readouterr()
@@ -45,6 +51,7 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
 
 def run_as_nobody(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ACCESS_")}
+    env["ACCESS_LANGUAGE"] = "en"
     return subprocess.run(
         [str(SETPRIV), "--reuid=nobody", "--regid=nogroup", "--clear-groups", str(SCRIPT), *args],
         capture_output=True, text=True, timeout=120, env=env, cwd="/", check=False,

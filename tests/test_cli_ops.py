@@ -166,7 +166,8 @@ def test_the_secrets_file_is_ignored_by_git():
     assert result.returncode == 0
 
 
-def test_init_says_what_it_did(capsys, empty_database_url):
+def test_init_says_what_it_did(capsys, empty_database_url, monkeypatch):
+    monkeypatch.setenv("ACCESS_LANGUAGE", "en")
     upgrade_schema(empty_database_url, "0001")
 
     code = main(["--database-url", empty_database_url, "init"])

@@ -193,7 +193,7 @@ def test_the_scan_covers_real_material(scanned):
     assert "learner_password_changed" in texts["audit table"]
     assert "identifiers_exported" in texts["journal CSV"]
     assert "lea.martin" in texts["journal CSV"]
-    assert "'secretariat' unlocked" in texts["command line"]
+    assert "« secretariat » débloqué" in texts["command line"]  # French: ACCESS_LANGUAGE unset
     assert "error: " in texts["command line"]
     assert texts["logs"].strip(), "the DEBUG capture recorded nothing at all"
     assert len(scenario.workbooks) == 3

@@ -316,13 +316,14 @@ def _school(db) -> list[int]:
     ]
 
 
-def test_cli_slips_of_a_class(cli, db, tmp_path: Path) -> None:
+def test_cli_slips_of_a_class(cli, db, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("ACCESS_LANGUAGE")  # the default: French slips and messages
     _school(db)
     out_file = tmp_path / "fiches.pdf"
     code, out, err = cli("slips", "--class", "6e A", "--output", str(out_file), "--actor", "admin")
     assert code == 0, err
-    assert "2 slip(s) on 1 page(s)" in out
-    assert "no slip for Sans Date" in err
+    assert "2 fiche(s) sur 1 page(s) écrite(s) dans" in out
+    assert "attention : pas de date de naissance, pas de fiche pour Sans Date" in err
     texts = slip_texts(out_file.read_bytes())
     assert [t.split("\n")[0] for t in texts] == ["Classe : 6e A"] * 2
     assert "29022012" in texts[0] and "01012013" in texts[1]
