@@ -178,14 +178,23 @@ def deactivation_window_start(now: datetime, months: int, tz: ZoneInfo) -> datet
 
 def window_end_date(deactivated_at: datetime, months: int, tz: ZoneInfo) -> date:
     """The first local date by whose end a learner deactivated at ``deactivated_at`` has left
-    the window, by the query's own rule (``deactivation_window_start``): the first day whose
-    date ``months`` months earlier (clamped) is not before the deactivation's date. Deactivated
-    30 November, the day clamps to 28 February, which still maps to 28 November: 1 March."""
+    the window, decided by the query's own rule (``deactivation_window_start``), so that the
+    days shown never disagree with the list, even where the clock is ambiguous (a daylight
+    saving change at midnight) or the day is clamped (deactivated 30 November, + 3 months
+    clamps to 28 February, which maps back to 28 November: still listed; gone by 1 March)."""
     day = deactivated_at.astimezone(tz).date()
     end = shift_months(datetime.combine(day, time()), months).date()
-    if shift_months(datetime.combine(end, time()), -months).date() < day:
-        end += timedelta(days=1)
+    one = timedelta(days=1)
+    while not _gone_by_end_of(end, deactivated_at, months, tz):
+        end += one
+    while _gone_by_end_of(end - one, deactivated_at, months, tz):
+        end -= one
     return end
+
+
+def _gone_by_end_of(day: date, deactivated_at: datetime, months: int, tz: ZoneInfo) -> bool:
+    end_of_day = datetime.combine(day, time.max, tzinfo=tz).astimezone(UTC)
+    return deactivation_window_start(end_of_day, months, tz) >= deactivated_at
 
 
 def days_left(deactivated_at: datetime, months: int, tz: ZoneInfo, now: datetime) -> int:

@@ -187,8 +187,9 @@ def test_the_page_says_the_database_is_unreachable_then_recovers_without_restart
         pytest.skip("an embedded file cannot become unreachable over the network")
     add_learner(db, "Martin", "Léa", class_name="6e A")
     proxy, proxied_url = _through_proxy(database_url)
-    app_env.setenv("ACCESS_DATABASE_URL", proxied_url)
-    at = page(admin)
+    app_env.setenv("ACCESS_DATABASE_URL", database_url)
+    at = page(admin)  # logged in: its server session is opened in the test database itself
+    app_env.setenv("ACCESS_DATABASE_URL", proxied_url)  # what the page's engine then uses
     try:
         at.run()  # down at start
         assert not at.exception
