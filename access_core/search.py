@@ -208,6 +208,13 @@ def _lines_containing(index: SearchIndex, key: str) -> list[int]:
     return found
 
 
+def matching_ids(index: SearchIndex, text: str) -> list[int]:
+    """Every learner of ``index`` (active or not) whose last name, first name or login contains
+    ``text``, folded as ``search_key`` folds it (the journal's learner filter)."""
+    key = search_key(text)
+    return [index.ids[i] for i in _lines_containing(index, key)] if key else []
+
+
 def _indexed(
     db: Database, actor: str, index: SearchIndex, key: str, start: datetime, now: datetime,
     limit: int,

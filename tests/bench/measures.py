@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from sqlalchemy import func, insert, select, text
 
-from access_core import exports, imports, journal, roster, roster_files
+from access_core import exports, imports, journal, roster, roster_files, search
 from access_core.db import Database, upgrade_schema
 from access_core.models import AuditEvent, Learner, SchoolClass
 from access_core.passwords import default_workers, hash_password
@@ -265,21 +265,30 @@ def _journal_history(db: Database, events: int) -> None:
 
 
 def p7_journal(db: Database, args: Namespace) -> list[Row]:
-    """The journal's first page for a common name (the learner filter, in SQL), count included."""
+    """The journal's first page for a common name, count included: through the learners'
+    folded names the dashboard keeps (its path), against the same filter folded in SQL."""
     _journal_history(db, 200 if args.quick else 20_000)
     common = journal.JournalFilter(learner="martin")
+    start = time.perf_counter()
+    index = search.build_index(db, BENCH_ADMIN)  # what the page's cache holds
+    build = time.perf_counter() - start
 
-    def search(flt: journal.JournalFilter) -> int:
-        return journal.search(db, BENCH_ADMIN, flt, TZ)[1]
+    def page(kept: search.SearchIndex | None) -> int:
+        return journal.search(db, BENCH_ADMIN, common, TZ, index=kept)[1]
 
-    found = search(common)
-    samples = _timed(lambda: search(common), args.runs)
-    bare = _timed(lambda: search(journal.JournalFilter()), args.runs)
+    found = page(index)
+    samples = _timed(lambda: page(index), args.runs)
+    in_sql = _timed(lambda: page(None), max(3, args.runs // 5))
+    bare = _timed(lambda: journal.search(db, BENCH_ADMIN, journal.JournalFilter(), TZ)[1],
+                  args.runs)
     median = statistics.median(samples)
     return [("P7", f"journal search « martin » ({found} events, median)", _ms(median),
              f"unfiltered page {_ms(statistics.median(bare))}",
              f"{median / statistics.median(bare):.1f}", "≤ 100 ms",
-             "yes" if median <= 0.1 else "no")]
+             "yes" if median <= 0.1 else "no"),
+            ("", "  the same filter folded in SQL (no kept index)",
+             _ms(statistics.median(in_sql)), f"index build {_ms(build)} (kept ≤ 1 min)",
+             "", "", "")]
 
 
 def p5_import(args: Namespace, learners: int = 2000) -> list[Row]:
