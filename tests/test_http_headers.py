@@ -4,6 +4,7 @@ root and under a base URL path (``access-core serve --base-url-path``)."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -24,7 +25,10 @@ def _response_headers(path: str) -> list[tuple[bytes, bytes]]:
     async def receive() -> dict[str, Any]:
         return {"type": "http.request"}
 
-    asyncio.run(SecurityHeaders(app)({"type": "http", "path": path}, receive, send))
+    call = SecurityHeaders(app)({"type": "http", "path": path}, receive, send)
+    # a thread of its own: other tests (Playwright's sync API) may run a loop in this one
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, call).result()
     return list(sent[0]["headers"])
 
 

@@ -45,6 +45,7 @@ def _environment(tmp: Path, rounds: int) -> dict[str, str]:
         "ACCESS_SECRETS_FILE": str(tmp / "absent-secrets.toml"),
         "ACCESS_SCHOOL_NAME": "Collège Jean-Moulin",
         "ACCESS_PORTAL_URL": "https://ent.example.org/eleves",
+        "ACCESS_LANGUAGE": "en",  # the steps' output is read back (stable English wording)
     })
     return env
 

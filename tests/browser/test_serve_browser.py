@@ -110,8 +110,8 @@ def test_serve_from_another_directory(served, page, tmp_path):
     run = [str(SCRIPT), "--database-url", served["url"]]
     assert subprocess.run([*run, "backup", str(copy)], env=served["env"], check=False,
                           capture_output=True).returncode == 0
-    refused = subprocess.run([*run, "restore", str(copy)], env=served["env"], check=False,
-                             capture_output=True, text=True)
+    refused = subprocess.run([*run, "restore", str(copy)], check=False, capture_output=True,
+                             env={**served["env"], "ACCESS_LANGUAGE": "en"}, text=True)
     assert refused.returncode == 1
     assert "a dashboard server is using" in refused.stderr
 
