@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import stat
 import sys
 import uuid
 from collections.abc import Iterator
@@ -223,3 +224,21 @@ def assert_one_line_error(code: int, out: str, err: str, *fragments: str) -> Non
 
 
 __all__ = ["ADMIN_PASSWORD", "assert_one_line_error"]
+
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For tests asserting the command line's English wording (its default is French)."""
+    monkeypatch.setenv("ACCESS_LANGUAGE", "en")
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """``access-core ARGS`` in-process with the caller's environment: (exit code, out, err)."""
+    code = cli_main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def file_mode(path: Path) -> int:
+    """The permission bits of ``path`` (0o600 for a private file)."""
+    return stat.S_IMODE(path.stat().st_mode)

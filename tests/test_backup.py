@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,32 +11,20 @@ import pytest
 from sqlalchemy import select
 
 from access_core import backup
-from access_core.cli import main
 from access_core.config import cookie_key as load_cookie_key
 from access_core.config import load_settings
 from access_core.db import Database, current_revision, upgrade_schema
 from access_core.health import head_revision
 from access_core.models import Learner
-from tests.conftest import assert_one_line_error
+from tests.conftest import assert_one_line_error, run_cli
+from tests.conftest import file_mode as mode
 from tests.factories import TEST_ROUNDS, add_learner, create_test_admin
 
 SCRIPT = Path(sys.executable).with_name("access-core")
 
 
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
-@pytest.fixture(autouse=True)
-def english(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests assert the English wording (the default is French)."""
-    monkeypatch.setenv("ACCESS_LANGUAGE", "en")
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+# these tests assert the English wording (the command line's default is French)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

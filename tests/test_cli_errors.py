@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import stat
 import subprocess
 import sys
 import tempfile
@@ -19,11 +18,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from access_core.cli import main
 from access_core.db import Database, upgrade_schema
 from access_core.errors import DatabaseFailure, DatabaseUnavailable
 from access_core.health import head_revision
-from tests.conftest import assert_one_line_error
+from tests.conftest import assert_one_line_error, run_cli
+from tests.conftest import file_mode as mode
 from tests.factories import add_learner, create_test_admin
 
 SCRIPT = Path(sys.executable).with_name("access-core")
@@ -33,20 +32,8 @@ as_nobody = pytest.mark.skipif(
 )
 
 
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
-@pytest.fixture(autouse=True)
-def english(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests assert the English wording (the default is French)."""
-    monkeypatch.setenv("ACCESS_LANGUAGE", "en")
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+# these tests assert the English wording (the command line's default is French)
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def run_as_nobody(*args: str) -> subprocess.CompletedProcess[str]:
