@@ -39,7 +39,7 @@ from access_core.admin_auth import admin_subject
 from access_core.config import Settings, load_settings
 from access_core.db import Database, driver_error, upgrade_schema
 from access_core.errors import AccessError, ValidationError
-from access_core.files import write_private
+from access_core.files import make_private_dir, write_private
 from access_core.i18n import MESSAGES, error_message, t
 from access_core.learner_auth import learner_subject
 from access_core.names import full_name
@@ -233,6 +233,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_slips(args: argparse.Namespace, settings: Settings) -> int:
     """Login slips (PDF) of a class's active learners, of some logins, or of a reset batch."""
+    if args.all_classes:
+        return _slips_of_every_class(args, settings)
     class_name = batch_id = None
     with _database(settings) as db:
         if args.class_name:
@@ -269,14 +271,61 @@ def cmd_slips(args: argparse.Namespace, settings: Settings) -> int:
             batch_id=batch_id, logins=args.logins,
         )
     lang = settings.language
+    _slip_warnings(document, lang)
+    print(t("cli_slips_written", lang, count=document.count, pages=document.pages,
+            output=output))
+    return 0
+
+
+def _slips_of_every_class(args: argparse.Namespace, settings: Settings) -> int:
+    """One PDF per class (``fiches_<class>.pdf``) in the folder ``--output``, in one process;
+    each class audited as it is written, a line on stderr per class as progress."""
+    lang = settings.language
+    folder = Path(args.output)
+    if folder.exists() and not folder.is_dir():
+        raise ValidationError(f"{folder} is not a folder", key="cli_not_a_folder",
+                              path=str(folder))
+    options = slips.SlipOptions.from_settings(settings)
+    written = pages = 0
+    with _database(settings) as db:
+        classes = roster.list_classes(db, args.actor)  # refuses a non-administrator first
+        names = slips_pdf.class_file_names([c.name for c in classes])
+        try:
+            make_private_dir(folder)
+        except OSError as exc:
+            raise ValidationError(
+                f"cannot write {folder}: {exc.strerror}", key="cli_cannot_write",
+                path=str(folder), reason=exc.strerror or type(exc).__name__,
+            ) from exc
+        for number, info in enumerate(classes, start=1):
+            rows = roster.class_learners(db, args.actor, info.id)
+            slip_set = slips.build_slips(
+                rows, settings.slips_password, settings.initial_password_days, settings.tz
+            )
+            if not slip_set.slips:
+                print(t("cli_slips_class_empty", lang, number=number, total=len(classes),
+                        class_name=info.name), file=sys.stderr)
+                continue
+            document = slips_pdf.slips_pdf(slip_set, options, lang, args.layout, title=info.name)
+            _write_output(folder / names[info.name], document.data)
+            slips.record_slips(db, args.actor, document.count, args.layout,
+                               class_name=info.name)
+            _slip_warnings(document, lang)
+            written, pages = written + document.count, pages + document.pages
+            print(t("cli_slips_class_written", lang, number=number, total=len(classes),
+                    class_name=info.name, count=document.count), file=sys.stderr)
+    if not written:
+        raise ValidationError("no slip to print: no learner found", key="cli_no_slip_no_learner")
+    print(t("cli_slips_written", lang, count=written, pages=pages, output=folder))
+    return 0
+
+
+def _slip_warnings(document: slips_pdf.SlipsDocument, lang: str) -> None:
     for name in document.skipped:
         print(t("cli_slip_no_birth_date", lang, name=name), file=sys.stderr)
     for char, name in document.missing:
         print(t("cli_slip_missing_glyph", lang, char=repr(char), code=f"{ord(char):04X}",
                 name=name, mark=slips_pdf.MISSING_MARK), file=sys.stderr)
-    print(t("cli_slips_written", lang, count=document.count, pages=document.pages,
-            output=output))
-    return 0
 
 
 def _unknown_logins(unknown: Sequence[str]) -> ValidationError:
@@ -325,7 +374,8 @@ def cmd_reset(args: argparse.Namespace, settings: Settings) -> int:
     if args.slips:
         return cmd_slips(
             argparse.Namespace(
-                class_name=None, batch=outcome.batch_id, logins=None, actor=args.actor,
+                class_name=None, batch=outcome.batch_id, logins=None, all_classes=False,
+                actor=args.actor,
                 output=args.slips, layout=args.layout, database_url=args.database_url,
             ),
             settings,
@@ -563,7 +613,10 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("--class", dest="class_name", help="every active learner of a class")
     target.add_argument("--login", dest="logins", nargs="+", help="these learners")
     target.add_argument("--batch", help="the learners of a reset batch (its id)")
-    p.add_argument("--output", required=True, help="the .pdf file to write")
+    target.add_argument("--all-classes", action="store_true",
+                        help="every class, one PDF each, in the folder --output")
+    p.add_argument("--output", required=True,
+                   help="the .pdf file to write (with --all-classes: the folder)")
     p.add_argument("--actor", required=True, help="the administrator doing it")
     p.add_argument(
         "--layout", choices=slips.LAYOUTS, default="8",

@@ -42,6 +42,11 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
         "cli_export_written": "{count} élève(s) de {class_name} écrit(s) dans {output}",
         "cli_slips_written": "{count} fiche(s) sur {pages} page(s) écrite(s) dans {output}",
         "cli_slip_no_birth_date": "attention : pas de date de naissance, pas de fiche pour {name}",
+        "cli_slips_class_written": "[{number}/{total}] {class_name} : {count} fiche(s)",
+        "cli_slips_class_empty": (
+            "[{number}/{total}] {class_name} : aucune fiche (aucun élève, ou aucun avec une date "
+            "de naissance)"
+        ),
         "cli_slip_missing_glyph": (
             "attention : aucune police installée n'a {char} (U+{code}) de {name} ; imprimé "
             "comme {mark}"
@@ -113,6 +118,7 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
         ),
         "cli_passwords_differ": "les deux mots de passe diffèrent",
         "cli_cannot_write": "impossible d'écrire {path} : {reason}",
+        "cli_not_a_folder": "{path} n'est pas un dossier",
         "cli_cannot_read": "impossible de lire {path} : {reason}",
         "cli_unknown_logins": "login(s) inconnu(s) : {logins}",
         "cli_no_slip_no_birth_date": (
@@ -188,6 +194,10 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
         "cli_export_written": "{count} learners of {class_name} written to {output}",
         "cli_slips_written": "{count} slip(s) on {pages} page(s) written to {output}",
         "cli_slip_no_birth_date": "warning: no birth date, no slip for {name}",
+        "cli_slips_class_written": "[{number}/{total}] {class_name}: {count} slip(s)",
+        "cli_slips_class_empty": (
+            "[{number}/{total}] {class_name}: no slip (no learner, or none with a birth date)"
+        ),
         "cli_slip_missing_glyph": (
             "warning: no installed font has {char} (U+{code}) of {name}; printed as {mark}"
         ),
@@ -243,6 +253,7 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
         "cli_no_terminal": "no terminal to prompt for the password: use --password-stdin",
         "cli_passwords_differ": "the two passwords differ",
         "cli_cannot_write": "cannot write {path}: {reason}",
+        "cli_not_a_folder": "{path} is not a folder",
         "cli_cannot_read": "cannot read {path}: {reason}",
         "cli_unknown_logins": "unknown login(s): {logins}",
         "cli_no_slip_no_birth_date": "no slip to print: no learner has a birth date",

@@ -25,6 +25,7 @@ MISSING_MARK = "□"  # printed in place of a character no installed font has
 
 
 @functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=32)
 def font_coverage(path: str) -> frozenset[int]:
     """The code points a font file maps to a glyph."""
     font = TTFont(path, lazy=True, fontNumber=0)
@@ -51,6 +52,14 @@ def installed_font_for(char: str) -> str | None:
         if line.lower().endswith((".ttf", ".otf")) and ord(char) in font_coverage(line):
             return line
     return None
+
+
+def unprintable(chars: Iterable[str]) -> set[str]:
+    """The characters that neither the embedded font nor any installed font can draw (printed
+    as ``MISSING_MARK``); cheap once the fonts' coverage is known (cached)."""
+    covered = font_coverage(str(FONT_DIR / FONTS["sans", ""]))
+    return {c for c in set(chars)
+            if not c.isspace() and ord(c) not in covered and installed_font_for(c) is None}
 
 
 def printable(text: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import segno
@@ -29,6 +30,7 @@ from access_core.slip_fonts import (
     font_coverage,
     installed_font_for,
     printable,
+    unprintable,
 )
 from access_core.slips import LAYOUTS, PasswordState, Slip, SlipOptions, SlipSet
 
@@ -304,14 +306,39 @@ def slips_pdf(slip_set: SlipSet, options: SlipOptions, lang: str, layout: str = 
     draw(pdf, writer, slip_set.slips, options, lang, qr)
     if not slip_set.slips:
         pdf.add_page()
-    missing = tuple(sorted(
-        {(c, s.full_name) for s in slip_set.slips for c in s.full_name + s.login + s.class_name
-         if c in fonts.missing}
-    ))
     return SlipsDocument(bytes(pdf.output()), slip_set.count, pdf.page_no(), slip_set.skipped,
-                         missing)
+                         missing_glyphs(slip_set, fonts.missing))
+
+
+def missing_glyphs(slip_set: SlipSet, missing: set[str] | None = None
+                   ) -> tuple[tuple[str, str], ...]:
+    """(character, « Nom Prénom ») for each character of a slip that no font can draw, without
+    drawing anything (the page warns before the PDF is built); ``missing``: the characters
+    already found missing while drawing."""
+    slips = slip_set.slips
+    if missing is None:
+        missing = unprintable(c for s in slips for c in s.full_name + s.login + s.class_name)
+    return tuple(sorted({(c, s.full_name) for s in slips
+                         for c in s.full_name + s.login + s.class_name if c in missing}))
 
 
 def slips_filename(title: str) -> str:
     """``fiches_<title>.pdf`` with a file-name-safe title (ASCII letters, digits, - and _)."""
     return f"fiches_{safe_filename(title)}.pdf"
+
+
+def class_file_names(class_names: Iterable[str]) -> dict[str, str]:
+    """A distinct ``fiches_<class>.pdf`` for each class, in the given order: two names that
+    make the same safe title (« 6e A » and « 6e/A », or « 6A » and « 6a » on a filesystem
+    that ignores case) get ``_2``, ``_3``… so that no class's file overwrites another's."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for class_name in class_names:
+        stem = slips_filename(class_name).removesuffix(".pdf")
+        candidate, suffix = stem, 1
+        while candidate.casefold() in taken:
+            suffix += 1
+            candidate = f"{stem}_{suffix}"
+        taken.add(candidate.casefold())
+        names[class_name] = f"{candidate}.pdf"
+    return names

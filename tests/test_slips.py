@@ -22,7 +22,7 @@ from access_core.passwords import initial_password
 from access_core.resets import reset_passwords
 from access_core.roster import LearnerRow
 from access_core.slips import PasswordState, SlipOptions, build_slips
-from tests.conftest import assert_one_line_error
+from tests.conftest import assert_one_line_error, file_mode
 from tests.factories import TEST_ROUNDS, add_learner, create_test_admin
 from tests.slips_helpers import one_line, page_count, slip_texts
 
@@ -379,6 +379,54 @@ def test_cli_slips_refuses_a_non_administrator(cli, db, tmp_path: Path) -> None:
                          "--actor", "intruder")
     assert_one_line_error(code, out, err)
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_cli_slips_of_every_class_one_private_file_each(cli, db, tmp_path: Path) -> None:
+    _school(db)
+    add_learner(db, "Barre", "Ana", class_name="6e/A", login="ana.barre")  # same file title
+    add_learner(db, "Loin", "Eve", class_name="../../evil", login="eve.loin")
+    add_learner(db, "Partie", "Jade", class_name="5e C", login="jade.partie",
+                deactivated_at=datetime.now(UTC))  # a class without an active learner
+    folder = tmp_path / "rentree" / "fiches"
+    code, out, err = cli("slips", "--all-classes", "--output", str(folder), "--actor", "admin")
+    assert code == 0, err
+    assert "5 slip(s) on 4 page(s) written to" in out
+    files = {p.name: slip_texts(p.read_bytes()) for p in folder.iterdir()}
+    firsts = {name: [t.split("\n")[0] for t in texts] for name, texts in files.items()}
+    assert firsts == {
+        "fiches_evil.pdf": ["Class: ../../evil"],
+        "fiches_6e_A.pdf": ["Class: 6e A"] * 2,
+        "fiches_6e_A_2.pdf": ["Class: 6e/A"],
+        "fiches_6e_B.pdf": ["Class: 6e B"],
+    }
+    written = list(tmp_path.rglob("*.pdf"))  # none escaped the folder
+    assert sorted(p.relative_to(folder).as_posix() for p in written) == sorted(files)
+    assert {file_mode(p) for p in folder.iterdir()} == {0o600}
+    assert file_mode(folder) == file_mode(folder.parent) == 0o700
+    lines = err.splitlines()
+    assert [line for line in lines if line.startswith("[")] == [
+        "[1/5] 5e C: no slip (no learner, or none with a birth date)",
+        "[2/5] 6e A: 2 slip(s)", "[3/5] 6e B: 1 slip(s)", "[4/5] 6e/A: 1 slip(s)",
+        "[5/5] ../../evil: 1 slip(s)",
+    ]
+    assert "warning: no birth date, no slip for Sans Date" in lines
+    events = audit.events(db, action=slips.SLIPS_ACTION)
+    assert sorted((e.details["class"], e.details["learners"]) for e in events) == [
+        ("../../evil", 1), ("6e A", 2), ("6e B", 1), ("6e/A", 1)]
+
+
+def test_cli_slips_of_every_class_refusals_write_nothing(cli, db, tmp_path: Path) -> None:
+    _school(db)
+    folder = tmp_path / "fiches"
+    code, out, err = cli("slips", "--all-classes", "--output", str(folder), "--actor", "intruder")
+    assert_one_line_error(code, out, err)
+    assert not folder.exists()
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    code, out, err = cli("slips", "--all-classes", "--output", str(a_file), "--actor", "admin")
+    assert_one_line_error(code, out, err, "is not a folder")
+    assert a_file.read_text() == "mine"
+    assert audit.events(db, action=slips.SLIPS_ACTION) == []
 
 
 def test_cli_slips_usage_errors_exit_2(cli, db, tmp_path: Path) -> None:
