@@ -1,9 +1,10 @@
 """The login slips' buttons: « Fiches de connexion (PDF) » beside the identifier list, and
 « Fiches des comptes réinitialisés (PDF) » in the notice after a reset.
 
-The PDF is built from the rows the page already shows (or from a reset batch's id), cached by
-content (``cached.slips_document``); each download passes the session check and is audited
-when the browser asks for the file. Names are shown as text only.
+The slips are worked out from the rows the page already shows (or from a reset batch's id) on
+each run, which is cheap; the PDF itself is drawn only when the browser asks for the file
+(cached by content, ``cached.slips_document``), after the session check, and audited then. A
+class switch thus costs no PDF. Names are shown as text only.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from access_core import slips
+from access_core import slips, slips_pdf
 from access_core.db import Database
 from access_core.i18n import t
 from access_core.roster import LearnerRow
-from access_core.slips_pdf import SlipsDocument, slips_filename
+from access_core.slips_pdf import slips_filename
 from access_ui import cached, context
 from access_ui.feedback import show_error
 from access_ui.session import current_admin, live_download
@@ -27,22 +28,21 @@ LAYOUT_KEY = "slips_layout"
 PDF_MIME = "application/pdf"
 
 
-def _document(rows: Sequence[LearnerRow], layout: str, title: str, lang: str) -> SlipsDocument:
+def _slip_set(rows: Sequence[LearnerRow]) -> slips.SlipSet:
     settings = context.settings()
-    slip_set = slips.build_slips(
+    return slips.build_slips(
         rows, settings.slips_password, settings.initial_password_days, settings.tz
     )
-    options = slips.SlipOptions.from_settings(settings)
-    return cached.slips_document(slip_set, options, lang, layout, title)
 
 
-def _warnings(document: SlipsDocument, lang: str) -> None:
-    if document.skipped:
-        names = ", ".join(literal(name) for name in document.skipped)
+def _warnings(slip_set: slips.SlipSet, lang: str) -> None:
+    if slip_set.skipped:
+        names = ", ".join(literal(name) for name in slip_set.skipped)
         st.warning(t("slips_skipped_warning", lang, names=names), icon="⚠️")
-    if document.missing:
-        chars = " ".join(sorted({char for char, _ in document.missing}))
-        names = ", ".join(literal(name) for name in sorted({name for _, name in document.missing}))
+    missing = slips_pdf.missing_glyphs(slip_set)
+    if missing:
+        chars = " ".join(sorted({char for char, _ in missing}))
+        names = ", ".join(literal(name) for name in sorted({name for _, name in missing}))
         st.warning(t("slips_missing_glyphs_warning", lang, chars=literal(chars), names=names))
 
 
@@ -58,13 +58,15 @@ def _layout_choice(lang: str) -> str:
 
 
 def _pdf_download(
-    db: Database, document: SlipsDocument, layout: str, class_name: str | None,
-    batch_id: str | None,
+    db: Database, slip_set: slips.SlipSet, layout: str, title: str, lang: str,
+    class_name: str | None, batch_id: str | None,
 ) -> Callable[[], bytes]:
-    """The PDF, handed over when the browser asks for it: after the same session check as a
-    page run (``live_download``), and audited then, by the administrator of that session."""
+    """The PDF, drawn when the browser asks for it: after the same session check as a page run
+    (``live_download``), and audited then, by the administrator of that session."""
+    options = slips.SlipOptions.from_settings(context.settings())
 
     def make(actor: str) -> bytes:
+        document = cached.slips_document(slip_set, options, lang, layout, title)
         slips.record_slips(db, actor, document.count, layout, class_name=class_name,
                            batch_id=batch_id)
         return document.data
@@ -81,18 +83,18 @@ def class_slips_button(db: Database, user: str, class_name: str, rows: Sequence[
              else t("slips_button", lang))
     layout = str(st.session_state.get(LAYOUT_KEY) or slips.LAYOUTS[0])  # the radio below
     try:
-        document = _document(chosen, layout, class_name, lang)
+        slip_set = _slip_set(chosen)
     except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
         show_error(exc, lang)
         return
-    if not document.count:
+    if not slip_set.count:
         st.button(label, key="download_slips", disabled=True, help=t("slips_none", lang),
                   icon=":material/print:", width="stretch")
         _layout_choice(lang)
         return
     st.download_button(
         label,
-        data=_pdf_download(db, document, layout, class_name, None),
+        data=_pdf_download(db, slip_set, layout, class_name, lang, class_name, None),
         file_name=slips_filename(class_name),
         mime=PDF_MIME,
         key="download_slips",
@@ -101,7 +103,7 @@ def class_slips_button(db: Database, user: str, class_name: str, rows: Sequence[
         width="stretch",
     )
     _layout_choice(lang)
-    _warnings(document, lang)
+    _warnings(slip_set, lang)
 
 
 def offer_batch_slips(batch_id: str, notice_key: str) -> None:
@@ -126,21 +128,21 @@ def batch_slips_button(lang: str) -> None:
     batch_id = str(offer["batch_id"])
     layout = str(st.session_state.get(LAYOUT_KEY) or slips.LAYOUTS[0])  # the class's choice
     try:
-        rows = slips.batch_learners(db, user, batch_id)
-        document = _document(rows, layout, f"reinitialisation_{batch_id[:8]}", lang)
+        slip_set = _slip_set(slips.batch_learners(db, user, batch_id))
     except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
         show_error(exc, lang)
         return
-    if not document.count:
+    if not slip_set.count:
         return
+    title = f"reinitialisation_{batch_id[:8]}"
     st.download_button(
         t("slips_batch_button", lang),
-        data=_pdf_download(db, document, layout, None, batch_id),
-        file_name=slips_filename(f"reinitialisation_{batch_id[:8]}"),
+        data=_pdf_download(db, slip_set, layout, title, lang, None, batch_id),
+        file_name=slips_filename(title),
         mime=PDF_MIME,
         key="download_batch_slips",
         on_click="ignore",
         icon=":material/print:",
         type="primary",
     )
-    _warnings(document, lang)
+    _warnings(slip_set, lang)

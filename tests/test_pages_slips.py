@@ -68,6 +68,31 @@ def test_without_marks_the_button_gives_the_class_slips(
     assert "Mot de passe personnalisé" in text
 
 
+def test_the_pdf_is_drawn_only_when_the_browser_asks_for_it(
+    school: School, app_db: Database, admin: str, deferred: list[Deferred],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page run (a class switch) draws no PDF: that was most of a switch's server time."""
+    from access_core import slips_pdf
+
+    drawn: list[int] = []
+    draw = slips_pdf.slips_pdf
+
+    def counting(slip_set: slips.SlipSet, *args: Any, **kwargs: Any) -> Any:
+        drawn.append(slip_set.count)
+        return draw(slip_set, *args, **kwargs)
+
+    monkeypatch.setattr(slips_pdf, "slips_pdf", counting)
+    at = page(admin).run()
+    select_class(at, school.class_b)
+    select_class(at, school.class_a)
+    no_exception(at)
+    assert drawn == []
+    _, made = download(at, deferred, "download_slips")
+    assert names_in(made.make()) == ["Dubois Hugo", "Martin Léa", "Petit Zoé"]
+    assert drawn == [3]
+
+
 def test_with_marks_the_button_gives_the_marked_learners_only(
     school: School, app_db: Database, admin: str, deferred: list[Deferred]
 ) -> None:
