@@ -88,18 +88,22 @@ def cmd_lock(extra: list[str]) -> None:
             "-o", LOCKS / f"{kind}.lock", *extra)
 
 
-def ensure_chromium() -> None:
-    """Debian's Chromium for the browser tests: installed when we may, else those tests skip."""
-    if CHROMIUM.exists():
+def ensure_test_tools() -> None:
+    """Debian's Chromium (browser tests) and poppler-utils (the slips rendered to PNG):
+    installed when we may, else those tests skip."""
+    missing = [package for package, present in (
+        ("chromium", CHROMIUM.exists()), ("poppler-utils", shutil.which("pdftoppm") is not None),
+    ) if not present]
+    if not missing:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        say("installing Debian's chromium for the browser tests")
+        say(f"installing Debian's {' and '.join(missing)} for the browser and PDF tests")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         run("apt-get", "update", "-qq", env=env)
-        run("apt-get", "install", "-y", "-qq", "chromium", env=env)
+        run("apt-get", "install", "-y", "-qq", *missing, env=env)
     else:
-        say("no /usr/bin/chromium: the browser tests will be skipped "
-            "(install Debian's 'chromium' package to run them)")
+        say(f"missing {', '.join(missing)}: the browser and PDF rendering tests will be skipped "
+            "(install these Debian packages to run them)")
 
 
 def cmd_run(extra: list[str]) -> None:
@@ -115,7 +119,7 @@ def cmd_run(extra: list[str]) -> None:
 
 def cmd_test(extra: list[str]) -> None:
     ensure_venv("test")
-    ensure_chromium()
+    ensure_test_tools()
     say("running the test suite")
     result = subprocess.run([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT, check=False)
     sys.exit(result.returncode)
