@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import enum
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -182,8 +183,7 @@ def window_end_date(deactivated_at: datetime, months: int, tz: ZoneInfo) -> date
     days shown never disagree with the list, even where the clock is ambiguous (a daylight
     saving change at midnight) or the day is clamped (deactivated 30 November, + 3 months
     clamps to 28 February, which maps back to 28 November: still listed; gone by 1 March)."""
-    day = deactivated_at.astimezone(tz).date()
-    end = shift_months(datetime.combine(day, time()), months).date()
+    end = _months_later(deactivated_at.astimezone(tz).date(), months)
     one = timedelta(days=1)
     while not _gone_by_end_of(end, deactivated_at, months, tz):
         end += one
@@ -193,8 +193,20 @@ def window_end_date(deactivated_at: datetime, months: int, tz: ZoneInfo) -> date
 
 
 def _gone_by_end_of(day: date, deactivated_at: datetime, months: int, tz: ZoneInfo) -> bool:
+    return _window_start_at_end_of(day, months, tz) >= deactivated_at
+
+
+@functools.lru_cache(maxsize=4096)
+def _months_later(day: date, months: int) -> date:
+    return shift_months(datetime.combine(day, time()), months).date()
+
+
+@functools.lru_cache(maxsize=4096)
+def _window_start_at_end_of(day: date, months: int, tz: ZoneInfo) -> datetime:
+    """The window's start at the last instant of ``day``: it depends on the day alone, so a
+    table of hundreds of learners deactivated over three months asks for ~100 of them."""
     end_of_day = datetime.combine(day, time.max, tzinfo=tz).astimezone(UTC)
-    return deactivation_window_start(end_of_day, months, tz) >= deactivated_at
+    return deactivation_window_start(end_of_day, months, tz)
 
 
 def days_left(deactivated_at: datetime, months: int, tz: ZoneInfo, now: datetime) -> int:
