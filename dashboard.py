@@ -1,7 +1,7 @@
 """Streamlit entry point: page config, login, then navigation over the pages.
 
-Run with ``streamlit run dashboard.py``. Until an administrator logs in, the only page is the
-login form, whatever URL was opened; each page also guards itself (access_ui.auth.require_admin).
+Run with ``streamlit run dashboard.py``. Until an administrator logs in, every URL shows the
+login form (as a page of that URL); each page also guards itself (access_ui.auth.require_admin).
 """
 
 from __future__ import annotations
@@ -27,11 +27,7 @@ PAGES = [
     ("pages/journal.py", "page_journal", "journal", ":material/history:"),
 ]
 
-logged_in = login_gate(lang)
-pages = [
-    st.Page(script, title=t(title, lang), icon=icon, url_path=url)
-    for script, title, url, icon in PAGES
-]
+gate = login_gate(lang)
 
 
 def _home() -> None:
@@ -40,18 +36,27 @@ def _home() -> None:
     st.switch_page(pages[0])
 
 
-# The same pages whether logged in or not, so every page URL resolves; without a login the
-# navigation is hidden and no page script runs.
-navigation = st.navigation(
-    [st.Page(_home, title=t("app_title", lang), default=True), *pages],
-    position="hidden",  # links below, without the redirecting home page
-)
-if not logged_in:
-    st.stop()
-with st.sidebar:
-    for page in pages:
-        st.page_link(page)
-    st.divider()
-    st.caption(t("logged_in_as", lang, username=current_username()))
-    st.button(t("logout", lang), key="logout_button", on_click=request_logout)
+if gate.logged_in:
+    pages = [
+        st.Page(script, title=t(title, lang), icon=icon, url_path=url)
+        for script, title, url, icon in PAGES
+    ]
+    home = st.Page(_home, title=t("app_title", lang), default=True, url_path="_home")
+else:
+    # The same URLs, each showing the login form: no page script runs without a login.
+    pages = [
+        st.Page(gate.login_page, title=t(title, lang), icon=icon, url_path=url)
+        for _, title, url, icon in PAGES
+    ]
+    home = st.Page(gate.login_page, title=t("app_title", lang), default=True, url_path="_home")
+
+# Every page URL resolves whether logged in or not; the navigation is hidden (links below).
+navigation = st.navigation([home, *pages], position="hidden")
+if gate.logged_in:
+    with st.sidebar:
+        for page in pages:
+            st.page_link(page)
+        st.divider()
+        st.caption(t("logged_in_as", lang, username=current_username()))
+        st.button(t("logout", lang), key="logout_button", on_click=request_logout)
 navigation.run()

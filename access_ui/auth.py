@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -60,8 +61,41 @@ def _key(lang: str) -> str:
     return call_or_stop(lang, cookie_key, context.settings())  # refuses a key under 32 bytes
 
 
-def _cookies() -> Any:
+COOKIES_RENDERED = "auth_cookie_component"
+
+
+class _NoCookieYet:
+    """Stands for the cookie component on a new visitor's login form: nothing to delete (the
+    browser sent no login cookie), and the real component appears when a login sets one."""
+
+    def delete(self, name: str) -> None:
+        del name  # this browser holds no login cookie
+
+    def set(self, *args: Any, **kwargs: Any) -> None:
+        _cookie_component().set(*args, **kwargs)
+
+
+def _cookie_component() -> Any:
+    st.session_state[COOKIES_RENDERED] = True  # rendered on every later run of this session
     return stx.CookieManager()
+
+
+def _cookies() -> Any:
+    """The cookie component, rendered once this session may set or delete the login cookie.
+    A new visitor without a login cookie gets none on the login form: the component's first
+    report reran the page, and wiped a username typed (or filled in by a password manager)
+    before it arrived."""
+    if (st.session_state.get(COOKIES_RENDERED) or current_username() is not None
+            or _sent_login_cookie()):
+        return _cookie_component()
+    return _NoCookieYet()
+
+
+def _sent_login_cookie() -> bool:
+    try:
+        return cookie_name() in st.context.cookies
+    except Exception:  # noqa: BLE001 - no request context (AppTest)
+        return False
 
 
 def _host() -> str | None:
@@ -172,20 +206,39 @@ def _resume_from_cookie(cookies: Any, lang: str) -> bool:
     return False
 
 
-def login_gate(lang: str) -> bool:
-    """True when an active administrator is logged in; else renders the login form."""
+@dataclass(frozen=True)
+class Gate:
+    """What the login gate found: a logged-in administrator, or the login form to show as the
+    page of whatever URL was opened (``dashboard.py`` runs it through ``st.navigation``)."""
+
+    logged_in: bool
+    cookies: Any
+    lang: str
+
+    def login_page(self) -> None:
+        """The login form, drawn inside a page: a widget's identity includes the page it is
+        drawn in, and a form drawn before the navigation changed identity after a session's
+        first run, which dropped what was typed (or filled in by a password manager) and the
+        first « Se connecter ». A successful login reruns into the page asked for."""
+        notice = session.notice()  # kept until the next login: reruns don't hide it
+        if notice:
+            st.info(session.notice_text(notice, self.lang))
+        if _login_form(self.cookies, self.lang):
+            st.rerun()
+
+
+def login_gate(lang: str) -> Gate:
+    """Whether an active administrator is logged in (a live session in this tab, or a login
+    cookie of a live session); draws nothing but the cookie component."""
     _key(lang)  # a configuration error is shown before anything else
     context.bind_client()
     cookies = _cookies()
     if current_username() is not None:
         if _check_live_session(cookies, lang):
-            return True
+            return Gate(True, cookies, lang)
     elif _resume_from_cookie(cookies, lang):
-        return True
-    notice = session.notice()  # kept until the next login: reruns don't hide it
-    if notice:
-        st.info(session.notice_text(notice, lang))
-    return _login_form(cookies, lang)
+        return Gate(True, cookies, lang)
+    return Gate(False, cookies, lang)
 
 
 def _login_form(cookies: Any, lang: str) -> bool:

@@ -117,13 +117,18 @@ def new_page(
 # --- helpers --------------------------------------------------------------------------------
 
 
-# The cookie manager's frame, rendered on every run of the login gate, may be inserted some
-# 0.6 s after a run has finished, and its value then asks for one more run: ``settle`` alone can
-# return before the frame exists.
+# The cookie manager's frame, rendered on every run of the login gate once the session may set
+# or delete the login cookie, may be inserted some 0.6 s after a run has finished, and its
+# value then asks for one more run: ``settle`` alone can return before the frame exists. A new
+# visitor's login form (no login cookie in the browser, no login yet) has no such frame.
 COOKIE_FRAME_SPOKE = """
 () => {
   const frames = [...document.querySelectorAll("iframe")];
-  return frames.length > 0 && frames.every((f) => f.dataset.settleSpoke === "1");
+  if (frames.length > 0) return frames.every((f) => f.dataset.settleSpoke === "1");
+  const newVisitor = !document.cookie.includes("acces_apprenants_auth")
+    && document.querySelector("[data-testid=stForm]") !== null
+    && document.querySelector("[data-testid=stSidebarNav], [data-testid=stPageLink]") === null;
+  return newVisitor;
 }
 """
 

@@ -25,6 +25,7 @@ from tests.browser.conftest import (
 )
 from tests.browser.test_security_import_browser import (
     COOKIE_NAME,
+    MAIN_TITLE,
     expect_logged_in,
     expect_login_form,
     log_in,
@@ -32,6 +33,7 @@ from tests.browser.test_security_import_browser import (
     open_app,
     settle_with_cookie_frame,
 )
+from tests.factories import ADMIN_PASSWORD, ADMIN_USERNAME
 
 pytestmark = pytest.mark.browser
 
@@ -106,6 +108,27 @@ def test_idle_past_the_timeout_then_a_reload_shows_the_login_form(
     settle_with_cookie_frame(page)
     expect_login_form(page)
     expect_no_learner_data(page)
+
+
+@pytest.mark.parametrize("path", ["", "/journal"])
+def test_the_first_login_of_a_new_visit_goes_through_whatever_the_cookie_component_does(
+    server: Server, context_page: Callable[..., Any], path: str
+) -> None:
+    """What is typed on a new visit's first form, and its first « Se connecter », reach the
+    server even when no later run comes first. The cookie component's files are refused here,
+    so that nothing reruns the page between its first run and the click: the form drawn
+    before the navigation used to change identity after that first run, and the login was
+    then silently dropped (or the username typed early wiped, when the component's run came
+    between the typing and the click)."""
+    page = context_page()
+    page.route("**/component/**", lambda route: route.abort())
+    open_app(page, server.url + path, cookie_frame=False)
+    expect(page.locator("iframe")).to_have_count(0)  # a new visitor's form has no component
+    page.get_by_label("Identifiant", exact=True).fill(ADMIN_USERNAME)
+    page.get_by_label("Mot de passe", exact=True).fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()  # no settle: the frame never loads
+    expect(page.get_by_label("Identifiant", exact=True)).to_have_count(0)
+    expect(page.get_by_role("heading", name=MAIN_TITLE)).to_be_visible()  # the first page
 
 
 def test_the_stored_cookie_is_secure_when_asked_and_expires_at_its_utc_instant(
