@@ -16,13 +16,14 @@ from access_core import exports, roster, search, slips, slips_pdf, stats
 from access_ui import context
 
 
-@st.cache_data(ttl=300, max_entries=64, show_spinner=False)
-def _class_list(actor: str, version: tuple[int, int]) -> list[roster.ClassInfo]:
-    return roster.list_classes(context.database(), actor)
+@st.cache_resource(ttl=300, max_entries=64, show_spinner=False)  # shared, not copied: a tuple
+def _class_list(actor: str, version: tuple[int, int]) -> tuple[roster.ClassInfo, ...]:
+    return tuple(roster.list_classes(context.database(), actor))
 
 
-def class_list(actor: str) -> list[roster.ClassInfo]:
-    """The school's classes in natural order (names only)."""
+def class_list(actor: str) -> tuple[roster.ClassInfo, ...]:
+    """The school's classes in natural order (names only). Shared by every session rather
+    than copied (``cache_data`` unpickled 30,000 classes on every run of a district's page)."""
     return _class_list(actor, roster.classes_version(context.database(), actor))
 
 

@@ -22,7 +22,7 @@ from access_ui.learner_table import (  # noqa: E402
     show_notice,
 )
 from access_ui.search_ui import search_section  # noqa: E402
-from access_ui.session import live_download  # noqa: E402
+from access_ui.session import live_download, require_live_session  # noqa: E402
 from access_ui.wording import t_literal  # noqa: E402
 
 lang = context.language()
@@ -33,55 +33,67 @@ st.title(t("page_learner_access", lang))
 show_notice()
 search_section(db, user, settings, lang)
 
-classes = call_or_stop(lang, cached.class_list, user)
-if not classes:
-    st.info(t("no_classes", lang))
-else:
-    names = {c.id: c.name for c in classes}
-    apply_class_request(names)
-    class_id = st.selectbox(
-        t("class_label", lang), options=list(names), format_func=names.__getitem__, key="class_id"
-    )
-    initial_only = initial_only_toggle(t("initial_only", lang))
-    scope = f"class-{class_id}" + ("-initial" if initial_only else "")
-    enter_scope("class", scope)
-    rows = call_or_stop(lang, roster.class_learners, db, user, class_id)
-    shown = stats.only_initial_passwords(rows) if initial_only else rows
-    if not rows:
-        st.info(t("no_learners", lang))
+
+@st.fragment
+def class_section() -> None:
+    """The class chooser and its learners. A fragment: choosing a class, ticking or « Tout
+    marquer » reruns only this, not the search above nor the deactivated learners below (half
+    the server's work and most of the browser's at 100,000 learners). Such a rerun skips the
+    page's ``require_admin``, so it checks the session itself first."""
+    admin = require_live_session()
+    classes = call_or_stop(lang, cached.class_list, admin)
+    if not classes:
+        st.info(t("no_classes", lang))
     else:
-        missing = [full_name(r.last_name, r.first_name) for r in rows if r.birth_date is None]
-        if missing:
-            st.warning(t_literal("birth_date_missing_warning", lang, names=", ".join(missing)))
-        if not shown:
-            st.info(t("no_initial_learners", lang))
-        frame = tables.class_table(
-            shown, settings.tz, lang, marked=all_marked(scope),
-            initial_days=settings.initial_password_days,
+        names = {c.id: c.name for c in classes}
+        apply_class_request(names)
+        class_id = st.selectbox(
+            t("class_label", lang), options=list(names), format_func=names.__getitem__,
+            key="class_id",
         )
-        marked = marking_editor(scope, frame, lang) if shown else []
-        download_col, slips_col, reset_col = st.columns(3)
-        class_name = names[class_id]
+        initial_only = initial_only_toggle(t("initial_only", lang))
+        scope = f"class-{class_id}" + ("-initial" if initial_only else "")
+        enter_scope("class", scope)
+        rows = call_or_stop(lang, roster.class_learners, db, admin, class_id)
+        shown = stats.only_initial_passwords(rows) if initial_only else rows
+        if not rows:
+            st.info(t("no_learners", lang))
+        else:
+            missing = [full_name(r.last_name, r.first_name) for r in rows if r.birth_date is None]
+            if missing:
+                st.warning(t_literal("birth_date_missing_warning", lang, names=", ".join(missing)))
+            if not shown:
+                st.info(t("no_initial_learners", lang))
+            frame = tables.class_table(
+                shown, settings.tz, lang, marked=all_marked(scope),
+                initial_days=settings.initial_password_days,
+            )
+            marked = marking_editor(scope, frame, lang) if shown else []
+            download_col, slips_col, reset_col = st.columns(3)
+            class_name = names[class_id]
 
-        def _workbook(actor: str) -> bytes:
-            """Built when the browser asks for it, after the session check; journalled."""
-            exports.record_export(db, actor, class_name, len(rows))
-            return cached.identifier_workbook(class_name, rows, lang)
+            def _workbook(actor: str) -> bytes:
+                """Built when the browser asks for it, after the session check; journalled."""
+                exports.record_export(db, actor, class_name, len(rows))
+                return cached.identifier_workbook(class_name, rows, lang)
 
-        download_col.download_button(
-            t("download_identifiers", lang),
-            data=live_download(_workbook),
-            file_name=exports.workbook_filename(class_name),
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key="download_identifiers",
-            on_click="ignore",
-            icon=":material/download:",
-            width="stretch",
-        )
-        with slips_col:
-            slips_ui.class_slips_button(db, user, names[class_id], rows, marked, lang)
-        with reset_col:
-            reset_button(scope, t("reset_marked", lang), shown, marked, lang)
+            download_col.download_button(
+                t("download_identifiers", lang),
+                data=live_download(_workbook),
+                file_name=exports.workbook_filename(class_name),
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                key="download_identifiers",
+                on_click="ignore",
+                icon=":material/download:",
+                width="stretch",
+            )
+            with slips_col:
+                slips_ui.class_slips_button(db, admin, names[class_id], rows, marked, lang)
+            with reset_col:
+                reset_button(scope, t("reset_marked", lang), shown, marked, lang)
+
+
+class_section()
 
 st.divider()
 months = settings.recent_deactivation_months
