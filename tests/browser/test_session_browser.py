@@ -14,6 +14,7 @@ import jwt
 import pytest
 from sqlalchemy import update
 
+from access_core import admin_auth
 from access_core.db import Database
 from access_core.models import AdminSession
 from tests.browser.conftest import (
@@ -21,6 +22,7 @@ from tests.browser.conftest import (
     RunTracker,
     Server,
     _trackers,
+    choose_class,
     expect_no_learner_data,
 )
 from tests.browser.test_security_import_browser import (
@@ -129,6 +131,26 @@ def test_the_first_login_of_a_new_visit_goes_through_whatever_the_cookie_compone
     page.get_by_role("button", name="Se connecter").click()  # no settle: the frame never loads
     expect(page.get_by_label("Identifiant", exact=True)).to_have_count(0)
     expect(page.get_by_role("heading", name=MAIN_TITLE)).to_be_visible()  # the first page
+
+
+def test_a_class_switch_after_the_session_was_revoked_shows_the_login_form(
+    server: Server, context_page: Callable[..., Any]
+) -> None:
+    """Choosing a class reruns the class view alone (a fragment), not the page's guard: the
+    fragment checks the session itself, so a revoked session sees no other class's learners."""
+    page = context_page()
+    open_app(page, server.url)
+    log_in(page)
+    expect_logged_in(page)
+    db = Database.from_url(server.database_url)
+    try:
+        admin_auth.revoke_sessions(db, ADMIN_USERNAME, "other-admin", "disabled")
+    finally:
+        db.dispose()
+    choose_class(page, "5e B")
+    settle_with_cookie_frame(page)
+    expect_login_form(page)
+    expect_no_learner_data(page)
 
 
 def test_the_stored_cookie_is_secure_when_asked_and_expires_at_its_utc_instant(
