@@ -140,7 +140,7 @@ async def _rows_show(page: Any, login: str) -> None:
                `[data-testid=stDataFrame] [id='glide-cell-${col}-0']`);
              return cell !== null && cell.textContent.trim() === login;
            }""",
-        arg=[LOGIN_COLUMN, login], polling=10, timeout=60_000,
+        arg=[LOGIN_COLUMN, login], polling=10, timeout=20_000,
     )
 
 
@@ -176,18 +176,61 @@ async def log_in(page: Any, url: str, first_login: str) -> float:
     return elapsed
 
 
-async def switch_class(page: Any, name: str, first_login: str) -> float:
+# Watches the class grid's canvas from just before the switch: the instants (ms after t0) at
+# which the pixels of its first rows changed. The grid's hidden accessibility table, which says
+# *which* rows are shown, is updated some 250 ms after the canvas is painted (measured on a bare
+# Streamlit page: canvas at ~130 ms, table at ~400 ms), so it confirms the content and the
+# canvas gives the moment the administrator sees it.
+WATCH_CANVAS = """
+() => {
+  const grid = () => document.querySelector("[data-testid=stDataFrame] canvas");
+  const sample = () => {
+    const canvas = grid();
+    if (!canvas || !canvas.width) return "";
+    const band = canvas.getContext("2d").getImageData(
+      0, 0, canvas.width, Math.min(canvas.height, Math.round(110 * devicePixelRatio))).data;
+    let sum = 0;
+    for (let i = 0; i < band.length; i += 7) sum = (sum * 31 + band[i]) >>> 0;
+    return `${canvas.width}x${canvas.height}:${sum}`;
+  };
+  window.__t0 = performance.now();
+  window.__paints = [];
+  let last = sample();
+  const loop = () => {
+    const now = sample();
+    if (now !== last) { window.__paints.push(performance.now() - window.__t0); last = now; }
+    if (!window.__stopWatch) requestAnimationFrame(loop);
+  };
+  window.__stopWatch = false;
+  requestAnimationFrame(loop);
+}
+"""
+STOP_WATCH = """
+() => { window.__stopWatch = true;
+        return [performance.now() - window.__t0, window.__paints]; }
+"""
+
+
+@dataclass(frozen=True)
+class Switch:
+    painted: float  # seconds until the grid's canvas was last repainted before it was confirmed
+    confirmed: float  # seconds until its accessibility table held the new class's first login
+
+
+async def switch_class(page: Any, name: str, first_login: str) -> Switch:
     """Choose ``name`` as a user does (open the list, type, Enter); time to its rows."""
     await _idle(page)
     box = page.get_by_test_id("stSelectbox").filter(has_text="Classe")
     await box.click()
     await page.keyboard.type(name)
-    start = time.perf_counter()
+    await page.evaluate(WATCH_CANVAS)
     await page.keyboard.press("Enter")
     await _rows_show(page, first_login)
-    elapsed = time.perf_counter() - start
+    confirmed_ms, paints = await page.evaluate(STOP_WATCH)
+    before = [p for p in paints if p <= confirmed_ms]
+    painted_ms = before[-1] if before else confirmed_ms
     await _idle(page)
-    return elapsed
+    return Switch(painted_ms / 1000, confirmed_ms / 1000)
 
 
 @dataclass(frozen=True)
@@ -244,14 +287,14 @@ async def download(page: Any, label: str) -> float:
     return time.perf_counter() - start
 
 
-async def concurrent_switches(browser: Any, served: Served, classes: list[Klass], sessions: int,
-                              switches: int) -> tuple[list[float], int, float]:
+async def concurrent_switches(browser: Any, served: Served, opening: Klass, classes: list[Klass],
+                              sessions: int, switches: int) -> tuple[list[float], int, float]:
     """``sessions`` logged-in sessions switching classes at once: latencies, errors, server
     CPU seconds per switch."""
     pages = []
     for _ in range(sessions):
         context, page = await new_page(browser)
-        await log_in(page, served.url, classes[0].first_login)
+        await log_in(page, served.url, opening.first_login)
         pages.append((context, page))
     errors = 0
 
@@ -261,7 +304,7 @@ async def concurrent_switches(browser: Any, served: Served, classes: list[Klass]
         for k in range(switches):
             klass = classes[1 + (index + k) % (len(classes) - 1)]
             try:
-                samples.append(await switch_class(page, klass.name, klass.first_login))
+                samples.append((await switch_class(page, klass.name, klass.first_login)).painted)
             except Exception:  # noqa: BLE001 - counted: the target is no error
                 errors += 1
         return samples
@@ -313,8 +356,14 @@ async def run_browser(args: Namespace, url: str) -> list[Row]:
                 rows += await _reset_and_download(db, page, classes[-1], rounds)
                 await context.close()
                 for level in levels:
-                    samples, errors, cpu = await concurrent_switches(
-                        browser, app, classes, level, per_session)
+                    try:
+                        samples, errors, cpu = await concurrent_switches(
+                            browser, app, opening, classes, level, per_session)
+                    except Exception as exc:  # noqa: BLE001 - a row says so, the run goes on
+                        rows.append(("B6" if level == levels[0] else "",
+                                     f"{level} concurrent session(s)", "failed",
+                                     f"{type(exc).__name__}: {exc}"[:60], "", "", "no"))
+                        continue
                     median, p95 = _stats(samples) if samples else (float("nan"),) * 2
                     rows.append(("B6" if level == levels[0] else "",
                                  f"{level} concurrent session(s): switch median / p95",
@@ -323,7 +372,7 @@ async def run_browser(args: Namespace, url: str) -> list[Row]:
                                  f"{(os.cpu_count() or 1) / cpu:.0f}/s" if cpu else "",
                                  "no error; ≤ 60 ms CPU",
                                  "yes" if errors == 0 and cpu <= 0.060 else "no"))
-                rows += await _soak(browser, app, classes, soak_small, soak_big)
+                rows += await _soak(browser, app, opening, classes, soak_small, soak_big)
                 await browser.close()
         finally:
             app.stop()
@@ -346,14 +395,19 @@ async def _visits(browser: Any, app: Served, bare: Served, visits: int) -> list[
 
 
 async def _switches(page: Any, classes: list[Klass], count: int) -> list[Row]:
-    samples = []
+    painted, confirmed = [], []
     for k in range(count):
         klass = classes[1 + k % (len(classes) - 2)]
-        samples.append(await switch_class(page, klass.name, klass.first_login))
-    median, p95 = _stats(samples)
-    return [("B3", f"class switch → rows visible, median over {count}", _ms(median), "", "",
-             "≤ 400 ms", "yes" if median <= 0.4 else "no"),
-            ("", "  p95", _ms(p95), "", "", "≤ 800 ms", "yes" if p95 <= 0.8 else "no")]
+        switch = await switch_class(page, klass.name, klass.first_login)
+        painted.append(switch.painted)
+        confirmed.append(switch.confirmed)
+    median, p95 = _stats(painted)
+    c_median, c_p95 = _stats(confirmed)
+    return [("B3", f"class switch → rows painted, median over {count}", _ms(median),
+             f"grid's text layer {_ms(c_median)}", "", "≤ 400 ms",
+             "yes" if median <= 0.4 else "no"),
+            ("", "  p95", _ms(p95), f"grid's text layer {_ms(c_p95)}", "", "≤ 800 ms",
+             "yes" if p95 <= 0.8 else "no")]
 
 
 async def _reset_and_download(db: Database, page: Any, klass: Klass, rounds: int) -> list[Row]:
@@ -381,9 +435,10 @@ async def _reset_and_download(db: Database, page: Any, klass: Klass, rounds: int
              "", "")]
 
 
-async def _soak(browser: Any, app: Served, classes: list[Klass], small: int, big: int) -> list[Row]:
+async def _soak(browser: Any, app: Served, opening: Klass, classes: list[Klass], small: int,
+                big: int) -> list[Row]:
     context, page = await new_page(browser)
-    await log_in(page, app.url, classes[0].first_login)
+    await log_in(page, app.url, opening.first_login)
     rss_small = 0.0
     for k in range(big):
         klass = classes[1 + k % (len(classes) - 1)]
