@@ -39,7 +39,7 @@ from access_core.admin_auth import admin_subject
 from access_core.config import Settings, load_settings
 from access_core.db import Database, driver_error, upgrade_schema
 from access_core.errors import AccessError, ValidationError
-from access_core.files import make_private_dir, write_private
+from access_core.files import PRIVATE_DIR_MODE, make_private_dir, write_private
 from access_core.i18n import MESSAGES, error_message, t
 from access_core.learner_auth import learner_subject
 from access_core.names import full_name
@@ -290,19 +290,27 @@ def _slips_of_every_class(args: argparse.Namespace, settings: Settings) -> int:
     with _database(settings) as db:
         classes = roster.list_classes(db, args.actor)  # refuses a non-administrator first
         names = slips_pdf.class_file_names([c.name for c in classes])
+        created = not folder.exists()
+        if not created and any(folder.iterdir()):
+            # Never mix with (or silently replace) last year's slips or other files.
+            raise ValidationError(f"{folder} is not empty: name a new folder",
+                                  key="cli_folder_not_empty", path=str(folder))
         try:
             make_private_dir(folder)
+            os.chmod(folder, PRIVATE_DIR_MODE)  # an empty folder given by the user too
         except OSError as exc:
             raise ValidationError(
                 f"cannot write {folder}: {exc.strerror}", key="cli_cannot_write",
                 path=str(folder), reason=exc.strerror or type(exc).__name__,
             ) from exc
+        without_birth_date = False
         for number, info in enumerate(classes, start=1):
             rows = roster.class_learners(db, args.actor, info.id)
             slip_set = slips.build_slips(
                 rows, settings.slips_password, settings.initial_password_days, settings.tz
             )
             if not slip_set.slips:
+                without_birth_date = without_birth_date or bool(rows)
                 print(t("cli_slips_class_empty", lang, number=number, total=len(classes),
                         class_name=info.name), file=sys.stderr)
                 continue
@@ -315,6 +323,11 @@ def _slips_of_every_class(args: argparse.Namespace, settings: Settings) -> int:
             print(t("cli_slips_class_written", lang, number=number, total=len(classes),
                     class_name=info.name, count=document.count), file=sys.stderr)
     if not written:
+        if created:
+            folder.rmdir()  # nothing was written in it
+        if without_birth_date:
+            raise ValidationError("no slip to print: no learner has a birth date",
+                                  key="cli_no_slip_no_birth_date")
         raise ValidationError("no slip to print: no learner found", key="cli_no_slip_no_learner")
     print(t("cli_slips_written", lang, count=written, pages=pages, output=folder))
     return 0

@@ -119,6 +119,7 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
         "cli_passwords_differ": "les deux mots de passe diffèrent",
         "cli_cannot_write": "impossible d'écrire {path} : {reason}",
         "cli_not_a_folder": "{path} n'est pas un dossier",
+        "cli_folder_not_empty": "{path} n'est pas vide : indiquez un nouveau dossier",
         "cli_cannot_read": "impossible de lire {path} : {reason}",
         "cli_unknown_logins": "login(s) inconnu(s) : {logins}",
         "cli_no_slip_no_birth_date": (
@@ -254,6 +255,7 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
         "cli_passwords_differ": "the two passwords differ",
         "cli_cannot_write": "cannot write {path}: {reason}",
         "cli_not_a_folder": "{path} is not a folder",
+        "cli_folder_not_empty": "{path} is not empty: name a new folder",
         "cli_cannot_read": "cannot read {path}: {reason}",
         "cli_unknown_logins": "unknown login(s): {logins}",
         "cli_no_slip_no_birth_date": "no slip to print: no learner has a birth date",

@@ -25,7 +25,6 @@ MISSING_MARK = "□"  # printed in place of a character no installed font has
 
 
 @functools.lru_cache(maxsize=64)
-@functools.lru_cache(maxsize=32)
 def font_coverage(path: str) -> frozenset[int]:
     """The code points a font file maps to a glyph."""
     font = TTFont(path, lazy=True, fontNumber=0)

@@ -219,7 +219,7 @@ class Gate:
         """The login form, drawn inside a page: a widget's identity includes the page it is
         drawn in, and a form drawn before the navigation changed identity after a session's
         first run, which dropped what was typed (or filled in by a password manager) and the
-        first « Se connecter ». A successful login reruns into the page asked for."""
+        first « Se connecter ». A successful login reruns the app, which opens its first page."""
         notice = session.notice()  # kept until the next login: reruns don't hide it
         if notice:
             st.info(session.notice_text(notice, self.lang))

@@ -9,6 +9,7 @@ class switch thus costs no PDF. Names are shown as text only.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 
 import streamlit as st
@@ -23,6 +24,7 @@ from access_ui.feedback import show_error
 from access_ui.session import current_admin, live_download
 from access_ui.wording import literal
 
+log = logging.getLogger("access_ui")
 OFFER_KEY = "reset_slips_offer"
 LAYOUT_KEY = "slips_layout"
 PDF_MIME = "application/pdf"
@@ -35,11 +37,10 @@ def _slip_set(rows: Sequence[LearnerRow]) -> slips.SlipSet:
     )
 
 
-def _warnings(slip_set: slips.SlipSet, lang: str) -> None:
+def _warnings(slip_set: slips.SlipSet, missing: tuple[tuple[str, str], ...], lang: str) -> None:
     if slip_set.skipped:
         names = ", ".join(literal(name) for name in slip_set.skipped)
         st.warning(t("slips_skipped_warning", lang, names=names), icon="⚠️")
-    missing = slips_pdf.missing_glyphs(slip_set)
     if missing:
         chars = " ".join(sorted({char for char, _ in missing}))
         names = ", ".join(literal(name) for name in sorted({name for _, name in missing}))
@@ -66,7 +67,12 @@ def _pdf_download(
     options = slips.SlipOptions.from_settings(context.settings())
 
     def make(actor: str) -> bytes:
-        document = cached.slips_document(slip_set, options, lang, layout, title)
+        try:
+            document = cached.slips_document(slip_set, options, lang, layout, title)
+        except Exception:
+            # The browser only sees a failed download: the server's log says why.
+            log.exception("the login slips' PDF could not be drawn (%s slips)", slip_set.count)
+            raise
         slips.record_slips(db, actor, document.count, layout, class_name=class_name,
                            batch_id=batch_id)
         return document.data
@@ -84,6 +90,7 @@ def class_slips_button(db: Database, user: str, class_name: str, rows: Sequence[
     layout = str(st.session_state.get(LAYOUT_KEY) or slips.LAYOUTS[0])  # the radio below
     try:
         slip_set = _slip_set(chosen)
+        missing = slips_pdf.missing_glyphs(slip_set)  # reads the fonts: inside the try
     except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
         show_error(exc, lang)
         return
@@ -103,7 +110,7 @@ def class_slips_button(db: Database, user: str, class_name: str, rows: Sequence[
         width="stretch",
     )
     _layout_choice(lang)
-    _warnings(slip_set, lang)
+    _warnings(slip_set, missing, lang)
 
 
 def offer_batch_slips(batch_id: str, notice_key: str) -> None:
@@ -129,6 +136,7 @@ def batch_slips_button(lang: str) -> None:
     layout = str(st.session_state.get(LAYOUT_KEY) or slips.LAYOUTS[0])  # the class's choice
     try:
         slip_set = _slip_set(slips.batch_learners(db, user, batch_id))
+        missing = slips_pdf.missing_glyphs(slip_set)
     except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
         show_error(exc, lang)
         return
@@ -145,4 +153,4 @@ def batch_slips_button(lang: str) -> None:
         icon=":material/print:",
         type="primary",
     )
-    _warnings(slip_set, lang)
+    _warnings(slip_set, missing, lang)

@@ -93,6 +93,23 @@ def test_the_pdf_is_drawn_only_when_the_browser_asks_for_it(
     assert drawn == [3]
 
 
+def test_a_character_no_font_has_is_warned_about_before_any_pdf_is_drawn(
+    school: School, app_db: Database, admin: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from access_core import slips_pdf
+
+    def not_now(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a page run drew the PDF")
+
+    monkeypatch.setattr(slips_pdf, "slips_pdf", not_now)
+    add_learner(app_db, "Nom\U0010fffd", "Zoé", class_name="6e A", login="zoe.box")
+    at = page(admin).run()
+    select_class(at, school.class_a)
+    no_exception(at)
+    warnings = [w.value for w in at.warning]
+    assert any("\U0010fffd" in w and "Nom\U0010fffd Zoé" in w for w in warnings), warnings
+
+
 def test_with_marks_the_button_gives_the_marked_learners_only(
     school: School, app_db: Database, admin: str, deferred: list[Deferred]
 ) -> None:

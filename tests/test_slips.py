@@ -183,6 +183,7 @@ def test_a_character_no_font_has_is_printed_as_a_box_and_reported() -> None:
     rows = [row(1, "Nom\U0010fffd", "Zoé"), row(2, "Autre", "Léo")]
     document = slips_pdf.slips_pdf(make(rows), OPTIONS, "fr", "8")
     assert document.missing == (("\U0010fffd", "Nom\U0010fffd Zoé"),)
+    assert slips_pdf.missing_glyphs(make(rows)) == document.missing  # the page's, undrawn
     texts = slip_texts(document.data)
     assert any(f"Nom{slips_pdf.MISSING_MARK} Zoé" in text for text in texts)
 
@@ -196,6 +197,7 @@ def test_a_character_the_embedded_font_lacks_comes_from_an_installed_font() -> N
         pytest.skip("no installed font has U+1D25 (install fonts-dejavu-core)")
     document = slips_pdf.slips_pdf(make([row(1, f"Nom{char}", "Zoé")]), OPTIONS, "fr", "8")
     assert document.missing == ()
+    assert slips_pdf.missing_glyphs(make([row(1, f"Nom{char}", "Zoé")])) == ()
     assert f"Nom{char} Zoé" in slip_texts(document.data)[0]
     fonts = {
         str(font.get_object()["/BaseFont"])
@@ -426,7 +428,41 @@ def test_cli_slips_of_every_class_refusals_write_nothing(cli, db, tmp_path: Path
     code, out, err = cli("slips", "--all-classes", "--output", str(a_file), "--actor", "admin")
     assert_one_line_error(code, out, err, "is not a folder")
     assert a_file.read_text() == "mine"
+    last_year = tmp_path / "fiches_2025"
+    last_year.mkdir()
+    (last_year / "fiches_6e_A.pdf").write_bytes(b"last year's slips")
+    code, out, err = cli("slips", "--all-classes", "--output", str(last_year), "--actor", "admin")
+    assert_one_line_error(code, out, err, "is not empty: name a new folder")
+    assert [p.name for p in last_year.iterdir()] == ["fiches_6e_A.pdf"]
+    assert (last_year / "fiches_6e_A.pdf").read_bytes() == b"last year's slips"
     assert audit.events(db, action=slips.SLIPS_ACTION) == []
+
+
+def test_cli_slips_of_every_class_into_an_empty_folder_makes_it_private(
+    cli, db, tmp_path: Path
+) -> None:
+    _school(db)
+    folder = tmp_path / "vide"
+    folder.mkdir(mode=0o755)
+    code, out, err = cli("slips", "--all-classes", "--output", str(folder), "--actor", "admin")
+    assert code == 0, err
+    assert file_mode(folder) == 0o700
+    assert sorted(p.name for p in folder.iterdir()) == ["fiches_6e_A.pdf", "fiches_6e_B.pdf"]
+
+
+def test_cli_slips_of_every_class_without_birth_dates_says_so_and_leaves_nothing(
+    cli, db, tmp_path: Path
+) -> None:
+    create_test_admin(db)
+    add_learner(db, "Sans", "Date", birth_date=None, login="sans.date")
+    folder = tmp_path / "fiches"
+    code, out, err = cli("slips", "--all-classes", "--output", str(folder), "--actor", "admin")
+    assert code == 1 and "Traceback" not in err
+    assert err.strip().splitlines() == [  # the progress line, then the error
+        "[1/1] 6e A: no slip (no learner, or none with a birth date)",
+        "error: no slip to print: no learner has a birth date",
+    ]
+    assert not folder.exists()
 
 
 def test_cli_slips_usage_errors_exit_2(cli, db, tmp_path: Path) -> None:
