@@ -1,7 +1,8 @@
 """The one accessor of the administrator's session: who is logged in, and is the session live.
 
-Every page run (through ``auth.login_gate`` and ``auth.require_admin``), every confirmation
-dialog (a fragment: its buttons rerun only its body) and every deferred download callable asks
+Every page run (through ``auth.login_gate`` and ``auth.require_admin``), every rerun of the
+main page's class view and every confirmation dialog (fragments: they rerun alone, so they call
+``require_live_session`` themselves) and every deferred download callable asks
 the same question, answered by ``access_core.sessions.check`` from the database: idle timeout,
 absolute lifetime, logout and revocation. Nothing else reads these session-state keys.
 """
