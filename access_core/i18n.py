@@ -57,6 +57,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Le fichier ZIP doit contenir exactement un fichier .xml ; il en contient {count}."
         ),
         "import_bad_xml": "Le fichier XML est illisible (ligne {line}).",
+        "import_xml_too_deep": (
+            "Le fichier XML imbrique plus de {depth} niveaux d'éléments (ligne {line}) : "
+            "ce n'est pas un export SIECLE."
+        ),
         "import_xml_forbidden": (
             "Le fichier XML déclare des entités ou des références externes : refusé."
         ),
@@ -329,6 +333,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "The ZIP file must hold exactly one .xml file; it holds {count}."
         ),
         "import_bad_xml": "The XML file cannot be read (line {line}).",
+        "import_xml_too_deep": (
+            "The XML file nests elements more than {depth} deep (line {line}): "
+            "not a SIECLE export."
+        ),
         "import_xml_forbidden": (
             "The XML file declares entities or external references: refused."
         ),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import date
+
 import streamlit as st
 
 from access_ui.auth import require_admin
@@ -9,6 +12,7 @@ from access_ui.auth import require_admin
 user = require_admin()  # first: nothing below runs for anyone else
 
 from access_core import imports, roster_files  # noqa: E402
+from access_core.errors import AccessError  # noqa: E402
 from access_core.i18n import format_duration, t  # noqa: E402
 from access_core.passwords import estimate_hashing_seconds  # noqa: E402
 from access_ui import context, wording  # noqa: E402
@@ -16,6 +20,7 @@ from access_ui.feedback import (  # noqa: E402
     HashingProgress,
     call_or_stop,
     show_error,
+    stop_with_error,
 )
 from access_ui.wording import t_literal  # noqa: E402
 
@@ -41,9 +46,23 @@ skip_bad_rows = st.checkbox(t("import_skip_bad_rows", lang), key="import_skip")
 if upload is None:
     st.stop()
 
-roster = call_or_stop(
-    lang, roster_files.read_roster, upload.getvalue(), upload.name, limits=limits
-)
+# The file is read once: each rerun (a box ticked, the apply button) takes the result kept for
+# these bytes, or the error they gave, instead of reading (and decompressing) them again.
+content = upload.getvalue()
+read_key = (hashlib.sha256(content).hexdigest(), upload.name, limits, date.today())
+kept = st.session_state.get("import_read")
+if kept is None or kept[0] != read_key:
+    try:
+        kept = (read_key, roster_files.read_roster(content, upload.name, limits=limits))
+    except AccessError as exc:  # a refused file: the same message on every rerun
+        kept = (read_key, exc)
+    except Exception as exc:  # noqa: BLE001 - a message, never a traceback
+        stop_with_error(exc, lang)
+    st.session_state["import_read"] = kept  # the last file only
+del content
+if isinstance(kept[1], AccessError):
+    stop_with_error(kept[1], lang)
+roster = kept[1]
 st.caption(
     t(
         "import_detected",

@@ -115,3 +115,30 @@ def test_the_upload_limit_is_lowered_to_a_rosters_size():
     # Streamlit's default is 200 MB; a roster needs far less, and the import refuses more
     # than ACCESS_IMPORT_MAX_BYTES anyway
     assert config["server"]["maxUploadSize"] == Settings().import_max_bytes // 2**20 == 50
+
+
+def test_an_upload_is_read_once_whatever_the_reruns(
+    app_db: Database, admin: str, monkeypatch: pytest.MonkeyPatch
+):
+    from access_core import roster_files
+
+    reads: list[str] = []
+    real = roster_files.read_roster
+
+    def counting(data: bytes, filename: str, *args: object, **kwargs: object) -> object:
+        reads.append(filename)
+        return real(data, filename, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(roster_files, "read_roster", counting)
+    at = upload(import_page(admin).run(), "e.xml", siecle_xml())
+    at = tick(tick(at, SKIP_LABEL), "Import partiel : ne désactiver aucun élève absent du fichier")
+    no_exception(at)
+    assert metrics(at) == expected_metrics(new=4, rejected=2)
+    assert reads == ["e.xml"]  # three runs, one read
+
+    # a refused file is refused on each rerun without being read again
+    at = upload(at, "bad.xml", b'<?xml version="1.0"?>\n<BEE_ELEVES>' + b"<E>" * 100)
+    at = tick(at, SKIP_LABEL)  # unticks it: a rerun
+    no_exception(at)
+    assert reads == ["e.xml", "bad.xml"]
+    assert len(at.error) == 1 and "plus de 16 niveaux" in texts(at.error)[0], texts(at.error)

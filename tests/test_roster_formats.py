@@ -347,3 +347,51 @@ def test_an_element_inside_a_field_does_not_end_the_field():
         b"<PRENOM>Chlo\xc3\xa9</PRENOM>", b"<PRENOM>Chlo<b/>\xc3\xa9</PRENOM>", 1
     )
     assert names(read_roster(data, "e.xml", today=TODAY)) == [("Lefèvre", "Chloé", "4A")]
+
+
+# --- hostile shapes: the reader stops early (their cost is measured by the bench, S3-S4) ------
+
+
+def test_an_xlsx_is_read_no_wider_than_its_column_bound_whatever_its_far_cells():
+    from access_core.roster_formats.tables import xlsx_table
+    from tests.bench.formats import far_cell_xlsx
+
+    data = far_cell_xlsx(row=300, column="XFD")  # 5 KB; its dimension says A1:XFD300
+
+    table = xlsx_table(data, ImportLimits())
+    assert max(len(row) for row in table) <= 256  # not padded to 16,384 cells
+    assert table[:2] == [["INE", "Nom", "Prénom", "Né(e) le", "Division"],
+                         ["X0000001", "Nom", "Prénom", "01/02/2012", "4A"]]
+    roster = read_roster(data, "r.xlsx", today=TODAY)
+    assert [(r.external_id, r.class_name) for r in roster.rows] == [("X0000001", "4A")]
+    assert roster.problems == []
+
+
+def test_an_xlsx_whose_stray_cell_lies_past_the_row_limit_is_refused():
+    from tests.bench.formats import far_cell_xlsx
+
+    data = far_cell_xlsx(row=1_000_000, column="B")
+    with pytest.raises(ValidationError) as error:
+        read_roster(data, "r.xlsx", today=TODAY, limits=ImportLimits(max_rows=5))
+    assert error.value.params["key"] == "import_too_many_rows"
+
+
+def test_xml_nested_deeper_than_siecle_ever_is_refused_at_the_first_element_too_deep():
+    depth = 5_000  # one element a line: the error's line is where reading stopped
+    data = (b'<?xml version="1.0" encoding="UTF-8"?>\n<BEE_ELEVES>\n'
+            + b"<E>\n" * depth + b"</E>" * depth + b"</BEE_ELEVES>")
+
+    with pytest.raises(ValidationError, match="more than 16 deep") as error:
+        read_roster(data, "ElevesSansAdresses.xml", today=TODAY)
+    assert error.value.params["key"] == "import_xml_too_deep"
+    assert error.value.params["line"] == 2 + 16  # BEE_ELEVES is level 1, on line 2
+
+
+def test_a_siecle_file_nested_as_deep_as_the_bound_is_read():
+    # ELEVE is level 4, its PRENOM level 5: wrappers inside the first name up to the bound (16)
+    inner = 16 - 5
+    data = siecle_xml(PUPILS[:1], encoding="UTF-8").replace(
+        b"<PRENOM>Chlo\xc3\xa9</PRENOM>",
+        b"<PRENOM>" + b"<i>" * inner + b"Chlo\xc3\xa9" + b"</i>" * inner + b"</PRENOM>", 1
+    )
+    assert names(read_roster(data, "e.xml", today=TODAY)) == [("Lefèvre", "Chloé", "4A")]

@@ -41,6 +41,20 @@ PUPIL_FIELDS = {  # direct child of ELEVE -> field
 INACTIVE_DIVISION = "inactifs"  # a « D » structure SIECLE keeps for pupils who left
 MAX_TEXT = 1000  # longer values are cut here and refused as too long by the validation
 CHUNK = 256 * 1024
+# SIECLE nests six levels at most (BEE_ELEVES/DONNEES/STRUCTURES/STRUCTURES_ELEVE/STRUCTURE/
+# CODE_STRUCTURE); deeper is refused at the first element past this bound.
+MAX_DEPTH = 16
+KEPT = len(STRUCTURE) + 1  # the names of the first levels are kept: every path read is there
+
+
+def too_deep(line: int) -> ValidationError:
+    return ValidationError(
+        f"the XML file nests elements more than {MAX_DEPTH} deep (line {line}): "
+        "not a SIECLE export",
+        line=line,
+        depth=MAX_DEPTH,
+        key="import_xml_too_deep",
+    )
 
 
 class _Handler(ContentHandler):
@@ -48,6 +62,9 @@ class _Handler(ContentHandler):
         super().__init__()
         self.line = line
         self.limits = limits
+        # the depth as a number, the names of the first KEPT levels only: each element costs
+        # the same whatever its depth (a tuple of the whole path would be quadratic)
+        self.depth = 0
         self.path: list[str] = []
         self.text: list[str] | None = None
         self.text_size = 0
@@ -63,6 +80,11 @@ class _Handler(ContentHandler):
         self.parameters: dict[str, str] = {}
 
     def startElement(self, name: str, attrs: AttributesImpl) -> None:  # noqa: N802 - SAX API
+        if self.depth >= MAX_DEPTH:
+            raise too_deep(self.line())
+        self.depth += 1
+        if self.depth > KEPT:
+            return  # nothing read lies this deep (the text of a field is collected above)
         if not self.path and name != ROOT:
             raise ValidationError(
                 f"the XML file is not a SIECLE pupil export (root {name[:40]}, "
@@ -96,6 +118,9 @@ class _Handler(ContentHandler):
             self.text_size += len(content)
 
     def endElement(self, name: str) -> None:  # noqa: N802 - SAX API
+        self.depth -= 1
+        if self.depth >= KEPT:
+            return
         path = tuple(self.path)
         parent = path[:-1]
         if self.text is not None and len(path) == self.text_depth:  # the field's own end

@@ -24,6 +24,8 @@ from access_core.roster_formats.records import CSV, ONDE_CSV, SIECLE_CSV
 
 WRAPPED = re.compile(r'^="(.*)"$', re.DOTALL)  # ="4A": a spreadsheet's guard against numbers
 ONDE_CSV_MARKS = {"libelleclasse", "nomeleve", "prenomeleve"}
+# Columns read from a sheet (those of an old .xls sheet, A-IV); cells further right are ignored.
+MAX_COLUMNS = 256
 
 Table = list[list[object]]
 
@@ -73,14 +75,24 @@ def xlsx_table(data: bytes, limits: ImportLimits) -> Table:
         raise _bad_xlsx() from None
     check_decompressed(archive, limits)
     # A read-only workbook parses its sheet only while iterating: a damaged sheet fails there.
+    # The sheet's declared size (its ``dimension``) is not trusted: openpyxl pads every row to
+    # it, so one cell at XFD8000 would make 8,000 rows of 16,384 cells. Rows are read at most
+    # MAX_COLUMNS wide and at most one past the row limit, and their empty ends are dropped.
     table: Table = []
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            for row in workbook.worksheets[0].iter_rows(values_only=True):
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()
+            for row in sheet.iter_rows(
+                max_col=MAX_COLUMNS, max_row=limits.max_rows + 2, values_only=True
+            ):
                 if len(table) > limits.max_rows:
                     raise too_many_rows(limits)
-                table.append(list(row))
+                width = len(row)
+                while width and row[width - 1] is None:
+                    width -= 1
+                table.append(list(row[:width]))
         finally:
             workbook.close()
     except ValidationError:

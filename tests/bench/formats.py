@@ -1,8 +1,11 @@
 """S1-S2: importing SIECLE's XML export (issue 11): the time outside hashing of a 2,000-pupil
-import, and the peak memory of previewing a 50,000-pupil (district-sized) file."""
+import, and the peak memory of previewing a 50,000-pupil (district-sized) file. S3-S4: what
+hostile files cost the reader (issue 19): a 5 KB XLSX with one cell at XFD8000, and XML nested
+100,000 deep; each read in a fresh process for its own peak memory."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -109,4 +112,99 @@ def s2_siecle_memory(args: Namespace, pupils: int = 50_000) -> list[Row]:
              f"{(peak - baseline) / (size / 2**20):.1f}", "bounded (no tree)", "-")]
 
 
-__all__ = ["s1_siecle_import", "s2_siecle_memory"]
+HOSTILE_PROBE = textwrap.dedent(
+    r"""
+    import json, re, sys, time
+    from access_core import roster_files
+    from access_core.errors import ValidationError
+
+    def peak_kib():
+        with open("/proc/self/status") as status:
+            return int(re.search(r"VmHWM:\s+(\d+)", status.read()).group(1))
+
+    import openpyxl, defusedxml.sax  # the reader's modules, loaded before the baseline
+    baseline = peak_kib()
+    data = open(sys.argv[1], "rb").read()
+    start = time.perf_counter()
+    try:
+        roster_files.read_roster(data, sys.argv[2])
+        outcome = "read"
+    except ValidationError as exc:
+        outcome = str(exc.params.get("key"))
+    seconds = time.perf_counter() - start
+    print(json.dumps([baseline, peak_kib(), seconds, outcome, len(data)]))
+    """
+)
+
+
+def _probe(data: bytes, filename: str) -> tuple[float, float, str, int]:
+    """Peak memory above the loaded modules (MB), seconds, outcome, size of reading ``data``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / filename
+        path.write_bytes(data)
+        out = subprocess.run(
+            [sys.executable, "-c", HOSTILE_PROBE, str(path), filename],
+            cwd=ROOT, capture_output=True, text=True, timeout=900, check=False,
+        )
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr.strip()[-60:])
+    baseline, peak, seconds, outcome, size = json.loads(out.stdout.strip().splitlines()[-1])
+    return (peak - baseline) / 1024, seconds, outcome, size
+
+
+def far_cell_xlsx(row: int = 8000, column: str = "XFD") -> bytes:
+    """A workbook of the usual header and one pupil, and one cell at ``column``/``row``."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["INE", "Nom", "Prénom", "Né(e) le", "Division"])
+    sheet.append(["X0000001", "Nom", "Prénom", "01/02/2012", "4A"])
+    sheet[f"{column}{row}"] = "x"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def nested_xml(depth: int) -> bytes:
+    return (b'<?xml version="1.0" encoding="UTF-8"?><BEE_ELEVES><DONNEES>' + b"<E>" * depth
+            + b"</E>" * depth + b"</DONNEES></BEE_ELEVES>")
+
+
+def s3_far_cell_xlsx(args: Namespace, row: int = 8000) -> list[Row]:
+    try:
+        mb, seconds, outcome, size = _probe(far_cell_xlsx(row), "roster.xlsx")
+        ref_mb, ref_seconds, _, _ = _probe(far_cell_xlsx(2, "F"), "roster.xlsx")
+    except RuntimeError as exc:
+        return [("S3", "XLSX with a cell at XFD, peak RSS", "failed", str(exc), "", "", "")]
+    return [("S3", f"XLSX {size / 1024:.0f} KB, a cell at XFD{row}: peak RSS above modules",
+             f"{mb:.0f} MB", f"6 columns {ref_mb:.0f} MB", f"{mb / max(ref_mb, 1):.1f}",
+             "≤ 50 MB", "yes" if mb <= 50 else "no"),
+            ("", f"  its time ({outcome})", f"{seconds:.2f} s", f"6 columns {ref_seconds:.2f} s",
+             f"{seconds / ref_seconds:.1f}", "≤ 2 s", "yes" if seconds <= 2 else "no")]
+
+
+def _expat_seconds(data: bytes) -> float:
+    import xml.parsers.expat
+
+    parser = xml.parsers.expat.ParserCreate()
+    start = time.perf_counter()
+    parser.Parse(data, True)
+    return time.perf_counter() - start
+
+
+def s4_nested_xml(args: Namespace, depth: int = 100_000) -> list[Row]:
+    data = nested_xml(depth)
+    try:
+        mb, seconds, outcome, size = _probe(data, "ElevesSansAdresses.xml")
+    except RuntimeError as exc:
+        return [("S4", "XML nested deep", "failed", str(exc), "", "", "")]
+    expat = _expat_seconds(data)
+    return [("S4", f"XML nested {depth:,} deep ({size / 1024:.0f} KB): time ({outcome})",
+             f"{seconds:.3f} s", f"expat alone {expat:.3f} s", f"{seconds / expat:.1f}",
+             "≤ 1 s", "yes" if seconds <= 1 else "no"),
+            ("", "  its peak RSS above modules", f"{mb:.0f} MB", "", "", "≤ 50 MB",
+             "yes" if mb <= 50 else "no")]
+
+
+__all__ = ["s1_siecle_import", "s2_siecle_memory", "s3_far_cell_xlsx", "s4_nested_xml"]

@@ -385,12 +385,21 @@ def run_all(url: str, args: Namespace) -> list[Row]:
         rows += p5_import(args, 100 if args.quick else 2000)
     if "P6" in wanted:
         rows += p6_memory(url, args)
-    from tests.bench.formats import s1_siecle_import, s2_siecle_memory
+    from tests.bench.formats import (
+        s1_siecle_import,
+        s2_siecle_memory,
+        s3_far_cell_xlsx,
+        s4_nested_xml,
+    )
 
     if "S1" in wanted:
         rows += s1_siecle_import(args, 100 if args.quick else 2000)
     if "S2" in wanted:
         rows += s2_siecle_memory(args, 500 if args.quick else 50_000)
+    if "S3" in wanted:
+        rows += s3_far_cell_xlsx(args, 1000 if args.quick else 8000)
+    if "S4" in wanted:
+        rows += s4_nested_xml(args, 10_000 if args.quick else 100_000)
     if "Y1" in wanted:
         from tests.bench.start_of_year import y1_start_of_year
 
