@@ -139,6 +139,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "reject_siecle_repeated_id": "ELEVE_ID absent ou répété",
         "reject_siecle_bad_departure": "DATE_SORTIE illisible « {value} »",
         "reject_siecle_no_division": "aucune classe (division) dans le fichier",
+        "reject_control_characters": "caractères de contrôle dans : {fields}",
+        "reject_ambiguous_symbols": (
+            "symbole {symbol} dans : {fields} (encodage mal reconnu) : enregistrez le fichier "
+            "en « CSV UTF-8 »"
+        ),
         "import_new_classes": "Classes créées : {classes}",
         "import_rejected_help": (
             "{count} ligne(s) rejetée(s) : corrigez le fichier, ou cochez « Ignorer les lignes "
@@ -408,6 +413,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "reject_siecle_repeated_id": "ELEVE_ID missing or repeated",
         "reject_siecle_bad_departure": "unreadable DATE_SORTIE « {value} »",
         "reject_siecle_no_division": "no class (division) in the file",
+        "reject_control_characters": "control characters in {fields}",
+        "reject_ambiguous_symbols": (
+            "symbol {symbol} in {fields} (encoding misread): save the file as « CSV UTF-8 »"
+        ),
         "import_new_classes": "Classes created: {classes}",
         "import_rejected_help": (
             "{count} row(s) rejected: fix the file, or tick « Skip the rejected rows »."

@@ -18,6 +18,7 @@ from access_core.errors import ValidationError
 from access_core.logins import fold
 from access_core.names import full_name
 from access_core.roster_formats import records as formats
+from access_core.roster_formats.encoding import wide_encoding
 from access_core.roster_formats.limits import ImportLimits, check_size, open_zip, single_xml
 from access_core.roster_formats.records import SourceFile, SourceRecord
 from access_core.roster_formats.siecle_xml import read_siecle_xml
@@ -56,6 +57,15 @@ MAX_LENGTHS = {
     "login": 64,
 }
 LOGIN_PATTERN = re.compile(r"[a-z0-9]([a-z0-9._-]*[a-z0-9])?")
+# Characters no name, class or login holds: C0 and C1 controls (NUL breaks PostgreSQL, ESC
+# rewrites a terminal), DEL, and the bidirectional overrides and isolates that reorder what is
+# shown. Tabs and line breaks inside a value are tidied into spaces before this check.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Windows-1252's reading of the eight bytes where ISO-8859-15 has letters (¼ for Œ, ½ for œ…):
+# in a name they mean a file read in the wrong one of the two (see roster_formats.encoding)
+AMBIGUOUS = re.compile("[\u00a4\u00a6\u00a8\u00b4\u00b8\u00bc\u00bd\u00be]")
+TEXT_FIELDS = ("external_id", "last_name", "usage_name", "first_name", "class_name", "login",
+               "birth_date")
 
 
 def _key(header: str) -> str:
@@ -95,6 +105,9 @@ REASONS = {
     "siecle_repeated_id": "ELEVE_ID missing or repeated",
     "siecle_bad_departure": "unreadable DATE_SORTIE {value!r}",
     "siecle_no_division": "no class (division) in the file",
+    "control_characters": "control characters in {fields}",
+    "ambiguous_symbols": "symbol {symbol} in {fields} (encoding misread): save the file as "
+                         "« CSV UTF-8 »",
 }
 
 
@@ -204,15 +217,24 @@ def _table_source(table: list[list[object]], format_: str) -> SourceFile:
     return source
 
 
+def visible(text: str) -> str:
+    """``text`` with its control characters shown as symbols (« ␛ » for ESC), never acted on
+    by a terminal or a page."""
+    return CONTROL.sub(
+        lambda m: chr(0x2400 + ord(m.group())) if m.group() < " " else "\ufffd", text
+    )
+
+
 def _problem(
     line: int, code: str, params: dict[str, object], name: str, ref: str,
     texts: dict[str, str], birth: date | None,
 ) -> RowProblem:
     """A rejected line keeping its well-formed identifying values (never its bad ones)."""
+    name, ref = visible(name), visible(ref)
     valid = {
         f: texts.get(f) or None
         for f in ("external_id", "login", "last_name", "first_name")
-        if len(texts.get(f, "")) <= MAX_LENGTHS[f]
+        if len(texts.get(f, "")) <= MAX_LENGTHS[f] and not CONTROL.search(texts.get(f, ""))
     }
     login = (valid.get("login") or "").lower() or None
     return RowProblem(
@@ -266,6 +288,21 @@ def _validate(records: Iterable[SourceRecord], today: date, result: RosterFile) 
                    params: dict[str, object] | None = None) -> None:
             result.problems.append(_problem(line, code, params or {}, name, ref, texts, birth))
 
+        # first: the other reasons quote the values
+        control = [FIELD_LABELS[f] for f in TEXT_FIELDS if CONTROL.search(texts.get(f, ""))]
+        if control:
+            reject("control_characters", params={"fields": ", ".join(control)})
+            continue
+        symbols = {
+            f: match.group() for f in TEXT_FIELDS
+            if f != "birth_date" and (match := AMBIGUOUS.search(texts.get(f, "")))
+        }
+        if symbols:
+            reject("ambiguous_symbols", params={
+                "symbol": next(iter(symbols.values())),
+                "fields": ", ".join(FIELD_LABELS[f] for f in symbols),
+            })
+            continue
         missing = [FIELD_LABELS[f] for f in REQUIRED if not texts.get(f)]
         if missing:
             reject("missing_fields", params={"fields": ", ".join(missing)})
@@ -314,6 +351,9 @@ def _is_zip(data: bytes) -> bool:
 
 
 def _looks_like_xml(data: bytes) -> bool:
+    if codec := wide_encoding(data):  # UTF-16/32: the first characters, decoded
+        start = data[:64].decode(codec, errors="ignore")
+        return start.lstrip("\ufeff \t\r\n")[:1] == "<"
     return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
 
 

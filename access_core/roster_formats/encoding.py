@@ -1,10 +1,16 @@
 """Turning a file's bytes into text without mojibake.
 
-Strict UTF-8 first (a BOM removed), then the encoding an XML file declares, then Windows-1252
-(what Excel writes in France for « CSV (séparateur : point-virgule) »; a superset of the
-Latin-1 that SIECLE and ONDE write, for letters). Text that still holds replacement characters,
-C1 control characters or the marks of UTF-8 read as Windows-1252 (« Ã© ») is refused: an
-accent silently garbled would become a learner's name.
+A UTF-16 (or UTF-32) byte-order mark decides the encoding (Excel's « Texte Unicode »,
+LibreOffice's « Unicode (UTF-16) »), as does UTF-16 without a mark, recognised by the NUL bytes
+between ASCII letters. Otherwise strict UTF-8 first (a BOM removed), then the encoding an XML
+file declares, then an 8-bit encoding told from the bytes: Windows-1252 (what Excel writes in
+France for « CSV (séparateur : point-virgule) ») when the file holds a byte 0x80-0x9F, which
+ISO-8859 only uses for control characters; else ISO-8859-15 (SIECLE's charset, LibreOffice's
+« Europe occidentale ») when it holds one of the eight bytes where the two differ (0xBC « Œ »
+in ISO-8859-15 is « ¼ » in Windows-1252: names hold the letters, never the symbols); else the
+two agree and the file is named Windows-1252. Text that still holds replacement characters, C1
+control characters or the marks of UTF-8 read as Windows-1252 (« Ã© ») is refused: an accent
+silently garbled would become a learner's name.
 """
 
 from __future__ import annotations
@@ -24,7 +30,14 @@ MOJIBAKE = re.compile(
     "\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
 )
 NAMES = {"utf-8": "UTF-8", "iso8859-1": "ISO-8859-1", "iso8859-15": "ISO-8859-15",
-         "cp1252": "Windows-1252"}
+         "cp1252": "Windows-1252", "utf-16": "UTF-16", "utf-32": "UTF-32",
+         "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}
+# Byte-order marks that name their encoding (UTF-32's first: it begins like UTF-16's)
+UNICODE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+WINDOWS_ONLY = re.compile(rb"[\x80-\x9f]")  # letters in Windows-1252, controls in ISO-8859
+# the eight bytes where ISO-8859-15 (€ Š š Ž ž Œ œ Ÿ) and Windows-1252 (¤ ¦ ¨ ´ ¸ ¼ ½ ¾) differ
+LATIN9_ONLY = re.compile(rb"[\xa4\xa6\xa8\xb4\xb8\xbc\xbd\xbe]")
 
 
 @dataclass(frozen=True)
@@ -48,12 +61,52 @@ def _display(codec: str) -> str:
     return NAMES.get(codec, codec.upper())
 
 
+def unicode_bom(data: bytes) -> str | None:
+    """The codec a UTF-16 or UTF-32 byte-order mark names (the codec then removes the mark)."""
+    for bom, codec in UNICODE_BOMS:
+        if data.startswith(bom):
+            return codec
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a mark: ASCII text has a NUL byte beside each letter, always the same
+    side; text in an 8-bit encoding or in UTF-8 never has."""
+    sample = data[:4096]
+    half = len(sample) // 2
+    if half < 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= half * 0.3 and even == 0:
+        return "utf-16-le"
+    if even >= half * 0.3 and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+def eight_bit(data: bytes | memoryview) -> str:
+    """Windows-1252 or ISO-8859-15, told apart by the bytes only one of them uses for letters."""
+    if WINDOWS_ONLY.search(data):
+        return "cp1252"
+    if LATIN9_ONLY.search(data):
+        return "iso8859-15"
+    return "cp1252"  # the same letters in both: named as Excel writes it
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32, by its byte-order mark or its NUL bytes; None for other text."""
+    return unicode_bom(data) or _utf16_without_bom(data)
+
+
 def _candidates(data: bytes, xml: bool) -> list[str]:
+    wide = wide_encoding(data)
+    if wide:
+        return [wide]
     candidates: list[str] = ["utf-8"]
     if xml and (declared := declared_encoding(data)) and declared not in candidates:
         candidates.append(declared)
-    if "cp1252" not in candidates:
-        candidates.append("cp1252")
+    if (guess := eight_bit(data)) not in candidates:
+        candidates.append(guess)
     return candidates
 
 
@@ -66,7 +119,7 @@ def _unknown() -> ValidationError:
 
 
 def _name(codec: str, bom: bool) -> str:
-    return _display(codec) + (" (BOM)" if codec == "utf-8" and bom else "")
+    return _display(codec) + (" (BOM)" if codec in ("utf-8", "utf-16", "utf-32") and bom else "")
 
 
 def decode(data: bytes, xml: bool = False) -> Decoded:
@@ -78,7 +131,7 @@ def decode(data: bytes, xml: bool = False) -> Decoded:
         except UnicodeDecodeError:
             continue
         check_garbled(text)
-        return Decoded(text, _name(codec, body is not data))
+        return Decoded(text, _name(codec, body is not data or codec in ("utf-16", "utf-32")))
     raise _unknown()
 
 
@@ -105,7 +158,8 @@ def decode_chunks(data: bytes, xml: bool = False, size: int = 1 << 20) -> tuple[
                 tail = (tail + piece)[-1:]
         except UnicodeDecodeError:
             continue
-        return _name(codec, len(body) != len(data)), pieces(codec)
+        return (_name(codec, len(body) != len(data) or codec in ("utf-16", "utf-32")),
+                pieces(codec))
     raise _unknown()
 
 

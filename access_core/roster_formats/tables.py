@@ -36,11 +36,12 @@ def unwrap(value: str) -> str:
 
 
 def csv_table(data: bytes, limits: ImportLimits) -> tuple[Table, str]:
-    """The cells of a CSV file (``;`` or ``,``) and the encoding it was read in."""
+    """The cells of a CSV file (``;``, ``,`` or a tab: Excel's « Texte Unicode ») and the
+    encoding it was read in."""
     decoded = decode(data)
     text = decoded.text
     first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    delimiter = max((";", ",", "\t"), key=first_line.count)  # the first on a tie
     table: Table = []
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
