@@ -57,6 +57,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Le fichier ZIP doit contenir exactement un fichier .xml ; il en contient {count}."
         ),
         "import_bad_xml": "Le fichier XML est illisible (ligne {line}).",
+        "import_too_many_columns": "Le fichier a plus de {limit} colonnes (ligne {line}).",
         "import_xml_too_deep": (
             "Le fichier XML imbrique plus de {depth} niveaux d'éléments (ligne {line}) : "
             "ce n'est pas un export SIECLE."
@@ -338,6 +339,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "The ZIP file must hold exactly one .xml file; it holds {count}."
         ),
         "import_bad_xml": "The XML file cannot be read (line {line}).",
+        "import_too_many_columns": "The file has more than {limit} columns (line {line}).",
         "import_xml_too_deep": (
             "The XML file nests elements more than {depth} deep (line {line}): "
             "not a SIECLE export."

@@ -30,7 +30,7 @@ def test_the_benchmark_prints_every_measure_with_its_reference_and_target():
     assert result.returncode == 0, result.stderr[-2000:]
     lines = result.stdout.splitlines()
     for measure in ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10", "S1", "S2", "S3",
-                    "S4", "Y1"):
+                    "S4", "S5", "Y1"):
         row = next((line for line in lines if line.startswith(measure)), None)
         assert row is not None, f"{measure} missing from:\n{result.stdout}"
         assert "failed" not in row

@@ -395,3 +395,20 @@ def test_a_siecle_file_nested_as_deep_as_the_bound_is_read():
         b"<PRENOM>" + b"<i>" * inner + b"Chlo\xc3\xa9" + b"</i>" * inner + b"</PRENOM>", 1
     )
     assert names(read_roster(data, "e.xml", today=TODAY)) == [("Lefèvre", "Chloé", "4A")]
+
+
+def test_a_csv_line_wider_than_the_column_bound_is_refused_before_it_is_split():
+    data = ("Nom;Prénom;Date de naissance;Classe\r\n"
+            "Lefèvre;Zoé;01/02/2012;4A\r\n" + ";" * 100_000 + "\r\n").encode()
+    with pytest.raises(ValidationError, match=r"more than 256 columns \(line 3\)") as error:
+        read_roster(data, "r.csv", today=TODAY)
+    assert error.value.params["key"] == "import_too_many_columns"
+
+
+def test_quoted_fields_may_hold_separators_and_line_breaks():
+    data = ('Nom;Prénom;Date de naissance;Classe\r\n"Le;fèvre";"Zoé\r\nMarie";01/02/2012;4A\r'
+            'Martin;Léa;03/04/2012;4B').encode()
+    roster = read_roster(data, "r.csv", today=TODAY)
+    assert [(r.line, r.last_name, r.first_name) for r in roster.rows] == [
+        (2, "Le;fèvre", "Zoé Marie"), (3, "Martin", "Léa")
+    ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 
 from access_core.errors import ValidationError
 from access_core.roster_formats.encoding import decode
@@ -24,10 +25,12 @@ from access_core.roster_formats.records import CSV, ONDE_CSV, SIECLE_CSV
 
 WRAPPED = re.compile(r'^="(.*)"$', re.DOTALL)  # ="4A": a spreadsheet's guard against numbers
 ONDE_CSV_MARKS = {"libelleclasse", "nomeleve", "prenomeleve"}
-# Columns read from a sheet (those of an old .xls sheet, A-IV); cells further right are ignored.
+# Columns read from a sheet (those of an old .xls sheet, A-IV; cells further right are ignored)
+# or a CSV line (a longer line is refused)
 MAX_COLUMNS = 256
 
 Table = list[list[object]]
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # as csv reads lines (newline="")
 
 
 def unwrap(value: str) -> str:
@@ -43,8 +46,18 @@ def csv_table(data: bytes, limits: ImportLimits) -> tuple[Table, str]:
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)  # the first on a tie
     table: Table = []
+
+    def lines() -> Iterator[str]:
+        # csv builds a whole row before we see it: a line of 20 MB of « ; » would be a list of
+        # 20 million cells (470 MB). A line is refused before, on its count of separators.
+        for number, match in enumerate(LINE.finditer(text), start=1):  # no copy of the text
+            line = match.group()
+            if line.count(delimiter) >= MAX_COLUMNS:
+                raise too_many_columns(number)
+            yield line
+
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        for row in csv.reader(lines(), delimiter=delimiter):
             if len(table) > limits.max_rows:
                 raise too_many_rows(limits)
             table.append([unwrap(cell) for cell in row])
@@ -55,6 +68,15 @@ def csv_table(data: bytes, limits: ImportLimits) -> tuple[Table, str]:
             key="import_bad_csv",
         ) from None
     return table, decoded.encoding
+
+
+def too_many_columns(line: int) -> ValidationError:
+    return ValidationError(
+        f"the file has more than {MAX_COLUMNS} columns (line {line})",
+        line=line,
+        limit=MAX_COLUMNS,
+        key="import_too_many_columns",
+    )
 
 
 def csv_format(header_keys: set[str]) -> str:

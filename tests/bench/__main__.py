@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--import-rounds", type=int, default=10, help="bcrypt cost for P5")
     parser.add_argument("--runs", type=int, default=50, help="runs for the medians")
     parser.add_argument("--quick", action="store_true", help="tiny sizes, to check it runs")
-    parser.add_argument("--measures", default="P1,P2,P3,P4,P5,P6,P7,P8,P9,P10,S1,S2,S3,S4,Y1",
+    parser.add_argument("--measures", default="P1,P2,P3,P4,P5,P6,P7,P8,P9,P10,S1,S2,S3,S4,S5,Y1",
                         help="comma-separated subset, e.g. P2,P4")
     parser.add_argument("--browser", action="store_true",
                         help="also the browser measures B1-B7 (Playwright on Debian's Chromium)")

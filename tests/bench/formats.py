@@ -1,7 +1,8 @@
 """S1-S2: importing SIECLE's XML export (issue 11): the time outside hashing of a 2,000-pupil
 import, and the peak memory of previewing a 50,000-pupil (district-sized) file. S3-S4: what
-hostile files cost the reader (issue 19): a 5 KB XLSX with one cell at XFD8000, and XML nested
-100,000 deep; each read in a fresh process for its own peak memory."""
+hostile files cost the reader (issue 19): a 5 KB XLSX with one cell at XFD8000, XML nested
+100,000 deep, and S5 a CSV line of 20 MB of separators; each read in a fresh process for its own
+peak memory."""
 
 from __future__ import annotations
 
@@ -207,4 +208,17 @@ def s4_nested_xml(args: Namespace, depth: int = 100_000) -> list[Row]:
              "yes" if mb <= 50 else "no")]
 
 
-__all__ = ["s1_siecle_import", "s2_siecle_memory", "s3_far_cell_xlsx", "s4_nested_xml"]
+def s5_wide_csv(args: Namespace, megabytes: int = 20) -> list[Row]:
+    data = (b"Nom;Pr\xc3\xa9nom;Date de naissance;Classe\n" + b";" * (megabytes << 20) + b"\n")
+    try:
+        mb, seconds, outcome, size = _probe(data, "r.csv")
+    except RuntimeError as exc:
+        return [("S5", "CSV of one wide line", "failed", str(exc), "", "", "")]
+    return [("S5", f"CSV, one line of {size >> 20} MB of « ; »: peak RSS above modules",
+             f"{mb:.0f} MB", f"file {size >> 20} MB", f"{mb / (size / 2**20):.1f}",
+             "≤ 4 × file", "yes" if mb <= 4 * size / 2**20 else "no"),
+            ("", f"  its time ({outcome})", f"{seconds:.2f} s", "", "", "", "")]
+
+
+__all__ = ["s1_siecle_import", "s2_siecle_memory", "s3_far_cell_xlsx", "s4_nested_xml",
+           "s5_wide_csv"]

@@ -390,6 +390,7 @@ def run_all(url: str, args: Namespace) -> list[Row]:
         s2_siecle_memory,
         s3_far_cell_xlsx,
         s4_nested_xml,
+        s5_wide_csv,
     )
 
     if "S1" in wanted:
@@ -400,6 +401,8 @@ def run_all(url: str, args: Namespace) -> list[Row]:
         rows += s3_far_cell_xlsx(args, 1000 if args.quick else 8000)
     if "S4" in wanted:
         rows += s4_nested_xml(args, 10_000 if args.quick else 100_000)
+    if "S5" in wanted:
+        rows += s5_wide_csv(args, 2 if args.quick else 20)
     if "Y1" in wanted:
         from tests.bench.start_of_year import y1_start_of_year
 
