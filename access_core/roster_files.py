@@ -64,6 +64,7 @@ CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Windows-1252's reading of the eight bytes where ISO-8859-15 has letters (¼ for Œ, ½ for œ…):
 # in a name they mean a file read in the wrong one of the two (see roster_formats.encoding)
 AMBIGUOUS = re.compile("[\u00a4\u00a6\u00a8\u00b4\u00b8\u00bc\u00bd\u00be]")
+EIGHT_BIT = ("Windows-1252", "ISO-8859-1")  # encodings (as named) that read those bytes so
 TEXT_FIELDS = ("external_id", "last_name", "usage_name", "first_name", "class_name", "login",
                "birth_date")
 
@@ -265,6 +266,8 @@ def _refused(
 
 
 def _validate(records: Iterable[SourceRecord], today: date, result: RosterFile) -> None:
+    # the symbols of a wrong 8-bit reading matter only where the file was read as 8-bit text
+    misread = AMBIGUOUS if result.encoding in EIGHT_BIT else None
     seen_ids: dict[str, int] = {}
     seen_logins: dict[str, int] = {}
     for record in records:
@@ -295,7 +298,7 @@ def _validate(records: Iterable[SourceRecord], today: date, result: RosterFile) 
             continue
         symbols = {
             f: match.group() for f in TEXT_FIELDS
-            if f != "birth_date" and (match := AMBIGUOUS.search(texts.get(f, "")))
+            if misread and f != "birth_date" and (match := misread.search(texts.get(f, "")))
         }
         if symbols:
             reject("ambiguous_symbols", params={

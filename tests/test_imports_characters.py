@@ -91,6 +91,13 @@ def test_the_symbols_a_wrong_8_bit_reading_gives_are_a_rejected_row():
     )
 
 
+def test_those_symbols_in_a_utf8_file_were_typed_so_and_are_kept():
+    data = "Nom;Prénom;Date de naissance;Classe\r\nN´Diaye;Anaïs;01/02/2011;4A½\r\n".encode()
+    roster = read_roster(data, "r.csv", today=TODAY)
+    assert [(r.last_name, r.class_name) for r in roster.rows] == [("N´Diaye", "4A½")]
+    assert not roster.problems
+
+
 NUL, ESC, BEL = "\x00", "\x1b", "\x07"
 
 
