@@ -293,8 +293,10 @@ def test_more_rows_than_the_limit_is_refused(kind):
         "<a>\nok\nLef\u00c3\u00a8vre</a>".encode(),  # garbled on line 3
         b"<a>\n\x81\x8d</a>",
         b"",
+        siecle_xml(PUPILS[:3], encoding="UTF-8").decode().encode("utf-16"),
+        "<a>\nCŒURDEROI Lœtitia</a>".encode("iso-8859-15"),
     ],
-    ids=["latin9", "utf8", "bom", "garbled", "undecodable", "empty"],
+    ids=["latin9", "utf8", "bom", "garbled", "undecodable", "empty", "utf16", "latin9_oe"],
 )
 def test_decoding_in_pieces_agrees_with_decoding_at_once(data, size):
     from access_core.roster_formats.encoding import decode, decode_chunks
