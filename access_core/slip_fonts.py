@@ -61,6 +61,24 @@ def unprintable(chars: Iterable[str]) -> set[str]:
             if not c.isspace() and ord(c) not in covered and installed_font_for(c) is None}
 
 
+RIGHT_TO_LEFT = frozenset({"R", "AL"})  # bidirectional classes: Hebrew, Arabic, Syriac...
+MARKS = frozenset({"Mn", "Mc"})  # combining marks: Indic vowel signs, Thai, harakat, accents
+
+
+@functools.lru_cache(maxsize=1024)  # the labels every slip repeats are looked at once
+def needs_shaping(text: str) -> bool:
+    """Whether ``text`` must go through the shaping engine (HarfBuzz, through fpdf2) to read
+    right: a right-to-left letter (drawn in visual order, Arabic letters joined) or a combining
+    mark (placed on its base). Latin, Greek and Cyrillic names without combining marks are
+    drawn glyph by glyph, much faster."""
+    if not text or text.isascii() or max(text) < "\u0300":  # Latin letters, no marks: fast
+        return False
+    return any(
+        unicodedata.bidirectional(c) in RIGHT_TO_LEFT or unicodedata.category(c) in MARKS
+        for c in text
+    )
+
+
 def printable(text: str) -> str:
     """``text`` on one line: control characters (CR, LF, tab...) become spaces, and runs of
     spaces one space."""

@@ -5,8 +5,10 @@ per page with the first-login steps. Text is set in DejaVu Sans, shipped in ``fo
 its licence) and embedded; logins and passwords in DejaVu Sans Mono, where ``l``/``1``/``I``
 and ``O``/``0`` differ. A character these fonts lack is drawn from an installed font that has
 it (found with fontconfig's ``fc-list``); one that no font has is printed as « □ » and
-reported in ``SlipsDocument.missing``, never dropped silently. Long texts shrink, then wrap:
-nothing is clipped.
+reported in ``SlipsDocument.missing``, never dropped silently. A text with right-to-left letters
+(Hebrew, Arabic) or combining marks is shaped (fpdf2 with HarfBuzz, ``uharfbuzz``), in a
+left-to-right line; every other text is drawn glyph by glyph, much faster. Long texts shrink,
+then wrap: nothing is clipped.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from access_core.slip_fonts import (
     SlipFonts,
     font_coverage,
     installed_font_for,
+    needs_shaping,
     printable,
     unprintable,
 )
@@ -71,7 +74,7 @@ class _Writer:
     def measure(self, text: str) -> float:
         """The width of ``text`` in mm, in the current font."""
         pdf = self.pdf
-        if self.fonts.fallback_set or pdf.current_font is None:
+        if self.fonts.fallback_set or pdf.text_shaping or pdf.current_font is None:
             return float(pdf.get_string_width(text))
         # every glyph is in the font: its advance widths, without fpdf2's per-call overhead
         return float(pdf.current_font.get_text_width(text, pdf.font_size_pt, None)[1] / pdf.k)
@@ -79,8 +82,8 @@ class _Writer:
     def width(self, family: str, style: str, size: float, text: str) -> float:
         """The width of ``text`` in the current font (which is family, style, size); the
         texts every slip repeats (labels, school, portal) are measured once."""
-        # Monospaced: without fallback fonts every character has the same advance.
-        mono = family == "mono" and not self.fonts.fallback_set
+        # Monospaced: without fallback fonts nor shaping every character has the same advance.
+        mono = family == "mono" and not self.fonts.fallback_set and not self.pdf.text_shaping
         key = (family, style, size, "m" * len(text) if mono else text)
         found = self.widths.get(key)
         if found is None:
@@ -98,28 +101,39 @@ class _Writer:
         Nothing is clipped and every line is whole words. Returns the y below it."""
         pdf = self.pdf
         text = self.fonts.clean(text)
-        pdf.set_text_color(GREY if grey else 0)
-        self.set_font(family, style, size)
-        natural = self.width(family, style, size, text)
-        if natural > width and min_size is not None:
-            size = max(min_size, size * width / natural * 0.98)
+        shaped = needs_shaping(text)
+        if shaped:
+            # Right-to-left letters or combining marks: shaped (bidi order, joined letters),
+            # for this text only (shaping costs much more than drawing glyph by glyph). The
+            # slip reads left to right: « Nom Prénom » keeps that order when one is Latin and
+            # the other Arabic.
+            pdf.set_text_shaping(True, direction="ltr")
+        try:
+            pdf.set_text_color(GREY if grey else 0)
             self.set_font(family, style, size)
-            natural = self.measure(text)
-        lines = [text] if natural <= width else self._wrap(text, width)
-        for line in lines:
-            line_size = size
-            line_width = natural if len(lines) == 1 else self.measure(line)
-            if line_width > width:  # one word longer than the line: smaller, never cut
-                line_size = size * width / line_width * 0.98
-                self.set_font(family, style, line_size)
-            if self.fonts.fallback_set:  # cell() draws fallback glyphs, text() does not
-                pdf.set_xy(x, y)
-                pdf.cell(width, line_size * LINE_FACTOR, line)
-            else:  # every glyph is in the font: the much faster text() at the same baseline
-                pdf.text(x, y + line_size * BASELINE_FACTOR, line)
-            y += size * LINE_FACTOR
-            self.set_font(family, style, size)
-        return y
+            natural = self.width(family, style, size, text)
+            if natural > width and min_size is not None:
+                size = max(min_size, size * width / natural * 0.98)
+                self.set_font(family, style, size)
+                natural = self.measure(text)
+            lines = [text] if natural <= width else self._wrap(text, width)
+            for line in lines:
+                line_size = size
+                line_width = natural if len(lines) == 1 else self.measure(line)
+                if line_width > width:  # one word longer than the line: smaller, never cut
+                    line_size = size * width / line_width * 0.98
+                    self.set_font(family, style, line_size)
+                if self.fonts.fallback_set or pdf.text_shaping:  # text() does neither
+                    pdf.set_xy(x, y)
+                    pdf.cell(width, line_size * LINE_FACTOR, line)
+                else:  # every glyph is in the font: the much faster text() at the same baseline
+                    pdf.text(x, y + line_size * BASELINE_FACTOR, line)
+                y += size * LINE_FACTOR
+                self.set_font(family, style, size)
+            return y
+        finally:
+            if shaped:
+                pdf.set_text_shaping(False)
 
     def _wrap(self, text: str, width: float) -> list[str]:
         """Greedy wrap at spaces in the current font."""
@@ -289,6 +303,7 @@ def slips_pdf(slip_set: SlipSet, options: SlipOptions, lang: str, layout: str = 
     pdf = FPDF(unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
+    pdf.c_margin = 0  # cell() (fallback fonts, shaped text) starts where text() does
     for (family, style), name in FONTS.items():
         pdf.add_font(family, style, str(FONT_DIR / name))
     pdf.set_title(t("slips_title", lang, title=printable(title)) if title else "")

@@ -1,20 +1,24 @@
 """The login slips' buttons: « Fiches de connexion (PDF) » beside the identifier list, and
 « Fiches des comptes réinitialisés (PDF) » in the notice after a reset.
 
-The slips are worked out from the rows the page already shows (or from a reset batch's id) on
-each run, which is cheap; the PDF itself is drawn only when the browser asks for the file
-(cached by content, ``cached.slips_document``), after the session check, and audited then. A
+On each run the slips' count and warnings are worked out from the rows the page already shows
+(or from a reset batch's id), which is cheap. The file itself is made only when the browser
+asks for it, after the session check: the chosen learners (by id, or the batch's) are read
+again then, so that a password chosen since the page was shown is never printed as the
+initial one; the PDF is drawn (cached by content, ``cached.slips_document``) and audited. A
 class switch thus costs no PDF. Names are shown as text only.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 
 import streamlit as st
 
 from access_core import slips, slips_pdf
+from access_core.config import Settings
 from access_core.db import Database
 from access_core.i18n import t
 from access_core.roster import LearnerRow
@@ -30,8 +34,8 @@ LAYOUT_KEY = "slips_layout"
 PDF_MIME = "application/pdf"
 
 
-def _slip_set(rows: Sequence[LearnerRow]) -> slips.SlipSet:
-    settings = context.settings()
+def _slip_set(rows: Sequence[LearnerRow], settings: Settings | None = None) -> slips.SlipSet:
+    settings = settings or context.settings()
     return slips.build_slips(
         rows, settings.slips_password, settings.initial_password_days, settings.tz
     )
@@ -59,14 +63,18 @@ def _layout_choice(lang: str) -> str:
 
 
 def _pdf_download(
-    db: Database, slip_set: slips.SlipSet, layout: str, title: str, lang: str,
-    class_name: str | None, batch_id: str | None,
+    db: Database, learners: Callable[[str], Sequence[LearnerRow]], layout: str, title: str,
+    lang: str, class_name: str | None, batch_id: str | None,
 ) -> Callable[[], bytes]:
-    """The PDF, drawn when the browser asks for it: after the same session check as a page run
-    (``live_download``), and audited then, by the administrator of that session."""
-    options = slips.SlipOptions.from_settings(context.settings())
+    """The PDF, made when the browser asks for it: after the same session check as a page run
+    (``live_download``), from ``learners(actor)`` read then (never the page's last run: a
+    password chosen meanwhile must not be printed as the initial one), and audited then, by
+    the administrator of that session."""
+    settings = context.settings()
+    options = slips.SlipOptions.from_settings(settings)
 
     def make(actor: str) -> bytes:
+        slip_set = _slip_set(learners(actor), settings)  # checks the actor again
         try:
             document = cached.slips_document(slip_set, options, lang, layout, title)
         except Exception:
@@ -85,6 +93,7 @@ def class_slips_button(db: Database, user: str, class_name: str, rows: Sequence[
     """The slips of the marked learners, or of every learner of ``rows`` when none is."""
     chosen_ids = set(marked)
     chosen = [row for row in rows if row.id in chosen_ids] if chosen_ids else list(rows)
+    ids = tuple(row.id for row in chosen)  # read again when the file is made
     label = (t("slips_button_marked", lang, count=len(chosen)) if chosen_ids
              else t("slips_button", lang))
     layout = str(st.session_state.get(LAYOUT_KEY) or slips.LAYOUTS[0])  # the radio below
@@ -101,7 +110,8 @@ def class_slips_button(db: Database, user: str, class_name: str, rows: Sequence[
         return
     st.download_button(
         label,
-        data=_pdf_download(db, slip_set, layout, class_name, lang, class_name, None),
+        data=_pdf_download(db, functools.partial(slips.learners_for_slips, db, learner_ids=ids),
+                           layout, class_name, lang, class_name, None),
         file_name=slips_filename(class_name),
         mime=PDF_MIME,
         key="download_slips",
@@ -145,7 +155,8 @@ def batch_slips_button(lang: str) -> None:
     title = f"reinitialisation_{batch_id[:8]}"
     st.download_button(
         t("slips_batch_button", lang),
-        data=_pdf_download(db, slip_set, layout, title, lang, None, batch_id),
+        data=_pdf_download(db, functools.partial(slips.batch_learners, db, batch_id=batch_id),
+                           layout, title, lang, None, batch_id),
         file_name=slips_filename(title),
         mime=PDF_MIME,
         key="download_batch_slips",

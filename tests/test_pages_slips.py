@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from access_core import admins, audit, slips
 from access_core.db import Database
 from access_core.errors import NotAuthorized
+from access_core.learner_auth import change_password
 from access_core.passwords import initial_password
 from tests import test_pages
 from tests.factories import add_learner
@@ -198,3 +199,42 @@ def test_an_administrator_disabled_while_the_page_is_open_gets_no_audited_downlo
         made.make()  # the browser's click after the account was disabled
 
     assert audit.events(app_db, action=slips.SLIPS_ACTION) == []
+
+
+def test_the_class_slips_read_the_learners_when_the_file_is_built(
+    school: School, app_db: Database, admin: str, deferred: list[Deferred], settings: Any
+) -> None:
+    """A learner who chooses her password after the page was shown gets no initial password
+    on the slips downloaded then: the file is built from the learners read at that moment."""
+    at = page(admin).run()
+    select_class(at, school.class_a)
+    no_exception(at)
+    _, made = download(at, deferred, "download_slips")
+    change_password(app_db, settings, "zoe.petit", "01012013", "a-new-secret-1")
+
+    data = made.make()
+    (zoe,) = [text for text in slip_texts(data) if "Petit Zoé" in text]
+    assert "01012013" not in zoe
+    assert "Mot de passe personnalisé" in zoe
+    assert "29022012" in "\n".join(slip_texts(data))  # Léa's is still her initial password
+
+
+def test_the_batch_slips_read_the_learners_when_the_file_is_built(
+    school: School, app_db: Database, admin: str, deferred: list[Deferred], settings: Any
+) -> None:
+    at = page(admin).run()
+    key = f"editor:class-{school.class_a}:0"
+    mark(at, key, [school.hugo, school.zoe])
+    at.run()
+    at.button(key=f"reset_btn:class-{school.class_a}").click()
+    at.run()
+    at.button(key="confirm_reset").click()
+    at.run()
+    no_exception(at)
+    _, made = download(at, deferred, "download_batch_slips")
+    change_password(app_db, settings, "hugo.dubois", "03072012", "a-new-secret-1")
+
+    texts_ = slip_texts(made.make())
+    (hugo,) = [text for text in texts_ if "Dubois Hugo" in text]
+    assert "03072012" not in hugo and "Mot de passe personnalisé" in hugo
+    assert "01012013" in "\n".join(texts_)  # Zoé, reset, still on her initial password

@@ -360,6 +360,26 @@ def test_cli_reset_then_slips_of_the_batch(cli, db, tmp_path: Path) -> None:
     assert slip_texts((tmp_path / "again.pdf").read_bytes()) == texts
 
 
+def test_cli_slips_of_the_batch_after_a_learner_chose_a_password_no_longer_show_it(
+    cli, db, settings, tmp_path: Path
+) -> None:
+    """The command line reads the learners when it writes the file (issue 19, item 15)."""
+    from access_core.learner_auth import change_password
+
+    _school(db)
+    code, out, err = cli("reset", "--login", "lea.martin", "zoe.petit", "--actor", "admin",
+                         "--yes")
+    assert code == 0, err
+    batch_id = re.search(r"batch ([0-9a-f-]{36})", out)[1]  # type: ignore[index]
+    change_password(db, settings, "lea.martin", "29022012", "a-new-secret-1")
+    for args in (("--batch", batch_id), ("--class", "6e A"), ("--login", "lea.martin")):
+        output = tmp_path / f"{args[0].strip('-')}.pdf"
+        code, out, err = cli("slips", *args, "--output", str(output), "--actor", "admin")
+        assert code == 0, err
+        (lea,) = [text for text in slip_texts(output.read_bytes()) if "Martin Léa" in text]
+        assert "29022012" not in lea and "Personal password" in lea
+
+
 @pytest.mark.parametrize(("args", "fragment"), [
     (("--class", "9e Z"), "no class named"),
     (("--login", "nobody.here"), "unknown login(s): nobody.here"),
