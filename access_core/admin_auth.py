@@ -2,8 +2,11 @@
 
 ``login`` checks a password against the ``admins`` table through the database-backed throttle,
 taking the same time and giving the same answer for an unknown username as for a wrong
-password. ``revoke_sessions`` sets ``sessions_not_before``: ``access_core.sessions.check`` (the
-dashboard's one session check) then refuses every session started before it.
+password. A success carries the account's ``session_generation`` read with the hash that was
+verified; ``sessions.start`` opens a session only while that is still the account's generation,
+and ``sessions.check`` refuses a session once it is not. ``revoke_sessions`` (like a password
+change, ``disable-admin`` and ``enable-admin``) raises the generation: every earlier session
+stops, whatever the clocks of the hosts involved.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ class LoginResult:
     username: str
     display_name: str | None = None
     locked_until: datetime | None = None
+    # OK only: the account's session generation when its password was verified
+    generation: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -66,8 +71,10 @@ def login(db: Database, settings: Settings, username: str, password: str) -> Log
     policy = throttle.ThrottlePolicy.from_settings(settings)
     with db.transaction() as session:
         row = session.execute(
-            select(Admin.password_hash, Admin.is_active, Admin.display_name, Admin.username)
-            .where(Admin.username == name)
+            select(
+                Admin.password_hash, Admin.is_active, Admin.display_name, Admin.username,
+                Admin.session_generation,
+            ).where(Admin.username == name)
         ).first()
     if row is not None:
         # The account's own name, not the text typed: a database whose collation ignores
@@ -89,10 +96,12 @@ def login(db: Database, settings: Settings, username: str, password: str) -> Log
     ok = bool(row and row[1] and matches)
 
     def record(session_: Session) -> LoginResult:
-        if ok:
+        if ok and row is not None and _unchanged(session_, name, row[0], int(row[4])):
             throttle.settle_success(session_, subject, admission)
             audit.record(session_, actor, "login_succeeded")
-            return LoginResult(LoginStatus.OK, name, display_name=row[2] if row else None)
+            return LoginResult(LoginStatus.OK, name, display_name=row[2], generation=int(row[4]))
+        # A wrong password, or a right one whose account changed while bcrypt was checking it
+        # (new password, disabled): the password that was checked no longer opens anything.
         if admission.locked_until is not None:
             throttle.record_lockout(session_, actor, admission)
         audit.record(session_, actor, "login_failed")
@@ -103,14 +112,30 @@ def login(db: Database, settings: Settings, username: str, password: str) -> Log
     return db.write(record)
 
 
+def _unchanged(session: Session, name: str, verified_hash: str, generation: int) -> bool:
+    """The account still has the hash that was verified and the generation read with it."""
+    current = session.execute(
+        select(Admin.password_hash, Admin.is_active, Admin.session_generation).where(
+            Admin.username == name
+        )
+    ).first()
+    return bool(
+        current is not None
+        and current[0] == verified_hash
+        and current[1]
+        and current[2] == generation
+    )
+
+
 def revoke_sessions(db: Database, username: str, actor: str, reason: str) -> None:
-    """Every session and cookie of ``username`` issued before now stops working."""
+    """Every session and cookie of ``username`` opened so far stops working (its generation is
+    raised; ``sessions_not_before`` keeps the time, for the record only)."""
     now = datetime.now(UTC)
     with db.transaction(write=True) as session:
         session.execute(
             update(Admin)
             .where(Admin.username == normalize_username(username))
-            .values(sessions_not_before=now)
+            .values(sessions_not_before=now, session_generation=Admin.session_generation + 1)
         )
         audit.record(
             session, actor, "sessions_revoked", details={"username": username, "reason": reason}

@@ -98,7 +98,11 @@ def _set_admin(db: Database, username: str, actor: str, action: str, **values: o
         result = session.execute(
             update(Admin)
             .where(Admin.username == name)
-            .values(sessions_not_before=now, **values)
+            .values(
+                sessions_not_before=now,
+                session_generation=Admin.session_generation + 1,
+                **values,
+            )
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]

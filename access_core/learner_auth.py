@@ -65,7 +65,17 @@ def authenticate(db: Database, settings: Settings, login: str, password: str) ->
     """Check a learner's credentials (throttled like administrators'); every outcome audited.
 
     A correct password stored at a lower bcrypt cost than configured is rehashed, only if the
-    stored hash is still the one verified (a reset committed meanwhile wins)."""
+    stored hash is still the one verified (a reset committed meanwhile wins). A password whose
+    account changed while bcrypt was checking it (a reset, a deactivation) is refused: the
+    answer is decided in the transaction that records it, against the hash that was verified."""
+    return _authenticate(db, settings, login, password)[0]
+
+
+def _authenticate(
+    db: Database, settings: Settings, login: str, password: str
+) -> tuple[LearnerAuthResult, str | None]:
+    """``authenticate``, with the hash stored once it answered (the verified one, or its
+    rehash): a change of password made on the strength of this check writes only over it."""
     with db.transaction() as session:
         row = session.execute(
             select(
@@ -89,7 +99,7 @@ def authenticate(db: Database, settings: Settings, login: str, password: str) ->
                 session, "learner", "learner_login_refused_locked", learner_id=learner_id
             )
         # no learner id: a locked answer must not tell whether the login exists
-        return LearnerAuthResult(LearnerStatus.LOCKED, None, admission.locked_until)
+        return LearnerAuthResult(LearnerStatus.LOCKED, None, admission.locked_until), None
     if row is None:
         _dummy_check(password, settings.bcrypt_rounds)
         matches = False
@@ -104,16 +114,17 @@ def authenticate(db: Database, settings: Settings, login: str, password: str) ->
     )
     now = datetime.now(UTC)
 
-    def record(session: Session) -> LearnerAuthResult:
-        if not usable or row is None:
+    def record(session: Session) -> tuple[LearnerAuthResult, str | None]:
+        if not usable or row is None or not _unchanged(session, row.id, verified_hash):
             if admission.locked_until is not None:
                 throttle.record_lockout(session, "learner", admission, learner_id)
             audit.record(
                 session, "learner", "learner_login_failed", learner_id=learner_id, occurred_at=now
             )
             status = LearnerStatus.LOCKED if admission.locked_until else LearnerStatus.REFUSED
-            return LearnerAuthResult(status, None, admission.locked_until)
+            return LearnerAuthResult(status, None, admission.locked_until), None
         throttle.settle_success(session, subject, admission)
+        stored_hash = verified_hash
         if rehash is not None:
             session.execute(
                 update(Learner)
@@ -121,20 +132,29 @@ def authenticate(db: Database, settings: Settings, login: str, password: str) ->
                 .values(password_hash=rehash)
                 .execution_options(synchronize_session=False)
             )
+            stored_hash = rehash
         if initial_password_expired(
             row.must_change_password, row.password_changed_at, settings.initial_password_days, now
         ):
             audit.record(
                 session, "learner", "learner_login_expired", learner_id=row.id, occurred_at=now
             )
-            return LearnerAuthResult(LearnerStatus.EXPIRED, row.id)
+            return LearnerAuthResult(LearnerStatus.EXPIRED, row.id), stored_hash
         audit.record(
             session, "learner", "learner_login_succeeded", learner_id=row.id, occurred_at=now
         )
         status = LearnerStatus.MUST_CHANGE if row.must_change_password else LearnerStatus.OK
-        return LearnerAuthResult(status, row.id)
+        return LearnerAuthResult(status, row.id), stored_hash
 
     return db.write(record)
+
+
+def _unchanged(session: Session, learner_id: int, verified_hash: str) -> bool:
+    """The learner is still active with the hash that was verified."""
+    current = session.execute(
+        select(Learner.password_hash, Learner.deactivated_at).where(Learner.id == learner_id)
+    ).first()
+    return current is not None and current[0] == verified_hash and current[1] is None
 
 
 def _birth_date_forms(birth: date) -> set[str]:
@@ -177,9 +197,10 @@ def check_learner_password(
 def change_password(
     db: Database, settings: Settings, login: str, current_password: str, new_password: str
 ) -> None:
-    """The learner's own change: checks the current password, the policy, then stores it."""
-    result = authenticate(db, settings, login, current_password)
-    if not result.may_enter or result.learner_id is None:
+    """The learner's own change: checks the current password, the policy, then stores it over
+    the hash that was verified only (a reset committed meanwhile wins: ``NotAuthorized``)."""
+    result, checked_hash = _authenticate(db, settings, login, current_password)
+    if not result.may_enter or result.learner_id is None or checked_hash is None:
         raise NotAuthorized(
             f"password change refused ({result.status.value})", status=result.status.value
         )
@@ -192,17 +213,25 @@ def change_password(
     check_learner_password(
         new_password, learner.login, learner.first_name, learner.last_name, learner.birth_date
     )
-    if verify_password(new_password, _current_hash(db, result.learner_id)):
+    if verify_password(new_password, checked_hash):
         raise ValidationError("the new password must differ from the current one")
     new_hash = hash_password(new_password, settings.bcrypt_rounds)
     now = datetime.now(UTC)
 
     def store(session: Session) -> None:
-        session.execute(
+        stored = session.execute(
             update(Learner)
-            .where(Learner.id == result.learner_id)
+            .where(
+                Learner.id == result.learner_id,
+                Learner.password_hash == checked_hash,
+                Learner.deactivated_at.is_(None),
+            )
             .values(password_hash=new_hash, must_change_password=False, password_changed_at=now)
+            .execution_options(synchronize_session=False)
         )
+        if stored.rowcount != 1:  # type: ignore[attr-defined]
+            # reset or deactivated while the passwords were being checked and hashed
+            raise NotAuthorized("password change refused (changed)", status="changed")
         audit.record(
             session,
             "learner",
@@ -213,7 +242,3 @@ def change_password(
 
     db.write(store)
 
-
-def _current_hash(db: Database, learner_id: int) -> str | None:
-    with db.transaction() as session:
-        return session.scalar(select(Learner.password_hash).where(Learner.id == learner_id))

@@ -100,8 +100,12 @@ class Admin(Base):
     display_name: Mapped[str | None] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Login cookies issued before this instant are refused (logout, password change, disable).
+    # When sessions were last revoked (logout, password change, disable), by the writer's clock:
+    # for the record only, never compared with a session's times (hosts' clocks differ).
     sessions_not_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Raised by one in the same UPDATE as every change that revokes sessions (password, disable,
+    # enable, logout): a session lives only while it carries the account's current value.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class AuditEvent(Base):
@@ -165,3 +169,5 @@ class AdminSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     end_reason: Mapped[str | None] = mapped_column(String(30))
+    # The administrator's ``session_generation`` read with the password hash that was verified.
+    generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

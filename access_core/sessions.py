@@ -5,8 +5,10 @@ the signed login cookie); only its SHA-256 is stored. ``check`` decides, from th
 whether a session id is still live:
 
 - it exists and has not ended (logout, idle or lifetime end recorded earlier);
-- its administrator is active and has not revoked sessions since it started
-  (``admins.sessions_not_before``: logout, password change, ``disable-admin``);
+- its administrator is active and the session carries the account's current
+  ``admins.session_generation``: logout, a password change, ``disable-admin`` and
+  ``enable-admin`` raise it, so every session opened before stops. Revocation compares no
+  times: the CLI, another dashboard host and this one may disagree on the time;
 - its last activity is at most ``idle`` ago (``ACCESS_IDLE_TIMEOUT_MINUTES``);
 - it started at most ``lifetime`` ago (``ACCESS_SESSION_HOURS``).
 
@@ -16,7 +18,8 @@ real one, so a session may end that much *before* the idle timeout, never after 
 a new tab or a reopened browser reads the same row: the idle clock does not restart.
 
 Every function takes the clock as ``now`` (default: the current UTC time) so the rules are
-tested without waiting.
+tested without waiting. Idle and lifetime compare ``now`` with times the dashboard itself wrote
+(``created_at``, ``last_seen_at``): they use the dashboard hosts' clocks only.
 """
 
 from __future__ import annotations
@@ -86,12 +89,29 @@ def _now(now: datetime | None) -> datetime:
     return datetime.now(UTC) if now is None else now
 
 
-def start(db: Database, username: str, policy: SessionPolicy, now: datetime | None = None) -> str:
+def start(
+    db: Database, username: str, policy: SessionPolicy, now: datetime | None = None,
+    generation: int | None = None,
+) -> str | None:
     """Open a session for ``username`` (already authenticated); returns its session id, the
-    secret the browser keeps. Rows dead for more than a day are purged on the way."""
+    secret the browser keeps. Rows dead for more than a day are purged on the way.
+
+    ``generation`` is ``LoginResult.generation``, read with the password hash the login
+    verified: the session is opened only if the administrator is still active with that
+    generation, checked in the transaction that inserts it (``None`` otherwise: the password
+    changed, or the account was disabled or revoked, while the login was checking it). Without
+    it (tests, tools) the session takes the account's current generation."""
     now = _now(now)
+    name = normalize_username(username)
     session_id = secrets.token_urlsafe(32)
     with db.transaction(write=True) as session:
+        current = session.execute(
+            select(Admin.is_active, Admin.session_generation).where(Admin.username == name)
+        ).first()
+        if generation is not None and (
+            current is None or not current[0] or current[1] != generation
+        ):
+            return None
         session.execute(
             delete(AdminSession).where(
                 AdminSession.last_seen_at < now - policy.lifetime - PURGE_AFTER
@@ -100,21 +120,23 @@ def start(db: Database, username: str, policy: SessionPolicy, now: datetime | No
         session.add(
             AdminSession(
                 token_hash=_digest(session_id),
-                username=normalize_username(username),
+                username=name,
                 created_at=now,
                 last_seen_at=now,
+                generation=generation if generation is not None else (
+                    int(current[1]) if current is not None else 0
+                ),
             )
         )
     return session_id
 
 
 def _verdict(
-    row: AdminSession, admin: tuple[bool, datetime | None] | None, policy: SessionPolicy,
-    now: datetime,
+    row: AdminSession, admin: tuple[bool, int] | None, policy: SessionPolicy, now: datetime,
 ) -> SessionStatus:
     if row.ended_at is not None:
         return SessionStatus.ENDED
-    if admin is None or not admin[0] or (admin[1] is not None and row.created_at < admin[1]):
+    if admin is None or not admin[0] or row.generation != admin[1]:
         return SessionStatus.REVOKED
     if now - row.created_at > policy.lifetime:
         return SessionStatus.EXPIRED
@@ -138,11 +160,11 @@ def check(
         if row is None:
             return SessionCheck(SessionStatus.UNKNOWN)
         admin_row = session.execute(
-            select(Admin.is_active, Admin.sessions_not_before).where(
+            select(Admin.is_active, Admin.session_generation).where(
                 Admin.username == row.username
             )
         ).first()
-        admin = None if admin_row is None else (bool(admin_row[0]), admin_row[1])
+        admin = None if admin_row is None else (bool(admin_row[0]), int(admin_row[1]))
         status = _verdict(row, admin, policy, now)
         username, created_at, last_seen = row.username, row.created_at, row.last_seen_at
     result = SessionCheck(status, username, created_at)

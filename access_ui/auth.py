@@ -259,11 +259,18 @@ def _login_form(cookies: Any, lang: str) -> bool:
     db = _db(lang)
     result = call_or_stop(lang, admin_auth.login, db, settings, username, password)
     if result.status is LoginStatus.OK:
-        session_id = call_or_stop(lang, sessions.start, db, result.username, session.policy())
-        session.begin(result.username, session_id)
-        _issue_cookie(cookies, result.username, session_id, lang)
-        placeholder.empty()
-        return True
+        session_id = call_or_stop(
+            lang, sessions.start, db, result.username, session.policy(),
+            generation=result.generation,
+        )
+        if session_id is not None:
+            session.begin(result.username, session_id)
+            _issue_cookie(cookies, result.username, session_id, lang)
+            placeholder.empty()
+            return True
+        # The password changed (or the account was disabled) while it was being checked.
+        st.error(t("login_failed", lang))
+        return False
     if result.status is LoginStatus.LOCKED and result.locked_until is not None:
         until = result.locked_until.astimezone(settings.tz).strftime("%H:%M")
         st.error(t("login_locked", lang, until=until))

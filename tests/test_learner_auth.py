@@ -9,12 +9,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from access_core import audit, passwords, roster
+from access_core import audit, learner_auth, passwords, roster
 from access_core.db import Database
 from access_core.errors import NotAuthorized, ValidationError
 from access_core.learner_auth import LearnerStatus, authenticate, change_password
 from access_core.models import Learner
 from access_core.passwords import hash_cost, initial_password, verify_password
+from access_core.resets import reset_passwords
 from access_ui import tables
 from tests.factories import TEST_ROUNDS, add_learner, dump_tables
 
@@ -403,3 +404,97 @@ def test_the_class_table_never_flags_expiry_with_zero_days(db, settings, admin):
     table = tables.class_table(rows, settings.tz, "fr", initial_days=0, now=now)
 
     assert table["Mot de passe"][old] == "Initial — à personnaliser"
+
+
+# --- a reset or a deactivation while bcrypt checks the learner's password (issue 19, item 13) --
+
+NEWER = "Encore-un-secret-43"
+
+
+def _reset(db: Database, admin: str, learner_id: int) -> None:
+    reset_passwords(db, admin, [learner_id], TEST_ROUNDS)
+
+
+def _deactivate(db: Database, admin: str, learner_id: int) -> None:
+    with db.transaction(write=True) as session:
+        session.execute(
+            update(Learner).where(Learner.id == learner_id).values(deactivated_at=DEACTIVATED_AT)
+        )
+
+
+def _after_first_verify(monkeypatch, change) -> None:
+    """Run ``change`` (an administrator, from another process) right after bcrypt has checked
+    the first password of the call: deterministic, no sleep."""
+    real_verify = learner_auth.verify_password
+    pending = [change]
+
+    def verify_then_change(password: str, password_hash: str | None) -> bool:
+        verified = real_verify(password, password_hash)
+        if pending:
+            pending.pop()()
+        return verified
+
+    monkeypatch.setattr(learner_auth, "verify_password", verify_then_change)
+
+
+@pytest.mark.parametrize("change", [_reset, _deactivate], ids=["reset", "deactivated"])
+def test_a_password_checked_while_the_account_changes_opens_nothing(
+    db, settings, admin, learner, monkeypatch, change
+):
+    change_password(db, settings, LOGIN, INITIAL, NEW)
+    _after_first_verify(monkeypatch, lambda: change(db, admin, learner))
+
+    result = authenticate(db, settings, LOGIN, NEW)
+
+    assert result.status is LearnerStatus.REFUSED and not result.may_enter
+    assert len(audit.events(db, action="learner_login_failed")) == 1
+
+
+@pytest.mark.parametrize("change", [_reset, _deactivate], ids=["reset", "deactivated"])
+def test_a_change_of_password_checked_before_a_reset_never_undoes_it(
+    db, settings, admin, learner, monkeypatch, change
+):
+    change_password(db, settings, LOGIN, INITIAL, NEW)
+    _after_first_verify(monkeypatch, lambda: change(db, admin, learner))
+
+    with pytest.raises(NotAuthorized):
+        change_password(db, settings, LOGIN, NEW, NEWER)
+
+    after = learner_row(db, learner)
+    assert not verify_password(NEWER, str(after["password_hash"]))
+    assert len(audit.events(db, action="learner_password_changed")) == 1  # the first change
+    if change is _reset:
+        assert verify_password(INITIAL, str(after["password_hash"]))
+        assert after["must_change_password"] is True
+
+
+def test_a_reset_while_the_new_password_is_hashed_wins(db, settings, admin, learner, monkeypatch):
+    """The reset lands after the current password was checked, while the new one is hashed."""
+    change_password(db, settings, LOGIN, INITIAL, NEW)
+    real_hash = learner_auth.hash_password
+
+    def hash_then_reset(password: str, rounds: int) -> str:
+        hashed = real_hash(password, rounds)
+        _reset(db, admin, learner)
+        return hashed
+
+    monkeypatch.setattr(learner_auth, "hash_password", hash_then_reset)
+
+    with pytest.raises(NotAuthorized):
+        change_password(db, settings, LOGIN, NEW, NEWER)
+
+    after = learner_row(db, learner)
+    assert verify_password(INITIAL, str(after["password_hash"]))
+    assert after["must_change_password"] is True
+    assert authenticate(db, settings, LOGIN, INITIAL).status is LearnerStatus.MUST_CHANGE
+
+
+def test_a_change_right_after_a_rehash_at_a_higher_cost_is_stored(db, settings, learner):
+    """``authenticate`` rewrites a weaker hash; the change then writes over the rewritten one."""
+    stronger = replace(settings, bcrypt_rounds=TEST_ROUNDS + 1)
+
+    change_password(db, stronger, LOGIN, INITIAL, NEW)
+
+    after = learner_row(db, learner)
+    assert verify_password(NEW, str(after["password_hash"]))
+    assert after["must_change_password"] is False

@@ -314,6 +314,28 @@ def test_logging_in_again_after_logging_out_works(school: School, admin: str) ->
     assert_shows_the_school(at)
 
 
+def test_a_password_changed_between_the_login_and_its_session_opens_nothing(
+    school: School, app_db: Database, admin: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI's ``set-password`` lands after the form's login has verified the old password
+    and before the dashboard opens the session (the hook runs it there: no sleep)."""
+    real_login = admin_auth.login
+
+    def login_then_password_changed(*args: object, **kwargs: object) -> admin_auth.LoginResult:
+        result = real_login(*args, **kwargs)  # type: ignore[arg-type]
+        admins.set_password(app_db, admin, OTHER_PASSWORD, TEST_ROUNDS)
+        return result
+
+    monkeypatch.setattr(admin_auth, "login", login_then_password_changed)
+    at = dashboard().run()
+    login_through_form(at, admin, ADMIN_PASSWORD)
+
+    assert texts(at.error) == [LOGIN_FAILED]
+    assert_login_form_only(at)
+    with app_db.transaction() as session:
+        assert session.scalars(select(AdminSession)).all() == []
+
+
 # --- login throttling through the form ----------------------------------------------------------
 
 

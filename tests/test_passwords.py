@@ -1,3 +1,4 @@
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import bcrypt
@@ -148,3 +149,72 @@ def test_without_affinity_hashing_falls_back_to_the_cpu_count_or_one(monkeypatch
     assert passwords.default_workers() == 1
     monkeypatch.setattr(passwords.os, "cpu_count", lambda: 3)
     assert passwords.default_workers() == 3
+
+
+# --- thread pool size and the hashing-time estimate ---------------------------------------------
+
+
+def test_hash_many_sizes_its_pool_to_the_cores_and_never_beyond_the_passwords(monkeypatch):
+    from access_core import passwords
+
+    sizes: list[int | None] = []
+
+    class RecordingPool(ThreadPoolExecutor):
+        def __init__(self, max_workers: int | None = None, **kwargs: object) -> None:
+            sizes.append(max_workers)
+            super().__init__(max_workers=max_workers, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(passwords, "ThreadPoolExecutor", RecordingPool)
+    monkeypatch.setattr(passwords, "default_workers", lambda: 3)
+
+    hash_many(["01012010", "02012010"], TEST_ROUNDS, workers=8)
+    hash_many(["01012010"] * 5, TEST_ROUNDS)
+    hash_many(["01012010"] * 2, TEST_ROUNDS)
+
+    assert sizes == [2, 3, 2]
+
+
+class FakeClock:
+    """``time`` as ``single_hash_seconds`` sees it: ``perf_counter`` gives the readings in turn."""
+
+    def __init__(self, *readings: float) -> None:
+        self.readings = list(readings)
+
+    def perf_counter(self) -> float:
+        return self.readings.pop(0)
+
+
+def test_one_hash_is_timed_once_per_cost_between_two_clock_readings(monkeypatch):
+    from access_core import passwords
+
+    hashed_at: list[int] = []
+    real_hash = passwords.hash_password
+
+    def recording_hash(password: str, rounds: int) -> str:
+        hashed_at.append(rounds)
+        return real_hash(password, rounds)
+
+    monkeypatch.setattr(passwords, "hash_password", recording_hash)
+    monkeypatch.setattr(passwords, "time", FakeClock(10.0, 10.25))
+    passwords.single_hash_seconds.cache_clear()
+    try:
+        assert passwords.single_hash_seconds(TEST_ROUNDS) == 0.25
+        assert passwords.single_hash_seconds(TEST_ROUNDS) == 0.25  # measured once, then cached
+    finally:
+        passwords.single_hash_seconds.cache_clear()
+    assert hashed_at == [TEST_ROUNDS]
+
+
+def test_the_estimate_is_one_hash_times_the_hashes_each_core_does_in_turn(monkeypatch):
+    from access_core import passwords
+
+    monkeypatch.setattr(passwords, "single_hash_seconds", lambda rounds: 0.5)
+    monkeypatch.setattr(passwords, "default_workers", lambda: 2)
+    estimate = passwords.estimate_hashing_seconds
+
+    assert estimate(0, TEST_ROUNDS) == 0.0
+    assert estimate(-3, TEST_ROUNDS) == 0.0
+    assert estimate(1, TEST_ROUNDS) == 0.5
+    assert estimate(5, TEST_ROUNDS) == 1.5  # 2 cores: 3 hashes in turn
+    assert estimate(5, TEST_ROUNDS, workers=4) == 1.0
+    assert estimate(2, TEST_ROUNDS, workers=8) == 0.5

@@ -7,19 +7,22 @@ Runs on every configured backend.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from access_core import admin_auth, admins, audit, sessions
+from access_core.config import Settings
 from access_core.db import Database
 from access_core.models import AdminSession
 from access_core.sessions import SessionPolicy, SessionStatus
-from tests.factories import TEST_ROUNDS, create_test_admin, dump_tables
+from tests.factories import ADMIN_PASSWORD, TEST_ROUNDS, create_test_admin, dump_tables
 
 POLICY = SessionPolicy(idle=timedelta(minutes=30), lifetime=timedelta(hours=12))
 T0 = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
+NEW_PASSWORD = "un tout nouveau mot de passe"
 
 
 def status(db: Database, sid: str, at: datetime, policy: SessionPolicy = POLICY) -> SessionStatus:
@@ -152,7 +155,7 @@ def _disable(db: Database, username: str) -> None:
 
 
 def _change_password(db: Database, username: str) -> None:
-    admins.set_password(db, username, "another long password", TEST_ROUNDS)
+    admins.set_password(db, username, NEW_PASSWORD, TEST_ROUNDS)
 
 
 def _revoke(db: Database, username: str) -> None:
@@ -191,6 +194,100 @@ def test_revoking_one_administrator_leaves_another_ones_session_live(
     _revoke(db, admin)
     assert not sessions.check(db, POLICY, mine).live
     assert sessions.check(db, POLICY, theirs).live
+
+
+# --- a login in flight, and hosts whose clocks disagree (issue 19, items 13 and 14) ----------
+
+SKEW = timedelta(minutes=3)
+
+
+def _login_with_a_change_after_bcrypt(
+    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch, username: str,
+    change: Callable[[Database, str], None],
+) -> admin_auth.LoginResult:
+    """``admin_auth.login`` with ``change`` (the CLI, from another process) committed right
+    after bcrypt has verified the password and before the login records anything."""
+    real_verify = admin_auth.verify_password
+
+    def verify_then_change(password: str, password_hash: str | None) -> bool:
+        verified = real_verify(password, password_hash)
+        change(db, username)
+        return verified
+
+    monkeypatch.setattr(admin_auth, "verify_password", verify_then_change)
+    return admin_auth.login(db, settings, username, ADMIN_PASSWORD)
+
+
+@pytest.mark.parametrize("change", [_change_password, _disable], ids=["password", "disabled"])
+def test_a_login_whose_account_changes_while_bcrypt_checks_it_opens_no_session(
+    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch, admin: str,
+    change: Callable[[Database, str], None],
+) -> None:
+    result = _login_with_a_change_after_bcrypt(db, settings, monkeypatch, admin, change)
+
+    assert result.status is admin_auth.LoginStatus.REFUSED
+    assert audit.events(db, action="login_succeeded") == []
+    assert len(audit.events(db, action="login_failed")) == 1
+
+
+def test_a_login_checked_before_a_password_change_gets_no_session_after_it(
+    db: Database, settings: Settings, admin: str
+) -> None:
+    """The change lands between the login's answer and the session's creation."""
+    result = admin_auth.login(db, settings, admin, ADMIN_PASSWORD)
+    assert result.ok and result.generation is not None
+    _change_password(db, admin)
+
+    assert sessions.start(db, result.username, POLICY, generation=result.generation) is None
+    assert rows(db) == []
+
+
+def test_a_login_without_a_change_gets_a_live_session(
+    db: Database, settings: Settings, admin: str
+) -> None:
+    result = admin_auth.login(db, settings, admin, ADMIN_PASSWORD)
+    sid = sessions.start(db, result.username, POLICY, generation=result.generation)
+    assert sid is not None and sessions.check(db, POLICY, sid).live
+
+
+def test_a_session_carrying_an_earlier_generation_is_refused(db: Database, admin: str) -> None:
+    """A session inserted with the generation read before a change (its start raced the change)
+    is refused at its first check."""
+    _change_password(db, admin)  # the account's generation is now 1
+    with db.transaction(write=True) as session:
+        session.add(AdminSession(
+            token_hash=hashlib.sha256(b"raced").hexdigest(), username=admin, created_at=T0,
+            last_seen_at=T0, generation=0,
+        ))
+    assert status(db, "raced", T0) is SessionStatus.REVOKED
+
+
+@pytest.mark.parametrize(
+    "change", [_disable, _change_password, _revoke], ids=["disabled", "password", "revoked"]
+)
+def test_a_change_from_a_cli_host_behind_revokes_a_session_of_a_dashboard_ahead(
+    db: Database, admin: str, change: Callable[[Database, str], None]
+) -> None:
+    dashboard_clock = datetime.now(UTC) + SKEW  # the dashboard's host runs 3 minutes ahead
+    sid = sessions.start(db, admin, POLICY, now=dashboard_clock)
+    assert status(db, sid, dashboard_clock) is SessionStatus.LIVE
+
+    change(db, admin)  # the CLI's host, on the real clock: 3 minutes behind the dashboard's
+
+    assert status(db, sid, dashboard_clock + timedelta(seconds=1)) is SessionStatus.REVOKED
+
+
+def test_a_login_on_a_dashboard_behind_the_cli_host_right_after_a_password_change_is_live(
+    db: Database, settings: Settings, admin: str
+) -> None:
+    _change_password(db, admin)  # the CLI's host, on the real clock
+    dashboard_clock = datetime.now(UTC) - SKEW  # the dashboard's host runs 3 minutes behind
+
+    result = admin_auth.login(db, settings, admin, NEW_PASSWORD)
+    sid = sessions.start(db, result.username, POLICY, now=dashboard_clock,
+                         generation=result.generation)
+
+    assert status(db, sid, dashboard_clock) is SessionStatus.LIVE
 
 
 # --- housekeeping -------------------------------------------------------------------------------
