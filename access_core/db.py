@@ -31,6 +31,7 @@ from access_core.errors import (
     DatabaseUnavailable,
     DriverMissing,
     SchemaMissing,
+    SchemaNewer,
     SchemaOutdated,
 )
 from access_core.files import create_private_file, make_private_dir, tighten
@@ -332,6 +333,32 @@ def alembic_config(database_url: str) -> Any:
     return config
 
 
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this code's migrations know (the head and its ancestors)."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return frozenset(str(script.revision) for script in scripts.walk_revisions())
+
+
+def refuse_unknown_revision(revision: str | None, backup: Path | None = None) -> None:
+    """Raise ``SchemaNewer`` when ``revision`` (of the database, or of the ``backup`` file) is
+    not one of this code's: a newer version wrote it, and nothing here can upgrade it."""
+    if revision is None or revision in known_revisions():
+        return
+    hint = "install that version; nothing was changed"
+    if backup is None:
+        raise SchemaNewer(
+            f"the database has schema revision {revision}, unknown to this version of "
+            f"access-core (written by a newer version?): {hint}", revision=revision,
+        )
+    raise SchemaNewer(
+        f"{backup} has schema revision {revision}, unknown to this version of access-core "
+        f"(written by a newer version?): restore it with that version; nothing was changed",
+        key="backup_newer_schema", path=str(backup), revision=revision,
+    )
+
+
 def upgrade_schema(database_url: str, revision: str = "head") -> tuple[str | None, str | None]:
     """Create or upgrade the schema to ``revision`` (Alembic ``upgrade``); returns the
     revisions before and after (``None``: no schema)."""
@@ -346,6 +373,7 @@ def upgrade_schema(database_url: str, revision: str = "head") -> tuple[str | Non
     try:
         with engine.connect() as conn:
             before = MigrationContext.configure(conn).get_current_revision()
+        refuse_unknown_revision(before)
         path = sqlite_path(url)
         if path is not None:  # files written by older versions were 0644
             for suffix in ("", "-wal", "-shm"):
