@@ -18,7 +18,13 @@ from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from access_core import folding
@@ -108,8 +114,24 @@ def make_engine(
                 create_private_file(path)
             return _dialect.connect(*_cargs, **_cparams)
 
+        def _file_id() -> tuple[int, int] | None:
+            try:
+                info = path.stat() if path is not None else None
+            except OSError:
+                return None
+            return (info.st_dev, info.st_ino) if info is not None else None
+
+        @event.listens_for(engine, "checkout")
+        def _sqlite_same_file(_dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+            # A pooled connection keeps reading (and writing!) a file that was deleted or
+            # replaced since it opened: hand it out only while the path still names that file,
+            # otherwise the pool opens a new one, which finds the new file or none.
+            if path is not None and _file_id() != record.info.get("sqlite_file"):
+                raise DisconnectionError("the SQLite file was deleted or replaced")
+
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            _record.info["sqlite_file"] = _file_id()
             # Let SQLAlchemy emit BEGIN itself so that BEGIN IMMEDIATE takes the write lock
             # at the start of every transaction: writers queue on the busy timeout instead of
             # failing on lock upgrade.
