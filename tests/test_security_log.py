@@ -126,6 +126,23 @@ def test_x_forwarded_for_is_believed_only_from_trusted_proxies(peer, header, tru
     assert client_from(peer, header, proxies) == expected
 
 
+@pytest.mark.parametrize(
+    ("environ", "believed"),
+    [
+        ({}, "127.0.0.1,::1"),  # uvicorn's default: a local process chooses its address
+        ({"FORWARDED_ALLOW_IPS": "*"}, "*"),
+        ({"FORWARDED_ALLOW_IPS": " "}, None),
+        ({"FORWARDED_ALLOW_IPS": ""}, None),  # what `access-core serve` sets
+    ],
+)
+def test_the_server_knows_when_uvicorn_would_rewrite_the_client_address(environ, believed):
+    """Issue 19 item 11: app.py warns in the log when started so that uvicorn believes
+    ``X-Forwarded-For`` before ACCESS_TRUSTED_PROXIES applies."""
+    from access_core.request_context import uvicorn_believes
+
+    assert uvicorn_believes(environ) == believed
+
+
 def test_an_invalid_trusted_proxy_is_a_config_error():
     from access_core.errors import ConfigError
 
