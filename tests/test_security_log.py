@@ -14,12 +14,6 @@ from access_core.exports import record_export
 from access_core.request_context import client_from, trusted_proxies
 from tests.factories import ADMIN_PASSWORD, TEST_ROUNDS, add_learner
 
-# The fail2ban filter given in the README, as a Python regex (<HOST> becomes a group).
-FAILREGEX = (
-    r"^\S+ INFO access_core\.security: event=(login_failed|login_refused_locked|"
-    r"learner_login_failed) client=(?P<host>[0-9a-fA-F.:]+) actor="
-)
-
 
 @pytest.fixture
 def security_lines(caplog):
@@ -90,23 +84,6 @@ def test_nothing_is_logged_when_the_transaction_rolls_back(db, admin, security_l
         resets.reset_passwords(db, admin, [learner], TEST_ROUNDS)
 
     assert not any("reset_batch" in line for line in security_lines())
-
-
-def test_the_fail2ban_filter_matches_the_formatted_line(capsys):
-    from access_core.logs import configure_logging, remove_handler
-
-    configure_logging(logging.INFO)  # as app.py does in the server
-    try:
-        logging.getLogger("access_core.security").info(
-            "%s", "event=login_failed client=198.51.100.7 actor=\"x y\""
-        )
-    finally:
-        remove_handler()
-
-    line = capsys.readouterr().err.strip().splitlines()[-1]
-    match = re.match(FAILREGEX, line)
-    assert match is not None, line
-    assert match["host"] == "198.51.100.7"
 
 
 @pytest.mark.parametrize(
