@@ -148,3 +148,68 @@ def test_without_affinity_hashing_falls_back_to_the_cpu_count_or_one(monkeypatch
     assert passwords.default_workers() == 1
     monkeypatch.setattr(passwords.os, "cpu_count", lambda: 3)
     assert passwords.default_workers() == 3
+
+
+# --- the pool size and the hashing-time estimate (mutation survivors of issue 19) ------------
+
+
+def test_hash_many_uses_the_cores_by_default_never_more_threads_than_passwords(monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from access_core import passwords
+
+    sizes: list[int | None] = []
+
+    class Recording(ThreadPoolExecutor):
+        def __init__(self, max_workers: int | None = None, **kwargs: object) -> None:
+            sizes.append(max_workers)
+            super().__init__(max_workers=max_workers, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(passwords, "ThreadPoolExecutor", Recording)
+    monkeypatch.setattr(passwords, "default_workers", lambda: 2)
+
+    hash_many(["01012010", "02012010", "03012010"], TEST_ROUNDS)
+    hash_many(["01012010", "02012010", "03012010"], TEST_ROUNDS, workers=8)
+
+    assert sizes == [2, 3]
+
+
+def test_the_calibration_is_the_time_of_one_real_hash_measured_once(monkeypatch):
+    """A fake clock that only a hash moves (no timing of the machine in the test)."""
+    from access_core import passwords
+
+    now = [100.0]
+    hashed: list[tuple[str, int]] = []
+
+    def fake_hash(password: str, rounds: int) -> str:
+        hashed.append((password, rounds))
+        now[0] += 0.25
+        return "$2b$04$x"
+
+    monkeypatch.setattr(passwords.time, "perf_counter", lambda: now[0])
+    monkeypatch.setattr(passwords, "hash_password", fake_hash)
+    passwords.single_hash_seconds.cache_clear()
+    try:
+        assert passwords.single_hash_seconds(TEST_ROUNDS) == 0.25
+        assert passwords.single_hash_seconds(TEST_ROUNDS) == 0.25  # cached: measured once
+        assert len(hashed) == 1
+        assert hashed[0][1] == TEST_ROUNDS
+    finally:
+        passwords.single_hash_seconds.cache_clear()
+
+
+def test_the_estimate_is_one_hash_times_the_hashes_each_core_does_in_turn(monkeypatch):
+    from access_core import passwords
+
+    monkeypatch.setattr(passwords, "single_hash_seconds", lambda rounds: 0.5)
+    monkeypatch.setattr(passwords, "default_workers", lambda: 4)
+    estimate = passwords.estimate_hashing_seconds
+
+    assert estimate(0, 12) == 0.0
+    assert estimate(-3, 12) == 0.0
+    assert estimate(1, 12) == 0.5
+    assert estimate(4, 12) == 0.5
+    assert estimate(5, 12) == 1.0
+    assert estimate(9, 12) == 1.5  # the 4 cores by default: 3 hashes in turn
+    assert estimate(9, 12, workers=2) == 2.5
+    assert estimate(3, 12, workers=8) == 0.5
