@@ -6,6 +6,8 @@ shorter than 32 bytes, an unknown time zone...), with a one-line message. ``/hea
 answers 503 while the database cannot be read or its schema is not at head (access_ui/healthz.py).
 """
 
+import logging
+import os
 import sys
 
 import streamlit as st
@@ -15,6 +17,7 @@ from access_core.backup import hold_server_lock
 from access_core.config import startup_check
 from access_core.errors import ConfigError
 from access_core.logs import configure_logging
+from access_core.request_context import uvicorn_believes
 from access_ui import healthz
 from access_ui.http_headers import SecurityHeaders
 
@@ -28,5 +31,13 @@ try:
     hold_server_lock(_settings.database_url)  # `access-core restore` refuses while we run
 except OSError as exc:
     sys.exit(f"error: cannot lock the database file: {exc.strerror}")
+
+_believed = uvicorn_believes(os.environ)
+if _believed is not None:  # started without `access-core serve`
+    logging.getLogger("access_ui").warning(
+        "FORWARDED_ALLOW_IPS is not empty: uvicorn believes X-Forwarded-For from %s before "
+        "ACCESS_TRUSTED_PROXIES applies; start with `access-core serve` (or set "
+        "FORWARDED_ALLOW_IPS to an empty value)", _believed,
+    )
 
 app = st.App("dashboard.py", routes=[healthz.route], middleware=[Middleware(SecurityHeaders)])

@@ -89,21 +89,23 @@ def cmd_lock(extra: list[str]) -> None:
 
 
 def ensure_test_tools() -> None:
-    """Debian's Chromium (browser tests) and poppler-utils (the slips rendered to PNG):
-    installed when we may, else those tests skip."""
+    """Debian's Chromium (browser tests), poppler-utils (the slips rendered to PNG) and fail2ban
+    (its fail2ban-regex checks the README's filter on the server's log lines): installed when we
+    may, else those tests skip."""
     missing = [package for package, present in (
         ("chromium", CHROMIUM.exists()), ("poppler-utils", shutil.which("pdftoppm") is not None),
+        ("fail2ban", shutil.which("fail2ban-regex") is not None),
     ) if not present]
     if not missing:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        say(f"installing Debian's {' and '.join(missing)} for the browser and PDF tests")
+        say(f"installing Debian's {' and '.join(missing)} for the browser, PDF and fail2ban tests")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         run("apt-get", "update", "-qq", env=env)
         run("apt-get", "install", "-y", "-qq", *missing, env=env)
     else:
-        say(f"missing {', '.join(missing)}: the browser and PDF rendering tests will be skipped "
-            "(install these Debian packages to run them)")
+        say(f"missing {', '.join(missing)}: the browser, PDF rendering and fail2ban tests will be "
+            "skipped (install these Debian packages to run them)")
 
 
 def cmd_run(extra: list[str]) -> None:
@@ -112,9 +114,11 @@ def cmd_run(extra: list[str]) -> None:
     port = os.environ.get("PORT", "8501")
     say(f"starting the dashboard on http://127.0.0.1:{port}  (Ctrl+C to stop)")
     os.chdir(ROOT)
-    os.execv(PYTHON, [str(PYTHON), "-m", "streamlit", "run", "app.py",  # noqa: S606
-                      "--server.address", os.environ.get("HOST", "127.0.0.1"),
-                      "--server.port", port, *extra])
+    # as `access-core serve`: uvicorn believes no X-Forwarded-For, ACCESS_TRUSTED_PROXIES decides
+    env = {**os.environ, "FORWARDED_ALLOW_IPS": ""}
+    os.execve(PYTHON, [str(PYTHON), "-m", "streamlit", "run", "app.py",  # noqa: S606
+                       "--server.address", os.environ.get("HOST", "127.0.0.1"),
+                       "--server.port", port, *extra], env)
 
 
 def cmd_test(extra: list[str]) -> None:

@@ -3,9 +3,11 @@
 A backup is one self-contained file (rollback journal, no -wal), checked, created 0600.
 A restore writes the backup's pages into the live database through SQLite itself, so the live
 database's -wal is superseded, never replayed over the restored data; then the log is truncated
-and the schema upgraded to head. It refuses while a dashboard server holds the database: each
-server holds a shared ``flock`` on ``<database>.lock`` for its lifetime (released by the kernel
-when the process ends, so no stale pid file), and a restore needs it exclusively.
+and the schema upgraded to head. A backup whose schema revision this code does not know (a
+newer version wrote it) is refused before anything is written. It refuses while a dashboard
+server holds the database: each server holds a shared ``flock`` on ``<database>.lock`` for its
+lifetime (released by the kernel when the process ends, so no stale pid file), and a restore
+needs it exclusively.
 PostgreSQL and MariaDB have their own tools (pg_dump, mariadb-dump: see the README).
 """
 
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from access_core.db import SQLITE_BUSY_TIMEOUT_S, sqlite_path
+from access_core.db import SQLITE_BUSY_TIMEOUT_S, refuse_unknown_revision, sqlite_path
 from access_core.errors import DatabaseFileMissing, ValidationError
 from access_core.files import PRIVATE_FILE_MODE, create_private_file, private_temp_path
 
@@ -161,6 +163,14 @@ def restore(database_url: str, source_file: Path) -> BackupInfo:
     source = _connect(source_file, "ro")
     try:
         info = _describe(source, source_file)
+        # Before anything is written: a backup this code cannot upgrade would replace the live
+        # data, then fail to open (written by a newer version, or with no revision at all).
+        if info.revision is None:
+            raise ValidationError(
+                f"{source_file} is not a database of this application (no schema revision)",
+                key="backup_not_ours", path=str(source_file),
+            )
+        refuse_unknown_revision(info.revision, source_file)
         if not database.parent.is_dir():
             raise DatabaseFileMissing(
                 f"no folder {database.parent} for the database", key="backup_no_folder",

@@ -18,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from access_core import admins, backup, health, roster
+from access_core import admins, backup, health, request_context, roster
 from access_core.config import PROJECT_ROOT, Settings, cookie_key
 from access_core.db import Database, sqlite_path
 from access_core.errors import NotFound, ValidationError
@@ -129,11 +129,21 @@ def serve_command(args: argparse.Namespace) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT), *flags]
 
 
+def serve_environment(args: argparse.Namespace, settings: Settings) -> dict[str, str]:
+    """The server's environment: the caller's, with the Streamlit cookie secret, and
+    uvicorn's own trust in forwarded headers switched off whatever the caller set."""
+    env = {**os.environ, "STREAMLIT_SERVER_COOKIE_SECRET": cookie_secret(settings)}
+    # uvicorn rewrites the client address (and scheme) from X-Forwarded-* for the peers this
+    # variable lists, 127.0.0.1 and ::1 by default: empty, ACCESS_TRUSTED_PROXIES alone decides.
+    env[request_context.UVICORN_TRUST_VARIABLE] = ""
+    if getattr(args, "database_url", None):
+        env["ACCESS_DATABASE_URL"] = args.database_url
+    return env
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     command = serve_command(args)
-    env = {**os.environ, "STREAMLIT_SERVER_COOKIE_SECRET": cookie_secret(settings)}
-    if args.database_url:
-        env["ACCESS_DATABASE_URL"] = args.database_url
+    env = serve_environment(args, settings)
     sys.stdout.flush()
     os.chdir(PROJECT_ROOT)
     os.execve(sys.executable, command, env)  # noqa: S606 - a fixed program, no shell

@@ -18,7 +18,13 @@ from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from access_core import folding
@@ -31,6 +37,7 @@ from access_core.errors import (
     DatabaseUnavailable,
     DriverMissing,
     SchemaMissing,
+    SchemaNewer,
     SchemaOutdated,
 )
 from access_core.files import create_private_file, make_private_dir, tighten
@@ -107,8 +114,24 @@ def make_engine(
                 create_private_file(path)
             return _dialect.connect(*_cargs, **_cparams)
 
+        def _file_id() -> tuple[int, int] | None:
+            try:
+                info = path.stat() if path is not None else None
+            except OSError:
+                return None
+            return (info.st_dev, info.st_ino) if info is not None else None
+
+        @event.listens_for(engine, "checkout")
+        def _sqlite_same_file(_dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+            # A pooled connection keeps reading (and writing!) a file that was deleted or
+            # replaced since it opened: hand it out only while the path still names that file,
+            # otherwise the pool opens a new one, which finds the new file or none.
+            if path is not None and _file_id() != record.info.get("sqlite_file"):
+                raise DisconnectionError("the SQLite file was deleted or replaced")
+
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            _record.info["sqlite_file"] = _file_id()
             # Let SQLAlchemy emit BEGIN itself so that BEGIN IMMEDIATE takes the write lock
             # at the start of every transaction: writers queue on the busy timeout instead of
             # failing on lock upgrade.
@@ -332,6 +355,32 @@ def alembic_config(database_url: str) -> Any:
     return config
 
 
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this code's migrations know (the head and its ancestors)."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return frozenset(str(script.revision) for script in scripts.walk_revisions())
+
+
+def refuse_unknown_revision(revision: str | None, backup: Path | None = None) -> None:
+    """Raise ``SchemaNewer`` when ``revision`` (of the database, or of the ``backup`` file) is
+    not one of this code's: a newer version wrote it, and nothing here can upgrade it."""
+    if revision is None or revision in known_revisions():
+        return
+    hint = "install that version; nothing was changed"
+    if backup is None:
+        raise SchemaNewer(
+            f"the database has schema revision {revision}, unknown to this version of "
+            f"access-core (written by a newer version?): {hint}", revision=revision,
+        )
+    raise SchemaNewer(
+        f"{backup} has schema revision {revision}, unknown to this version of access-core "
+        f"(written by a newer version?): restore it with that version; nothing was changed",
+        key="backup_newer_schema", path=str(backup), revision=revision,
+    )
+
+
 def upgrade_schema(database_url: str, revision: str = "head") -> tuple[str | None, str | None]:
     """Create or upgrade the schema to ``revision`` (Alembic ``upgrade``); returns the
     revisions before and after (``None``: no schema)."""
@@ -346,6 +395,7 @@ def upgrade_schema(database_url: str, revision: str = "head") -> tuple[str | Non
     try:
         with engine.connect() as conn:
             before = MigrationContext.configure(conn).get_current_revision()
+        refuse_unknown_revision(before)
         path = sqlite_path(url)
         if path is not None:  # files written by older versions were 0644
             for suffix in ("", "-wal", "-shm"):

@@ -65,6 +65,13 @@ class SchemaOutdated(SchemaMissing):
     code = "schema_outdated"
 
 
+class SchemaNewer(AccessError):
+    """The database's schema revision is unknown to this code: written by a newer version
+    (upgrading or restoring over it would lose data)."""
+
+    code = "schema_newer"
+
+
 class DatabaseReadOnly(AccessError):
     """The database refuses writes: a read-only file or folder, server or account."""
 

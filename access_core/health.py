@@ -13,7 +13,7 @@ from functools import cache
 
 from sqlalchemy import func, select, text
 
-from access_core.db import Database, alembic_config, current_revision
+from access_core.db import Database, alembic_config, current_revision, known_revisions
 from access_core.errors import AccessError
 from access_core.models import Admin, AuditEvent, Learner, SchoolClass
 
@@ -93,6 +93,12 @@ def probe(db: Database, write: bool = True, counts: bool = True) -> Health:
         if revision is None:
             problems.append("the database has no schema yet: run `access-core init`")
             codes.append("schema_missing")
+        elif revision not in known_revisions():
+            problems.append(
+                f"the schema is at revision {revision}, unknown to this code (written by a "
+                "newer version?): install that version"
+            )
+            codes.append("schema_newer")
         elif revision != head:
             problems.append(
                 f"the schema is at revision {revision}, the code needs {head}: "

@@ -267,6 +267,11 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Le schéma de la base de données est en retard sur cette version : "
             "lancez « access-core init »."
         ),
+        "error_schema_newer": (
+            "La base de données a la révision de schéma {revision}, inconnue de cette version "
+            "d'access-core (écrite par une version plus récente ?) : installez cette version ; "
+            "rien n'a été modifié."
+        ),
         "error_database_read_only": (
             "La base de données est en lecture seule (droits du fichier, de son dossier ou du "
             "compte) : rien n'a été modifié."
@@ -530,6 +535,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "cli_cancelled": "cancelled, nothing changed",
         "error_schema_outdated": (
             "The database schema is older than this version: run « access-core init »."
+        ),
+        "error_schema_newer": (
+            "The database has schema revision {revision}, unknown to this version of access-core "
+            "(written by a newer version?): install that version; nothing was changed."
         ),
         "error_database_read_only": (
             "The database is read-only (permissions of the file, its folder or the account): "

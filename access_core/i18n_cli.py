@@ -168,6 +168,11 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
         "backup_exists": "{path} existe déjà : choisissez un nouveau nom de fichier",
         "backup_missing": "aucun fichier de sauvegarde à {path}",
         "backup_no_folder": "pas de dossier {folder} pour la base de données",
+        "backup_newer_schema": (
+            "{path} a la révision de schéma {revision}, inconnue de cette version d'access-core "
+            "(écrite par une version plus récente ?) : restaurez-la avec cette version ; rien n'a "
+            "été modifié"
+        ),
     },
     "en": {
         "cli_schema_created": "schema created at revision {revision}",
@@ -289,5 +294,9 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
         "backup_exists": "{path} exists already: choose a new file name",
         "backup_missing": "no backup file at {path}",
         "backup_no_folder": "no folder {folder} for the database",
+        "backup_newer_schema": (
+            "{path} has schema revision {revision}, unknown to this version of access-core "
+            "(written by a newer version?): restore it with that version; nothing was changed"
+        ),
     },
 }

@@ -4,7 +4,8 @@
 reads it. Behind a reverse proxy, ``X-Forwarded-For`` is believed only when the connection
 comes from an address listed in ``ACCESS_TRUSTED_PROXIES`` (comma-separated addresses or
 networks, e.g. ``127.0.0.1, 10.0.0.0/24``): the client is then the right-most address of the
-header that is not itself a trusted proxy.
+header that is not itself a trusted proxy. Streamlit's uvicorn must not rewrite the address
+first: ``access-core serve`` switches its own rule off (``FORWARDED_ALLOW_IPS`` empty).
 """
 
 from __future__ import annotations
@@ -58,6 +59,19 @@ def client_from(peer: str, forwarded_for: str | None, trusted: tuple[Network, ..
         if not _is_trusted(hop, trusted):
             return hop
     return hops[0] if hops else peer
+
+
+# Streamlit serves through uvicorn, whose proxy_headers rewrite the connection's address from
+# X-Forwarded-For for the peers this variable lists (127.0.0.1 and ::1 when unset) before any
+# of the rules above sees it. ``access-core serve`` sets it empty: uvicorn believes no one.
+UVICORN_TRUST_VARIABLE = "FORWARDED_ALLOW_IPS"
+UVICORN_DEFAULT_TRUST = "127.0.0.1,::1"
+
+
+def uvicorn_believes(environ: Mapping[str, str]) -> str | None:
+    """Whom uvicorn would believe ``X-Forwarded-For`` from in ``environ`` (None: no one)."""
+    value = environ.get(UVICORN_TRUST_VARIABLE, UVICORN_DEFAULT_TRUST)
+    return value if value.strip() else None
 
 
 _provider: list[Callable[[], str | None]] = []

@@ -9,7 +9,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from access_core import request_context
 from access_core.config import LANGUAGES, Settings, load_settings, merged_values
-from access_core.db import Database, current_revision
+from access_core.db import Database, current_revision, refuse_unknown_revision
 from access_core.errors import ConfigError, DatabaseUnavailable, SchemaMissing, SchemaOutdated
 from access_core.health import head_revision
 
@@ -50,6 +50,7 @@ def _require_head(database: Database) -> None:
     revision = current_revision(database)
     if revision is None:
         raise SchemaMissing("the database has no schema yet: run `access-core init`")
+    refuse_unknown_revision(revision)  # a newer version's schema: init cannot help
     if revision != head_revision():
         raise SchemaOutdated(
             "the database schema is older than this version: run `access-core init`"

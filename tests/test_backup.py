@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -128,6 +129,50 @@ def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(capsys,
 
     assert_one_line_error(code, out, err, "is not a SQLite database")
     assert password_state(url, learner)[1] is False
+    assert path.read_bytes() == before
+
+
+def test_restore_refuses_a_backup_from_a_newer_schema_before_writing_anything(
+    capsys, school, tmp_path
+):
+    """Issue 19 item 9: a backup whose schema revision this code does not know (written by a
+    newer version) used to replace the live data, then fail to upgrade (« unexpected
+    CommandError »), leaving a database that ``init`` could not open."""
+    url, path, learner = school
+    newer = tmp_path / "newer.db"
+    assert run_cli(capsys, "--database-url", url, "backup", str(newer))[0] == 0
+    with sqlite3.connect(newer) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+        conn.execute("DELETE FROM learners")
+    conn.close()
+    db = Database.from_url(url)
+    add_learner(db, "Durand", "Noé", class_name="6e A")
+    db.dispose()
+    before = path.read_bytes()
+
+    code, out, err = run_cli(capsys, "--database-url", url, "restore", str(newer))
+
+    assert_one_line_error(code, out, err, str(newer), "0099_from_the_future",
+                          "unknown to this version", "nothing was changed")
+    assert path.read_bytes() == before
+    assert password_state(url, learner)[1] is False
+    code, out, err = run_cli(capsys, "--database-url", url, "init")
+    assert code == 0, err
+    assert "nothing to do" in out
+
+
+def test_restore_refuses_a_backup_without_a_schema_revision(capsys, school, tmp_path):
+    url, path, _ = school
+    bare = tmp_path / "bare.db"
+    assert run_cli(capsys, "--database-url", url, "backup", str(bare))[0] == 0
+    with sqlite3.connect(bare) as conn:
+        conn.execute("DELETE FROM alembic_version")
+    conn.close()
+    before = path.read_bytes()
+
+    code, out, err = run_cli(capsys, "--database-url", url, "restore", str(bare))
+
+    assert_one_line_error(code, out, err, "is not a database of this application")
     assert path.read_bytes() == before
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -75,6 +77,79 @@ def test_serve_passes_the_projects_server_settings_whatever_the_directory(monkey
         "--server.baseUrlPath=acces",
     ):
         assert flag in command
+
+
+ECHO_SERVER = """
+import sys
+
+import uvicorn
+from streamlit.web.server.starlette.starlette_server import _get_uvicorn_config_kwargs
+
+
+async def app(scope, receive, send):  # answers the client address the application sees
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": scope["client"][0].encode()})
+
+
+kwargs = _get_uvicorn_config_kwargs()  # what Streamlit gives uvicorn (no proxy setting)
+assert not {"proxy_headers", "forwarded_allow_ips"} & set(kwargs), kwargs
+config = uvicorn.Config(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="error", **kwargs)
+uvicorn.Server(config).run()
+"""
+
+
+def _client_seen_by_the_app(env: dict[str, str], forwarded_for: str) -> str:
+    """Start uvicorn as Streamlit configures it, in ``env``; one request from 127.0.0.1 with
+    ``X-Forwarded-For``: the client address the application was given."""
+    import http.client
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-c", ECHO_SERVER, str(port)], env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(1200):  # until it listens (or has died)
+            assert server.poll() is None, server.communicate()[0]
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            pytest.fail("the test server never listened")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", "/", headers={"X-Forwarded-For": forwarded_for})
+        return connection.getresponse().read().decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_serve_lets_only_access_trusted_proxies_decide_whom_to_believe(monkeypatch, tmp_path):
+    """Issue 19 item 11: under ``access-core serve``, uvicorn rewrote the client address from
+    ``X-Forwarded-For`` for any connection from 127.0.0.1 (its FORWARDED_ALLOW_IPS default),
+    so a local process chose the logged and audited address, ACCESS_TRUSTED_PROXIES empty."""
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "*")  # whatever the caller's environment says
+    monkeypatch.setattr(cli_ops.os, "chdir", lambda _path: None)
+    started: list[dict[str, str]] = []
+    monkeypatch.setattr(cli_ops.os, "execve", lambda _program, _argv, env: started.append(env))
+    args = argparse.Namespace(host="127.0.0.1", port=8600, base_url_path=None, database_url=None)
+    settings = load_settings({"ACCESS_COOKIE_KEY": "k" * 40}, var_dir=tmp_path)
+
+    cli_ops.cmd_serve(args, settings)
+
+    (env,) = started
+    assert env["FORWARDED_ALLOW_IPS"] == ""
+    assert _client_seen_by_the_app(env, "203.0.113.9") == "127.0.0.1"
+    # the same server in the caller's environment believes the header: what serve prevents
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS")
+    assert _client_seen_by_the_app(dict(os.environ), "203.0.113.9") == "203.0.113.9"
 
 
 def test_the_streamlit_cookie_secret_is_derived_from_the_cookie_key(tmp_path):

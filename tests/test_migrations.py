@@ -60,3 +60,30 @@ def test_upgrade_is_idempotent(empty_database_url):
     upgrade_schema(empty_database_url)
 
     assert _differences(empty_database_url) == []
+
+
+def test_init_refuses_a_schema_from_a_newer_version_and_changes_nothing(
+    capsys, empty_database_url, monkeypatch
+):
+    """Issue 19 item 9: a revision unknown to the code (a newer version's) is a clear refusal,
+    not « unexpected CommandError », and the health check names it."""
+    from sqlalchemy import text
+
+    from access_core import health
+    from tests.conftest import assert_one_line_error, run_cli
+
+    monkeypatch.setenv("ACCESS_LANGUAGE", "en")
+    upgrade_schema(empty_database_url)
+    db = Database.from_url(empty_database_url)
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099_from_the_future'"))
+    tables = _tables(empty_database_url)
+
+    code, out, err = run_cli(capsys, "--database-url", empty_database_url, "init")
+
+    assert_one_line_error(code, out, err, "0099_from_the_future", "unknown to this version")
+    assert current_revision(db) == "0099_from_the_future"
+    assert _tables(empty_database_url) == tables
+    state = health.probe(db, write=False, counts=False)
+    assert state.codes == ["schema_newer"]
+    db.dispose()

@@ -709,6 +709,32 @@ def test_a_schema_one_migration_behind_says_to_run_init(
 
 
 @pytest.mark.parametrize("script", [DASHBOARD, PAGE], ids=["dashboard", "page"])
+def test_a_schema_from_a_newer_version_says_so_not_to_run_init(
+    app_env: pytest.MonkeyPatch, tmp_path: Path, script: Path
+) -> None:
+    """Issue 19 item 9, the same pattern on the pages: « lancez access-core init » cannot help."""
+    import sqlite3
+
+    from access_core.db import upgrade_schema
+
+    upgrade_schema(f"sqlite:///{tmp_path / 'newer.db'}")
+    with sqlite3.connect(tmp_path / "newer.db") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099'")
+    conn.close()
+    app_env.setenv("ACCESS_DATABASE_URL", f"sqlite:///{tmp_path / 'newer.db'}")
+    at = live_session(AppTest.from_file(script, default_timeout=TIMEOUT_S), "admin", False).run()
+
+    no_exception(at)
+    messages = texts(at.warning) + texts(at.error)
+    assert any(
+        "La base de données a la révision de schéma 0099, inconnue" in m
+        for m in messages
+    ), messages
+    assert not any("lancez « access-core init »" in m for m in messages), messages
+    assert not at.dataframe
+
+
+@pytest.mark.parametrize("script", [DASHBOARD, PAGE], ids=["dashboard", "page"])
 def test_a_missing_database_file_says_so_and_creates_nothing(
     app_env: pytest.MonkeyPatch, tmp_path: Path, script: Path
 ) -> None:

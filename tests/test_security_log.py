@@ -14,12 +14,6 @@ from access_core.exports import record_export
 from access_core.request_context import client_from, trusted_proxies
 from tests.factories import ADMIN_PASSWORD, TEST_ROUNDS, add_learner
 
-# The fail2ban filter given in the README, as a Python regex (<HOST> becomes a group).
-FAILREGEX = (
-    r"^\S+ INFO access_core\.security: event=(login_failed|login_refused_locked|"
-    r"learner_login_failed) client=(?P<host>[0-9a-fA-F.:]+) actor="
-)
-
 
 @pytest.fixture
 def security_lines(caplog):
@@ -92,23 +86,6 @@ def test_nothing_is_logged_when_the_transaction_rolls_back(db, admin, security_l
     assert not any("reset_batch" in line for line in security_lines())
 
 
-def test_the_fail2ban_filter_matches_the_formatted_line(capsys):
-    from access_core.logs import configure_logging, remove_handler
-
-    configure_logging(logging.INFO)  # as app.py does in the server
-    try:
-        logging.getLogger("access_core.security").info(
-            "%s", "event=login_failed client=198.51.100.7 actor=\"x y\""
-        )
-    finally:
-        remove_handler()
-
-    line = capsys.readouterr().err.strip().splitlines()[-1]
-    match = re.match(FAILREGEX, line)
-    assert match is not None, line
-    assert match["host"] == "198.51.100.7"
-
-
 @pytest.mark.parametrize(
     ("peer", "header", "trusted", "expected"),
     [
@@ -124,6 +101,23 @@ def test_x_forwarded_for_is_believed_only_from_trusted_proxies(peer, header, tru
     proxies = trusted_proxies({"ACCESS_TRUSTED_PROXIES": trusted})
 
     assert client_from(peer, header, proxies) == expected
+
+
+@pytest.mark.parametrize(
+    ("environ", "believed"),
+    [
+        ({}, "127.0.0.1,::1"),  # uvicorn's default: a local process chooses its address
+        ({"FORWARDED_ALLOW_IPS": "*"}, "*"),
+        ({"FORWARDED_ALLOW_IPS": " "}, None),
+        ({"FORWARDED_ALLOW_IPS": ""}, None),  # what `access-core serve` sets
+    ],
+)
+def test_the_server_knows_when_uvicorn_would_rewrite_the_client_address(environ, believed):
+    """Issue 19 item 11: app.py warns in the log when started so that uvicorn believes
+    ``X-Forwarded-For`` before ACCESS_TRUSTED_PROXIES applies."""
+    from access_core.request_context import uvicorn_believes
+
+    assert uvicorn_believes(environ) == believed
 
 
 def test_an_invalid_trusted_proxy_is_a_config_error():
