@@ -73,9 +73,11 @@ def class_section() -> None:
             class_name = names[class_id]
 
             def _workbook(actor: str) -> bytes:
-                """Built when the browser asks for it, after the session check; journalled."""
-                exports.record_export(db, actor, class_name, len(rows))
-                return cached.identifier_workbook(class_name, rows, lang)
+                """Built when the browser asks for it, after the session check, from the class's
+                learners read then (not the page's last run); journalled."""
+                learners = roster.class_learners(db, actor, class_id)
+                exports.record_export(db, actor, class_name, len(learners))
+                return cached.identifier_workbook(class_name, learners, lang)
 
             download_col.download_button(
                 t("download_identifiers", lang),

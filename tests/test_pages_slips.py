@@ -3,7 +3,7 @@ the slips of a reset's batch offered in its notice."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -238,3 +238,34 @@ def test_the_batch_slips_read_the_learners_when_the_file_is_built(
     (hugo,) = [text for text in texts_ if "Dubois Hugo" in text]
     assert "03072012" not in hugo and "Mot de passe personnalisé" in hugo
     assert "01012013" in "\n".join(texts_)  # Zoé, reset, still on her initial password
+
+
+def test_the_identifier_list_reads_the_learners_when_the_file_is_built(
+    school: School, app_db: Database, admin: str, deferred: list[Deferred]
+) -> None:
+    """The identifier list downloaded after a correction (another tab, an import) holds the
+    corrected birth date and the learners in the class at that moment, not the page's last run."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from access_core.models import Learner
+
+    at = page(admin).run()
+    select_class(at, school.class_a)
+    no_exception(at)
+    (made,) = [d for d in deferred if d.file_name and d.file_name.startswith("identifiants_")][-1:]
+    with app_db.transaction(write=True) as session:
+        lea = session.get(Learner, school.lea)
+        assert lea is not None
+        lea.birth_date = date(2012, 3, 1)
+        zoe = session.get(Learner, school.zoe)
+        assert zoe is not None
+        zoe.deactivated_at = datetime.now(UTC)
+
+    sheet = load_workbook(io.BytesIO(made.make()), read_only=True).active
+    assert sheet is not None
+    rows = [tuple(cell for cell in row) for row in sheet.iter_rows(values_only=True)]
+    by_login = {row[2]: row for row in rows if len(row) > 3 and isinstance(row[2], str)}
+    assert "zoe.petit" not in by_login
+    assert by_login["lea.martin"][3].date() == date(2012, 3, 1)
