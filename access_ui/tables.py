@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from access_core.i18n import t
+from access_core.i18n import format_date, t
 from access_core.roster import LearnerRow, days_left, password_state
-from access_ui.wording import format_date, password_status
+from access_ui.wording import password_status
 
 INDEX_NAME = "learner_id"
 
