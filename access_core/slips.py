@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from access_core import audit
 from access_core.admins import require_active_admin
@@ -174,6 +175,9 @@ def record_slips(
         details["batch"] = batch_id
     if logins:
         details["logins"] = list(logins)[:50]
-    with db.transaction(write=True) as session:
+
+    def record(session: Session) -> None:
         require_active_admin(session, actor)
         audit.record(session, actor, SLIPS_ACTION, details=details)
+
+    db.write(record)
