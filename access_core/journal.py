@@ -167,17 +167,6 @@ def search(
     return rows, int(total)
 
 
-def all_matching(
-    db: Database, actor: str, flt: JournalFilter, tz: ZoneInfo, index: SearchIndex | None = None
-) -> list[JournalEntry]:
-    with db.transaction() as session:
-        require_active_admin(session, actor)
-        query = _filtered(session, _base(), flt, tz, index).order_by(
-            AuditEvent.occurred_at.desc(), AuditEvent.id.desc()
-        )
-        return _entries(session, query)
-
-
 def export_csv(
     db: Database, actor: str, flt: JournalFilter, tz: ZoneInfo, index: SearchIndex | None = None
 ) -> bytes:

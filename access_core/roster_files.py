@@ -23,7 +23,6 @@ from access_core.roster_formats.records import SourceFile, SourceRecord
 from access_core.roster_formats.siecle_xml import read_siecle_xml
 from access_core.roster_formats.tables import csv_format, csv_table, xlsx_table
 
-FIELDS = ("external_id", "last_name", "first_name", "birth_date", "class_name", "login")
 REQUIRED = ("last_name", "first_name", "birth_date", "class_name")
 HEADER_ALIASES = {
     "external_id": ("external_id", "ine", "identifiant national", "id", "numero national"),
@@ -323,7 +322,7 @@ def _read_source(data: bytes, suffix: str, today: date, limits: ImportLimits) ->
     if _is_zip(data) or suffix == "zip":
         archive = open_zip(data)
         names = set(archive.namelist())
-        if suffix == "xlsx" or "xl/workbook.xml" in names:
+        if "xl/workbook.xml" in names:
             return _table_source(xlsx_table(data, limits), formats.XLSX)
         return read_siecle_xml(single_xml(archive, limits), today, limits)
     if suffix == "xml" or _looks_like_xml(data):
