@@ -9,7 +9,6 @@ is drawn by ``slips_pdf``; the services below choose the learners and check the 
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -23,21 +22,21 @@ from access_core.admins import require_active_admin
 from access_core.config import SHOW_DIGITS, Settings
 from access_core.db import Database
 from access_core.errors import NotFound, ValidationError
-from access_core.learner_auth import initial_password_expired
 from access_core.models import AuditEvent, ResetBatch
 from access_core.names import full_name
 from access_core.passwords import initial_password
 from access_core.resets import RESET_ACTION
-from access_core.roster import LearnerRow, learners_by_ids, name_sort_key, natural_key
+from access_core.roster import (
+    LearnerRow,
+    PasswordState,
+    learners_by_ids,
+    name_sort_key,
+    natural_key,
+    password_state,
+)
 
 SLIPS_ACTION = "slips_printed"
 LAYOUTS = ("8", "1")  # 8 per A4 page (2 × 4, cut marks), or one per page with the steps
-
-
-class PasswordState(enum.Enum):
-    INITIAL = "initial"  # valid initial password: printed (digits) or described (hint)
-    CUSTOM = "custom"  # the learner chose one: never printed
-    EXPIRED = "expired"  # initial password too old: an administrator must reset it
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,8 @@ class Slip:
     class_name: str
     full_name: str  # « Nom Prénom »
     login: str
-    state: PasswordState
+    state: PasswordState  # INITIAL: printed (digits) or described (hint); CUSTOM: never printed;
+    # INITIAL_EXPIRED: an administrator must reset it
     password: str | None  # the ddmmyyyy digits, only for INITIAL in "digits" mode
     change_before: date | None  # last day of a valid initial password (school's calendar)
 
@@ -94,15 +94,7 @@ def build_slips(
         if row.birth_date is None:
             skipped.append(full_name(row.last_name, row.first_name))
             continue
-        expired = initial_password_expired(
-            row.must_change_password, row.password_changed_at, initial_days, now
-        )
-        if row.must_change_password and not expired:
-            state = PasswordState.INITIAL
-        elif row.must_change_password:
-            state = PasswordState.EXPIRED
-        else:
-            state = PasswordState.CUSTOM
+        state = password_state(row, initial_days, now)
         initial = state is PasswordState.INITIAL
         change_before = None
         if initial and initial_days > 0 and row.password_changed_at is not None:
