@@ -3,7 +3,7 @@
 
     python3 dev.py run     # venv + install + schema + demo school + first admin, then serve
     python3 dev.py test    # venv + install (with test extras) + the whole test suite
-    python3 dev.py lint    # ruff check . and mypy (strict, access_core), as CI runs them
+    python3 dev.py lint    # ruff check ., ruff format --check . and mypy (strict), as CI runs them
     python3 dev.py lock    # refresh requirements/*.lock from pyproject.toml (maintainers)
 
 Installs come from the lock files (exact versions with hashes), so a fresh machine gets the set
@@ -130,11 +130,14 @@ def cmd_test(extra: list[str]) -> None:
 
 
 def cmd_lint(extra: list[str]) -> None:
-    """What CI checks before the tests: ruff over the tree, mypy (strict) on access_core."""
+    """What CI checks before the tests: ruff (lint and format) over the tree, mypy (strict) on
+    access_core, access_ui, pages/, app.py and dashboard.py (pyproject.toml's [tool.mypy])."""
     ensure_venv("test")
     say("ruff check .")
     run(BIN / "ruff", "check", ".", *extra)
-    say("mypy (strict, access_core)")
+    say("ruff format --check .")
+    run(BIN / "ruff", "format", "--check", ".")
+    say("mypy (strict: access_core, access_ui, pages, app.py, dashboard.py)")
     run(BIN / "mypy")
 
 

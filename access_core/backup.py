@@ -58,12 +58,6 @@ def hold_server_lock(database_url: str) -> bool:
     return True
 
 
-def release_server_locks() -> None:
-    """Let go of the locks ``hold_server_lock`` took (tests; a server never calls this)."""
-    while _held:
-        _held.pop().close()
-
-
 @contextlib.contextmanager
 def _exclusive(database: Path) -> Iterator[None]:
     handle = _open_lock(database)

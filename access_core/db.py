@@ -410,12 +410,6 @@ def upgrade_schema(database_url: str, revision: str = "head") -> tuple[str | Non
     return before, after
 
 
-def downgrade_schema(database_url: str, revision: str = "base") -> None:
-    from alembic import command
-
-    command.downgrade(alembic_config(database_url), revision)
-
-
 def current_revision(database: Database) -> str | None:
     from alembic.runtime.migration import MigrationContext
 

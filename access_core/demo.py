@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from access_core import audit
 from access_core.admins import SYSTEM_ACTOR
@@ -185,11 +186,15 @@ def create_demo_school(
         for p in people
     ]
     hashes = hash_many(passwords, rounds, progress)
-    with db.transaction(write=True) as session:
+    # personalised some days ago, or given the initial password a few days ago
+    changed_at = [now - timedelta(days=rng.randrange(1, 60)) for _ in people]
+
+    def create(session: Session) -> None:
         by_name = {name: SchoolClass(name=name) for name, _ in classes}
         session.add_all(by_name.values())
         session.flush()
-        for number, (person, password_hash) in enumerate(zip(people, hashes, strict=True), 1):
+        rows = zip(people, hashes, changed_at, strict=True)
+        for number, (person, password_hash, password_changed_at) in enumerate(rows, 1):
             personalised = bool(person.get("personalised"))
             session.add(
                 Learner(
@@ -201,11 +206,12 @@ def create_demo_school(
                     class_id=by_name[str(person["class"])].id,
                     password_hash=password_hash,
                     must_change_password=not personalised,
-                    # personalised some days ago, or given the initial password a few days ago
-                    password_changed_at=now - timedelta(days=rng.randrange(1, 60)),
+                    password_changed_at=password_changed_at,
                     deactivated_at=person.get("deactivated_at"),
                 )
             )
         audit.record(session, SYSTEM_ACTOR, "demo_created", details={"learners": len(people)})
+
+    db.write(create)
     deactivated = sum(1 for p in people if p.get("deactivated_at"))
     return DemoSummary(len(classes), len(people) - deactivated, deactivated)

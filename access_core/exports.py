@@ -21,6 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from sqlalchemy.orm import Session
 
 from access_core import audit
 from access_core.admins import require_active_admin
@@ -173,7 +174,8 @@ def identifier_workbook(class_name: str, learners: Sequence[LearnerRow], lang: s
 
 def record_export(db: Database, actor: str, class_name: str, learner_count: int) -> None:
     """Audit that ``actor`` downloaded the identifier workbook of a class."""
-    with db.transaction(write=True) as session:
+
+    def record(session: Session) -> None:
         require_active_admin(session, actor)
         audit.record(
             session,
@@ -182,3 +184,5 @@ def record_export(db: Database, actor: str, class_name: str, learner_count: int)
             details={"class": class_name, "learners": learner_count},
             class_name=class_name,
         )
+
+    db.write(record)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from access_core.errors import AccessError
@@ -127,6 +127,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "import_line": "Ligne",
         "import_reason": "Motif",
         "reject_missing_fields": "champ(s) manquant(s) : {fields}",
+        "field_external_id": "INE",
+        "field_last_name": "Nom",
+        "field_usage_name": "Nom d'usage",
+        "field_first_name": "Prénom",
+        "field_birth_date": "Date de naissance",
+        "field_class_name": "Classe",
+        "field_login": "Login",
         "reject_too_long": "trop long : {fields}",
         "reject_impossible_date": "date impossible « {value} »",
         "reject_unreadable_date": "date illisible « {value} » (attendu jj/mm/aaaa ou aaaa-mm-jj)",
@@ -407,6 +414,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "import_line": "Line",
         "import_reason": "Reason",
         "reject_missing_fields": "missing {fields}",
+        "field_external_id": "INE",
+        "field_last_name": "Last name",
+        "field_usage_name": "Usage name",
+        "field_first_name": "First name",
+        "field_birth_date": "Birth date",
+        "field_class_name": "Class",
+        "field_login": "Login",
         "reject_too_long": "too long: {fields}",
         "reject_impossible_date": "impossible date « {value} »",
         "reject_unreadable_date": "unreadable date « {value} » (expected dd/mm/yyyy or yyyy-mm-dd)",
@@ -582,13 +596,30 @@ def t(key: str, lang: str, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+# Parameters holding roster field codes (``last_name``...), worded by ``field_<code>``.
+FIELD_PARAMS = ("fields", "missing")
+
+
+def field_names(fields: Iterable[object], lang: str) -> str:
+    """Roster field codes worded in ``lang`` and joined: « Nom, Date de naissance »."""
+    return ", ".join(t(f"field_{f}", lang) for f in fields)
+
+
+def with_field_names(params: dict[str, object], lang: str) -> dict[str, object]:
+    """``params`` with its field codes (``FIELD_PARAMS``, sequences) worded in ``lang``."""
+    return {
+        k: field_names(v, lang) if k in FIELD_PARAMS and isinstance(v, list | tuple) else v
+        for k, v in params.items()
+    }
+
+
 def error_message(
     error: AccessError, lang: str, escape: Callable[[str], str] = str
 ) -> str:
     """A user-facing message for an expected error (its ``key`` when it has one). ``escape``
     is applied to every value taken from the error (names, file headers...), e.g. to show them
     literally in a markdown-rendering widget."""
-    params: dict[str, object] = {"message": str(error), **error.params}
+    params = with_field_names({"message": str(error), **error.params}, lang)
     for name in ("names", "missing", "columns"):
         if name in params and not isinstance(params[name], str):
             params[name] = ", ".join(map(str, params[name]))  # type: ignore[call-overload]

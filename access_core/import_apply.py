@@ -25,9 +25,11 @@ from access_core.errors import ConcurrentChange, ValidationError
 from access_core.import_plan import (
     CHANGED_MEANWHILE,
     NEEDS_CONFIRMATION,
+    ROWS_REJECTED,
     Change,
     Existing,
     ImportPlan,
+    blockers,
 )
 from access_core.models import Learner, SchoolClass
 from access_core.passwords import Progress, hash_many, initial_password
@@ -78,13 +80,14 @@ def apply(
 ) -> ImportOutcome:
     """Write ``plan`` in one transaction; refused while rows are rejected unless skipped, and
     while it deactivates more than the allowed share of learners unless ``force``."""
-    if plan.rejected and not skip_bad_rows:
+    blocked = blockers(plan, skip_bad_rows, force)
+    if ROWS_REJECTED in blocked:
         raise ValidationError(
             f"{len(plan.rejected)} row(s) rejected: fix them, or skip them explicitly",
             rejected=len(plan.rejected),
-            key="import_rows_rejected",
+            key=ROWS_REJECTED,
         )
-    if plan.needs_confirmation and not force:
+    if NEEDS_CONFIRMATION in blocked:
         raise ValidationError(
             f"this import would deactivate {len(plan.deactivated)} of the "
             f"{plan.active_learners} active learners (more than "

@@ -17,6 +17,7 @@ from access_core.roster_files import RosterRow, RowProblem
 DEFAULT_MAX_DEACTIVATION_PERCENT = 10
 NO_ROWS = "import_no_rows"
 NEEDS_CONFIRMATION = "import_needs_confirmation"
+ROWS_REJECTED = "import_rows_rejected"
 CHANGED_MEANWHILE = "import_changed_meanwhile"
 
 
@@ -113,3 +114,16 @@ class ImportPlan:
             + [("rejected", p.line, p.reason) for p in self.rejected]
         )
         return hashlib.sha256(repr(decisions).encode()).hexdigest()
+
+
+def blockers(plan: ImportPlan, skip_bad_rows: bool = False, force: bool = False) -> tuple[str, ...]:
+    """Why ``plan`` may not be applied as asked, as codes (none: it may): ``ROWS_REJECTED``
+    while rows are rejected and not skipped, ``NEEDS_CONFIRMATION`` while it deactivates more
+    than the allowed share of learners and is not forced. The one rule: ``apply`` refuses
+    exactly these, the page greys its button and the command line stops on them."""
+    reasons = []
+    if plan.rejected and not skip_bad_rows:
+        reasons.append(ROWS_REJECTED)
+    if plan.needs_confirmation and not force:
+        reasons.append(NEEDS_CONFIRMATION)
+    return tuple(reasons)

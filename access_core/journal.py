@@ -167,23 +167,13 @@ def search(
     return rows, int(total)
 
 
-def all_matching(
-    db: Database, actor: str, flt: JournalFilter, tz: ZoneInfo, index: SearchIndex | None = None
-) -> list[JournalEntry]:
-    with db.transaction() as session:
-        require_active_admin(session, actor)
-        query = _filtered(session, _base(), flt, tz, index).order_by(
-            AuditEvent.occurred_at.desc(), AuditEvent.id.desc()
-        )
-        return _entries(session, query)
-
-
 def export_csv(
     db: Database, actor: str, flt: JournalFilter, tz: ZoneInfo, index: SearchIndex | None = None
 ) -> bytes:
     """Every matching event as CSV (``to_csv``); the export is itself audited, in the same
     transaction, with the filters it used."""
-    with db.transaction(write=True) as session:
+
+    def export(session: Session) -> list[JournalEntry]:
         require_active_admin(session, actor)
         query = _filtered(session, _base(), flt, tz, index).order_by(
             AuditEvent.occurred_at.desc(), AuditEvent.id.desc()
@@ -193,7 +183,9 @@ def export_csv(
         audit.record(
             session, actor, EXPORT_ACTION, details={"events": len(entries), "filters": filters}
         )
-    return to_csv(entries, tz)
+        return entries
+
+    return to_csv(db.write(export), tz)
 
 
 def csv_filename(tz: ZoneInfo, now: datetime | None = None) -> str:

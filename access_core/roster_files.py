@@ -24,7 +24,6 @@ from access_core.roster_formats.records import SourceFile, SourceRecord
 from access_core.roster_formats.siecle_xml import read_siecle_xml
 from access_core.roster_formats.tables import csv_format, csv_table, xlsx_table
 
-FIELDS = ("external_id", "last_name", "first_name", "birth_date", "class_name", "login")
 REQUIRED = ("last_name", "first_name", "birth_date", "class_name")
 HEADER_ALIASES = {
     "external_id": ("external_id", "ine", "identifiant national", "id", "numero national"),
@@ -36,15 +35,6 @@ HEADER_ALIASES = {
     ),
     "class_name": ("class", "classe", "division", "div.", "libelle classe"),
     "login": ("login", "identifiant"),
-}
-FIELD_LABELS = {
-    "external_id": "INE",
-    "last_name": "Nom",
-    "usage_name": "Nom d'usage",
-    "first_name": "Prénom",
-    "birth_date": "Date de naissance",
-    "class_name": "Classe",
-    "login": "Login",
 }
 OLDEST_BIRTH_YEAR = 1900
 # The lengths of the database columns: a longer value is a bad row, not a database error.
@@ -90,7 +80,8 @@ class RosterRow:
 
 
 # Why a row is rejected: a code, its values, and the English reason (the CLI's); the interface
-# words the code in its own language (i18n ``reject_<code>``).
+# words the code in its own language (i18n ``reject_<code>``). Fields are named by their codes
+# (``fields``: a tuple of ``last_name``...), which i18n words (``field_<code>``).
 REASONS = {
     "missing_fields": "missing {fields}",
     "too_long": "too long: {fields}",
@@ -129,9 +120,16 @@ class RowProblem:
     params: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
 
+def _reason(code: str, params: dict[str, object]) -> str:
+    """The English reason of ``code``; field codes (``fields``) are listed as they are."""
+    return REASONS[code].format(
+        **{k: ", ".join(v) if isinstance(v, tuple) else v for k, v in params.items()}
+    )
+
+
 def problem(line: int, code: str, name: str = "", **params: object) -> RowProblem:
     """A rejected row: ``code`` (a key of ``REASONS``) and its values."""
-    return RowProblem(line, REASONS[code].format(**params), name, code=code, params=dict(params))
+    return RowProblem(line, _reason(code, params), name, code=code, params=dict(params))
 
 
 class DateProblem(ValueError):
@@ -187,7 +185,7 @@ def _map_headers(headers: list[object]) -> dict[int, str]:
         name = ALIAS_TO_FIELD.get(_key(str(header or "")))
         if name and name not in mapping.values():
             mapping[index] = name
-    missing = [FIELD_LABELS[f] for f in REQUIRED if f not in mapping.values()]
+    missing = [f for f in REQUIRED if f not in mapping.values()]  # codes, worded by i18n
     if missing:
         seen = ", ".join(str(h) for h in headers if h not in (None, "")) or "(none)"
         raise ValidationError(
@@ -240,7 +238,7 @@ def _problem(
     login = (valid.get("login") or "").lower() or None
     return RowProblem(
         line,
-        REASONS[code].format(**params),
+        _reason(code, params),
         name,
         ref,
         external_id=valid.get("external_id"),
@@ -292,9 +290,9 @@ def _validate(records: Iterable[SourceRecord], today: date, result: RosterFile) 
             result.problems.append(_problem(line, code, params or {}, name, ref, texts, birth))
 
         # first: the other reasons quote the values
-        control = [FIELD_LABELS[f] for f in TEXT_FIELDS if CONTROL.search(texts.get(f, ""))]
+        control = tuple(f for f in TEXT_FIELDS if CONTROL.search(texts.get(f, "")))
         if control:
-            reject("control_characters", params={"fields": ", ".join(control)})
+            reject("control_characters", params={"fields": control})
             continue
         symbols = {
             f: match.group() for f in TEXT_FIELDS
@@ -303,16 +301,16 @@ def _validate(records: Iterable[SourceRecord], today: date, result: RosterFile) 
         if symbols:
             reject("ambiguous_symbols", params={
                 "symbol": next(iter(symbols.values())),
-                "fields": ", ".join(FIELD_LABELS[f] for f in symbols),
+                "fields": tuple(symbols),
             })
             continue
-        missing = [FIELD_LABELS[f] for f in REQUIRED if not texts.get(f)]
+        missing = tuple(f for f in REQUIRED if not texts.get(f))
         if missing:
-            reject("missing_fields", params={"fields": ", ".join(missing)})
+            reject("missing_fields", params={"fields": missing})
             continue
-        too_long = [FIELD_LABELS[f] for f, n in MAX_LENGTHS.items() if len(texts.get(f, "")) > n]
+        too_long = tuple(f for f, n in MAX_LENGTHS.items() if len(texts.get(f, "")) > n)
         if too_long:
-            reject("too_long", params={"fields": ", ".join(too_long)})
+            reject("too_long", params={"fields": too_long})
             continue
         if birth is None:
             assert date_problem is not None
@@ -366,7 +364,7 @@ def _read_source(data: bytes, suffix: str, today: date, limits: ImportLimits) ->
     if _is_zip(data) or suffix == "zip":
         archive = open_zip(data)
         names = set(archive.namelist())
-        if suffix == "xlsx" or "xl/workbook.xml" in names:
+        if "xl/workbook.xml" in names:
             return _table_source(xlsx_table(data, limits), formats.XLSX)
         return read_siecle_xml(single_xml(archive, limits), today, limits)
     if suffix == "xml" or _looks_like_xml(data):

@@ -9,34 +9,34 @@ is drawn by ``slips_pdf``; the services below choose the learners and check the 
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from access_core import audit
 from access_core.admins import require_active_admin
 from access_core.config import SHOW_DIGITS, Settings
 from access_core.db import Database
 from access_core.errors import NotFound, ValidationError
-from access_core.learner_auth import initial_password_expired
 from access_core.models import AuditEvent, ResetBatch
 from access_core.names import full_name
 from access_core.passwords import initial_password
 from access_core.resets import RESET_ACTION
-from access_core.roster import LearnerRow, learners_by_ids, name_sort_key, natural_key
+from access_core.roster import (
+    LearnerRow,
+    PasswordState,
+    learners_by_ids,
+    name_sort_key,
+    natural_key,
+    password_state,
+)
 
 SLIPS_ACTION = "slips_printed"
 LAYOUTS = ("8", "1")  # 8 per A4 page (2 × 4, cut marks), or one per page with the steps
-
-
-class PasswordState(enum.Enum):
-    INITIAL = "initial"  # valid initial password: printed (digits) or described (hint)
-    CUSTOM = "custom"  # the learner chose one: never printed
-    EXPIRED = "expired"  # initial password too old: an administrator must reset it
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,8 @@ class Slip:
     class_name: str
     full_name: str  # « Nom Prénom »
     login: str
-    state: PasswordState
+    state: PasswordState  # INITIAL: printed (digits) or described (hint); CUSTOM: never printed;
+    # INITIAL_EXPIRED: an administrator must reset it
     password: str | None  # the ddmmyyyy digits, only for INITIAL in "digits" mode
     change_before: date | None  # last day of a valid initial password (school's calendar)
 
@@ -93,15 +94,7 @@ def build_slips(
         if row.birth_date is None:
             skipped.append(full_name(row.last_name, row.first_name))
             continue
-        expired = initial_password_expired(
-            row.must_change_password, row.password_changed_at, initial_days, now
-        )
-        if row.must_change_password and not expired:
-            state = PasswordState.INITIAL
-        elif row.must_change_password:
-            state = PasswordState.EXPIRED
-        else:
-            state = PasswordState.CUSTOM
+        state = password_state(row, initial_days, now)
         initial = state is PasswordState.INITIAL
         change_before = None
         if initial and initial_days > 0 and row.password_changed_at is not None:
@@ -123,20 +116,6 @@ def build_slips(
             )
         )
     return SlipSet(tuple(slips), tuple(skipped))
-
-
-def learners_for_slips(db: Database, actor: str, learner_ids: Iterable[int]) -> list[LearnerRow]:
-    """The learners ``learner_ids`` (active or deactivated); unknown ids are an error."""
-    ids = sorted(set(learner_ids))
-    if not ids:
-        raise ValidationError("no learner chosen for the slips")
-    with db.transaction() as session:
-        require_active_admin(session, actor)
-        rows = learners_by_ids(session, ids)
-    missing = sorted(set(ids) - {row.id for row in rows})
-    if missing:
-        raise NotFound(f"unknown learner ids: {missing}", ids=missing)
-    return rows
 
 
 def batch_learners(db: Database, actor: str, batch_id: str) -> list[LearnerRow]:
@@ -174,6 +153,9 @@ def record_slips(
         details["batch"] = batch_id
     if logins:
         details["logins"] = list(logins)[:50]
-    with db.transaction(write=True) as session:
+
+    def record(session: Session) -> None:
         require_active_admin(session, actor)
         audit.record(session, actor, SLIPS_ACTION, details=details)
+
+    db.write(record)

@@ -24,6 +24,7 @@ from fpdf import FPDF
 from access_core.exports import safe_filename
 from access_core.i18n import format_date, t
 from access_core.learner_auth import LEARNER_PASSWORD_MIN_CHARS
+from access_core.roster import PasswordState
 from access_core.slip_fonts import (
     FONT_DIR,
     FONTS,
@@ -35,7 +36,7 @@ from access_core.slip_fonts import (
     printable,
     unprintable,
 )
-from access_core.slips import LAYOUTS, PasswordState, Slip, SlipOptions, SlipSet
+from access_core.slips import LAYOUTS, Slip, SlipOptions, SlipSet
 
 PAGE_W, PAGE_H = 210.0, 297.0
 GREY = 90
@@ -170,7 +171,7 @@ def _password_lines(slip: Slip, options: SlipOptions, lang: str) -> tuple[str | 
         if slip.password is not None:
             return slip.password, [notice]
         return None, [t("slip_password_hint", lang), notice]
-    if slip.state is PasswordState.EXPIRED:
+    if slip.state is PasswordState.INITIAL_EXPIRED:
         return None, [t("slip_password_expired", lang), t("slip_expired_help", lang)]
     return None, [t("slip_password_custom", lang), t("slip_forgotten", lang)]
 

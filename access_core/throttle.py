@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -95,11 +97,12 @@ def _create_row(db: Database, subject: str, policy: ThrottlePolicy, now: datetim
     """The subject's row, in its own transaction (no lock held meanwhile, so concurrent
     creations meet on the unique key instead of deadlocking); expired rows are purged."""
     purge_expired(db, policy, now)
-    try:
-        with db.transaction(write=True) as session:
-            session.add(LoginThrottle(subject=subject, failures=0, window_started_at=now))
-    except IntegrityError:  # another process created it meanwhile
-        pass
+
+    def create(session: Session) -> None:
+        session.add(LoginThrottle(subject=subject, failures=0, window_started_at=now))
+
+    with suppress(IntegrityError):  # another process created it meanwhile
+        db.write(create)
 
 
 def purge_expired(db: Database, policy: ThrottlePolicy, now: datetime) -> int:
@@ -110,15 +113,21 @@ def purge_expired(db: Database, policy: ThrottlePolicy, now: datetime) -> int:
     )
     with db.transaction() as session:  # a plain read: no lock on the rows it passes
         ids = list(session.scalars(select(LoginThrottle.id).where(expired)))
-    deleted = 0
-    for start in range(0, len(ids), CHUNK):
-        with db.transaction(write=True) as session:  # locks by primary key only
+
+    def delete_chunk(chunk: list[int]) -> Callable[[Session], int]:
+        def work(session: Session) -> int:  # locks by primary key only
             result = session.execute(
                 delete(LoginThrottle)
-                .where(LoginThrottle.id.in_(ids[start : start + CHUNK]), expired)
+                .where(LoginThrottle.id.in_(chunk), expired)
                 .execution_options(synchronize_session=False)
             )
-            deleted += int(result.rowcount or 0)  # type: ignore[attr-defined]
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+        return work
+
+    deleted = 0
+    for start in range(0, len(ids), CHUNK):
+        deleted += db.write(delete_chunk(ids[start : start + CHUNK]))
     return deleted
 
 
@@ -217,8 +226,11 @@ def lift_learner_lockouts(session: Session, learner_ids: list[int], now: datetim
 
 def unlock(db: Database, subject: str, actor: str, name: str) -> bool:
     """Lift a lockout; True when there was something to lift."""
-    with db.transaction(write=True) as session:
+
+    def work(session: Session) -> bool:
         was_locked = locked_until(session, subject, datetime.now(UTC)) is not None
         clear(session, subject)
         audit.record(session, actor, "login_unlocked", details={"subject": name})
-    return was_locked
+        return was_locked
+
+    return db.write(work)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import altair as alt
 import pandas as pd
@@ -45,7 +45,9 @@ def metrics(stats: SchoolStats, lang: str) -> None:
 
 
 def _name(row: ClassStats, lang: str) -> str:
-    return row.class_name if row.class_id is not None else t("overview_no_class", lang)
+    if row.class_id is None or row.class_name is None:  # the row of learners without a class
+        return t("overview_no_class", lang)
+    return row.class_name
 
 
 def class_frame(classes: Sequence[ClassStats], lang: str) -> pd.DataFrame:
@@ -80,7 +82,7 @@ def class_table(stats: SchoolStats, lang: str) -> None:
             ),
         },
     )
-    rows = list(event.selection.rows) if event is not None else []  # type: ignore[union-attr]
+    rows = list(event.selection.rows) if event is not None else []
     if rows and 0 <= rows[0] < len(stats.classes):
         chosen = stats.classes[rows[0]]
         if chosen.class_id is not None:
@@ -91,7 +93,7 @@ def class_table(stats: SchoolStats, lang: str) -> None:
 
 def chart_data(classes: Sequence[ClassStats], lang: str) -> pd.DataFrame:
     """One row per class and password state (long format for a stacked bar chart)."""
-    states = (
+    states: tuple[tuple[str, Callable[[ClassStats], int]], ...] = (
         ("chart_personalised", lambda c: c.personalised),
         ("chart_initial", lambda c: c.initial),
         ("chart_expired", lambda c: c.expired),
@@ -108,7 +110,8 @@ def chart(stats: SchoolStats, lang: str) -> alt.Chart:
     classes = stats.classes[:CHART_MAX_CLASSES]
     data = chart_data(classes, lang)
     states = [t(k, lang) for k in ("chart_personalised", "chart_initial", "chart_expired")]
-    return (
+    # altair's mark and encode methods are typed as returning Any here: each returns the chart.
+    figure: alt.Chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
@@ -139,6 +142,7 @@ def chart(stats: SchoolStats, lang: str) -> alt.Chart:
         )
         .properties(height=alt.Step(BAR_PX))  # one band per class, however many
     )
+    return figure
 
 
 def show_chart(stats: SchoolStats, lang: str) -> None:

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from access_core.i18n import t
+from access_core.i18n import format_date, t
 from access_core.roster import LearnerRow, days_left, password_state
-from access_ui.wording import format_date, password_status
+from access_ui.wording import password_status
 
 INDEX_NAME = "learner_id"
 
@@ -51,6 +51,31 @@ def _who(rows: Sequence[LearnerRow], lang: str, marked: bool) -> dict[str, list[
     }
 
 
+def _learner_table(
+    rows: Sequence[LearnerRow],
+    tz: ZoneInfo,
+    lang: str,
+    marked: bool,
+    initial_days: int,
+    now: datetime | None,
+    middle: dict[str, list[object]] | None = None,
+    whole_numbers: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Every learner table: checkbox, Nom, Prénom, Login, then ``middle``'s columns, then Date
+    de naissance and Mot de passe; the checkbox is bool, ``whole_numbers`` int64, the rest
+    text."""
+    columns: dict[str, list[object]] = {
+        **_who(rows, lang, marked),
+        **(middle or {}),
+        t("col_birth_date", lang): [_birth_date_text(r.birth_date, lang) for r in rows],
+        t("col_password", lang): _statuses(rows, tz, lang, initial_days, now),
+    }
+    dtypes = {name: "str" for name in columns}
+    dtypes[t("col_reset", lang)] = "bool"
+    dtypes.update(dict.fromkeys(whole_numbers, "int64"))
+    return _frame(columns, [r.id for r in rows], dtypes)
+
+
 def _account(row: LearnerRow, tz: ZoneInfo, lang: str) -> str:
     if row.deactivated_at is None:
         return t("account_active", lang)
@@ -68,15 +93,11 @@ def search_table(
 ) -> pd.DataFrame:
     """The search's results: checkbox, Nom, Prénom, Login, Classe, Compte, Date de naissance,
     Mot de passe."""
-    columns: dict[str, list[object]] = {
-        **_who(rows, lang, marked),
+    middle: dict[str, list[object]] = {
         t("col_class", lang): [r.class_name or "" for r in rows],
         t("col_account", lang): [_account(r, tz, lang) for r in rows],
-        t("col_birth_date", lang): [_birth_date_text(r.birth_date, lang) for r in rows],
-        t("col_password", lang): _statuses(rows, tz, lang, initial_days, now),
     }
-    dtypes = {name: ("bool" if i == 0 else "str") for i, name in enumerate(columns)}
-    return _frame(columns, [r.id for r in rows], dtypes)
+    return _learner_table(rows, tz, lang, marked, initial_days, now, middle)
 
 
 def class_table(
@@ -88,13 +109,7 @@ def class_table(
     now: datetime | None = None,
 ) -> pd.DataFrame:
     """Checkbox, Nom, Prénom, Login, Date de naissance, Mot de passe (status)."""
-    columns: dict[str, list[object]] = {
-        **_who(rows, lang, marked),
-        t("col_birth_date", lang): [_birth_date_text(r.birth_date, lang) for r in rows],
-        t("col_password", lang): _statuses(rows, tz, lang, initial_days, now),
-    }
-    dtypes = {name: ("bool" if i == 0 else "str") for i, name in enumerate(columns)}
-    return _frame(columns, [r.id for r in rows], dtypes)
+    return _learner_table(rows, tz, lang, marked, initial_days, now)
 
 
 def deactivated_table(
@@ -108,8 +123,7 @@ def deactivated_table(
 ) -> pd.DataFrame:
     """Checkbox, Nom, Prénom, Login, former class, deactivation date, days left in the window."""
     moment = now or datetime.now(UTC)
-    columns: dict[str, list[object]] = {
-        **_who(rows, lang, marked),
+    middle: dict[str, list[object]] = {
         t("col_former_class", lang): [r.class_name or "" for r in rows],
         t("col_deactivated_on", lang): [
             format_date(r.deactivated_at.astimezone(tz).date()) if r.deactivated_at else ""
@@ -119,13 +133,10 @@ def deactivated_table(
             days_left(r.deactivated_at, months, tz, moment) if r.deactivated_at else 0
             for r in rows
         ],
-        t("col_birth_date", lang): [_birth_date_text(r.birth_date, lang) for r in rows],
-        t("col_password", lang): _statuses(rows, tz, lang, initial_days, now),
     }
-    dtypes = {name: "str" for name in columns}
-    dtypes[t("col_reset", lang)] = "bool"
-    dtypes[t("col_days_left", lang)] = "int64"
-    return _frame(columns, [r.id for r in rows], dtypes)
+    return _learner_table(
+        rows, tz, lang, marked, initial_days, now, middle, (t("col_days_left", lang),)
+    )
 
 
 def marked_ids(edited: pd.DataFrame, lang: str) -> list[int]:

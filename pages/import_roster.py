@@ -14,6 +14,7 @@ user = require_admin()  # first: nothing below runs for anyone else
 from access_core import imports, roster_files  # noqa: E402
 from access_core.errors import AccessError  # noqa: E402
 from access_core.i18n import format_duration, t  # noqa: E402
+from access_core.import_plan import blockers  # noqa: E402
 from access_core.passwords import estimate_hashing_seconds  # noqa: E402
 from access_ui import context, wording  # noqa: E402
 from access_ui.feedback import (  # noqa: E402
@@ -168,7 +169,7 @@ if plan.needs_confirmation:
         key=f"import_force:{upload.file_id}:{count}",
     )
 
-blocked = (bool(plan.rejected) and not skip_bad_rows) or (plan.needs_confirmation and not confirmed)
+blocked = bool(blockers(plan, skip_bad_rows=skip_bad_rows, force=confirmed))
 if plan.new:
     seconds = estimate_hashing_seconds(len(plan.new), settings.bcrypt_rounds)
     st.caption(

@@ -76,3 +76,13 @@ def dump_tables(db: Database) -> dict[str, list[tuple[Any, ...]]]:
             rows = conn.execute(text(f"SELECT * FROM {table.name} ORDER BY {order}")).all()
             dump[table.name] = [tuple(row) for row in rows]
     return dump
+
+
+def downgrade_schema(database_url: str, revision: str = "base") -> None:
+    """Alembic ``downgrade`` to ``revision`` (tests only: an operator runs ``alembic
+    downgrade`` for a rollback)."""
+    from alembic import command
+
+    from access_core.db import alembic_config
+
+    command.downgrade(alembic_config(database_url), revision)

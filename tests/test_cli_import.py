@@ -121,7 +121,7 @@ def test_bad_rows_are_listed_and_nothing_is_imported(db, admin, import_cli):
     assert code == 1
     assert summary(out)["rejected"] == 9 and summary(out)["new"] == 3
     assert "rejected (9):" in out
-    assert "  line 3: missing Prénom (Moreau)" in out
+    assert "  line 3: missing first_name (Moreau)" in out
     assert "  line 4: impossible date '31/02/2013' (Girard Inès)" in out
     assert "  line 7: external id BAD-001 already on line 2 (Petit Louis)" in out
     assert "  line 9: login tom.bernard already on line 8 (Bernard Théo)" in out
@@ -162,7 +162,9 @@ def assert_one_line_error(code: int, out: str, err: str, *fragments: str) -> Non
 def test_unknown_layout_is_a_one_line_error(db, admin, import_cli):
     dump = dump_tables(db)
     code, out, err = import_cli(str(DATA / "roster_unknown_layout.csv"), "--actor", admin)
-    assert_one_line_error(code, out, err, "unknown column layout", "Nom, Date de naissance, Classe")
+    assert_one_line_error(
+        code, out, err, "unknown column layout", "missing last_name, birth_date, class_name"
+    )
     assert out == "" and dump_tables(db) == dump
 
 

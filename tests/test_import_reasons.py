@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from access_core.db import Database
-from access_core.i18n import MESSAGES
-from access_core.roster_files import REASONS, read_roster
+from access_core.errors import ValidationError
+from access_core.i18n import MESSAGES, error_message
+from access_core.roster_files import HEADER_ALIASES, REASONS, read_roster
 from access_ui.wording import rejection_reason
 from tests import test_pages
 from tests.test_pages import TIMEOUT_S, live_session, no_exception
@@ -26,6 +28,37 @@ def test_every_rejection_code_is_worded_in_both_languages() -> None:
     for code in REASONS:
         assert f"reject_{code}" in MESSAGES["fr"], code
         assert f"reject_{code}" in MESSAGES["en"], code
+
+
+def test_every_roster_field_is_worded_in_both_languages() -> None:
+    for field in HEADER_ALIASES:
+        assert f"field_{field}" in MESSAGES["fr"], field
+        assert f"field_{field}" in MESSAGES["en"], field
+
+
+def test_field_names_are_worded_in_the_language_of_the_message() -> None:
+    """A row or a header refused for its fields names them by code; each language words them
+    (no French label in an English message)."""
+    problems = {p.line: p for p in read_roster(BAD_ROWS.read_bytes(), "r.csv", TODAY).problems}
+    assert problems[3].params["fields"] == ("first_name",)
+    assert rejection_reason(problems[3], "en") == "missing First name"
+    assert rejection_reason(problems[12], "en") == "missing Birth date"
+    assert rejection_reason(problems[3], "fr") == "champ(s) manquant(s) : Prénom"
+    too_long = read_roster(
+        f"Nom;Prénom;Date de naissance;Classe\n{'N' * 101};Léa;01/01/2013;6e A".encode(),
+        "r.csv", TODAY,
+    ).problems[0]
+    assert rejection_reason(too_long, "en") == "too long: Last name"
+    assert rejection_reason(too_long, "fr") == "trop long : Nom"
+
+    with pytest.raises(ValidationError) as caught:
+        read_roster(b"Eleve;Prenom;Naissance;Groupe\nA;B;01/01/2013;6e A", "r.csv", TODAY)
+    assert error_message(caught.value, "en").startswith(
+        "Unknown column layout (line 1): missing Last name, Birth date, Class. Columns found:"
+    )
+    assert error_message(caught.value, "fr").startswith(
+        "Colonnes non reconnues (ligne 1) : il manque Nom, Date de naissance, Classe. "
+    )
 
 
 def test_the_bad_rows_are_worded_in_french_and_in_english() -> None:

@@ -7,8 +7,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from access_core.db import Database, current_revision, downgrade_schema, upgrade_schema
+from access_core.db import Database, current_revision, upgrade_schema
 from access_core.models import Base
+from tests.factories import downgrade_schema
 
 CONTRACT_TABLES = {"school_classes", "learners", "admins", "audit_events"}
 

@@ -162,7 +162,7 @@ def test_siecle_csv_by_division(encoding, shown, with_sex):
     assert all(r.external_id is None for r in roster.rows)
     group_only = PRESENT.index(next(p for p in PRESENT if not p.division))
     assert [(p.line, p.reason, p.name) for p in roster.problems] == [
-        (group_only + 2, "missing Classe", "Groupé Inès")
+        (group_only + 2, "missing class_name", "Groupé Inès")
     ]
 
 
@@ -178,7 +178,7 @@ def test_onde_csv_extraction(encoding, shown):
     assert [r.birth_date for r in roster.rows] == [p.birth for p in ok]  # both date forms
     assert [r.external_id for r in roster.rows] == [p.ine for p in ok]
     assert [(p.line, p.name) for p in roster.problems] == [(6, "Groupé Inès"), (7, "Doublon Léa")]
-    assert roster.problems[0].reason == "missing Classe"
+    assert roster.problems[0].reason == "missing class_name"
     assert roster.problems[1].reason == "external id 070803070AJ already on line 2"
 
 

@@ -144,8 +144,7 @@ def run_scenario(db, settings, database_url, tmp_path, capsys, monkeypatch) -> S
     assert cli("export", "--class", "6e A", "--output", str(output), "--actor", "secretariat") == 1
 
     # the journal's CSV
-    entries = journal.all_matching(db, "admin", JournalFilter(), settings.tz)
-    scenario.csv = journal.to_csv(entries, settings.tz)
+    scenario.csv = journal.export_csv(db, "admin", JournalFilter(), settings.tz)
     return scenario
 
 

@@ -20,8 +20,8 @@ from access_core.config import load_settings
 from access_core.errors import ConfigError, NotAuthorized, NotFound
 from access_core.passwords import initial_password
 from access_core.resets import reset_passwords
-from access_core.roster import LearnerRow
-from access_core.slips import PasswordState, SlipOptions, build_slips
+from access_core.roster import LearnerRow, PasswordState, password_state
+from access_core.slips import SlipOptions, build_slips
 from tests.conftest import assert_one_line_error, file_mode
 from tests.factories import TEST_ROUNDS, add_learner, create_test_admin
 from tests.slips_helpers import one_line, page_count, slip_texts
@@ -85,8 +85,19 @@ def test_the_password_is_printed_only_while_the_initial_one_is_valid() -> None:
     assert by_name["Valide Ana"].change_before == date(2026, 11, 7)  # 8 Sept + 60 days
     assert by_name["Perso Bob"].state is PasswordState.CUSTOM
     assert by_name["Perso Bob"].password is None
-    assert by_name["Expire Cléo"].state is PasswordState.EXPIRED
+    assert by_name["Expire Cléo"].state is PasswordState.INITIAL_EXPIRED
     assert by_name["Expire Cléo"].password is None
+
+
+def test_a_slip_says_the_password_state_the_dashboard_shows() -> None:
+    rows = [
+        row(1, "Valide", "Ana"),
+        row(2, "Perso", "Bob", must_change=False),
+        row(3, "Expire", "Cléo", changed_at=NOW - timedelta(days=61)),
+        row(4, "Sansdate", "Dan", changed_at=None),
+    ]
+    states = {s.learner_id: s.state for s in make(rows, days=60).slips}
+    assert states == {r.id: password_state(r, 60, NOW) for r in rows}
 
 
 def test_hint_mode_keeps_the_state_but_never_the_digits() -> None:
@@ -126,7 +137,8 @@ def test_each_slip_holds_its_name_login_and_the_digits_exactly_when_expected(lay
         else:
             assert not DIGITS.search(text), text
         assert ("Mot de passe personnalisé" in text) == (slip.state is PasswordState.CUSTOM)
-        assert ("Mot de passe initial expiré" in text) == (slip.state is PasswordState.EXPIRED)
+        expired = slip.state is PasswordState.INITIAL_EXPIRED
+        assert ("Mot de passe initial expiré" in text) == expired
         assert "Collège Jean-Moulin" in text and "Classe : 6e A" in text
 
 
