@@ -35,7 +35,7 @@ from access_core.import_plan import (
 )
 from access_core.logins import fold, unique_login
 from access_core.models import Learner, SchoolClass
-from access_core.names import full_name
+from access_core.names import full_name, name_key
 from access_core.roster_files import RosterFile, RosterRow, RowProblem, problem
 
 __all__ = [
@@ -55,7 +55,9 @@ Identity = tuple[str, str, date | None]
 
 
 def _identity(last: str, first: str, birth: date | None) -> Identity:
-    return (fold(last).strip(), fold(first).strip(), birth)
+    """Names without case, accents or typographic variants (« D’Almeida » is « D'ALMEIDA »),
+    and the birth date."""
+    return (name_key(last), name_key(first), birth)
 
 
 # External ids and class names are compared as MariaDB's unique indexes compare them (without
