@@ -1,17 +1,19 @@
-"""Names as identities and logins (issue 19, items 2-3), on every configured backend:
+"""Names as identities and logins (issue 19, items 2-4), on every configured backend:
 typographic variants of apostrophes, hyphens and spaces are one name; letters that are not
-accented Latin are transliterated for new logins and the search (existing logins never change)."""
+accented Latin are transliterated for new logins and the search (existing logins never change);
+the same new pupil twice in a file is one pupil."""
 
 from __future__ import annotations
 
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from access_core import search
+from access_core import imports, search
 from access_core.logins import base_login
 from access_core.names import name_key
-from tests.factories import add_learner
+from tests.factories import TEST_ROUNDS, add_learner
 from tests.test_imports import csv_roster, learner, learner_count, logins, run
 
 TZ = ZoneInfo("Europe/Paris")
@@ -164,3 +166,82 @@ def test_the_search_finds_transliterated_letters_both_ways(
     add_learner(db, "Martin", "Léa", login="lea.martin")
 
     assert find(db, admin, typed) == [wanted]
+
+
+# --- 4. the same new pupil twice in one file --------------------------------------------------
+
+
+def test_the_same_new_pupil_twice_without_id_is_one_pupil(db, admin):
+    """Issue 19 item 4: two lines, two accounts (``lea.dupont``, ``lea.dupont2``). Now the
+    rule of a known pupil: the first line is the pupil, the second is rejected and named."""
+    roster = csv_roster(
+        ";Dupont;Léa;17/05/2013;6e A",
+        ";DUPONT;Lea;17/05/2013;6e A",
+        ";Martin;Zoé;01/02/2013;6e A",
+    )
+
+    plan = imports.preview(db, admin, roster)
+
+    assert [(c.line, c.login) for c in plan.new] == [(2, "lea.dupont"), (4, "zoe.martin")]
+    assert [(p.line, p.code, p.name) for p in plan.rejected] == [
+        (3, "same_learner_twice", "DUPONT Lea")
+    ]
+    imports.apply(db, admin, plan, TEST_ROUNDS, skip_bad_rows=True)
+    assert logins(db) == ["lea.dupont", "zoe.martin"]
+
+
+def test_the_same_new_pupil_twice_is_rejected_like_a_known_pupil_twice(db, admin):
+    add_learner(db, "Martin", "Zoé", birth_date=date(2013, 2, 1), login="zoe.martin")
+    roster = csv_roster(
+        ";Martin;Zoé;01/02/2013;6e A",
+        ";D'Almeida;Inès;17/05/2013;6e A",
+        ";Martin;Zoé;01/02/2013;6e A",
+        ";D’ALMEIDA;Inès;17/05/2013;6e B",
+    )
+
+    plan = imports.preview(db, admin, roster)
+
+    assert [(p.line, p.code) for p in plan.rejected] == [
+        (4, "same_learner_twice"),
+        (5, "same_learner_twice"),
+    ]
+    assert [c.login for c in plan.new] == ["ines.dalmeida"]
+
+
+def test_a_new_pupil_with_an_id_and_a_namesake_line_without_one_is_one_pupil(db, admin):
+    """As for a known pupil whose id is on one line: a later line without id and the same
+    identity is that pupil again, not a second child."""
+    roster = csv_roster(
+        "INE-1;Dupont;Léa;17/05/2013;6e A",
+        ";Dupont;Léa;17/05/2013;6e A",
+    )
+
+    plan = imports.preview(db, admin, roster)
+
+    assert [c.line for c in plan.new] == [2]
+    assert [(p.line, p.code) for p in plan.rejected] == [(3, "same_learner_twice")]
+
+
+def test_a_line_without_id_before_the_new_pupil_with_the_id_is_rejected_too(db, admin):
+    """Whatever the order: the line with the national id is the pupil."""
+    roster = csv_roster(
+        ";Dupont;Léa;17/05/2013;6e A",
+        "INE-1;Dupont;Léa;17/05/2013;6e A",
+    )
+
+    plan = imports.preview(db, admin, roster)
+
+    assert [(c.line, c.row.external_id) for c in plan.new if c.row] == [(3, "INE-1")]
+    assert [(p.line, p.code) for p in plan.rejected] == [(2, "same_learner_twice")]
+
+
+def test_two_new_namesakes_with_different_ids_are_two_pupils(db, admin):
+    roster = csv_roster(
+        "INE-1;Dupont;Léa;17/05/2013;6e A",
+        "INE-2;Dupont;Léa;17/05/2013;6e B",
+    )
+
+    plan, outcome = run(db, admin, roster)
+
+    assert plan.rejected == [] and outcome.new == 2
+    assert logins(db) == ["lea.dupont", "lea.dupont2"]
