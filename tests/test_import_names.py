@@ -1,7 +1,8 @@
-"""Names as identities and logins (issue 19, items 2-4), on every configured backend:
+"""Names as identities and logins (issue 19, items 2-4 and 6), on every configured backend:
 typographic variants of apostrophes, hyphens and spaces are one name; letters that are not
 accented Latin are transliterated for new logins and the search (existing logins never change);
-the same new pupil twice in a file is one pupil."""
+the same new pupil twice in a file is one pupil; a reset between an import's preview and its
+apply still moves the initial password to the corrected birth date."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from access_core import imports, search
+from access_core.import_apply import INITIAL_PASSWORD_MOVED
 from access_core.logins import base_login
 from access_core.names import name_key
+from access_core.resets import reset_passwords
 from tests.factories import TEST_ROUNDS, add_learner
-from tests.test_imports import csv_roster, learner, learner_count, logins, run
+from tests.test_imports import actions, checkpw, csv_roster, learner, learner_count, logins, run
 
 TZ = ZoneInfo("Europe/Paris")
 
@@ -245,3 +248,38 @@ def test_two_new_namesakes_with_different_ids_are_two_pupils(db, admin):
 
     assert plan.rejected == [] and outcome.new == 2
     assert logins(db) == ["lea.dupont", "lea.dupont2"]
+
+
+# --- 6. a reset between an import's preview and its apply ------------------------------------
+
+
+def test_a_reset_between_preview_and_apply_moves_the_initial_password(db, admin):
+    """Issue 19 item 6: the learner had personalised their password at preview time, so the
+    preview moved nothing; a reset meanwhile puts them back on the initial password (the old
+    date): the import decides at write time and the password follows the corrected date."""
+    lea = add_learner(db, "Dupont", "Léa", external_id="INE-1", password="Choisi-par-Lea-1")
+    plan = imports.preview(db, admin, csv_roster("INE-1;Dupont;Léa;18/05/2013;6e A"))
+    assert plan.initial_password_moved == []
+
+    reset_passwords(db, admin, [lea], TEST_ROUNDS)
+    assert checkpw("17052013", learner(db, id=lea)["password_hash"])
+    outcome = imports.apply(db, admin, plan, TEST_ROUNDS)
+
+    row = learner(db, id=lea)
+    assert row["birth_date"] == date(2013, 5, 18) and row["must_change_password"] is True
+    assert checkpw("18052013", row["password_hash"])  # what the slip prints
+    assert not checkpw("17052013", row["password_hash"])
+    assert outcome.initial_passwords_moved == 1
+    assert actions(db).count(INITIAL_PASSWORD_MOVED) == 1
+
+
+def test_a_personalised_password_is_still_kept_when_no_reset_happened(db, admin):
+    lea = add_learner(db, "Dupont", "Léa", external_id="INE-1", password="Choisi-par-Lea-1")
+    plan = imports.preview(db, admin, csv_roster("INE-1;Dupont;Léa;18/05/2013;6e A"))
+
+    outcome = imports.apply(db, admin, plan, TEST_ROUNDS)
+
+    row = learner(db, id=lea)
+    assert checkpw("Choisi-par-Lea-1", row["password_hash"])
+    assert row["must_change_password"] is False and outcome.initial_passwords_moved == 0
+    assert INITIAL_PASSWORD_MOVED not in actions(db)
