@@ -5,10 +5,11 @@ search column that this product alone would fill), so learners written by other 
 found too. ``%``, ``_`` and quotes in the text match themselves.
 
 Folding in SQL (``folding.search_folded``): on PostgreSQL and MariaDB ``lower()`` then nested
-``replace()`` of the Latin letters anyascii transliterates, both cases, and of the typographic
-apostrophes, hyphens and spaces; only the characters that can fold into a character of the
-searched text are replaced (the others cannot take part in a match). On SQLite, whose parser
-refuses deep nesting, it is ``folding.search_fold`` itself, registered on each connection.
+``replace()`` of the Latin letters of names (``folding.LATIN_RANGES``, both cases, as anyascii
+transliterates them) and of the typographic apostrophes, hyphens and spaces; only the
+characters that can fold into a character of the searched text are replaced (the others cannot
+take part in a match). On SQLite, whose parser refuses deep nesting, it is
+``folding.search_fold`` itself, registered on each connection.
 
 That scan costs about a second at 100,000 learners on SQLite, so the dashboard passes a
 ``SearchIndex``: the folded names of every learner, built by one query and kept by the server
