@@ -5,7 +5,14 @@ integration contract defines (no extra column to keep filled).
 PostgreSQL, MariaDB/MySQL: ``lower`` + nested ``replace`` (measured faster than PostgreSQL's
 ``translate`` on UTF-8 text). SQLite, whose ``lower`` folds ASCII only and whose parser refuses
 deep nesting: ``access_fold``, ``logins.fold`` itself, registered on each connection by
-``db.make_engine``.
+``db.make_engine``. (``folded`` and ``lowered`` no longer have a caller: the learner search and
+the journal's learner filter use ``search_folded`` below, which folds as ``search.search_key``
+does; ``logins.fold`` now transliterates every script, which ``folded``'s ``replace`` chain on
+PostgreSQL and MariaDB does not.)
+
+``search_folded(text, old1, new1, ...)``: the learner search's folding in SQL (Latin letters
+and typographic marks to ASCII, other scripts kept): ``lower`` + the given ``replace`` pairs on
+PostgreSQL and MariaDB, ``search_fold`` itself on SQLite (``access_search_fold``).
 """
 
 from __future__ import annotations
