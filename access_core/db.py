@@ -148,6 +148,10 @@ def make_engine(
             dbapi_conn.create_function(
                 folding.SQLITE_LOWER, 1, folding.sqlite_lower, deterministic=True
             )
+            # folding.search_folded(...) on SQLite: the learner search's folding
+            dbapi_conn.create_function(
+                folding.SQLITE_SEARCH_FUNCTION, 1, folding.sqlite_search_fold, deterministic=True
+            )
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:

@@ -2,10 +2,12 @@
 
 ``apply`` refuses a plan with rejected rows unless they are skipped, and a plan that
 deactivates more than the allowed share of learners unless forced: the rules hold for every
-caller (page, command line). Initial passwords (new learners, and learners still on theirs whose
-birth date is corrected) are hashed before the transaction. Inside it, every learner is written
-only if it is still as the preview saw it, else nothing is written at all: a plan never applies
-stale decisions over another administrator's import or a correction made meanwhile.
+caller (page, command line). Initial passwords (new learners, and every learner whose birth date
+is corrected) are hashed before the transaction; whether a corrected date moves the password is
+decided inside it (only a learner on the initial password at that moment). Inside it, every
+learner is written only if it is still as the preview saw it, else nothing is written at all:
+a plan never applies stale decisions over another administrator's import or a correction made
+meanwhile.
 """
 
 from __future__ import annotations
@@ -98,8 +100,9 @@ def apply(
             percent=plan.max_deactivation_percent,
             key=NEEDS_CONFIRMATION,
         )
+    corrected = _corrected_birth_dates(plan)
     births = [c.row.birth_date for c in plan.new if c.row] + [
-        _date(c.fields["birth_date"]) for c in plan.initial_password_moved
+        _date(c.fields["birth_date"]) for c in corrected
     ]
     hashes = hash_many([initial_password(b) for b in births], rounds, progress)
     new_hashes, moved_hashes = hashes[: len(plan.new)], hashes[len(plan.new) :]
@@ -130,7 +133,7 @@ def apply(
         for change in plan.changes:
             _update(session, actor, change, class_id, now)
         moved_count = 0
-        for change, password_hash in zip(plan.initial_password_moved, moved_hashes, strict=True):
+        for change, password_hash in zip(corrected, moved_hashes, strict=True):
             moved_count += _move_initial_password(session, actor, change, password_hash, now)
 
     try:
@@ -151,6 +154,20 @@ def apply(
         skipped_rows=len(plan.rejected),
         initial_passwords_moved=moved_count,
     )
+
+
+def _corrected_birth_dates(plan: ImportPlan) -> list[Change]:
+    """Every learner whose birth date the plan corrects, whatever the preview saw of their
+    password: whether the initial password follows is decided in the transaction (a reset
+    between preview and apply puts a learner back on it; ``plan.initial_password_moved`` is
+    the preview's forecast)."""
+    return [
+        c
+        for c in plan.updated
+        if c.learner is not None
+        and isinstance(c.fields.get("birth_date"), date)
+        and c.fields["birth_date"] != c.learner.birth_date
+    ]
 
 
 def _date(value: object) -> date:

@@ -35,7 +35,7 @@ from access_core.import_plan import (
 )
 from access_core.logins import fold, unique_login
 from access_core.models import Learner, SchoolClass
-from access_core.names import full_name
+from access_core.names import full_name, name_key
 from access_core.roster_files import RosterFile, RosterRow, RowProblem, problem
 
 __all__ = [
@@ -55,7 +55,9 @@ Identity = tuple[str, str, date | None]
 
 
 def _identity(last: str, first: str, birth: date | None) -> Identity:
-    return (fold(last).strip(), fold(first).strip(), birth)
+    """Names without case, accents or typographic variants (« D’Almeida » is « D'ALMEIDA »),
+    and the birth date."""
+    return (name_key(last), name_key(first), birth)
 
 
 # External ids and class names are compared as MariaDB's unique indexes compare them (without
@@ -133,15 +135,23 @@ def preview(
     claimed = {by_external[k].id for r in rows if (k := _id_key(r.external_id)) in by_external}
     logins = {e.login: e.id for e in existing}
     matched: set[int] = set()
+    # The identities of the new learners: those planned so far, and those of the lines with an
+    # external id nobody has yet (whatever their order). A line without an id whose identity is
+    # one of them, and that no known learner is left to match, is that pupil again: rejected as
+    # a known pupil's second line is (one rule, new or known).
+    new_identities = {
+        _identity(r.last_name, r.first_name, r.birth_date)
+        for r in rows
+        if r.external_id and _id_key(r.external_id) not in by_external
+    }
     # learners named by a rejected line: kept (never deactivated), line by learner id
     named_by_rejected: dict[int, RowProblem] = {}
     for row in rows:
         learner = by_external.get(_id_key(row.external_id))
+        identity = _identity(row.last_name, row.first_name, row.birth_date)
         duplicate = False
         if learner is None:
-            candidates = by_identity.get(
-                _identity(row.last_name, row.first_name, row.birth_date), []
-            )
+            candidates = by_identity.get(identity, [])
             free = [
                 c
                 for c in candidates
@@ -155,6 +165,8 @@ def preview(
             )
             # without an id, a row whose every namesake is another row's is a second line
             duplicate = learner is None and bool(candidates) and not row.external_id
+        if learner is None and not row.external_id and identity in new_identities:
+            duplicate = True  # the same new pupil as another line
         if duplicate or (learner is not None and learner.id in matched):
             plan.rejected.append(
                 problem(row.line, "same_learner_twice", full_name(row.last_name, row.first_name))
@@ -173,6 +185,7 @@ def preview(
         if learner is None:
             login = row.login or unique_login(row.first_name, row.last_name, logins.__contains__)
             logins[login] = -row.line
+            new_identities.add(identity)
             plan.new.append(Change(row, None, login))
             continue
         matched.add(learner.id)

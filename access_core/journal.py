@@ -18,11 +18,10 @@ from access_core import audit
 from access_core.admins import require_active_admin
 from access_core.db import Database
 from access_core.exports import csv_cell
-from access_core.folding import folded
-from access_core.logins import fold
+from access_core.folding import search_folded
 from access_core.models import AuditEvent, Learner, SchoolClass
 from access_core.names import full_name
-from access_core.search import SearchIndex, matching_ids
+from access_core.search import SearchIndex, folds_for, matching_ids, search_key
 
 PAGE_SIZE = 50
 EXPORT_ACTION = "journal_exported"
@@ -63,10 +62,12 @@ def _day_start(day: date, tz: ZoneInfo) -> datetime:
 
 def _learner_matches(text: str) -> ColumnElement[bool]:
     """The event's learner has ``text`` in their login, last or first name, ignoring case and
-    accents: folded on both sides, in SQL (``%`` and ``_`` typed are literal)."""
-    wanted = fold(text.strip())
+    accents: folded on both sides as the learner search folds them (``search.search_key``;
+    « lukasz » finds « Łukasz »), in SQL (``%`` and ``_`` typed are literal)."""
+    wanted = search_key(text)
     names = Learner.login + SEPARATOR + Learner.last_name + SEPARATOR + Learner.first_name
-    return folded(names).contains(wanted, autoescape=True)
+    pairs = [literal(part) for pair in folds_for(wanted) for part in pair]
+    return search_folded(names, *pairs).contains(wanted, autoescape=True)
 
 
 def _filtered(

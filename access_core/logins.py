@@ -1,4 +1,12 @@
-"""Learner logins: ``prenom.nom`` in lower-case ASCII, unique with a number when needed."""
+"""Learner logins: ``prenom.nom`` in lower-case ASCII, unique with a number when needed.
+
+``fold`` is the one ASCII form of a name shared by the login rule and the import's identity
+match: every letter transliterated by anyascii (« Ł » → « l », « ø » → « o », « ı » → « i »,
+« Đ » → « d », « ß » → « ss », « Œ » → « oe », other scripts too: « 李 » → « li »), and the
+typographic variants of a mark written as one ASCII mark (« ’ », « ʼ », « ‘ », « ` » → « ' »;
+« ‐ », « ‑ », « – », « — » → « - »; no-break and thin spaces → « »); symbols dropped. Existing
+logins are never recomputed: only new logins follow the rule.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +14,33 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from anyascii import anyascii
+
 LOGIN_MAX_LENGTH = 30
+
+# marks anyascii leaves (ASCII) or writes otherwise (« ʻ » → « ` ») that stand for an apostrophe
+_MARKS = str.maketrans({"`": "'"})
 
 
 def fold(text: str) -> str:
-    """Lower-case ASCII form of ``text``: accents removed (« Œ » gives « oe »)."""
-    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
-    text = text.replace("ß", "ss")
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return ascii_text.lower()
+    """Lower-case ASCII form of ``text``: letters transliterated, accents removed (« Œ »
+    gives « oe », « Ł » gives « l »), apostrophe, hyphen and space variants made ASCII."""
+    ascii_text = text if text.isascii() else "".join(map(_ascii_char, text))
+    return ascii_text.translate(_MARKS).lower()
+
+
+def _ascii_char(char: str) -> str:
+    """A letter, digit, mark or space in ASCII (« ´ » → « ' »); a symbol (« ☃ », « © ») or a
+    control character dropped (anyascii would spell a symbol's name)."""
+    if char.isascii():
+        return char
+    category = unicodedata.category(char)
+    return "" if category != "Sk" and category[0] in "SC" else anyascii(char)
 
 
 def _part(text: str) -> str:
     """One part of a login: apostrophes and spaces folded away, hyphens kept."""
-    folded = re.sub(r"[\s'’`]+", "", fold(text))
+    folded = re.sub(r"[\s']+", "", fold(text))
     folded = re.sub(r"[^a-z0-9-]", "", folded)
     return re.sub(r"-{2,}", "-", folded).strip("-")
 

@@ -4,11 +4,12 @@ The match ignores case and accents and is done in SQL on the contract's columns 
 search column that this product alone would fill), so learners written by other programs are
 found too. ``%``, ``_`` and quotes in the text match themselves.
 
-Folding in SQL, portable across SQLite, PostgreSQL and MariaDB: ``lower()`` (ASCII only on
-SQLite) then nested ``replace()`` of accented letters, both cases. Only the letters that can
-fold into a character of the searched text are replaced (the others cannot take part in a
-match), and the chain is cut into stages (derived tables) because SQLite's parser refuses
-expressions nested more than ~30 deep.
+Folding in SQL (``folding.search_folded``): on PostgreSQL and MariaDB ``lower()`` then nested
+``replace()`` of the Latin letters of names (``folding.LATIN_RANGES``, both cases, as anyascii
+transliterates them) and of the typographic apostrophes, hyphens and spaces; only the
+characters that can fold into a character of the searched text are replaced (the others cannot
+take part in a match). On SQLite, whose parser refuses deep nesting, it is
+``folding.search_fold`` itself, registered on each connection.
 
 That scan costs about a second at 100,000 learners on SQLite, so the dashboard passes a
 ``SearchIndex``: the folded names of every learner, built by one query and kept by the server
@@ -20,7 +21,6 @@ rules decide (``tests/test_stats_search.py`` runs every search both ways).
 
 from __future__ import annotations
 
-import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,8 +32,15 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from access_core.admins import require_active_admin
 from access_core.db import Database
-from access_core.folding import lowered
-from access_core.logins import fold
+from access_core.folding import (
+    COMBINING,
+    LATIN_RANGES,
+    MARKS,
+    fold_char,
+    is_latin_letter,
+    search_fold,
+    search_folded,
+)
 from access_core.models import Learner
 from access_core.roster import (
     LearnerRow,
@@ -46,15 +53,17 @@ MIN_CHARS = 2
 MAX_RESULTS = 50
 LIKE_ESCAPE = "!"
 SEPARATOR = "\x1f"  # between the three columns: no match spans two of them
-STAGE_DEPTH = 20  # nested replace() per stage, well under SQLite's parser limit
 
-_ACCENTED = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿ"
-_COMBINING = ("\u0300", "\u0301", "\u0302", "\u0303", "\u0308", "\u0327")  # NFD-stored text
+# the replacements of the SQL side on PostgreSQL and MariaDB (SQLite runs ``search_fold``)
 FOLDS: tuple[tuple[str, str], ...] = (
-    *((c, fold(c)) for c in _ACCENTED),
-    *((c.upper(), fold(c)) for c in _ACCENTED if c.upper() != c),
-    ("æ", "ae"), ("Æ", "ae"), ("œ", "oe"), ("Œ", "oe"), ("ß", "ss"),
-    *((c, "") for c in _COMBINING),
+    *(
+        (c, fold_char(c))
+        for r in LATIN_RANGES
+        for c in map(chr, r)
+        if is_latin_letter(c) and fold_char(c) != c
+    ),
+    *MARKS.items(),
+    *((c, "") for c in COMBINING),
 )
 
 
@@ -72,36 +81,15 @@ class SearchResult:
 _CONTROL = dict.fromkeys([*range(32), *range(127, 160)])  # Unicode category Cc
 
 
-def _without_latin_accents(text: str) -> str:
-    """``text`` with the accents of Latin letters removed (« é » → « e », « Œ » → « OE »,
-    a combining accent of NFD-stored text dropped); every other character (apostrophes « ’ »,
-    Cyrillic, Greek...) kept as it is."""
-    out = []
-    for char in text:
-        if char.isascii():
-            out.append(char)
-        elif char in _LIGATURES:
-            out.append(_LIGATURES[char])
-        elif unicodedata.combining(char):
-            continue
-        else:
-            parts = unicodedata.normalize("NFKD", char)
-            latin = parts[0].isascii() and all(unicodedata.combining(p) for p in parts[1:])
-            out.append(parts[0] if latin else char)
-    return "".join(out)
-
-
-_LIGATURES = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"}
-
-
 def search_key(text: str) -> str:
-    """The searched text as the SQL side compares it: lower-case, accents of Latin letters and
-    control characters removed, surrounding spaces stripped. Other scripts and punctuation stay
-    (the kept index folds their case too; in SQL, their case folding is the database's
-    ``lower()``)."""
+    """The searched text as the SQL side compares it: lower-case, Latin letters in ASCII
+    (transliterated by anyascii: « é » → « e », « Ł » → « l », « ø » → « o », « Œ » → « oe »),
+    typographic apostrophes, hyphens and spaces as their ASCII mark, combining accents and
+    control characters removed, surrounding spaces stripped. Other scripts and ASCII
+    punctuation stay (the kept index folds their case too; in SQL, their case folding is the
+    database's ``lower()``)."""
     cleaned = text.translate(_CONTROL)
-    folded = cleaned if cleaned.isascii() else _without_latin_accents(cleaned)
-    return folded.lower().strip()
+    return search_fold(cleaned).strip()
 
 
 def like_pattern(key: str) -> str:
@@ -121,12 +109,6 @@ def folds_for(key: str) -> list[tuple[str, str]]:
     return [(c, r) for c, r in FOLDS if not r or wanted & set(r)]
 
 
-def replace_chain(expr: ColumnElement[str], pairs: list[tuple[str, str]]) -> ColumnElement[str]:
-    for old, new in pairs:
-        expr = func.replace(expr, old, new)
-    return expr
-
-
 def folded_contains(
     query: Select[Any],
     key_column: ColumnElement[Any] | InstrumentedAttribute[Any],
@@ -135,19 +117,13 @@ def folded_contains(
 ) -> tuple[Select[Any], ColumnElement[bool]]:
     """A reusable SQL-side folded substring filter.
 
-    Returns ``query`` restricted to rows whose ``text_expr``, folded like ``search_key``,
-    contains ``key`` (already a ``search_key``). ``key_column`` identifies a row of
-    ``query``'s main table; the folding runs in derived tables joined on it.
-    Returns the query and the condition to add (``WHERE``)."""
-    pairs = folds_for(key)
-    stages = [pairs[i : i + STAGE_DEPTH] for i in range(0, len(pairs), STAGE_DEPTH)] or [[]]
-    stage = select(
-        key_column.label("k"), replace_chain(lowered(text_expr), stages[0]).label("h")
-    ).subquery()
-    for chunk in stages[1:]:
-        stage = select(stage.c.k, replace_chain(stage.c.h, chunk).label("h")).subquery()
-    query = query.join(stage, stage.c.k == key_column)
-    return query, stage.c.h.like(like_pattern(key), escape=LIKE_ESCAPE)
+    Returns ``query`` and the condition to add (``WHERE``): ``text_expr``, folded like
+    ``search_key``, contains ``key`` (already a ``search_key``). ``key_column`` is kept for
+    callers that name their row (the folding needs no join)."""
+    del key_column
+    flat = [literal(part) for pair in folds_for(key) for part in pair]
+    matches = search_folded(text_expr, *flat).like(like_pattern(key), escape=LIKE_ESCAPE)
+    return query, matches
 
 
 def _haystack() -> ColumnElement[str]:

@@ -77,6 +77,36 @@ def test_the_learner_filter_ignores_case_and_accents(
     assert logins_found(db, admin, term, path) == expected
 
 
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("lukasz", ["pupil1"]),  # « Łukasz »: a letter that is not an accented one
+        ("WALESA", ["pupil1"]),
+        ("Łukasz", ["pupil1"]),
+        ("soren", ["pupil2"]),  # « Søren »
+        ("d'arc", ["pupil3"]),  # « d’Arc »: the typographic apostrophe is « ' »
+        ("Иван", ["pupil4"]),  # other scripts are searched as written
+    ],
+)
+@pytest.mark.parametrize("path", ["sql", "index"])
+def test_the_learner_filter_transliterates_as_the_search_does(
+    db: Database, admin: str, term: str, expected: list[str], path: str
+) -> None:
+    """Issue 19 item 3, the same pattern in the journal: both paths fold like the search (the
+    logins say nothing of the names, so only the names can match)."""
+    for i, (last, first, login) in enumerate(
+        [
+            ("Wałęsa", "Łukasz", "pupil1"),
+            ("Østergård", "Søren", "pupil2"),
+            ("d’Arc", "Jeanne", "pupil3"),
+            ("Иванов", "Иван", "pupil4"),
+        ]
+    ):
+        event_for(db, add_learner(db, last, first, login=login), minutes=i)
+
+    assert logins_found(db, admin, term, path) == expected
+
+
 def test_a_broad_term_over_more_learners_than_postgresql_parameters(
     db: Database, admin: str, backend: str
 ) -> None:

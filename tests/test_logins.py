@@ -20,7 +20,8 @@ from access_core.logins import LOGIN_MAX_LENGTH, base_login, unique_login
         ("-Jean--Paul-", "Dupont", "jean-paul.dupont"),
         ("Ayoub", "", "ayoub"),
         ("", "", "eleve"),
-        ("李", "王", "eleve"),
+        ("李", "王", "li.wang"),
+        ("☃", "", "eleve"),
     ],
 )
 def test_base_login_folds_accents_apostrophes_and_spaces_and_keeps_hyphens(
