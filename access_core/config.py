@@ -25,6 +25,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'access.db'}"
 SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+
+
+def from_checkout() -> bool:
+    """Run from a source checkout (app.py and pyproject.toml beside ``access_core``), not from
+    an installed wheel."""
+    return (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "app.py").is_file()
+
+
 SECRETS_FILE_VARIABLE = "ACCESS_SECRETS_FILE"
 SOURCE_ENVIRONMENT = "environment"
 SOURCE_SECRETS_FILE = "secrets file"

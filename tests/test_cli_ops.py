@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import subprocess
 import sys
@@ -11,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from access_core import cli_ops
 from access_core.cli import main
+from access_core.cli import operations as cli_ops
 from access_core.config import load_settings
 from access_core.db import Database, upgrade_schema
 from access_core.health import head_revision
@@ -59,9 +58,7 @@ def test_check_through_the_installed_script_on_an_unreachable_server():
 
 def test_serve_passes_the_projects_server_settings_whatever_the_directory(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
-    args = argparse.Namespace(host="0.0.0.0", port=8600, base_url_path="/acces/")  # noqa: S104
-
-    command = cli_ops.serve_command(args)
+    command = cli_ops.serve_command("0.0.0.0", 8600, "/acces/")  # noqa: S104
 
     assert command[:4] == [sys.executable, "-m", "streamlit", "run"]
     assert command[4] == str(cli_ops.PROJECT_ROOT / "app.py")
