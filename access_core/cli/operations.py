@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import importlib.util
 import os
 import sys
 import tomllib
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -140,16 +140,16 @@ def restore_database(settings: Settings, file: str) -> int:
 
 def app_dir() -> Path:
     """The folder holding app.py, dashboard.py, pages/ and .streamlit/config.toml: the
-    checkout's root, else the installed ``access_app`` package."""
+    checkout's root, else the installed ``access_app`` package (found through its import spec)."""
     if from_checkout():
         return PROJECT_ROOT
-    try:
-        return Path(str(resources.files(APP_PACKAGE)))
-    except ModuleNotFoundError:
+    spec = importlib.util.find_spec(APP_PACKAGE)  # a namespace package: no __init__.py
+    if spec is None or not spec.submodule_search_locations:
         raise ValidationError(
             f"the dashboard's files (package {APP_PACKAGE}) are not installed: "
             "reinstall acces-apprenants"
-        ) from None
+        )
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def _flatten(table: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
