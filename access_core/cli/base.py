@@ -19,21 +19,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
-from string import Formatter
 from typing import Any
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from access_core import audit
+from access_core.cli.failures import PROG, error_line, usage_error
 from access_core.config import Settings, load_settings
-from access_core.db import Database, driver_error
-from access_core.errors import AccessError, ValidationError
+from access_core.db import Database
+from access_core.errors import ValidationError
 from access_core.files import write_private
-from access_core.i18n import MESSAGES, error_message, t
+from access_core.i18n import t
 from access_core.passwords import Progress
 
-PROG = "access-core"
 LIST_LIMIT = 20
 # A command's handler: the settings first, then the command's options as keyword arguments.
 Command = Callable[..., int]
@@ -235,50 +233,6 @@ def write_output(output: Path, data: bytes) -> None:
         ) from exc
 
 
-# --- errors: one line each ---------------------------------------------------------------------
-
-
-def _access_error_text(exc: AccessError, lang: str | None) -> str:
-    """An expected error in ``lang``. In English (or before the language is known: bad
-    configuration), its own message, written for the terminal and the logs. Otherwise the
-    catalogue's wording of its key, the terminal's one (``cli_<key>``) first: the pages' one may
-    speak of a page or leave out a detail a technician needs. Its English message when the
-    catalogue has no wording for it, or none using only the values the error carries."""
-    if lang is None or lang == "en":
-        return str(exc)
-    key = str(exc.params.get("key") or f"error_{exc.code}")
-    known = {"message", *exc.params}
-    for candidate in (f"cli_{key}", key):
-        wording = MESSAGES.get(lang, {}).get(candidate)
-        if wording and {n for _, n, _, _ in Formatter().parse(wording) if n} <= known:
-            return error_message(AccessError(str(exc), **{**exc.params, "key": candidate}), lang)
-    return str(exc)
-
-
-def error_line(exc: BaseException, lang: str | None = None) -> str:
-    """One line saying what is wrong, for any failure (never a traceback)."""
-    if isinstance(exc, AccessError):
-        return " ".join(_access_error_text(exc, lang).splitlines())
-    if isinstance(exc, SQLAlchemyError):
-        return f"database error: {driver_error(exc)}"
-    if isinstance(exc, OSError):
-        where = f": {exc.filename}" if exc.filename else ""
-        return f"{exc.strerror or type(exc).__name__}{where}"
-    return f"unexpected {type(exc).__name__}: rerun with --verbose to see its cause"
-
-
-def _usage_error(exc: click.UsageError) -> None:
-    """argparse's way: the usage line, then ``error: ...``, exit 2."""
-    if exc.ctx is not None:
-        print(exc.ctx.get_usage(), file=sys.stderr)
-    message = (
-        "a command is required" if isinstance(exc, click.exceptions.NoArgsIsHelpError)
-        else exc.format_message()
-    )
-    prog = exc.ctx.command_path if exc.ctx is not None else PROG
-    print(f"{prog}: error: {message}", file=sys.stderr)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``access-core`` with ``argv`` (default: the process's arguments): the exit code.
     ``--help``, ``--version`` and usage errors exit (0, 0 and 2) as argparse did."""
@@ -292,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as exc:  # --help
         raise SystemExit(exc.exit_code) from None
     except click.UsageError as exc:
-        _usage_error(exc)
+        usage_error(exc)
         raise SystemExit(2) from None
     except (KeyboardInterrupt, click.Abort):
         print(t("cli_interrupted", state.language or "en"), file=sys.stderr)
