@@ -22,9 +22,43 @@ from access_core.errors import ConfigError
 from access_core.roster_formats.limits import ImportLimits
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-VAR_DIR = PROJECT_ROOT / "var"
+DATA_DIR_VARIABLE = "ACCESS_DATA_DIR"
+DATA_DIR_NAME = "acces-apprenants"
+
+
+def from_checkout() -> bool:
+    """Run from a source checkout (app.py and pyproject.toml beside ``access_core``), not from
+    an installed wheel."""
+    return (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "app.py").is_file()
+
+
+def default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the data live without ``ACCESS_DATA_DIR``: the checkout's ``var/``; installed,
+    ``$XDG_DATA_HOME/acces-apprenants`` (``~/.local/share/acces-apprenants``)."""
+    if from_checkout():
+        return PROJECT_ROOT / "var"
+    env = os.environ if environ is None else environ
+    xdg = env.get("XDG_DATA_HOME", "")
+    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".local" / "share"
+    return base / DATA_DIR_NAME
+
+
+def _data_dir(values: Mapping[str, str]) -> Path | None:
+    """``ACCESS_DATA_DIR``, an absolute path (``serve`` changes the working directory)."""
+    raw = str(values.get(DATA_DIR_VARIABLE) or "").strip()
+    if not raw:
+        return None
+    path = Path(raw).expanduser()
+    if not path.is_absolute():
+        raise ConfigError(f"{DATA_DIR_VARIABLE} must be an absolute path, got {raw!r}")
+    return path
+
+
+VAR_DIR = default_data_dir()
 DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'access.db'}"
-SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+SECRETS_FILE = (
+    PROJECT_ROOT / ".streamlit" / "secrets.toml" if from_checkout() else VAR_DIR / "secrets.toml"
+)
 SECRETS_FILE_VARIABLE = "ACCESS_SECRETS_FILE"
 SOURCE_ENVIRONMENT = "environment"
 SOURCE_SECRETS_FILE = "secrets file"
@@ -92,11 +126,15 @@ def _choice(values: Mapping[str, str], name: str, choices: tuple[str, ...]) -> s
 
 
 def secrets_file(environ: Mapping[str, str] | None = None) -> Path:
-    """The secrets file: ``ACCESS_SECRETS_FILE`` if set, else the project's
-    ``.streamlit/secrets.toml`` (whatever the current directory)."""
+    """The secrets file: ``ACCESS_SECRETS_FILE`` if set, else the checkout's
+    ``.streamlit/secrets.toml`` (whatever the current directory); installed, ``secrets.toml``
+    in the data directory (``ACCESS_DATA_DIR`` from the environment, else the default)."""
     env = os.environ if environ is None else environ
     named = env.get(SECRETS_FILE_VARIABLE)
-    return Path(named) if named else SECRETS_FILE
+    if named:
+        return Path(named)
+    data_dir = None if from_checkout() else _data_dir(env)
+    return data_dir / "secrets.toml" if data_dir else SECRETS_FILE
 
 
 def read_secrets_file(path: Path) -> dict[str, str]:
@@ -139,7 +177,7 @@ SETTING_NAMES = (
     "ACCESS_SESSION_HOURS", "ACCESS_IDLE_TIMEOUT_MINUTES", "ACCESS_INITIAL_PASSWORD_DAYS",
     "ACCESS_COOKIE_SECURE", "ACCESS_IMPORT_MAX_DEACTIVATION_SHARE", "ACCESS_IMPORT_MAX_BYTES",
     "ACCESS_IMPORT_MAX_ROWS", "ACCESS_TRUSTED_PROXIES", "ACCESS_HEALTH_CACHE_SECONDS",
-    "ACCESS_SCHOOL_NAME", "ACCESS_PORTAL_URL", "ACCESS_SLIPS_PASSWORD",
+    "ACCESS_SCHOOL_NAME", "ACCESS_PORTAL_URL", "ACCESS_SLIPS_PASSWORD", "ACCESS_DATA_DIR",
 )
 
 
@@ -185,8 +223,11 @@ def load_settings(values: Mapping[str, str] | None = None, **overrides: object) 
             f"{', '.join(SLIPS_PASSWORD_MODES)}, got {slips_password!r}"
         )
     portal_url = _portal_url(str(env.get("ACCESS_PORTAL_URL") or "").strip())
+    data_dir = _data_dir(env)
+    default_url = f"sqlite:///{data_dir / 'access.db'}" if data_dir else DEFAULT_DATABASE_URL
     settings = Settings(
-        database_url=str(env.get("ACCESS_DATABASE_URL") or DEFAULT_DATABASE_URL).strip(),
+        database_url=str(env.get("ACCESS_DATABASE_URL") or default_url).strip(),
+        var_dir=data_dir or VAR_DIR,
         bcrypt_rounds=_int_setting(env, "ACCESS_BCRYPT_ROUNDS", 12, 4, MAX_BCRYPT_ROUNDS),
         language=language,
         recent_deactivation_months=_int_setting(

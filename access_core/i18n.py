@@ -613,6 +613,15 @@ def with_field_names(params: dict[str, object], lang: str) -> dict[str, object]:
     }
 
 
+def rejection_reason(code: str, params: dict[str, object], written: str, lang: str) -> str:
+    """Why a roster row is rejected, in ``lang`` (``written``: the reader's own English reason,
+    for a reason without a code or one not worded yet)."""
+    try:
+        return t(f"reject_{code}", lang, **with_field_names(params, lang))
+    except KeyError:
+        return written
+
+
 def error_message(
     error: AccessError, lang: str, escape: Callable[[str], str] = str
 ) -> str:

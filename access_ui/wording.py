@@ -7,7 +7,8 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from access_core.i18n import format_date, t, with_field_names
+from access_core.i18n import format_date, t
+from access_core.i18n import rejection_reason as i18n_rejection_reason
 from access_core.imports import Change
 from access_core.roster import PasswordState
 from access_core.roster_files import RowProblem
@@ -45,10 +46,7 @@ def password_status(state: PasswordState, changed_at: datetime | None, tz: ZoneI
 
 def rejection_reason(problem: RowProblem, lang: str) -> str:
     """Why a roster row is rejected, in the interface's language."""
-    try:
-        return t(f"reject_{problem.code}", lang, **with_field_names(problem.params, lang))
-    except KeyError:  # a reason without a code (or a new one not worded yet): as written
-        return problem.reason
+    return i18n_rejection_reason(problem.code, problem.params, problem.reason, lang)
 
 
 def describe_change(change: Change) -> tuple[str, str, str, str, str]:

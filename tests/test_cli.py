@@ -378,3 +378,51 @@ def test_the_access_core_script_help_exits_0():
 
     assert result.returncode == 0, result.stderr
     assert "usage: access-core" in result.stdout
+
+
+# --- usage errors (argparse's contract, kept by the click command line) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        ((), "command"),
+        (("no-such-command",), "no-such-command"),
+        (("reset", "--actor", "admin"), "--class --login is required"),
+        (("reset", "--class", "6e A", "--login", "léa.martin", "--actor", "admin"),
+         "--login: not allowed with option --class"),
+        (("slips", "--output", "x.pdf", "--actor", "admin", "--class", "6e A", "--all-classes"),
+         "not allowed"),
+        (("export", "--class", "6e A", "--output", "x.xlsx"), "--actor"),
+        (("demo", "--learners", "many"), "many"),
+        (("reset", "--class", "6e A", "B", "--actor", "admin"), "unrecognized arguments: B"),
+    ],
+)
+def test_a_usage_error_exits_2_with_the_usage_and_one_error_line(capsys, tmp_path, args, fragment):
+    url = f"sqlite:///{tmp_path / 'untouched.db'}"
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--database-url", url, *args])
+
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert err.startswith("usage: access-core")
+    assert "Traceback" not in err
+    assert fragment in err.splitlines()[-1]
+    assert ": error: " in err.splitlines()[-1]
+    assert not (tmp_path / "untouched.db").exists()
+
+
+def test_login_takes_several_logins_after_one_flag(cli, db, admin, two_classes):
+    code, out, err = cli("reset", "--login", "léa.martin", "noé.leroy", "--actor", admin, "--yes")
+
+    assert code == 0, err
+    assert "2 password(s) reset" in out
+
+
+def test_h_is_help_for_the_program_and_for_a_command(capsys):
+    for args in (["-h"], ["reset", "-h"]):
+        with pytest.raises(SystemExit) as exited:
+            main(args)
+        assert exited.value.code == 0
+        assert capsys.readouterr().out.startswith("usage: access-core")

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from access_core import cli as cli_module
 from access_core.errors import AccessError
 from access_core.health import head_revision
 from tests.conftest import assert_one_line_error
@@ -129,10 +128,10 @@ def test_an_access_error_without_a_catalogue_key_is_still_one_line(cli, db, fren
     class OddError(AccessError):
         code = "odd_code_not_in_the_catalogue"
 
-    def fails(args, settings):
+    def fails(*args, **kwargs):
         raise OddError("first line\nsecond line", key="no_such_message_key")
 
-    monkeypatch.setattr(cli_module, "cmd_stats", fails)
+    monkeypatch.setattr("access_core.stats.school_stats", fails)
 
     code, out, err = cli("stats", "--actor", "admin")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
 import subprocess
@@ -13,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from access_core import cli_ops
 from access_core.cli import main
+from access_core.cli import operations as cli_ops
 from access_core.config import load_settings
 from access_core.db import Database, upgrade_schema
 from access_core.health import head_revision
@@ -61,9 +60,7 @@ def test_check_through_the_installed_script_on_an_unreachable_server():
 
 def test_serve_passes_the_projects_server_settings_whatever_the_directory(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
-    args = argparse.Namespace(host="0.0.0.0", port=8600, base_url_path="/acces/")  # noqa: S104
-
-    command = cli_ops.serve_command(args)
+    command = cli_ops.serve_command("0.0.0.0", 8600, "/acces/")  # noqa: S104
 
     assert command[:4] == [sys.executable, "-m", "streamlit", "run"]
     assert command[4] == str(cli_ops.PROJECT_ROOT / "app.py")
@@ -136,13 +133,18 @@ def test_serve_lets_only_access_trusted_proxies_decide_whom_to_believe(monkeypat
     ``X-Forwarded-For`` for any connection from 127.0.0.1 (its FORWARDED_ALLOW_IPS default),
     so a local process chose the logged and audited address, ACCESS_TRUSTED_PROXIES empty."""
     monkeypatch.setenv("FORWARDED_ALLOW_IPS", "*")  # whatever the caller's environment says
+    monkeypatch.setenv("ACCESS_COOKIE_KEY", "k" * 40)
+    monkeypatch.setenv("ACCESS_DATABASE_URL", f"sqlite:///{tmp_path / 'serve.db'}")
     monkeypatch.setattr(cli_ops.os, "chdir", lambda _path: None)
     started: list[dict[str, str]] = []
-    monkeypatch.setattr(cli_ops.os, "execve", lambda _program, _argv, env: started.append(env))
-    args = argparse.Namespace(host="127.0.0.1", port=8600, base_url_path=None, database_url=None)
-    settings = load_settings({"ACCESS_COOKIE_KEY": "k" * 40}, var_dir=tmp_path)
 
-    cli_ops.cmd_serve(args, settings)
+    def execve(_program: str, _argv: list[str], env: dict[str, str]) -> None:
+        started.append(env)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli_ops.os, "execve", execve)
+    with pytest.raises(SystemExit):
+        main(["serve", "--port", "8600"])
 
     (env,) = started
     assert env["FORWARDED_ALLOW_IPS"] == ""

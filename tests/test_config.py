@@ -1,9 +1,11 @@
 import stat
 from dataclasses import replace
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from access_core import config
 from access_core.config import (
     DEFAULT_DATABASE_URL,
     PROJECT_ROOT,
@@ -175,3 +177,51 @@ def test_the_import_limits_are_settings():
         {"ACCESS_IMPORT_MAX_BYTES": "1048576", "ACCESS_IMPORT_MAX_ROWS": "3000"}
     ).import_limits
     assert limits == ImportLimits(max_bytes=1024 * 1024, max_rows=3000)
+
+
+# --- the data directory (issue 20 item 9) -----------------------------------------------------
+
+
+def test_access_data_dir_holds_the_default_database_and_the_cookie_key(tmp_path):
+    settings = load_settings({"ACCESS_DATA_DIR": str(tmp_path / "data")})
+
+    assert settings.database_url == f"sqlite:///{tmp_path / 'data' / 'access.db'}"
+    assert settings.var_dir == tmp_path / "data"
+    cookie_key(settings)
+    assert (tmp_path / "data" / "cookie_key").is_file()
+
+
+def test_access_database_url_wins_over_access_data_dir(tmp_path):
+    settings = load_settings(
+        {"ACCESS_DATA_DIR": str(tmp_path), "ACCESS_DATABASE_URL": "sqlite:///x.db"}
+    )
+
+    assert settings.database_url == "sqlite:///x.db"
+    assert settings.var_dir == tmp_path
+
+
+def test_a_relative_access_data_dir_is_refused():
+    with pytest.raises(ConfigError, match="ACCESS_DATA_DIR must be an absolute path, got 'data'"):
+        load_settings({"ACCESS_DATA_DIR": "data"})
+
+
+def test_from_a_checkout_the_data_stay_in_its_var_folder():
+    assert config.from_checkout()
+    assert config.default_data_dir({"XDG_DATA_HOME": "/elsewhere"}) == PROJECT_ROOT / "var"
+
+
+def test_installed_the_data_go_to_the_users_data_directory(monkeypatch, tmp_path):
+    monkeypatch.setattr(config, "PROJECT_ROOT", tmp_path / "site-packages")  # no pyproject.toml
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+    assert not config.from_checkout()
+    assert config.default_data_dir({"XDG_DATA_HOME": "/srv/data"}) == Path(
+        "/srv/data/acces-apprenants"
+    )
+    assert config.default_data_dir({}) == tmp_path / "home" / ".local/share/acces-apprenants"
+    assert config.default_data_dir({"XDG_DATA_HOME": "relative"}) == (
+        tmp_path / "home" / ".local/share/acces-apprenants"
+    )
+    assert config.secrets_file({"ACCESS_DATA_DIR": "/var/lib/acces"}) == Path(
+        "/var/lib/acces/secrets.toml"
+    )

@@ -21,7 +21,7 @@ PARIS = ZoneInfo("Europe/Paris")
 @pytest.fixture
 def os_user(monkeypatch: pytest.MonkeyPatch) -> str:
     """The operating-system account the command line runs under (a known name here)."""
-    monkeypatch.setattr("access_core.cli.getpass.getuser", lambda: "jdupont")
+    monkeypatch.setattr("access_core.cli.base.getpass.getuser", lambda: "jdupont")
     return "jdupont"
 
 
