@@ -426,3 +426,15 @@ def test_h_is_help_for_the_program_and_for_a_command(capsys):
             main(args)
         assert exited.value.code == 0
         assert capsys.readouterr().out.startswith("usage: access-core")
+
+
+def test_reset_lists_a_name_stored_with_an_escape_sequence_as_symbols(cli, db, admin):
+    """A name stored before control characters were refused (or written by another program)
+    is shown, never acted on: the terminal never receives the ESC of « \\x1b[2J »."""
+    add_learner(db, "Nom\x1b[2J\x07", "Zoé", class_name="6e\x1bA", login="zoe.ctrl")
+
+    code, out, err = cli("reset", "--login", "zoe.ctrl", "--actor", admin, "--yes")
+
+    assert code == 0, err
+    assert "\x1b" not in out + err and "\x07" not in out + err
+    assert "Nom␛[2J␇ Zoé" in out and "6e␛A" in out
