@@ -118,6 +118,21 @@ def build_slips(
     return SlipSet(tuple(slips), tuple(skipped))
 
 
+def learners_for_slips(db: Database, actor: str, learner_ids: Iterable[int]) -> list[LearnerRow]:
+    """The learners ``learner_ids`` (active or deactivated), read when a slips file is built;
+    unknown ids are an error."""
+    ids = sorted(set(learner_ids))
+    if not ids:
+        raise ValidationError("no learner chosen for the slips")
+    with db.transaction() as session:
+        require_active_admin(session, actor)
+        rows = learners_by_ids(session, ids)
+    missing = sorted(set(ids) - {row.id for row in rows})
+    if missing:
+        raise NotFound(f"unknown learner ids: {missing}", ids=missing)
+    return rows
+
+
 def batch_learners(db: Database, actor: str, batch_id: str) -> list[LearnerRow]:
     """The learners reset by the batch ``batch_id`` (from its audit events)."""
     with db.transaction() as session:
