@@ -24,6 +24,7 @@ FIRST_PARTY = {"access_core", "access_ui", "pages", "app", "dashboard", "tests",
 # Declared runtime dependencies that no module imports by name, and why they are needed.
 NOT_IMPORTED = {
     "tzdata": "time zone data read by zoneinfo where the system has no tz database (Windows)",
+    "uharfbuzz": "the text shaper fpdf2 imports when slips draw right-to-left names (Arabic, Hebrew)",
 }
 
 
