@@ -13,11 +13,11 @@ import sys
 import streamlit as st
 from starlette.middleware import Middleware
 
-from access_core.backup import hold_server_lock
+from access_core.audit.request_context import uvicorn_believes
 from access_core.config import startup_check
 from access_core.errors import ConfigError
-from access_core.logs import configure_logging
-from access_core.request_context import uvicorn_believes
+from access_core.ops.backup import hold_server_lock
+from access_core.ops.logs import configure_logging
 from access_ui import healthz
 from access_ui.http_headers import SecurityHeaders
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from access_core.i18n import t
+from access_core.text.catalogue import t
 from access_ui import context
 from access_ui.auth import current_username, login_gate, request_logout
 from access_ui.language import language_selector

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from access_core.errors import ConfigError
-from access_core.roster_formats.limits import ImportLimits
+from access_core.imports.formats.limits import ImportLimits
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR_VARIABLE = "ACCESS_DATA_DIR"
@@ -278,7 +278,7 @@ def cookie_key(settings: Settings) -> str:
         return settings.cookie_key
     path = settings.var_dir / "cookie_key"
     if not path.exists():
-        from access_core.files import make_private_dir
+        from access_core.ops.private_files import make_private_dir
 
         make_private_dir(settings.var_dir)
         tmp = path.with_name(f".cookie_key.{os.getpid()}.{secrets.token_hex(4)}")

@@ -1,6 +1,7 @@
 """Errors the services raise on purpose. Each carries a message fit for a user.
 
-Every error has a ``code`` used to translate it (see ``i18n``) and keyword ``params``; ``str()``
+Every error has a ``code`` used to translate it (see ``access_core.text``) and keyword
+``params``; ``str()``
 gives the English message, for logs and the English command line.
 """
 

@@ -1,7 +1,8 @@
 """Login form, login cookie, and the guard every page calls.
 
-The login form checks credentials through ``access_core.admin_auth.login`` (database-backed
-throttling, audited) and opens a server-side session (``access_core.sessions``). The browser
+The login form checks credentials through ``access_core.accounts.admin_login.login``
+(database-backed throttling, audited) and opens a server-side session
+(``access_core.accounts.sessions``). The browser
 keeps the session id in a login cookie (an HS256 JWT signed with the cookie key, in
 streamlit-authenticator's format plus ``sid``), set by extra_streamlit_components'
 CookieManager with an explicit UTC expiry and ``Secure`` per ``ACCESS_COOKIE_SECURE``. Every run,
@@ -24,11 +25,12 @@ import jwt
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from access_core import admin_auth, sessions
-from access_core.admin_auth import LoginStatus
+from access_core.accounts import admin_login as admin_auth
+from access_core.accounts import sessions
+from access_core.accounts.admin_login import LoginStatus
 from access_core.config import cookie_key
-from access_core.db import Database
-from access_core.i18n import t
+from access_core.db.unit_of_work import Database
+from access_core.text.catalogue import t
 from access_ui import context, session
 from access_ui.feedback import call_or_stop
 

@@ -12,7 +12,10 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from access_core import exports, roster, search, slips, slips_pdf, stats
+from access_core.documents import slips, slips_pdf
+from access_core.documents import workbook as exports
+from access_core.roster import queries as roster
+from access_core.roster import search, stats
 from access_ui import context
 
 

@@ -7,11 +7,12 @@ import logging
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from access_core import request_context
+from access_core.audit import request_context
 from access_core.config import LANGUAGES, Settings, load_settings, merged_values
-from access_core.db import Database, current_revision, refuse_unknown_revision
+from access_core.db.schema import current_revision, refuse_unknown_revision
+from access_core.db.unit_of_work import Database
 from access_core.errors import ConfigError, DatabaseUnavailable, SchemaMissing, SchemaOutdated
-from access_core.health import head_revision
+from access_core.ops.health import head_revision
 
 log = logging.getLogger("access_ui")
 LANG_KEY = "lang"

@@ -9,7 +9,7 @@ from typing import NoReturn, ParamSpec, TypeVar
 import streamlit as st
 
 from access_core.errors import AccessError, DatabaseBusy, DatabaseUnavailable
-from access_core.i18n import error_message, t
+from access_core.text.catalogue import error_message, t
 from access_ui.wording import literal
 
 log = logging.getLogger("access_ui")

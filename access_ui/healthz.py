@@ -17,9 +17,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from access_core import health
 from access_core.config import load_settings, merged_values
-from access_core.db import Database
+from access_core.db.unit_of_work import Database
+from access_core.ops import health
 
 PATH = "/healthz"
 DEFAULT_CACHE_SECONDS = 5.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from access_core.config import LANGUAGES
-from access_core.i18n import t
+from access_core.text.catalogue import t
 from access_ui.context import LANG_KEY
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}

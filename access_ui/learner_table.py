@@ -13,10 +13,10 @@ import pandas as pd
 import streamlit as st
 
 from access_core.errors import BatchAlreadyApplied
-from access_core.i18n import t
-from access_core.names import full_name
-from access_core.resets import new_batch_id, reset_passwords
-from access_core.roster import LearnerRow
+from access_core.roster.names import full_name
+from access_core.roster.queries import LearnerRow
+from access_core.roster.resets import new_batch_id, reset_passwords
+from access_core.text.catalogue import t
 from access_ui import context
 from access_ui.feedback import HashingProgress, show_error
 from access_ui.session import require_live_session

@@ -8,8 +8,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from access_core.i18n import t
-from access_core.stats import ClassStats, SchoolStats
+from access_core.roster.stats import ClassStats, SchoolStats
+from access_core.text.catalogue import t
 from access_ui.class_request import request_class
 
 TABLE_KEY = "overview_classes"

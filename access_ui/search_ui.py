@@ -10,10 +10,10 @@ import hashlib
 
 import streamlit as st
 
-from access_core import search
 from access_core.config import Settings
-from access_core.db import Database
-from access_core.i18n import t
+from access_core.db.unit_of_work import Database
+from access_core.roster import search
+from access_core.text.catalogue import t
 from access_ui import cached, tables
 from access_ui.feedback import call_or_stop
 from access_ui.learner_table import all_marked, marking_editor, reset_button

@@ -3,7 +3,8 @@
 Every page run (through ``auth.login_gate`` and ``auth.require_admin``), every rerun of the
 main page's class view and every confirmation dialog (fragments: they rerun alone, so they call
 ``require_live_session`` themselves) and every deferred download callable asks
-the same question, answered by ``access_core.sessions.check`` from the database: idle timeout,
+the same question, answered by ``access_core.accounts.sessions.check`` from the database: idle
+timeout,
 absolute lifetime, logout and revocation. Nothing else reads these session-state keys.
 """
 
@@ -14,9 +15,9 @@ from typing import NoReturn
 
 import streamlit as st
 
-from access_core import sessions
+from access_core.accounts import sessions
 from access_core.errors import NotAuthorized
-from access_core.i18n import t
+from access_core.text.catalogue import t
 from access_ui import context
 
 SESSION_ID = "admin_session_id"
@@ -42,7 +43,7 @@ def policy() -> sessions.SessionPolicy:
 
 
 def check(touch: bool = True) -> sessions.SessionCheck:
-    """The server's verdict on this browser session (``access_core.sessions.check``)."""
+    """The server's verdict on this browser session (``access_core.accounts.sessions.check``)."""
     return sessions.check(context.database(), policy(), session_id(), touch=touch)
 
 

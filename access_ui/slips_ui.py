@@ -17,12 +17,12 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from access_core import slips, slips_pdf
 from access_core.config import Settings
-from access_core.db import Database
-from access_core.i18n import t
-from access_core.roster import LearnerRow
-from access_core.slips_pdf import slips_filename
+from access_core.db.unit_of_work import Database
+from access_core.documents import slips, slips_pdf
+from access_core.documents.slips_pdf import slips_filename
+from access_core.roster.queries import LearnerRow
+from access_core.text.catalogue import t
 from access_ui import cached, context
 from access_ui.feedback import show_error
 from access_ui.session import current_admin, live_download

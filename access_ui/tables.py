@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from access_core.i18n import format_date, t
-from access_core.roster import LearnerRow, days_left, password_state
+from access_core.roster.queries import LearnerRow, days_left, password_state
+from access_core.text.catalogue import format_date, t
 from access_ui.wording import password_status
 
 INDEX_NAME = "learner_id"

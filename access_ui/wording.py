@@ -7,11 +7,11 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from access_core.i18n import format_date, t
-from access_core.i18n import rejection_reason as i18n_rejection_reason
-from access_core.imports import Change
-from access_core.roster import PasswordState
-from access_core.roster_files import RowProblem
+from access_core.imports.files import RowProblem
+from access_core.imports.preview import Change
+from access_core.roster.queries import PasswordState
+from access_core.text.catalogue import format_date, t
+from access_core.text.catalogue import rejection_reason as i18n_rejection_reason
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 

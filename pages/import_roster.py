@@ -11,11 +11,12 @@ from access_ui.auth import require_admin
 
 user = require_admin()  # first: nothing below runs for anyone else
 
-from access_core import imports, roster_files  # noqa: E402
+from access_core.accounts.passwords import estimate_hashing_seconds  # noqa: E402
 from access_core.errors import AccessError  # noqa: E402
-from access_core.i18n import format_duration, t  # noqa: E402
-from access_core.import_plan import blockers  # noqa: E402
-from access_core.passwords import estimate_hashing_seconds  # noqa: E402
+from access_core.imports import files as roster_files  # noqa: E402
+from access_core.imports import preview as imports  # noqa: E402
+from access_core.imports.plan import blockers  # noqa: E402
+from access_core.text.catalogue import format_duration, t  # noqa: E402
 from access_ui import context, wording  # noqa: E402
 from access_ui.feedback import (  # noqa: E402
     HashingProgress,

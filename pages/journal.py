@@ -8,8 +8,9 @@ from access_ui.auth import require_admin
 
 user = require_admin()  # first: nothing below runs for anyone else
 
-from access_core import journal, roster  # noqa: E402
-from access_core.i18n import t  # noqa: E402
+from access_core.audit import journal  # noqa: E402
+from access_core.roster import queries as roster  # noqa: E402
+from access_core.text.catalogue import t  # noqa: E402
 from access_ui import cached, context  # noqa: E402
 from access_ui.feedback import call_or_stop  # noqa: E402
 from access_ui.session import live_download  # noqa: E402

@@ -8,9 +8,11 @@ from access_ui.auth import require_admin
 
 user = require_admin()  # first: nothing below runs for anyone else
 
-from access_core import exports, roster, stats  # noqa: E402
-from access_core.i18n import t  # noqa: E402
-from access_core.names import full_name  # noqa: E402
+from access_core.documents import workbook as exports  # noqa: E402
+from access_core.roster import queries as roster  # noqa: E402
+from access_core.roster import stats  # noqa: E402
+from access_core.roster.names import full_name  # noqa: E402
+from access_core.text.catalogue import t  # noqa: E402
 from access_ui import cached, context, slips_ui, tables  # noqa: E402
 from access_ui.class_request import apply_class_request, initial_only_toggle  # noqa: E402
 from access_ui.feedback import call_or_stop  # noqa: E402

@@ -8,7 +8,7 @@ from access_ui.auth import require_admin
 
 user = require_admin()  # first: nothing below runs for anyone else
 
-from access_core.i18n import t  # noqa: E402
+from access_core.text.catalogue import t  # noqa: E402
 from access_ui import cached, context  # noqa: E402
 from access_ui.feedback import call_or_stop  # noqa: E402
 from access_ui.overview_ui import class_table, metrics, show_chart  # noqa: E402

@@ -24,9 +24,10 @@ from sqlalchemy.engine import make_url
 
 from access_core.cli import main as cli_main
 from access_core.config import Settings, load_settings
-from access_core.db import Database, upgrade_schema
-from access_core.models import Base
-from tests.factories import (
+from access_core.db.models import Base
+from access_core.db.schema import upgrade_schema
+from access_core.db.unit_of_work import Database
+from tests.support.factories import (
     ADMIN_PASSWORD,
     ADMIN_USERNAME,
     TEST_COOKIE_KEY,

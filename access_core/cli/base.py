@@ -23,14 +23,14 @@ from typing import Any
 
 import click
 
-from access_core import audit
+from access_core.accounts.passwords import Progress
+from access_core.audit import events as audit
 from access_core.cli.failures import PROG, error_line, usage_error
 from access_core.config import Settings, load_settings
-from access_core.db import Database
+from access_core.db.unit_of_work import Database
 from access_core.errors import ValidationError
-from access_core.files import write_private
-from access_core.i18n import t
-from access_core.passwords import Progress
+from access_core.ops.private_files import write_private
+from access_core.text.catalogue import t
 
 LIST_LIMIT = 20
 # A command's handler: the settings first, then the command's options as keyword arguments.
@@ -78,7 +78,7 @@ def options() -> State:
 
 
 class _Usage:
-    """argparse's ``usage: ...`` line (lower case), which scripts and the README show."""
+    """argparse's ``usage: ...`` line (lower case), which scripts and docs/command-line.md show."""
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
@@ -146,7 +146,7 @@ def command(
             if one_of:
                 _exactly_one(ctx, {name: options.get(name) for name in one_of})
             state = ctx.ensure_object(State)
-            from access_core.logs import configure_logging
+            from access_core.ops.logs import configure_logging
 
             configure_logging(logging.INFO if state.verbose else logging.ERROR)
             settings = state.settings()
@@ -236,7 +236,7 @@ def write_output(output: Path, data: bytes) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``access-core`` with ``argv`` (default: the process's arguments): the exit code.
     ``--help``, ``--version`` and usage errors exit (0, 0 and 2) as argparse did."""
-    from access_core.logs import remove_handler
+    from access_core.ops.logs import remove_handler
 
     args = list(sys.argv[1:] if argv is None else argv)
     state = State()

@@ -1,5 +1,6 @@
 """Failures as one line: an expected error in ``ACCESS_LANGUAGE`` (from the catalogue), a
-database or OS error, anything else; and a usage error as argparse printed it. Used by
+database or OS error, anything else; and a usage error in the form argparse printed (which
+scripts may parse). Used by
 ``base.main`` only, the one place that catches them."""
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from string import Formatter
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from access_core.db import driver_error
+from access_core.db.failures import driver_error
 from access_core.errors import AccessError
-from access_core.i18n import MESSAGES, error_message
+from access_core.text.catalogue import MESSAGES, error_message
 
 PROG = "access-core"
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import click
 
-from access_core import exports, resets, roster, slips, slips_pdf
 from access_core.cli.base import (
     actor_option,
     command,
@@ -22,12 +21,16 @@ from access_core.cli.base import (
     write_output,
 )
 from access_core.config import Settings
-from access_core.db import Database
+from access_core.db.unit_of_work import Database
+from access_core.documents import slips, slips_pdf
+from access_core.documents import workbook as exports
 from access_core.errors import NotFound, ValidationError
-from access_core.files import PRIVATE_DIR_MODE, make_private_dir
-from access_core.i18n import t
-from access_core.names import full_name
-from access_core.roster_files import visible
+from access_core.imports.files import visible
+from access_core.ops.private_files import PRIVATE_DIR_MODE, make_private_dir
+from access_core.roster import queries as roster
+from access_core.roster import resets
+from access_core.roster.names import full_name
+from access_core.text.catalogue import t
 
 class_option = click.option("--class", "class_name", help="every active learner of a class")
 
@@ -48,7 +51,11 @@ def find_class(db: Database, actor: str, name: str) -> roster.ClassInfo:
 
 def _unknown_logins(unknown: Sequence[str]) -> ValidationError:
     logins = ", ".join(unknown)
-    return ValidationError(f"unknown login(s): {logins}", key="cli_unknown_logins", logins=logins)
+    plural = "s" if len(unknown) > 1 else ""
+    return ValidationError(
+        f"unknown login{plural}: {logins}", key="cli_unknown_logins", logins=logins,
+        count=len(unknown),
+    )
 
 
 def _learners_by_logins(db: Database, actor: str, logins: Sequence[str]) -> list[roster.LearnerRow]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import click
 
-from access_core import roster, stats
 from access_core.cli.base import actor_option, command, database
 from access_core.config import Settings
-from access_core.roster_files import visible
+from access_core.imports.files import visible
+from access_core.roster import queries as roster
+from access_core.roster import stats
 
 
 @command("list-classes", "the classes with their active learner counts")

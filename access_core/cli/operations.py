@@ -13,12 +13,16 @@ from typing import Any
 
 import click
 
-from access_core import admins, backup, demo, health, request_context, roster
+from access_core.accounts import admins
+from access_core.audit import request_context
 from access_core.cli.base import command, database, options, progress
 from access_core.config import PROJECT_ROOT, Settings, cookie_key, from_checkout
-from access_core.db import sqlite_path, upgrade_schema
+from access_core.db.engine import sqlite_path
+from access_core.db.schema import upgrade_schema
 from access_core.errors import ValidationError
-from access_core.i18n import t
+from access_core.ops import backup, demo, health
+from access_core.roster import queries as roster
+from access_core.text.catalogue import t
 
 # The Streamlit scripts and server settings ship in the wheel as the package ``access_app``
 # (pyproject.toml maps it onto the repository's root: app.py, dashboard.py, pages/,

@@ -36,11 +36,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from access_core import roster
-from access_core.db import Database
-from access_core.models import Learner, SchoolClass
-from access_core.passwords import hash_password
-from access_core.resets import reset_passwords
+from access_core.accounts.passwords import hash_password
+from access_core.db.models import Learner, SchoolClass
+from access_core.db.unit_of_work import Database
+from access_core.roster import queries as roster
+from access_core.roster.resets import reset_passwords
 from tests.bench.school import BENCH_ADMIN, BENCH_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -273,7 +273,7 @@ async def reset_whole_class(page: Any, klass: Klass) -> float:
     await dialog.wait_for(state="visible")
     start = time.perf_counter()
     await dialog.get_by_role("button", name="Confirmer la réinitialisation").click()
-    await page.get_by_text("réinitialisé(s)").first.wait_for(state="visible", timeout=300_000)
+    await page.get_by_text("réinitialisé").first.wait_for(state="visible", timeout=300_000)
     return time.perf_counter() - start
 
 

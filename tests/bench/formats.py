@@ -17,12 +17,14 @@ from argparse import Namespace
 from datetime import date, timedelta
 from pathlib import Path
 
-from access_core import imports, roster_files
-from access_core.admins import create_admin
-from access_core.db import Database, upgrade_schema
+from access_core.accounts.admins import create_admin
+from access_core.db.schema import upgrade_schema
+from access_core.db.unit_of_work import Database
+from access_core.imports import files as roster_files
+from access_core.imports import preview as imports
 from tests.bench.measures import share_outside_hashing
 from tests.bench.school import BENCH_ADMIN, _class_names
-from tests.roster_samples import Pupil, siecle_xml
+from tests.support.roster_samples import Pupil, siecle_xml
 
 ROOT = Path(__file__).resolve().parents[2]
 Row = tuple[str, str, str, str, str, str, str]
@@ -73,9 +75,10 @@ def s1_siecle_import(args: Namespace, pupils: int = 2000) -> list[Row]:
 RSS_PROBE = textwrap.dedent(
     r"""
     import json, re, sys
-    from access_core import imports, roster_files
-    from access_core.db import Database
-    from access_core.roster_formats.limits import ImportLimits
+    from access_core.imports import preview as imports
+    from access_core.imports import files as roster_files
+    from access_core.db.unit_of_work import Database
+    from access_core.imports.formats.limits import ImportLimits
 
     def peak_kib():  # this process image's own peak (ru_maxrss would be the parent's at fork)
         with open("/proc/self/status") as status:
@@ -116,7 +119,7 @@ def s2_siecle_memory(args: Namespace, pupils: int = 50_000) -> list[Row]:
 HOSTILE_PROBE = textwrap.dedent(
     r"""
     import json, re, sys, time
-    from access_core import roster_files
+    from access_core.imports import files as roster_files
     from access_core.errors import ValidationError
 
     def peak_kib():

@@ -19,11 +19,18 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from sqlalchemy import func, insert, select, text
 
-from access_core import exports, imports, journal, roster, roster_files, search, slips, slips_pdf
-from access_core.db import Database, upgrade_schema
-from access_core.models import AuditEvent, Learner, SchoolClass
-from access_core.passwords import default_workers, hash_password
-from access_core.resets import reset_passwords
+from access_core.accounts.passwords import default_workers, hash_password
+from access_core.audit import journal
+from access_core.db.models import AuditEvent, Learner, SchoolClass
+from access_core.db.schema import upgrade_schema
+from access_core.db.unit_of_work import Database
+from access_core.documents import slips, slips_pdf
+from access_core.documents import workbook as exports
+from access_core.imports import files as roster_files
+from access_core.imports import preview as imports
+from access_core.roster import queries as roster
+from access_core.roster import search
+from access_core.roster.resets import reset_passwords
 from access_ui import tables
 from tests.bench.school import BENCH_ADMIN, CACHE, _class_names
 
@@ -118,8 +125,8 @@ APPTEST_PROBE = textwrap.dedent(
     from streamlit.testing.v1 import AppTest
     at = AppTest.from_file("pages/learner_access.py", default_timeout=120)
     from datetime import timedelta
-    from access_core import sessions
-    from access_core.db import Database
+    from access_core.accounts import sessions
+    from access_core.db.unit_of_work import Database
     from access_ui.session import SESSION_ID, USERNAME
     _db = Database.from_url(sys.argv[1])
     _policy = sessions.SessionPolicy(timedelta(minutes=30), timedelta(hours=12))
@@ -296,7 +303,7 @@ def p5_import(args: Namespace, learners: int = 2000) -> list[Row]:
         url = f"sqlite:///{Path(tmp) / 'import.db'}"
         upgrade_schema(url)
         db = Database.from_url(url)
-        from access_core.admins import create_admin
+        from access_core.accounts.admins import create_admin
 
         create_admin(db, BENCH_ADMIN, "bench-password-not-secret", 4)
         names = _class_names(60)
@@ -335,12 +342,12 @@ RSS_PROBE = textwrap.dedent(
     os.environ["ACCESS_COOKIE_KEY"] = "b" * 40
     classes = int(sys.argv[2])
     from streamlit.testing.v1 import AppTest
-    import access_core.roster, access_ui.auth, pandas, openpyxl
+    import access_core.roster.queries, access_ui.auth, pandas, openpyxl
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     at = AppTest.from_file("pages/learner_access.py", default_timeout=120)
     from datetime import timedelta
-    from access_core import sessions
-    from access_core.db import Database
+    from access_core.accounts import sessions
+    from access_core.db.unit_of_work import Database
     from access_ui.session import SESSION_ID, USERNAME
     _db = Database.from_url(sys.argv[1])
     _policy = sessions.SessionPolicy(timedelta(minutes=30), timedelta(hours=12))

@@ -7,8 +7,8 @@ import statistics
 import time
 from argparse import Namespace
 
-from access_core import search, stats
-from access_core.db import Database
+from access_core.db.unit_of_work import Database
+from access_core.roster import search, stats
 from tests.bench.measures import TZ, Row, _ms, _p95, _timed
 from tests.bench.school import BENCH_ADMIN
 

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
-from access_core.admins import create_admin
-from access_core.db import Database, upgrade_schema
-from access_core.demo import FIRST_NAMES, LAST_NAMES
-from access_core.models import Admin, Learner, SchoolClass
-from access_core.passwords import hash_password
+from access_core.accounts.admins import create_admin
+from access_core.accounts.passwords import hash_password
+from access_core.db.models import Admin, Learner, SchoolClass
+from access_core.db.schema import upgrade_schema
+from access_core.db.unit_of_work import Database
+from access_core.ops.demo import FIRST_NAMES, LAST_NAMES
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 BENCH_ADMIN = "bench"

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 from fpdf import FPDF
 from sqlalchemy import select
 
-from access_core import roster, slips, slips_pdf
-from access_core.db import Database
-from access_core.i18n import t
-from access_core.models import Learner
+from access_core.db.models import Learner
+from access_core.db.unit_of_work import Database
+from access_core.documents import slips, slips_pdf
+from access_core.roster import queries as roster
+from access_core.text.catalogue import t
 
 TZ = ZoneInfo("Europe/Paris")
 OPTIONS = slips.SlipOptions("Collège Jean-Moulin", "https://ent.example.org/eleves", "digits")

@@ -21,10 +21,10 @@ import time
 from argparse import Namespace
 from pathlib import Path
 
-from access_core.passwords import default_workers
+from access_core.accounts.passwords import default_workers
 from tests.bench.formats import siecle_school
 from tests.bench.measures import Row, one_thread_rate
-from tests.roster_samples import siecle_zip
+from tests.support.roster_samples import siecle_zip
 
 ADMIN = "rentree"
 PASSWORD = "rentree-password-not-secret"

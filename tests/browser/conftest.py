@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 
-from access_core.db import Database
-from tests.factories import ADMIN_PASSWORD, ADMIN_USERNAME, add_learner
+from access_core.db.unit_of_work import Database
+from tests.support.factories import ADMIN_PASSWORD, ADMIN_USERNAME, add_learner
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -19,7 +19,7 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from access_core.passwords import initial_password
+from access_core.accounts.passwords import initial_password
 from tests.browser.conftest import (
     PUPILS,
     REPO_ROOT,
@@ -29,7 +29,7 @@ from tests.browser.conftest import (
     expect_no_learner_data,
     settle,
 )
-from tests.factories import ADMIN_PASSWORD, ADMIN_USERNAME
+from tests.support.factories import ADMIN_PASSWORD, ADMIN_USERNAME
 
 pytestmark = pytest.mark.browser
 
@@ -140,7 +140,7 @@ def test_admin_marks_two_learners_resets_them_and_downloads_the_class_list(
     expect(column_cells(grid, 0)).to_have_text(
         ["true" if i in TICKED_ROWS else "false" for i in range(len(CLASS_PUPILS))]
     )
-    expect(page.get_by_text(f"2 élève(s) marqué(s) sur {len(CLASS_PUPILS)}.")).to_be_visible()
+    expect(page.get_by_text(f"2 élèves marqués sur {len(CLASS_PUPILS)}.")).to_be_visible()
 
     page.get_by_role("button", name="Réinitialiser tous les comptes marqués").click()
     settle(page)
@@ -153,7 +153,7 @@ def test_admin_marks_two_learners_resets_them_and_downloads_the_class_list(
 
     dialog.get_by_role("button", name="Confirmer la réinitialisation").click()
     settle(page)
-    expect(page.get_by_text("2 mot(s) de passe réinitialisé(s).")).to_be_visible()
+    expect(page.get_by_text("2 mots de passe réinitialisés.")).to_be_visible()
     expect(page.get_by_role("dialog")).to_have_count(0)
 
     after = password_rows(server.database_url)

@@ -20,7 +20,7 @@ from tests.browser.test_security_import_browser import (
     sql,
 )
 from tests.browser.test_security_import_browser import app_server as app_server  # noqa: F401
-from tests.roster_samples import IMPORTED, siecle_xml, siecle_zip
+from tests.support.roster_samples import IMPORTED, siecle_xml, siecle_zip
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +55,7 @@ def test_a_siecle_zip_is_previewed_and_imported(
     settle(page)
     page.get_by_role("button", name="Appliquer l'import").click()
     settle(page)
-    expect(page.get_by_text(f"Import appliqué : {len(IMPORTED)} nouveau(x)", exact=False)
+    expect(page.get_by_text(f"Import appliqué : {len(IMPORTED)} nouveaux", exact=False)
            ).to_be_visible()
     rows = sql(
         app_server,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from access_core.passwords import initial_password
+from access_core.accounts.passwords import initial_password
 from tests.browser.conftest import PUPILS, Server, settle
 from tests.browser.test_dashboard_browser import (
     column_cells,
@@ -51,7 +51,7 @@ def test_search_mark_a_result_and_reset_it_with_confirmation(server: Server, pag
     expect(column_cells(grid, 4)).to_have_text([GARNAUDEL.class_name])
     expect(column_cells(grid, 5)).to_have_text(["Actif"])
     tick(page, grid, (0,))
-    expect(page.get_by_text("1 élève(s) marqué(s) sur 1.")).to_be_visible()
+    expect(page.get_by_text("1 élève marqué sur 1.")).to_be_visible()
 
     page.get_by_role("button", name="Réinitialiser les comptes marqués (recherche)").click()
     settle(page)
@@ -59,7 +59,7 @@ def test_search_mark_a_result_and_reset_it_with_confirmation(server: Server, pag
     expect(dialog.get_by_text(f"{GARNAUDEL.last_name} {GARNAUDEL.first_name}")).to_be_visible()
     dialog.get_by_role("button", name="Confirmer la réinitialisation").click()
     settle(page)
-    expect(page.get_by_text("1 mot(s) de passe réinitialisé(s).")).to_be_visible()
+    expect(page.get_by_text("1 mot de passe réinitialisé.")).to_be_visible()
 
     after = password_rows(server.database_url)
     hashed, must_change = after[GARNAUDEL.login]

@@ -27,10 +27,10 @@ import bcrypt
 import jwt
 import pytest
 
-from access_core import sessions
-from access_core.db import Database
-from access_core.passwords import initial_password
-from access_core.sessions import SessionPolicy
+from access_core.accounts import sessions
+from access_core.accounts.passwords import initial_password
+from access_core.accounts.sessions import SessionPolicy
+from access_core.db.unit_of_work import Database
 from tests.browser.conftest import (
     PUPILS,
     SETTLE_SCRIPT,
@@ -44,7 +44,7 @@ from tests.browser.conftest import (
     start_server,
     stop_server,
 )
-from tests.factories import ADMIN_PASSWORD, ADMIN_USERNAME
+from tests.support.factories import ADMIN_PASSWORD, ADMIN_USERNAME
 
 pytestmark = pytest.mark.browser
 
@@ -371,7 +371,7 @@ def test_import_page_uploads_previews_applies_and_the_new_class_is_offered(
     page.get_by_role("button", name="Appliquer l'import").click()
     settle(page)
     expect(
-        page.get_by_text(f"Import appliqué : {len(NEWCOMERS)} nouveau(x), 0 mis à jour")
+        page.get_by_text(f"Import appliqué : {len(NEWCOMERS)} nouveaux, 0 mis à jour")
     ).to_be_visible()
 
     page.get_by_test_id("stSidebar").get_by_role("link", name=MAIN_TITLE).click()

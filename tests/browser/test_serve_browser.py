@@ -19,9 +19,10 @@ from typing import Any
 
 import pytest
 
-from access_core.db import Database, upgrade_schema
+from access_core.db.schema import upgrade_schema
+from access_core.db.unit_of_work import Database
 from tests.browser.conftest import STARTUP_TIMEOUT_S, _free_port
-from tests.factories import create_test_admin, downgrade_schema
+from tests.support.factories import create_test_admin, downgrade_schema
 
 pytestmark = pytest.mark.browser
 SCRIPT = Path(sys.executable).with_name("access-core")

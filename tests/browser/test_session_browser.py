@@ -14,9 +14,9 @@ import jwt
 import pytest
 from sqlalchemy import update
 
-from access_core import admin_auth
-from access_core.db import Database
-from access_core.models import AdminSession
+from access_core.accounts import admin_login as admin_auth
+from access_core.db.models import AdminSession
+from access_core.db.unit_of_work import Database
 from tests.browser.conftest import (
     SETTLE_SCRIPT,
     RunTracker,
@@ -35,7 +35,7 @@ from tests.browser.test_security_import_browser import (
     open_app,
     settle_with_cookie_frame,
 )
-from tests.factories import ADMIN_PASSWORD, ADMIN_USERNAME
+from tests.support.factories import ADMIN_PASSWORD, ADMIN_USERNAME
 
 pytestmark = pytest.mark.browser
 

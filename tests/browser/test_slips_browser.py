@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from access_core.passwords import initial_password
+from access_core.accounts.passwords import initial_password
 from tests.browser.conftest import Server, choose_class, settle
 from tests.browser.test_dashboard_browser import (
     CLASS,
@@ -19,7 +19,7 @@ from tests.browser.test_dashboard_browser import (
     open_app,
     tick,
 )
-from tests.slips_helpers import one_line, slip_texts
+from tests.support.slips_helpers import one_line, slip_texts
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +38,7 @@ def test_the_notice_of_a_reset_gives_exactly_the_reset_learners_slips(
     settle(page)
     page.get_by_role("dialog").get_by_role("button", name="Confirmer la réinitialisation").click()
     settle(page)
-    expect(page.get_by_text("2 mot(s) de passe réinitialisé(s).")).to_be_visible()
+    expect(page.get_by_text("2 mots de passe réinitialisés.")).to_be_visible()
 
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Fiches des comptes réinitialisés (PDF)").click()

@@ -29,11 +29,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGETS: dict[str, tuple[str, list[str]]] = {
-    "resets": ("access_core/resets.py", ["tests/test_resets.py", "tests/test_throttle.py"]),
-    "passwords": ("access_core/passwords.py", ["tests/test_passwords.py"]),
-    "throttle": ("access_core/throttle.py", ["tests/test_throttle.py"]),
-    "roster": ("access_core/roster.py", ["tests/test_roster.py"]),
-    "imports": ("access_core/imports.py", ["tests/test_imports.py"]),
+    "resets": (
+        "access_core/roster/resets.py", ["tests/core/test_resets.py", "tests/core/test_throttle.py"]
+    ),
+    "passwords": ("access_core/accounts/passwords.py", ["tests/core/test_passwords.py"]),
+    "throttle": ("access_core/accounts/throttle.py", ["tests/core/test_throttle.py"]),
+    "roster": ("access_core/roster/queries.py", ["tests/core/test_roster.py"]),
+    "imports": ("access_core/imports/preview.py", ["tests/core/test_imports.py"]),
 }
 DEFAULT = ["resets", "passwords", "throttle", "roster"]
 SWAPS: dict[type, type] = {

@@ -1,0 +1,147 @@
+"""Administrator accounts, and the check every service makes on its actor."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from access_core.accounts.passwords import BCRYPT_MAX_BYTES, hash_password
+from access_core.audit import events as audit
+from access_core.db.models import Admin
+from access_core.db.unit_of_work import Database
+from access_core.errors import NotAuthorized, NotFound, ValidationError
+
+ADMIN_PASSWORD_MIN_CHARS = 12
+SYSTEM_ACTOR = "system"
+
+
+@dataclass(frozen=True)
+class AdminAccount:
+    username: str
+    display_name: str | None
+
+
+def normalize_username(username: str) -> str:
+    """Usernames are compared stripped and lower-cased (as streamlit-authenticator does)."""
+    return username.strip().lower()
+
+
+def require_active_admin(session: Session, username: str | None) -> None:
+    """Raise ``NotAuthorized`` unless ``username`` is an active administrator."""
+    if not username:
+        raise NotAuthorized("an administrator login is required")
+    active = session.scalar(
+        select(Admin.is_active).where(Admin.username == normalize_username(username))
+    )
+    if not active:
+        raise NotAuthorized("this account is not an active administrator")
+
+
+def check_admin_password(password: str) -> None:
+    if len(password) < ADMIN_PASSWORD_MIN_CHARS:
+        raise ValidationError(
+            f"an administrator password needs at least {ADMIN_PASSWORD_MIN_CHARS} characters"
+        )
+    if len(password.encode("utf-8")) > BCRYPT_MAX_BYTES:
+        raise ValidationError(f"a password may not exceed {BCRYPT_MAX_BYTES} bytes")
+
+
+def generate_admin_password() -> str:
+    return secrets.token_urlsafe(15)  # 20 characters, 120 bits
+
+
+def create_admin(
+    db: Database,
+    username: str,
+    password: str,
+    rounds: int,
+    display_name: str | None = None,
+    actor: str = SYSTEM_ACTOR,
+) -> AdminAccount:
+    name = normalize_username(username)
+    if not name or len(name) > 150 or any(c.isspace() for c in name):
+        raise ValidationError("a username is 1 to 150 characters without spaces")
+    check_admin_password(password)
+    password_hash = hash_password(password, rounds)
+    try:
+        with db.transaction(write=True) as session:
+            session.add(
+                Admin(
+                    username=name,
+                    password_hash=password_hash,
+                    display_name=display_name,
+                    is_active=True,
+                    created_at=datetime.now(UTC),
+                )
+            )
+            session.flush()
+            audit.record(session, actor, "admin_created", details={"username": name})
+    except IntegrityError:
+        raise ValidationError(f"the administrator {name!r} already exists") from None
+    return AdminAccount(username=name, display_name=display_name)
+
+
+def count_admins(db: Database) -> int:
+    with db.transaction() as session:
+        return int(session.scalar(select(func.count()).select_from(Admin)) or 0)
+
+
+def _set_admin(db: Database, username: str, actor: str, action: str, **values: object) -> None:
+    name = normalize_username(username)
+    now = datetime.now(UTC)
+    with db.transaction(write=True) as session:
+        result = session.execute(
+            update(Admin)
+            .where(Admin.username == name)
+            .values(
+                sessions_not_before=now,
+                session_generation=Admin.session_generation + 1,
+                **values,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise NotFound(
+                f"no administrator named {name!r}", username=name, key="error_admin_not_found"
+            )
+        audit.record(session, actor, action, details={"username": name}, occurred_at=now)
+
+
+def set_password(
+    db: Database, username: str, password: str, rounds: int, actor: str = SYSTEM_ACTOR
+) -> None:
+    """A new password; every session and cookie issued before now stops working."""
+    check_admin_password(password)
+    _set_admin(
+        db, username, actor, "admin_password_changed", password_hash=hash_password(password, rounds)
+    )
+
+
+def disable_admin(db: Database, username: str, actor: str = SYSTEM_ACTOR) -> None:
+    """Refused at once, live sessions and cookies included."""
+    _set_admin(db, username, actor, "admin_disabled", is_active=False)
+
+
+def enable_admin(db: Database, username: str, actor: str = SYSTEM_ACTOR) -> None:
+    _set_admin(db, username, actor, "admin_enabled", is_active=True)
+
+
+@dataclass(frozen=True)
+class AdminSummary:
+    username: str
+    display_name: str | None
+    is_active: bool
+
+
+def list_admins(db: Database) -> list[AdminSummary]:
+    """Every administrator account (no hash), by username."""
+    with db.transaction() as session:
+        rows = session.execute(
+            select(Admin.username, Admin.display_name, Admin.is_active).order_by(Admin.username)
+        ).all()
+    return [AdminSummary(username=u, display_name=d, is_active=bool(a)) for u, d, a in rows]

@@ -1,0 +1,238 @@
+"""Administrator sessions held by the server: one rule for every page run, dialog and download.
+
+A login creates a row in ``admin_sessions`` and gives the browser a random session id (inside
+the signed login cookie); only its SHA-256 is stored. ``check`` decides, from the database alone,
+whether a session id is still live:
+
+- it exists and has not ended (logout, idle or lifetime end recorded earlier);
+- its administrator is active and the session carries the account's current
+  ``admins.session_generation``: logout, a password change, ``disable-admin`` and
+  ``enable-admin`` raise it, so every session opened before stops. Revocation compares no
+  times: the CLI, another dashboard host and this one may disagree on the time;
+- its last activity is at most ``idle`` ago (``ACCESS_IDLE_TIMEOUT_MINUTES``);
+- it started at most ``lifetime`` ago (``ACCESS_SESSION_HOURS``).
+
+A live check records the activity, at most once per ``touch_interval`` (a minute, or a tenth of
+the idle timeout if shorter): the recorded activity is then at most that much older than the
+real one, so a session may end that much *before* the idle timeout, never after it. A reload,
+a new tab or a reopened browser reads the same row: the idle clock does not restart.
+
+Every function takes the clock as ``now`` (default: the current UTC time) so the rules are
+tested without waiting. Idle and lifetime compare ``now`` with times the dashboard itself wrote
+(``created_at``, ``last_seen_at``): they use the dashboard hosts' clocks only.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import ipaddress
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select, update
+
+from access_core.accounts.admins import normalize_username
+from access_core.audit import events as audit
+from access_core.config import Settings
+from access_core.db.models import Admin, AdminSession
+from access_core.db.unit_of_work import Database
+
+SESSION_ENDED_ACTION = "session_ended"
+MAX_TOUCH_INTERVAL = timedelta(minutes=1)
+PURGE_AFTER = timedelta(days=1)  # ended or dead rows are kept this long past their lifetime
+
+
+class SessionStatus(enum.Enum):
+    LIVE = "live"
+    IDLE = "idle"  # no activity within the idle timeout
+    EXPIRED = "expired"  # older than the absolute lifetime
+    ENDED = "ended"  # logged out, or ended earlier for one of the reasons above
+    REVOKED = "revoked"  # administrator disabled, or sessions revoked since it started
+    UNKNOWN = "unknown"  # no such session id
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    idle: timedelta
+    lifetime: timedelta
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SessionPolicy:
+        return cls(
+            idle=timedelta(minutes=settings.idle_timeout_minutes),
+            lifetime=timedelta(hours=settings.session_hours),
+        )
+
+    @property
+    def touch_interval(self) -> timedelta:
+        return min(MAX_TOUCH_INTERVAL, self.idle / 10)
+
+
+@dataclass(frozen=True)
+class SessionCheck:
+    status: SessionStatus
+    username: str | None = None
+    created_at: datetime | None = None
+
+    @property
+    def live(self) -> bool:
+        return self.status is SessionStatus.LIVE
+
+
+def _digest(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
+
+
+def _now(now: datetime | None) -> datetime:
+    return datetime.now(UTC) if now is None else now
+
+
+def start(
+    db: Database, username: str, policy: SessionPolicy, now: datetime | None = None,
+    generation: int | None = None,
+) -> str | None:
+    """Open a session for ``username`` (already authenticated); returns its session id, the
+    secret the browser keeps. Rows dead for more than a day are purged on the way.
+
+    ``generation`` is ``LoginResult.generation``, read with the password hash the login
+    verified: the session is opened only if the administrator is still active with that
+    generation, checked in the transaction that inserts it (``None`` otherwise: the password
+    changed, or the account was disabled or revoked, while the login was checking it). Without
+    it (tests, tools) the session takes the account's current generation."""
+    now = _now(now)
+    name = normalize_username(username)
+    session_id = secrets.token_urlsafe(32)
+    with db.transaction(write=True) as session:
+        current = session.execute(
+            select(Admin.is_active, Admin.session_generation).where(Admin.username == name)
+        ).first()
+        if generation is not None and (
+            current is None or not current[0] or current[1] != generation
+        ):
+            return None
+        session.execute(
+            delete(AdminSession).where(
+                AdminSession.last_seen_at < now - policy.lifetime - PURGE_AFTER
+            )
+        )
+        session.add(
+            AdminSession(
+                token_hash=_digest(session_id),
+                username=name,
+                created_at=now,
+                last_seen_at=now,
+                generation=generation if generation is not None else (
+                    int(current[1]) if current is not None else 0
+                ),
+            )
+        )
+    return session_id
+
+
+def _verdict(
+    row: AdminSession, admin: tuple[bool, int] | None, policy: SessionPolicy, now: datetime,
+) -> SessionStatus:
+    if row.ended_at is not None:
+        return SessionStatus.ENDED
+    if admin is None or not admin[0] or row.generation != admin[1]:
+        return SessionStatus.REVOKED
+    if now - row.created_at > policy.lifetime:
+        return SessionStatus.EXPIRED
+    if now - row.last_seen_at > policy.idle:
+        return SessionStatus.IDLE
+    return SessionStatus.LIVE
+
+
+def check(
+    db: Database, policy: SessionPolicy, session_id: str | None, now: datetime | None = None,
+    touch: bool = True,
+) -> SessionCheck:
+    """Whether ``session_id`` is live at ``now``; a live session's activity is recorded
+    (``touch``), an idle or expired one is ended (once, audited)."""
+    if not session_id:
+        return SessionCheck(SessionStatus.UNKNOWN)
+    now = _now(now)
+    digest = _digest(session_id)
+    with db.transaction() as session:
+        row = session.scalar(select(AdminSession).where(AdminSession.token_hash == digest))
+        if row is None:
+            return SessionCheck(SessionStatus.UNKNOWN)
+        admin_row = session.execute(
+            select(Admin.is_active, Admin.session_generation).where(
+                Admin.username == row.username
+            )
+        ).first()
+        admin = None if admin_row is None else (bool(admin_row[0]), int(admin_row[1]))
+        status = _verdict(row, admin, policy, now)
+        username, created_at, last_seen = row.username, row.created_at, row.last_seen_at
+    result = SessionCheck(status, username, created_at)
+    if status is SessionStatus.LIVE and touch and now - last_seen >= policy.touch_interval:
+        with db.transaction(write=True) as session:
+            session.execute(
+                update(AdminSession)
+                .where(AdminSession.token_hash == digest, AdminSession.ended_at.is_(None))
+                .values(last_seen_at=now)
+            )
+    elif status in (SessionStatus.IDLE, SessionStatus.EXPIRED):
+        _end(db, digest, status.value, now)
+    return result
+
+
+def _end(db: Database, digest: str, reason: str, now: datetime) -> None:
+    with db.transaction(write=True) as session:
+        row = session.execute(
+            select(AdminSession.username).where(
+                AdminSession.token_hash == digest, AdminSession.ended_at.is_(None)
+            )
+        ).first()
+        if row is None:
+            return
+        ended = session.execute(
+            update(AdminSession)
+            .where(AdminSession.token_hash == digest, AdminSession.ended_at.is_(None))
+            .values(ended_at=now, end_reason=reason)
+        )
+        if ended.rowcount == 1:  # type: ignore[attr-defined]
+            audit.record(
+                session, row[0], SESSION_ENDED_ACTION, details={"reason": reason},
+                occurred_at=now,
+            )
+
+
+def end(db: Database, session_id: str | None, reason: str, now: datetime | None = None) -> None:
+    """End a session (``reason``: "logout"...); its id is refused from then on."""
+    if session_id:
+        _end(db, _digest(session_id), reason, _now(now))
+
+
+# --- the login cookie's ``Secure`` attribute ---------------------------------------------------
+
+def is_loopback_host(host: str | None) -> bool:
+    """True for ``localhost`` (and ``*.localhost``) and loopback addresses, with or without a
+    port (``127.0.0.1:8501``, ``[::1]:8501``)."""
+    if not host:
+        return False
+    name = host.strip().lower()
+    if name.startswith("["):  # [IPv6]:port
+        name = name[1 : name.find("]")] if "]" in name else name[1:]
+    elif name.count(":") == 1:  # name:port or IPv4:port
+        name = name.split(":", 1)[0]
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def cookie_is_secure(mode: str, host: str | None) -> bool:
+    """The login cookie's ``Secure`` flag: always (``true``), never (``false``), or, for
+    ``auto``, unless the dashboard is reached on a loopback address (the only place where a
+    plain-HTTP dashboard is expected: anywhere else HTTPS is assumed, at the reverse proxy)."""
+    if mode == "true":
+        return True
+    if mode == "false":
+        return False
+    return not is_loopback_host(host)

@@ -1,0 +1,238 @@
+"""The audit journal for administrators: filtered, paginated reads and a CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from access_core.accounts.admins import require_active_admin
+from access_core.audit import events as audit
+from access_core.db.models import AuditEvent, Learner, SchoolClass
+from access_core.db.unit_of_work import Database
+from access_core.documents.workbook import csv_cell
+from access_core.roster.folding import search_folded
+from access_core.roster.names import full_name
+from access_core.roster.search import SearchIndex, folds_for, matching_ids, search_key
+
+PAGE_SIZE = 50
+EXPORT_ACTION = "journal_exported"
+# between the searched columns: a search term (one line) never spans two
+SEPARATOR = literal("\n")
+
+
+@dataclass(frozen=True)
+class JournalFilter:
+    start: date | None = None  # inclusive, on the school's calendar
+    end: date | None = None  # inclusive
+    actions: tuple[str, ...] = ()
+    class_name: str | None = None  # the learner's class at the time of the event
+    actor: str | None = None
+    learner: str | None = None  # part of a login, last or first name
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    id: int
+    occurred_at: datetime
+    actor: str
+    action: str
+    learner_id: int | None
+    learner_login: str | None
+    learner_name: str | None
+    class_name: str | None
+    details: str
+    batch_id: str | None
+    # True when the event predates the class being recorded: ``class_name`` is then the
+    # learner's current class, which may not be the one of the event
+    class_is_current: bool = False
+
+
+def _day_start(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=tz).astimezone(UTC)
+
+
+def _learner_matches(text: str) -> ColumnElement[bool]:
+    """The event's learner has ``text`` in their login, last or first name, ignoring case and
+    accents: folded on both sides as the learner search folds them (``search.search_key``;
+    « lukasz » finds « Łukasz »), in SQL (``%`` and ``_`` typed are literal)."""
+    wanted = search_key(text)
+    names = Learner.login + SEPARATOR + Learner.last_name + SEPARATOR + Learner.first_name
+    pairs = [literal(part) for pair in folds_for(wanted) for part in pair]
+    return search_folded(names, *pairs).contains(wanted, autoescape=True)
+
+
+def _filtered(
+    session: Session, query: Select[*tuple[Any, ...]], flt: JournalFilter, tz: ZoneInfo,
+    index: SearchIndex | None = None,
+) -> Select[*tuple[Any, ...]]:
+    if flt.start:
+        query = query.where(AuditEvent.occurred_at >= _day_start(flt.start, tz))
+    if flt.end:
+        query = query.where(AuditEvent.occurred_at < _day_start(flt.end + timedelta(days=1), tz))
+    if flt.actions:
+        query = query.where(AuditEvent.action.in_(flt.actions))
+    if flt.actor:
+        query = query.where(func.lower(AuditEvent.actor) == flt.actor.strip().lower())
+    if flt.class_name is not None:
+        query = query.where(
+            or_(
+                AuditEvent.class_name == flt.class_name,
+                and_(AuditEvent.class_name.is_(None), SchoolClass.name == flt.class_name),
+            )
+        )
+    if flt.learner and flt.learner.strip():
+        if index is None:
+            query = query.where(_learner_matches(flt.learner))
+        else:
+            query = query.where(_learner_in(matching_ids(index, flt.learner)))
+    return query
+
+
+def _learner_in(ids: list[int]) -> ColumnElement[bool]:
+    """The event's learner is one of ``ids`` (found on the dashboard's kept index, so no name
+    is folded in SQL): written as literal integers, so that no count of learners meets a
+    driver's limit on bound parameters."""
+    if not ids:
+        return false()
+    return AuditEvent.learner_id.in_(bindparam("learner_ids", ids, expanding=True,
+                                               literal_execute=True))
+
+
+def _base() -> Select[*tuple[Any, ...]]:
+    return (
+        select(
+            AuditEvent.id,
+            AuditEvent.occurred_at,
+            AuditEvent.actor,
+            AuditEvent.action,
+            AuditEvent.learner_id,
+            Learner.login,
+            Learner.last_name,
+            Learner.first_name,
+            func.coalesce(AuditEvent.class_name, SchoolClass.name),
+            AuditEvent.details,
+            AuditEvent.batch_id,
+            AuditEvent.class_name.is_(None) & SchoolClass.name.is_not(None),
+        )
+        .outerjoin(Learner, Learner.id == AuditEvent.learner_id)
+        .outerjoin(SchoolClass, SchoolClass.id == Learner.class_id)
+    )
+
+
+def _entries(session: Session, query: Select[*tuple[Any, ...]]) -> list[JournalEntry]:
+    return [
+        JournalEntry(
+            id=r[0],
+            occurred_at=r[1],
+            actor=r[2],
+            action=r[3],
+            learner_id=r[4],
+            learner_login=r[5],
+            learner_name=full_name(r[6], r[7]) if r[6] is not None else None,
+            class_name=r[8],
+            details=r[9] or "",
+            batch_id=r[10],
+            class_is_current=bool(r[11]),
+        )
+        for r in session.execute(query).all()
+    ]
+
+
+def search(
+    db: Database,
+    actor: str,
+    flt: JournalFilter,
+    tz: ZoneInfo,
+    page: int = 0,
+    page_size: int = PAGE_SIZE,
+    index: SearchIndex | None = None,
+) -> tuple[list[JournalEntry], int]:
+    """One page of matching events, newest first, and the number of matching events. With
+    ``index`` (the learners' folded names the dashboard keeps, ``search.build_index``) the
+    learner filter runs on it; without, in SQL (same rules)."""
+    with db.transaction() as session:
+        require_active_admin(session, actor)
+        query = _filtered(session, _base(), flt, tz, index)
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        ordered = query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+        rows = _entries(session, ordered.offset(max(page, 0) * page_size).limit(page_size))
+    return rows, int(total)
+
+
+def export_csv(
+    db: Database, actor: str, flt: JournalFilter, tz: ZoneInfo, index: SearchIndex | None = None
+) -> bytes:
+    """Every matching event as CSV (``to_csv``); the export is itself audited, in the same
+    transaction, with the filters it used."""
+
+    def export(session: Session) -> list[JournalEntry]:
+        require_active_admin(session, actor)
+        query = _filtered(session, _base(), flt, tz, index).order_by(
+            AuditEvent.occurred_at.desc(), AuditEvent.id.desc()
+        )
+        entries = _entries(session, query)
+        filters = {k: v for k, v in asdict(flt).items() if v not in (None, ())}
+        audit.record(
+            session, actor, EXPORT_ACTION, details={"events": len(entries), "filters": filters}
+        )
+        return entries
+
+    return to_csv(db.write(export), tz)
+
+
+def csv_filename(tz: ZoneInfo, now: datetime | None = None) -> str:
+    """``journal_<yyyy-mm-dd>.csv``, dated on the school's calendar."""
+    return f"journal_{(now or datetime.now(UTC)).astimezone(tz).date().isoformat()}.csv"
+
+
+def known_actions(db: Database, actor: str) -> list[str]:
+    with db.transaction() as session:
+        require_active_admin(session, actor)
+        return sorted(session.scalars(select(AuditEvent.action).distinct()).all())
+
+
+def to_csv(entries: Sequence[JournalEntry], tz: ZoneInfo) -> bytes:
+    """UTF-8 CSV with BOM (opens correctly in spreadsheets), ``;``-separated."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        ["date", "actor", "action", "learner", "login", "class", "details", "batch", "class_is"]
+    )
+    for e in entries:
+        writer.writerow(
+            csv_cell(v)
+            for v in (
+                e.occurred_at.astimezone(tz).strftime("%d/%m/%Y %H:%M:%S"),
+                e.actor,
+                e.action,
+                e.learner_name,
+                e.learner_login,
+                e.class_name,
+                e.details,
+                e.batch_id,
+                ("current" if e.class_is_current else "at_event") if e.class_name else "",
+            )
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def describe(details: str) -> str:
+    """Readable ``key: value`` pairs from an event's JSON details."""
+    if not details:
+        return ""
+    try:
+        data = json.loads(details)
+    except ValueError:
+        return details
+    if not isinstance(data, dict):
+        return str(data)
+    return ", ".join(f"{k}: {v}" for k, v in data.items())

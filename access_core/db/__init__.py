@@ -1,0 +1,3 @@
+"""The database: engine, failure translation, the unit of work that retries, the schema (models,
+Alembic migrations).
+"""

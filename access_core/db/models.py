@@ -1,0 +1,173 @@
+"""SQLAlchemy 2 models of the integration schema (see docs/architecture.md, « Schema »).
+
+Timestamps are stored as naive UTC on every backend and come back as aware UTC datetimes.
+Columns added beyond the contract are nullable or have a server default, so the school's other
+programs can keep inserting rows with the contract's columns only.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    true,
+)
+from sqlalchemy.dialects import mysql
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeEngine
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A ``TIMESTAMP`` holding naive UTC; Python sees aware UTC datetimes."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name in ("mysql", "mariadb"):
+            return dialect.type_descriptor(mysql.DATETIME(fsp=6))  # keep microseconds
+        return dialect.type_descriptor(DateTime())
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given for a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):  # SQLite rows written by other programs
+            value = datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+        return value.astimezone(UTC)  # type: ignore[no-any-return]
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SchoolClass(Base):
+    __tablename__ = "school_classes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+    learners: Mapped[list[Learner]] = relationship(back_populates="school_class")
+
+
+class Learner(Base):
+    __tablename__ = "learners"
+    __table_args__ = (
+        Index("ix_learners_class_active", "class_id", "deactivated_at"),
+        Index("ix_learners_deactivated_at", "deactivated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(100))
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("school_classes.id"))
+    password_hash: Mapped[str | None] = mapped_column(String(60))
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    school_class: Mapped[SchoolClass | None] = relationship(back_populates="learners")
+
+
+class Admin(Base):
+    __tablename__ = "admins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(150), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(60))
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When sessions were last revoked (logout, password change, disable), by the writer's clock:
+    # for the record only, never compared with a session's times (hosts' clocks differ).
+    sessions_not_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Raised by one in the same UPDATE as every change that revokes sessions (password, disable,
+    # enable, logout): a session lives only while it carries the account's current value.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_occurred_at", "occurred_at"),
+        Index("ix_audit_events_learner_id", "learner_id"),
+        Index("ix_audit_events_batch_id", "batch_id"),
+        Index("ix_audit_events_class_name", "class_name"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(150))
+    action: Mapped[str] = mapped_column(String(50))
+    learner_id: Mapped[int | None] = mapped_column(Integer)
+    details: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[str | None] = mapped_column(String(36))
+    # the learner's class when the event happened (NULL for older events and events of no class)
+    class_name: Mapped[str | None] = mapped_column(String(100))
+
+
+class ResetBatch(Base):
+    """One row per applied reset batch: its primary key makes a batch apply at most once."""
+
+    __tablename__ = "reset_batches"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    actor: Mapped[str] = mapped_column(String(150))
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    learner_count: Mapped[int] = mapped_column(Integer)
+
+
+class LoginThrottle(Base):
+    """Login attempts per subject (``admin:`` or ``learner:`` and a keyed hash of the name, see
+    ``throttle.py``), shared by every server process through the database."""
+
+    __tablename__ = "login_throttle"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(200), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The learner whose login was tried, when it exists: a reset lifts their lockout.
+    learner_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class AdminSession(Base):
+    """One administrator's login, held by the server: the browser's cookie carries a random
+    session id whose SHA-256 is ``token_hash``. A session is live while it has not ended, its
+    last activity is within the idle timeout and its start within the absolute lifetime."""
+
+    __tablename__ = "admin_sessions"
+    __table_args__ = (Index("ix_admin_sessions_username", "username"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    username: Mapped[str] = mapped_column(String(150))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    end_reason: Mapped[str | None] = mapped_column(String(30))
+    # The administrator's ``session_generation`` read with the password hash that was verified.
+    generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -1,0 +1,80 @@
+"""The unit of work: ``Database.transaction()`` commits on success and rolls back on any
+error; ``Database.write(work)`` runs one write transaction and retries it on a serialization
+failure or deadlock. Every service write goes through it."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import (
+    DBAPIError,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from access_core.db.engine import make_engine
+from access_core.db.failures import _raise_translated
+from access_core.errors import (
+    DatabaseBusy,
+)
+
+log = logging.getLogger(__name__)
+
+RETRY_ATTEMPTS = 5
+
+T = TypeVar("T")
+
+@dataclass
+class Database:
+    """An engine and its session factory; services receive one of these."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @classmethod
+    def from_url(cls, database_url: str, **kwargs: Any) -> Database:
+        engine = make_engine(database_url, **kwargs)
+        return cls(engine, sessionmaker(engine, expire_on_commit=False))
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self, write: bool = False) -> Iterator[Session]:
+        """One transaction: commit on success, roll back on error.
+
+        ``write=True`` takes SQLite's write lock at the start (``BEGIN IMMEDIATE``), so
+        concurrent writers wait for the busy timeout instead of failing half-way.
+        """
+        try:
+            with self.sessions.begin() as session:
+                if write:
+                    session.connection(execution_options={"for_write": True})
+                yield session
+        except DBAPIError as exc:
+            _raise_translated(exc)
+
+    def write(self, work: Callable[[Session], T], attempts: int = RETRY_ATTEMPTS) -> T:
+        """``work(session)`` in one write transaction, retried a bounded number of times
+        when the server reports a serialization failure or a deadlock (each try starts
+        afresh: a failed try has been rolled back)."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.transaction(write=True) as session:
+                    return work(session)
+            except DatabaseBusy as exc:
+                if not exc.params.get("retryable") or attempt == attempts:
+                    raise
+                log.info("write conflict, retry %d of %d", attempt, attempts - 1)
+                time.sleep(0.02 * 2**attempt * (1 + random.random()))  # noqa: S311
+        raise AssertionError("unreachable")
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,360 @@
+"""The login slips as a PDF (fpdf2, with segno for the portal's QR code).
+
+Two layouts: 8 slips per A4 portrait page (2 × 4, with cut marks), the default, and one slip
+per page with the first-login steps. Text is set in DejaVu Sans, shipped in ``fonts/`` (with
+its licence) and embedded; logins and passwords in DejaVu Sans Mono, where ``l``/``1``/``I``
+and ``O``/``0`` differ. A character these fonts lack is drawn from an installed font that has
+it (found with fontconfig's ``fc-list``); one that no font has is printed as « □ » and
+reported in ``SlipsDocument.missing``, never dropped silently. A text with right-to-left letters
+(Hebrew, Arabic) or combining marks is shaped (fpdf2 with HarfBuzz, ``uharfbuzz``), in a
+left-to-right line; every other text is drawn glyph by glyph, much faster. Long texts shrink,
+then wrap: nothing is clipped.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import segno
+from fpdf import FPDF
+
+from access_core.accounts.learner_login import LEARNER_PASSWORD_MIN_CHARS
+from access_core.documents.slip_fonts import (
+    FONT_DIR,
+    FONTS,
+    MISSING_MARK,
+    SlipFonts,
+    font_coverage,
+    installed_font_for,
+    needs_shaping,
+    printable,
+    unprintable,
+)
+from access_core.documents.slips import LAYOUTS, Slip, SlipOptions, SlipSet
+from access_core.documents.workbook import safe_filename
+from access_core.roster.queries import PasswordState
+from access_core.text.catalogue import format_date, t
+
+PAGE_W, PAGE_H = 210.0, 297.0
+GREY = 90
+LINE_FACTOR = 0.3528 * 1.25  # line height in mm per point of font size
+BASELINE_FACTOR = 0.3528 * (1.25 / 2 + 0.3)  # where cell() puts the baseline, below the top
+
+
+__all__ = ["FONTS", "FONT_DIR", "MISSING_MARK", "font_coverage", "installed_font_for",
+           "printable", "slips_filename", "slips_pdf"]
+
+
+@dataclass(frozen=True)
+class SlipsDocument:
+    data: bytes
+    count: int
+    pages: int
+    skipped: tuple[str, ...]  # learners without birth date (no slip)
+    missing: tuple[tuple[str, str], ...]  # (character, « Nom Prénom ») printed as MISSING_MARK
+
+
+# --- drawing helpers ------------------------------------------------------------------------
+
+
+class _Writer:
+    def __init__(self, pdf: FPDF, fonts: SlipFonts) -> None:
+        self.pdf = pdf
+        self.fonts = fonts
+        self.widths: dict[tuple[str, str, float, str], float] = {}
+        self.font: tuple[str, str, float] | None = None
+
+    def set_font(self, family: str, style: str, size: float) -> None:
+        if self.font != (family, style, size):
+            self.pdf.set_font(family, style, size)
+            self.font = (family, style, size)
+
+    def measure(self, text: str) -> float:
+        """The width of ``text`` in mm, in the current font."""
+        pdf = self.pdf
+        if self.fonts.fallback_set or pdf.text_shaping or pdf.current_font is None:
+            return float(pdf.get_string_width(text))
+        # every glyph is in the font: its advance widths, without fpdf2's per-call overhead
+        return float(pdf.current_font.get_text_width(text, pdf.font_size_pt, None)[1] / pdf.k)
+
+    def width(self, family: str, style: str, size: float, text: str) -> float:
+        """The width of ``text`` in the current font (which is family, style, size); the
+        texts every slip repeats (labels, school, portal) are measured once."""
+        # Monospaced: without fallback fonts nor shaping every character has the same advance.
+        mono = family == "mono" and not self.fonts.fallback_set and not self.pdf.text_shaping
+        key = (family, style, size, "m" * len(text) if mono else text)
+        found = self.widths.get(key)
+        if found is None:
+            found = self.measure(text)
+            if len(self.widths) < 4096:
+                self.widths[key] = found
+        return found
+
+    def text(
+        self, x: float, y: float, width: float, text: str, family: str = "sans",
+        style: str = "", size: float = 9, min_size: float | None = None, grey: bool = False,
+    ) -> float:
+        """Write ``text`` at (x, y) within ``width`` mm: shrunk down to ``min_size`` to hold on
+        one line, else wrapped at spaces, a word too long for a line shrunk until it fits.
+        Nothing is clipped and every line is whole words. Returns the y below it."""
+        pdf = self.pdf
+        text = self.fonts.clean(text)
+        shaped = needs_shaping(text)
+        if shaped:
+            # Right-to-left letters or combining marks: shaped (bidi order, joined letters),
+            # for this text only (shaping costs much more than drawing glyph by glyph). The
+            # slip reads left to right: « Nom Prénom » keeps that order when one is Latin and
+            # the other Arabic.
+            pdf.set_text_shaping(True, direction="ltr")
+        try:
+            pdf.set_text_color(GREY if grey else 0)
+            self.set_font(family, style, size)
+            natural = self.width(family, style, size, text)
+            if natural > width and min_size is not None:
+                size = max(min_size, size * width / natural * 0.98)
+                self.set_font(family, style, size)
+                natural = self.measure(text)
+            lines = [text] if natural <= width else self._wrap(text, width)
+            for line in lines:
+                line_size = size
+                line_width = natural if len(lines) == 1 else self.measure(line)
+                if line_width > width:  # one word longer than the line: smaller, never cut
+                    line_size = size * width / line_width * 0.98
+                    self.set_font(family, style, line_size)
+                if self.fonts.fallback_set or pdf.text_shaping:  # text() does neither
+                    pdf.set_xy(x, y)
+                    pdf.cell(width, line_size * LINE_FACTOR, line)
+                else:  # every glyph is in the font: the much faster text() at the same baseline
+                    pdf.text(x, y + line_size * BASELINE_FACTOR, line)
+                y += size * LINE_FACTOR
+                self.set_font(family, style, size)
+            return y
+        finally:
+            if shaped:
+                pdf.set_text_shaping(False)
+
+    def _wrap(self, text: str, width: float) -> list[str]:
+        """Greedy wrap at spaces in the current font."""
+        lines: list[str] = []
+        current = ""
+        for word in text.split(" "):
+            candidate = f"{current} {word}" if current else word
+            if current and self.measure(candidate) > width:
+                lines.append(current)
+                current = word
+            else:
+                current = candidate
+        lines.append(current)
+        return lines
+
+    def qr(self, image: bytes | None, x: float, y: float, size: float) -> None:
+        if image is not None:
+            self.pdf.image(io.BytesIO(image), x=x, y=y, w=size, h=size)
+
+
+@functools.lru_cache(maxsize=8)
+def qr_png(url: str) -> bytes:
+    """The portal address as a QR code (PNG, 4-module quiet zone): the address, nothing else."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=8, border=4)
+    return buffer.getvalue()
+
+
+def _password_lines(slip: Slip, options: SlipOptions, lang: str) -> tuple[str | None, list[str]]:
+    """(the mono value, or None) and the sans lines under « Mot de passe »."""
+    if slip.state is PasswordState.INITIAL:
+        notice = (t("slip_password_change", lang, date=format_date(slip.change_before))
+                  if slip.change_before else t("slip_password_change_nodate", lang))
+        if slip.password is not None:
+            return slip.password, [notice]
+        return None, [t("slip_password_hint", lang), notice]
+    if slip.state is PasswordState.INITIAL_EXPIRED:
+        return None, [t("slip_password_expired", lang), t("slip_expired_help", lang)]
+    return None, [t("slip_password_custom", lang), t("slip_forgotten", lang)]
+
+
+# --- the two layouts --------------------------------------------------------------------------
+
+MARGIN_8, COLS, ROWS, PAD = 10.0, 2, 4, 5.0
+CELL_W = (PAGE_W - 2 * MARGIN_8) / COLS
+CELL_H = (PAGE_H - 2 * MARGIN_8) / ROWS
+QR_8 = 19.0
+
+
+def _cut_marks(pdf: FPDF) -> None:
+    pdf.set_draw_color(0)
+    pdf.set_line_width(0.2)
+    xs = [MARGIN_8 + i * CELL_W for i in range(COLS + 1)]
+    ys = [MARGIN_8 + j * CELL_H for j in range(ROWS + 1)]
+    for x in xs:  # in the top and bottom margins
+        pdf.line(x, 2, x, MARGIN_8 - 2)
+        pdf.line(x, PAGE_H - MARGIN_8 + 2, x, PAGE_H - 2)
+    for y in ys:  # in the left and right margins
+        pdf.line(2, y, MARGIN_8 - 2, y)
+        pdf.line(PAGE_W - MARGIN_8 + 2, y, PAGE_W - 2, y)
+    for x in xs[1:-1]:  # crosses where inner cuts meet
+        for y in ys[1:-1]:
+            pdf.line(x - 3, y, x + 3, y)
+            pdf.line(x, y - 3, x, y + 3)
+    for x in xs[1:-1]:
+        for y in (ys[0], ys[-1]):
+            pdf.line(x, y - 1.5, x, y + 1.5)
+    for y in ys[1:-1]:
+        for x in (xs[0], xs[-1]):
+            pdf.line(x - 1.5, y, x + 1.5, y)
+
+
+def _slip_8(w: _Writer, slip: Slip, options: SlipOptions, lang: str, qr: bytes | None,
+            x0: float, y0: float) -> None:
+    x, width = x0 + PAD, CELL_W - 2 * PAD
+    bottom = y0 + CELL_H - PAD
+    y = y0 + PAD
+    if options.school_name:
+        y = w.text(x, y, width, options.school_name, style="B", size=8, min_size=6.5)
+    if slip.class_name:
+        y = w.text(x, y, width, t("slip_class", lang, class_name=slip.class_name), size=8,
+                   min_size=6.5)
+    y = w.text(x, y + 1, width, slip.full_name, style="B", size=12, min_size=9)
+    y = w.text(x, y + 1, width, t("slip_login", lang), size=7, grey=True)
+    y = w.text(x, y, width, slip.login, family="mono", style="B", size=15, min_size=10)
+    y = w.text(x, y + 0.5, width, t("slip_password", lang), size=7, grey=True)
+    value, lines = _password_lines(slip, options, lang)
+    if value is not None:
+        y = w.text(x, y, width, value, family="mono", style="B", size=15)
+    narrow = width - (QR_8 + 2 if qr else 0)
+    qr_top = bottom - QR_8
+    for index, line in enumerate(lines):
+        first = index == 0 and value is None
+        line_w = width if y + 4 < qr_top else narrow
+        y = w.text(x, y, line_w, line, style="B" if first else "", size=9 if first else 6.5)
+    if options.portal_url:
+        line_w = width if y + 4 < qr_top else narrow
+        w.text(x, max(y + 0.5, bottom - 6), line_w,
+               t("slip_portal", lang, url=options.portal_url), size=6.5)
+        w.qr(qr, x0 + CELL_W - PAD - QR_8, qr_top, QR_8)
+
+
+def _layout_8(pdf: FPDF, w: _Writer, slips: tuple[Slip, ...], options: SlipOptions,
+              lang: str, qr: bytes | None) -> None:
+    for index, slip in enumerate(slips):
+        position = index % (COLS * ROWS)
+        if position == 0:
+            pdf.add_page()
+            _cut_marks(pdf)
+        col, row = position % COLS, position // COLS
+        _slip_8(w, slip, options, lang, qr, MARGIN_8 + col * CELL_W, MARGIN_8 + row * CELL_H)
+
+
+MARGIN_1, QR_1 = 20.0, 40.0
+
+
+def _layout_1(pdf: FPDF, w: _Writer, slips: tuple[Slip, ...], options: SlipOptions,
+              lang: str, qr: bytes | None) -> None:
+    x, width = MARGIN_1, PAGE_W - 2 * MARGIN_1
+    for slip in slips:
+        pdf.add_page()
+        y = MARGIN_1
+        if options.school_name:
+            y = w.text(x, y, width, options.school_name, style="B", size=16, min_size=11)
+        if slip.class_name:
+            y = w.text(x, y + 1, width, t("slip_class", lang, class_name=slip.class_name),
+                       size=13, min_size=10)
+        y = w.text(x, y + 6, width, slip.full_name, style="B", size=22, min_size=14)
+        y = w.text(x, y + 8, width, t("slip_login", lang), size=11, grey=True)
+        y = w.text(x, y + 1, width, slip.login, family="mono", style="B", size=30, min_size=14)
+        y = w.text(x, y + 6, width, t("slip_password", lang), size=11, grey=True)
+        value, lines = _password_lines(slip, options, lang)
+        if value is not None:
+            y = w.text(x, y + 1, width, value, family="mono", style="B", size=30)
+        for index, line in enumerate(lines):
+            first = index == 0 and value is None
+            y = w.text(x, y + 1, width, line, style="B" if first else "", size=16 if first else 11)
+        y += 12
+        initial = slip.state is PasswordState.INITIAL
+        title = t("slip_steps_title" if initial else "slip_login_title", lang)
+        y = w.text(x, y, width, title, style="B", size=15)
+        steps_w = width - (QR_1 + 6 if qr else 0)
+        if qr:
+            w.qr(qr, PAGE_W - MARGIN_1 - QR_1, y + 2, QR_1)
+        for number, step in enumerate(_steps(slip, options, lang), start=1):
+            y = w.text(x, y + 3, steps_w, f"{number}. {step}", size=12)
+
+
+def _steps(slip: Slip, options: SlipOptions, lang: str) -> list[str]:
+    url = options.portal_url
+    opening = t("slip_step_open", lang, url=url) if url else t("slip_step_open_nourl", lang)
+    if slip.state is not PasswordState.INITIAL:
+        return [opening, t("slip_custom_steps", lang)]
+    return [
+        opening,
+        t("slip_step_type", lang),
+        t("slip_step_choose", lang, min=LEARNER_PASSWORD_MIN_CHARS),
+        t("slip_step_keep", lang),
+    ]
+
+
+def slips_pdf(slip_set: SlipSet, options: SlipOptions, lang: str, layout: str = "8",
+              title: str = "") -> SlipsDocument:
+    """The PDF of ``slip_set`` in ``layout`` ("8": 8 per page; "1": one per page)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}")
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(0, 0, 0)
+    pdf.c_margin = 0  # cell() (fallback fonts, shaped text) starts where text() does
+    for (family, style), name in FONTS.items():
+        pdf.add_font(family, style, str(FONT_DIR / name))
+    pdf.set_title(t("slips_title", lang, title=printable(title)) if title else "")
+    pdf.set_creator("Accès apprenants")
+    pdf.set_lang("en" if lang == "en" else "fr")
+    fonts = SlipFonts(pdf)
+    fonts.prepare(
+        [options.school_name, options.portal_url]
+        + [text for s in slip_set.slips for text in (s.full_name, s.class_name)],
+        [s.login for s in slip_set.slips],
+    )
+    writer = _Writer(pdf, fonts)
+    qr = qr_png(options.portal_url) if options.portal_url else None
+    draw = _layout_8 if layout == "8" else _layout_1
+    draw(pdf, writer, slip_set.slips, options, lang, qr)
+    if not slip_set.slips:
+        pdf.add_page()
+    return SlipsDocument(bytes(pdf.output()), slip_set.count, pdf.page_no(), slip_set.skipped,
+                         missing_glyphs(slip_set, fonts.missing))
+
+
+def missing_glyphs(slip_set: SlipSet, missing: set[str] | None = None
+                   ) -> tuple[tuple[str, str], ...]:
+    """(character, « Nom Prénom ») for each character of a slip that no font can draw, without
+    drawing anything (the page warns before the PDF is built); ``missing``: the characters
+    already found missing while drawing."""
+    slips = slip_set.slips
+    if missing is None:
+        missing = unprintable(c for s in slips for c in s.full_name + s.login + s.class_name)
+    return tuple(sorted({(c, s.full_name) for s in slips
+                         for c in s.full_name + s.login + s.class_name if c in missing}))
+
+
+def slips_filename(title: str) -> str:
+    """``fiches_<title>.pdf`` with a file-name-safe title (ASCII letters, digits, - and _)."""
+    return f"fiches_{safe_filename(title)}.pdf"
+
+
+def class_file_names(class_names: Iterable[str]) -> dict[str, str]:
+    """A distinct ``fiches_<class>.pdf`` for each class, in the given order: two names that
+    make the same safe title (« 6e A » and « 6e/A », or « 6A » and « 6a » on a filesystem
+    that ignores case) get ``_2``, ``_3``… so that no class's file overwrites another's."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for class_name in class_names:
+        stem = slips_filename(class_name).removesuffix(".pdf")
+        candidate, suffix = stem, 1
+        while candidate.casefold() in taken:
+            suffix += 1
+            candidate = f"{stem}_{suffix}"
+        taken.add(candidate.casefold())
+        names[class_name] = f"{candidate}.pdf"
+    return names

@@ -1,0 +1,300 @@
+"""Applying an import plan: checks, parallel hashing, then one transaction.
+
+``apply`` refuses a plan with rejected rows unless they are skipped, and a plan that
+deactivates more than the allowed share of learners unless forced: the rules hold for every
+caller (page, command line). Initial passwords (new learners, and every learner whose birth date
+is corrected) are hashed before the transaction; whether a corrected date moves the password is
+decided inside it (only a learner on the initial password at that moment). Inside it, every
+learner is written only if it is still as the preview saw it, else nothing is written at all:
+a plan never applies stale decisions over another administrator's import or a correction made
+meanwhile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, select, true, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from access_core.accounts.admins import require_active_admin
+from access_core.accounts.passwords import Progress, hash_many, initial_password
+from access_core.audit import events as audit
+from access_core.db.models import Learner, SchoolClass
+from access_core.db.unit_of_work import Database
+from access_core.errors import ConcurrentChange, ValidationError
+from access_core.imports.plan import (
+    CHANGED_MEANWHILE,
+    NEEDS_CONFIRMATION,
+    ROWS_REJECTED,
+    Change,
+    Existing,
+    ImportPlan,
+    blockers,
+)
+
+INITIAL_PASSWORD_MOVED = "initial_password_moved"  # noqa: S105 - an audit action name
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    new: int
+    updated: int
+    moved: int
+    reactivated: int
+    deactivated: int
+    skipped_rows: int
+    initial_passwords_moved: int = 0
+
+
+def _still_as_previewed(learner: Existing) -> ColumnElement[bool]:
+    """The learner's row holds what the preview read (the values its decisions rest on)."""
+
+    def same(column: Any, value: object) -> ColumnElement[bool]:
+        condition: ColumnElement[bool] = column.is_(None) if value is None else column == value
+        return condition
+
+    return and_(
+        Learner.id == learner.id,
+        same(Learner.external_id, learner.external_id),
+        Learner.last_name == learner.last_name,
+        Learner.first_name == learner.first_name,
+        same(Learner.birth_date, learner.birth_date),
+        Learner.login == learner.login,
+        same(Learner.class_id, learner.class_id),
+        Learner.deactivated_at.is_(None)
+        if learner.deactivated_at is None
+        else Learner.deactivated_at.is_not(None),
+    )
+
+
+def apply(
+    db: Database,
+    actor: str,
+    plan: ImportPlan,
+    rounds: int,
+    skip_bad_rows: bool = False,
+    progress: Progress | None = None,
+    force: bool = False,
+) -> ImportOutcome:
+    """Write ``plan`` in one transaction; refused while rows are rejected unless skipped, and
+    while it deactivates more than the allowed share of learners unless ``force``."""
+    blocked = blockers(plan, skip_bad_rows, force)
+    if ROWS_REJECTED in blocked:
+        raise ValidationError(
+            f"{len(plan.rejected)} row(s) rejected: fix them, or skip them explicitly",
+            rejected=len(plan.rejected),
+            key=ROWS_REJECTED,
+        )
+    if NEEDS_CONFIRMATION in blocked:
+        raise ValidationError(
+            f"this import would deactivate {len(plan.deactivated)} of the "
+            f"{plan.active_learners} active learners (more than "
+            f"{plan.max_deactivation_percent} %): check the file, or confirm it (--force, or the "
+            "page's checkbox)",
+            count=len(plan.deactivated),
+            active=plan.active_learners,
+            percent=plan.max_deactivation_percent,
+            key=NEEDS_CONFIRMATION,
+        )
+    corrected = _corrected_birth_dates(plan)
+    births = [c.row.birth_date for c in plan.new if c.row] + [
+        _date(c.fields["birth_date"]) for c in corrected
+    ]
+    hashes = hash_many([initial_password(b) for b in births], rounds, progress)
+    new_hashes, moved_hashes = hashes[: len(plan.new)], hashes[len(plan.new) :]
+    now = datetime.now(UTC)
+    moved_count = 0
+
+    def write(session: Session) -> None:
+        nonlocal moved_count
+        require_active_admin(session, actor)
+        class_ids = {
+            name: id_ for name, id_ in session.execute(select(SchoolClass.name, SchoolClass.id))
+        }
+
+        def class_id(name: str) -> int:
+            if name not in class_ids:
+                school_class = SchoolClass(name=name)
+                session.add(school_class)
+                session.flush()
+                class_ids[name] = school_class.id
+                audit.record(
+                    session, actor, "class_created", details={"class": name}, occurred_at=now,
+                    class_name=name,
+                )
+            return class_ids[name]
+
+        for change, password_hash in zip(plan.new, new_hashes, strict=True):
+            _create(session, actor, change, password_hash, class_id, now)
+        for change in plan.changes:
+            _update(session, actor, change, class_id, now)
+        moved_count = 0
+        for change, password_hash in zip(corrected, moved_hashes, strict=True):
+            moved_count += _move_initial_password(session, actor, change, password_hash, now)
+
+    try:
+        db.write(write)
+    except IntegrityError:
+        raise ConcurrentChange(
+            "the learners changed while importing (a login or id is now taken); nothing was "
+            "imported: preview again",
+            name="",
+            key=CHANGED_MEANWHILE,
+        ) from None
+    return ImportOutcome(
+        new=len(plan.new),
+        updated=len(plan.updated),
+        moved=len(plan.moved),
+        reactivated=len(plan.reactivated),
+        deactivated=len(plan.deactivated),
+        skipped_rows=len(plan.rejected),
+        initial_passwords_moved=moved_count,
+    )
+
+
+def _corrected_birth_dates(plan: ImportPlan) -> list[Change]:
+    """Every learner whose birth date the plan corrects, whatever the preview saw of their
+    password: whether the initial password follows is decided in the transaction (a reset
+    between preview and apply puts a learner back on it; ``plan.initial_password_moved`` is
+    the preview's forecast)."""
+    return [
+        c
+        for c in plan.updated
+        if c.learner is not None
+        and isinstance(c.fields.get("birth_date"), date)
+        and c.fields["birth_date"] != c.learner.birth_date
+    ]
+
+
+def _date(value: object) -> date:
+    assert isinstance(value, date)
+    return value
+
+
+def _create(
+    session: Session,
+    actor: str,
+    change: Change,
+    password_hash: str,
+    class_id: Any,
+    now: datetime,
+) -> None:
+    row = change.row
+    assert row is not None
+    learner = Learner(
+        external_id=row.external_id,
+        last_name=row.last_name,
+        first_name=row.first_name,
+        login=change.login,
+        birth_date=row.birth_date,
+        class_id=class_id(row.class_name),
+        password_hash=password_hash,
+        must_change_password=True,
+        password_changed_at=now,
+    )
+    session.add(learner)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "learner_created",
+        learner_id=learner.id,
+        occurred_at=now,
+        details={"login": change.login, "class": row.class_name, "line": row.line},
+        class_name=row.class_name,
+    )
+
+
+def _update(session: Session, actor: str, change: Change, class_id: Any, now: datetime) -> None:
+    learner = change.learner
+    assert learner is not None
+    values = {k: v for k, v in change.fields.items() if k != "class_name"}
+    if "class_name" in change.fields:
+        values["class_id"] = class_id(str(change.fields["class_name"]))
+    if values.get("deactivated_at") == "now":
+        values["deactivated_at"] = now
+    result = session.execute(
+        update(Learner)
+        .where(_still_as_previewed(learner))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConcurrentChange(
+            f"{change.name} changed since the preview; nothing imported: preview again",
+            name=change.name,
+            key=CHANGED_MEANWHILE,
+        )
+    for action in _actions(change):
+        audit.record(
+            session,
+            actor,
+            action,
+            learner_id=learner.id,
+            occurred_at=now,
+            details=_audit_details(change, action),
+            class_name=_class_after(change),
+        )
+
+
+def _move_initial_password(
+    session: Session, actor: str, change: Change, password_hash: str, now: datetime
+) -> int:
+    """The new birth date's initial password, only if the learner is still on the initial
+    one (decided in the transaction: a password personalised meanwhile is kept)."""
+    assert change.learner is not None
+    result = session.execute(
+        update(Learner)
+        .where(Learner.id == change.learner.id, Learner.must_change_password == true())
+        .values(password_hash=password_hash, password_changed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return 0
+    details: dict[str, object] = {"login": change.login}
+    if change.row is not None:
+        details["line"] = change.row.line
+    audit.record(
+        session,
+        actor,
+        INITIAL_PASSWORD_MOVED,
+        learner_id=change.learner.id,
+        occurred_at=now,
+        details=details,
+        class_name=change.learner.class_name,
+    )
+    return 1
+
+
+def _class_after(change: Change) -> str | None:
+    """The learner's class once the change is applied (the class of the journal's entry)."""
+    assert change.learner is not None
+    return str(change.fields.get("class_name") or change.learner.class_name or "") or None
+
+
+def _actions(change: Change) -> list[str]:
+    actions = []
+    if {"last_name", "first_name", "birth_date", "external_id"} & change.fields.keys():
+        actions.append("learner_updated")
+    if "class_name" in change.fields:
+        actions.append("learner_moved")
+    if "deactivated_at" in change.fields:
+        actions.append(
+            "learner_deactivated" if change.fields["deactivated_at"] else "learner_reactivated"
+        )
+    return actions
+
+
+def _audit_details(change: Change, action: str) -> dict[str, object]:
+    details: dict[str, object] = {"login": change.login}
+    if change.row is not None:
+        details["line"] = change.row.line
+    if action == "learner_moved" and change.learner is not None:
+        details.update({"from": change.learner.class_name, "to": change.fields["class_name"]})
+    if action == "learner_updated":
+        details["fields"] = sorted(k for k in change.fields if k != "class_name")
+    return details

@@ -1,0 +1,186 @@
+"""SQLite backup and restore through SQLite's online backup API (no ``sqlite3`` program).
+
+A backup is one self-contained file (rollback journal, no -wal), checked, created 0600.
+A restore writes the backup's pages into the live database through SQLite itself, so the live
+database's -wal is superseded, never replayed over the restored data; then the log is truncated
+and the schema upgraded to head. A backup whose schema revision this code does not know (a
+newer version wrote it) is refused before anything is written. It refuses while a dashboard
+server holds the database: each server holds a shared ``flock`` on ``<database>.lock`` for its
+lifetime (released by the kernel when the process ends, so no stale pid file), and a restore
+needs it exclusively.
+PostgreSQL and MariaDB have their own tools (pg_dump, mariadb-dump: see docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from access_core.db.engine import SQLITE_BUSY_TIMEOUT_S, sqlite_path
+from access_core.db.schema import refuse_unknown_revision
+from access_core.errors import DatabaseFileMissing, ValidationError
+from access_core.ops.private_files import PRIVATE_FILE_MODE, create_private_file, private_temp_path
+
+_held: list[IO[bytes]] = []
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    revision: str | None
+    learners: int
+
+
+def lock_path(database: Path) -> Path:
+    return database.with_name(database.name + ".lock")
+
+
+def _open_lock(database: Path) -> IO[bytes]:
+    path = lock_path(database)
+    create_private_file(path)
+    return open(path, "rb")  # noqa: SIM115 - held open for the life of the process
+
+
+def hold_server_lock(database_url: str) -> bool:
+    """Called by each dashboard server: hold ``<database>.lock`` shared until the process
+    ends. True when held (SQLite), False for another backend."""
+    database = sqlite_path(database_url)
+    if database is None or not database.parent.is_dir():
+        return False
+    handle = _open_lock(database)
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    _held.append(handle)
+    return True
+
+
+@contextlib.contextmanager
+def _exclusive(database: Path) -> Iterator[None]:
+    handle = _open_lock(database)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ValidationError(
+                f"a dashboard server is using {database}: stop it before restoring "
+                "(e.g. systemctl stop acces-apprenants)",
+                key="backup_server_running", database=str(database),
+            ) from None
+        yield
+    finally:
+        handle.close()
+
+
+def _connect(path: Path, mode: str) -> sqlite3.Connection:
+    uri = f"{path.resolve().as_uri()}?mode={mode}"
+    return sqlite3.connect(uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_S)
+
+
+def _describe(conn: sqlite3.Connection, path: Path) -> BackupInfo:
+    """Check an opened copy: intact, and a database of this application."""
+    try:
+        (integrity,) = conn.execute("PRAGMA integrity_check").fetchone()
+        if integrity != "ok":
+            raise ValidationError(
+                f"{path} is damaged (integrity check: {integrity})", key="backup_damaged",
+                path=str(path), integrity=str(integrity),
+            )
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        if not {"alembic_version", "learners"} <= tables:
+            raise ValidationError(
+                f"{path} is not a database of this application", key="backup_not_ours",
+                path=str(path),
+            )
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        (learners,) = conn.execute("SELECT count(*) FROM learners").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise ValidationError(
+            f"{path} is not a SQLite database ({exc})", key="backup_not_sqlite", path=str(path),
+            detail=str(exc),
+        ) from None
+    return BackupInfo(path=path, revision=row[0] if row else None, learners=int(learners))
+
+
+def _require_sqlite(database_url: str, verb: str) -> Path:
+    database = sqlite_path(database_url)
+    if database is None:
+        raise ValidationError(
+            f"{verb} handles SQLite only: use pg_dump / pg_restore for PostgreSQL and "
+            "mariadb-dump for MariaDB (see docs/operations.md, « Back up, restore »)",
+            key="backup_sqlite_only", verb=verb,
+        )
+    return database
+
+
+def backup(database_url: str, destination: Path) -> BackupInfo:
+    """Copy the live database (a server may be running) into ``destination`` (0600)."""
+    database = _require_sqlite(database_url, "backup")
+    if not database.exists():
+        raise DatabaseFileMissing(f"no SQLite database file at {database}", path=str(database))
+    if destination.exists():
+        raise ValidationError(
+            f"{destination} exists already: choose a new file name", key="backup_exists",
+            path=str(destination),
+        )
+    tmp = private_temp_path(destination)
+    try:
+        source = _connect(database, "ro")
+        target = sqlite3.connect(tmp)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            info = _describe(target, destination)
+        finally:
+            target.close()
+            source.close()
+        os.chmod(tmp, PRIVATE_FILE_MODE)
+        os.replace(tmp, destination)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return info
+
+
+def restore(database_url: str, source_file: Path) -> BackupInfo:
+    """Replace the live database's content with ``source_file``'s, then upgrade to head."""
+    from access_core.db.schema import upgrade_schema
+
+    database = _require_sqlite(database_url, "restore")
+    if not source_file.is_file():
+        raise ValidationError(
+            f"no backup file at {source_file}", key="backup_missing", path=str(source_file)
+        )
+    source = _connect(source_file, "ro")
+    try:
+        info = _describe(source, source_file)
+        # Before anything is written: a backup this code cannot upgrade would replace the live
+        # data, then fail to open (written by a newer version, or with no revision at all).
+        if info.revision is None:
+            raise ValidationError(
+                f"{source_file} is not a database of this application (no schema revision)",
+                key="backup_not_ours", path=str(source_file),
+            )
+        refuse_unknown_revision(info.revision, source_file)
+        if not database.parent.is_dir():
+            raise DatabaseFileMissing(
+                f"no folder {database.parent} for the database", key="backup_no_folder",
+                folder=str(database.parent),
+            )
+        with _exclusive(database):
+            create_private_file(database)
+            target = sqlite3.connect(database, timeout=SQLITE_BUSY_TIMEOUT_S)
+            try:
+                target.execute("PRAGMA journal_mode=WAL")
+                source.backup(target)  # through SQLite: the live -wal is superseded
+                target.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                target.close()
+    finally:
+        source.close()
+    upgrade_schema(database_url)
+    return info

@@ -1,0 +1,123 @@
+"""Is the database usable? For ``access-core check`` and the server's ``/healthz``.
+
+``probe`` reads the schema revision (against the code's head), counts the rows of the main
+tables and, when asked, tries a write that changes nothing (rolled back). Any problem is a
+plain string in ``problems``; ``ok`` is True only without any.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import cache
+
+from sqlalchemy import func, select, text
+
+from access_core.db.models import Admin, AuditEvent, Learner, SchoolClass
+from access_core.db.schema import alembic_config, current_revision, known_revisions
+from access_core.db.unit_of_work import Database
+from access_core.errors import AccessError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Health:
+    backend: str
+    head: str
+    revision: str | None = None
+    writable: bool | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)  # the error code of each problem
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@cache
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    return str(head)
+
+
+def _counts(db: Database) -> dict[str, int]:
+    with db.transaction() as session:
+        active = select(func.count()).select_from(Learner).where(Learner.deactivated_at.is_(None))
+        return {
+            "classes": int(session.scalar(select(func.count()).select_from(SchoolClass)) or 0),
+            "learners": int(session.scalar(select(func.count()).select_from(Learner)) or 0),
+            "active_learners": int(session.scalar(active) or 0),
+            "admins": int(session.scalar(select(func.count()).select_from(Admin)) or 0),
+            "audit_events": int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0),
+        }
+
+
+def _can_write(db: Database) -> None:
+    """A write that matches no row, rolled back: refused by a read-only file, server or
+    account (raises ``DatabaseReadOnly``)."""
+
+    class _Rollback(Exception):
+        pass
+
+    try:
+        with db.transaction(write=True) as session:
+            session.execute(text("UPDATE school_classes SET name = name WHERE 1 = 0"))
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+def probe(db: Database, write: bool = True, counts: bool = True) -> Health:
+    """The state of ``db``; never raises for a database problem (it is in ``problems``)."""
+    head = head_revision()
+    problems: list[str] = []
+    codes: list[str] = []
+    revision: str | None = None
+    writable: bool | None = None
+    found: dict[str, int] = {}
+    try:
+        revision = current_revision(db)
+    except AccessError as exc:
+        problems.append(str(exc))
+        codes.append(exc.code)
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        from access_core.db.failures import driver_error
+
+        log.warning("health: the schema revision cannot be read: %s", driver_error(exc))
+        problems.append(f"the database cannot be read ({driver_error(exc)})")
+        codes.append("database_failure")
+    if not problems:
+        if revision is None:
+            problems.append("the database has no schema yet: run `access-core init`")
+            codes.append("schema_missing")
+        elif revision not in known_revisions():
+            problems.append(
+                f"the schema is at revision {revision}, unknown to this code (written by a "
+                "newer version?): install that version"
+            )
+            codes.append("schema_newer")
+        elif revision != head:
+            problems.append(
+                f"the schema is at revision {revision}, the code needs {head}: "
+                "run `access-core init`"
+            )
+            codes.append("schema_outdated")
+    if not problems and counts:
+        try:
+            found = _counts(db)
+        except AccessError as exc:
+            problems.append(str(exc))
+            codes.append(exc.code)
+    if not problems and write:
+        try:
+            _can_write(db)
+            writable = True
+        except AccessError as exc:
+            writable = False
+            problems.append(str(exc))
+            codes.append(exc.code)
+    return Health(db.backend, head, revision, writable, found, problems, codes)

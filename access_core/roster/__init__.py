@@ -1,0 +1,3 @@
+"""The learners as the dashboard shows them: queries by class, figures, the school-wide search,
+logins and name folding, password resets.
+"""

@@ -1,0 +1,177 @@
+"""School-wide password figures: per class and in total, aggregated in SQL.
+
+Every active learner is in exactly one of three states: personalised (``must_change_password``
+false), initial (to personalise) or expired (an initial password older than
+``ACCESS_INITIAL_PASSWORD_DAYS``, as ``learner_auth.initial_password_expired`` decides).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, case, false, func, select
+
+from access_core.accounts.admins import require_active_admin
+from access_core.db.models import AuditEvent, Learner, SchoolClass
+from access_core.db.unit_of_work import Database
+from access_core.documents.workbook import csv_cell
+from access_core.roster.queries import LearnerRow, natural_key
+
+CSV_COLUMNS = (
+    "class", "learners", "personalised", "initial", "expired", "without_birth_date",
+    "activation_rate",
+)
+
+
+@dataclass(frozen=True)
+class ClassStats:
+    class_id: int | None  # None: active learners without a class
+    class_name: str | None
+    learners: int
+    personalised: int
+    initial: int  # still to personalise, not expired
+    expired: int
+    without_birth_date: int
+
+    @property
+    def activation_rate(self) -> float | None:
+        """Personalised ÷ active learners (None without learners)."""
+        return self.personalised / self.learners if self.learners else None
+
+
+@dataclass(frozen=True)
+class SchoolStats:
+    total: ClassStats  # class_id and class_name None
+    classes: list[ClassStats]  # lowest activation rate first
+
+
+def _expired_condition(initial_days: int, now: datetime) -> ColumnElement[bool]:
+    if initial_days <= 0:
+        return false()
+    cutoff = now - timedelta(days=initial_days)
+    return and_(
+        Learner.password_changed_at.is_not(None), Learner.password_changed_at < cutoff
+    )
+
+
+def _sort_key(row: ClassStats) -> tuple[float, tuple[tuple[int, int | str], ...]]:
+    rate = row.activation_rate
+    return (2.0 if rate is None else rate, natural_key(row.class_name or ""))
+
+
+def school_stats(
+    db: Database, actor: str, initial_days: int, now: datetime | None = None
+) -> SchoolStats:
+    """Active learners per class: personalised, initial, expired, without birth date."""
+    now = now or datetime.now(UTC)
+    must_change = Learner.must_change_password.is_(True)
+    expired = and_(must_change, _expired_condition(initial_days, now))
+
+    def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    per_class = (
+        select(
+            Learner.class_id.label("class_id"),
+            func.count().label("learners"),
+            count_if(must_change).label("must_change"),
+            count_if(expired).label("expired"),
+            count_if(Learner.birth_date.is_(None)).label("no_birth"),
+        )
+        .where(Learner.deactivated_at.is_(None))
+        .group_by(Learner.class_id)
+        .subquery()
+    )
+    query = select(
+        per_class.c.class_id, SchoolClass.name, per_class.c.learners, per_class.c.must_change,
+        per_class.c.expired, per_class.c.no_birth,
+    ).outerjoin(SchoolClass, SchoolClass.id == per_class.c.class_id)
+    with db.transaction() as session:
+        require_active_admin(session, actor)
+        rows = session.execute(query).all()
+    classes = [
+        ClassStats(
+            class_id=class_id,
+            class_name=name,
+            learners=int(learners),
+            personalised=int(learners) - int(must),
+            initial=int(must) - int(exp),
+            expired=int(exp),
+            without_birth_date=int(no_birth),
+        )
+        for class_id, name, learners, must, exp, no_birth in rows
+    ]
+    classes.sort(key=_sort_key)
+    total = ClassStats(
+        class_id=None,
+        class_name=None,
+        learners=sum(c.learners for c in classes),
+        personalised=sum(c.personalised for c in classes),
+        initial=sum(c.initial for c in classes),
+        expired=sum(c.expired for c in classes),
+        without_birth_date=sum(c.without_birth_date for c in classes),
+    )
+    return SchoolStats(total=total, classes=classes)
+
+
+def stats_version(db: Database, actor: str) -> tuple[int, int]:
+    """Changes whenever this product changes a learner (every change is audited: resets,
+    imports, learners' own password changes) and when any program adds one (learners are
+    never deleted): a cache key for ``school_stats`` and the search index. Cheap: two
+    maximums of primary keys."""
+    with db.transaction() as session:
+        require_active_admin(session, actor)
+        highest = session.scalar(select(func.coalesce(func.max(Learner.id), 0)))
+        event = session.scalar(select(func.coalesce(func.max(AuditEvent.id), 0)))
+    return int(highest or 0), int(event or 0)
+
+
+def only_initial_passwords(rows: Sequence[LearnerRow]) -> list[LearnerRow]:
+    """The learners still on an initial password (to personalise or expired)."""
+    return [row for row in rows if row.must_change_password]
+
+
+def _rate_text(rate: float | None) -> str:
+    return "" if rate is None else f"{rate * 100:.1f}"
+
+
+def stats_rows(stats: SchoolStats, no_class: str = "-") -> list[tuple[str, ...]]:
+    """The per-class table as text cells (CSV_COLUMNS), then a total row."""
+    cells: list[tuple[str, ...]] = [
+        (c.class_name or no_class, str(c.learners), str(c.personalised), str(c.initial),
+         str(c.expired), str(c.without_birth_date), _rate_text(c.activation_rate))
+        for c in stats.classes
+    ]
+    t = stats.total
+    cells.append(("TOTAL", str(t.learners), str(t.personalised), str(t.initial), str(t.expired),
+                  str(t.without_birth_date), _rate_text(t.activation_rate)))
+    return cells
+
+
+def to_csv(stats: SchoolStats) -> str:
+    """The per-class table as CSV; class names are prefixed against formula injection."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in stats_rows(stats):
+        name = row[0]  # « - »: learners without a class, written as is
+        writer.writerow((name if name == "-" else csv_cell(name), *row[1:]))
+    return out.getvalue()
+
+
+def to_table(stats: SchoolStats) -> str:
+    """The per-class table aligned for a terminal."""
+    rows = [CSV_COLUMNS, *stats_rows(stats)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(CSV_COLUMNS))]
+    lines = []
+    for row in rows:
+        cells = [
+            row[i].ljust(widths[i]) if i == 0 else row[i].rjust(widths[i])
+            for i in range(len(row))
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"

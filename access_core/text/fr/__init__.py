@@ -1,0 +1,1 @@
+"""The French texts, one module per surface."""

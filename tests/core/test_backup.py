@@ -1,0 +1,244 @@
+"""``access-core backup`` / ``restore`` (issue 14 item 5) and private files (item 4)."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from access_core.config import cookie_key as load_cookie_key
+from access_core.config import load_settings
+from access_core.db.models import Learner
+from access_core.db.schema import current_revision, upgrade_schema
+from access_core.db.unit_of_work import Database
+from access_core.ops import backup
+from access_core.ops.health import head_revision
+from tests.conftest import assert_one_line_error, run_cli
+from tests.conftest import file_mode as mode
+from tests.support.factories import TEST_ROUNDS, add_learner, create_test_admin
+
+SCRIPT = Path(sys.executable).with_name("access-core")
+
+
+# these tests assert the English wording (the command line's default is French)
+pytestmark = pytest.mark.usefixtures("english")
+
+
+@pytest.fixture
+def school(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Path, int]]:
+    """(URL, file, learner id) of a SQLite school with a learner who chose her password."""
+    monkeypatch.setenv("ACCESS_BCRYPT_ROUNDS", str(TEST_ROUNDS))
+    path = tmp_path / "var" / "access.db"
+    url = f"sqlite:///{path}"
+    upgrade_schema(url)
+    db = Database.from_url(url)
+    create_test_admin(db)
+    learner = add_learner(db, "Martin", "Léa", class_name="6e A", password="her own choice 1")
+    db.dispose()
+    yield url, path, learner
+    release_server_locks()
+
+
+def release_server_locks() -> None:
+    """Let go of the locks ``hold_server_lock`` took in this process (a server holds its lock
+    until it ends, so only the tests need this)."""
+    while backup._held:
+        backup._held.pop().close()
+
+
+def password_state(url: str, learner_id: int) -> tuple[str, bool]:
+    db = Database.from_url(url)
+    with db.transaction() as session:
+        row = session.execute(
+            select(Learner.password_hash, Learner.must_change_password).where(
+                Learner.id == learner_id
+            )
+        ).one()
+    db.dispose()
+    return row[0], bool(row[1])
+
+
+def test_backup_reset_restore_undoes_the_reset_and_the_schema_is_at_head(capsys, school, tmp_path):
+    url, path, learner = school
+    before = password_state(url, learner)
+    copy = tmp_path / "backups" / "access-2026-11-29.db"
+    copy.parent.mkdir()
+
+    code, out, err = run_cli(capsys, "--database-url", url, "backup", str(copy))
+    assert code == 0, err
+    assert mode(copy) == 0o600
+    # A server keeps its engine open: the reset stays in the -wal file, not yet checkpointed.
+    server = Database.from_url(url)
+    held = server.engine.connect()  # an open connection: closing others does not checkpoint
+    held.exec_driver_sql("SELECT 1").all()
+    code, out, err = run_cli(
+        capsys, "--database-url", url, "reset", "--login", "léa.martin", "--actor", "admin",
+        "--yes",
+    )
+    assert code == 0, err
+    assert password_state(url, learner) != before
+    assert path.with_name("access.db-wal").stat().st_size > 0
+
+    code, out, err = run_cli(capsys, "--database-url", url, "restore", str(copy))
+
+    assert code == 0, err
+    assert path.with_name("access.db-wal").stat().st_size == 0  # nothing left to replay
+    held.close()
+    server.dispose()
+    assert password_state(url, learner) == before  # the reset is gone
+    db = Database.from_url(url)
+    assert current_revision(db) == head_revision()
+    db.dispose()
+
+
+def test_an_older_backup_is_restored_then_upgraded_to_head(capsys, tmp_path):
+    old = tmp_path / "old.db"
+    upgrade_schema(f"sqlite:///{old}", "0001")
+    target = tmp_path / "access.db"
+    upgrade_schema(f"sqlite:///{target}")
+
+    code, out, err = run_cli(capsys, "--database-url", f"sqlite:///{target}", "restore", str(old))
+
+    assert code == 0, err
+    assert "schema 0001" in out
+    db = Database.from_url(f"sqlite:///{target}")
+    assert current_revision(db) == head_revision()
+    db.dispose()
+
+
+def test_restore_is_refused_while_a_server_holds_the_database(capsys, school, tmp_path):
+    url, path, learner = school
+    copy = tmp_path / "copy.db"
+    assert run_cli(capsys, "--database-url", url, "backup", str(copy))[0] == 0
+    assert backup.hold_server_lock(url)  # what each dashboard server does at start
+    db = Database.from_url(url)
+    create_test_admin(db, "second")
+    db.dispose()
+
+    code, out, err = run_cli(capsys, "--database-url", url, "restore", str(copy))
+
+    assert_one_line_error(code, out, err, "a dashboard server is using", "stop it")
+    code, out, err = run_cli(capsys, "--database-url", url, "list-admins")
+    assert "second" in out  # nothing was restored
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(capsys, school, tmp_path):
+    url, path, learner = school
+    before = path.read_bytes()
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("not a database at all " * 100)
+
+    code, out, err = run_cli(capsys, "--database-url", url, "restore", str(bogus))
+
+    assert_one_line_error(code, out, err, "is not a SQLite database")
+    assert password_state(url, learner)[1] is False
+    assert path.read_bytes() == before
+
+
+def test_restore_refuses_a_backup_from_a_newer_schema_before_writing_anything(
+    capsys, school, tmp_path
+):
+    """Issue 19 item 9: a backup whose schema revision this code does not know (written by a
+    newer version) used to replace the live data, then fail to upgrade (« unexpected
+    CommandError »), leaving a database that ``init`` could not open."""
+    url, path, learner = school
+    newer = tmp_path / "newer.db"
+    assert run_cli(capsys, "--database-url", url, "backup", str(newer))[0] == 0
+    with sqlite3.connect(newer) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+        conn.execute("DELETE FROM learners")
+    conn.close()
+    db = Database.from_url(url)
+    add_learner(db, "Durand", "Noé", class_name="6e A")
+    db.dispose()
+    before = path.read_bytes()
+
+    code, out, err = run_cli(capsys, "--database-url", url, "restore", str(newer))
+
+    assert_one_line_error(code, out, err, str(newer), "0099_from_the_future",
+                          "unknown to this version", "nothing was changed")
+    assert path.read_bytes() == before
+    assert password_state(url, learner)[1] is False
+    code, out, err = run_cli(capsys, "--database-url", url, "init")
+    assert code == 0, err
+    assert "nothing to do" in out
+
+
+def test_restore_refuses_a_backup_without_a_schema_revision(capsys, school, tmp_path):
+    url, path, _ = school
+    bare = tmp_path / "bare.db"
+    assert run_cli(capsys, "--database-url", url, "backup", str(bare))[0] == 0
+    with sqlite3.connect(bare) as conn:
+        conn.execute("DELETE FROM alembic_version")
+    conn.close()
+    before = path.read_bytes()
+
+    code, out, err = run_cli(capsys, "--database-url", url, "restore", str(bare))
+
+    assert_one_line_error(code, out, err, "is not a database of this application")
+    assert path.read_bytes() == before
+
+
+def test_backup_refuses_to_overwrite_a_file(capsys, school, tmp_path):
+    url, _, _ = school
+    existing = tmp_path / "keep.db"
+    existing.write_text("precious")
+
+    code, out, err = run_cli(capsys, "--database-url", url, "backup", str(existing))
+
+    assert_one_line_error(code, out, err, "exists already")
+    assert existing.read_text() == "precious"
+
+
+def test_backup_of_a_server_database_names_its_native_tool(capsys):
+    code, out, err = run_cli(
+        capsys, "--database-url", "postgresql+psycopg://u@127.0.0.1:1/x", "backup", "x.db"
+    )
+
+    assert_one_line_error(code, out, err, "pg_dump", "mariadb-dump")
+
+
+def test_backup_through_the_installed_script(school, tmp_path):
+    url, _, _ = school
+    copy = tmp_path / "script.db"
+
+    result = subprocess.run(
+        [str(SCRIPT), "--database-url", url, "backup", str(copy)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert mode(copy) == 0o600
+    assert "1 learners" in result.stdout
+
+
+# --- private files -----------------------------------------------------------------------------
+
+
+def test_the_cli_export_is_private(capsys, school, tmp_path):
+    url, _, _ = school
+    output = tmp_path / "out" / "ids.xlsx"
+    output.parent.mkdir()
+
+    code, out, err = run_cli(
+        capsys, "--database-url", url, "export", "--class", "6e A", "--actor", "admin",
+        "--output", str(output),
+    )
+
+    assert code == 0, err
+    assert mode(output) == 0o600
+    assert list(output.parent.iterdir()) == [output]  # no temporary file left
+
+
+def test_the_generated_cookie_key_sits_in_a_private_folder(tmp_path):
+    settings = load_settings({}, var_dir=tmp_path / "var")
+
+    load_cookie_key(settings)
+
+    assert mode(tmp_path / "var") == 0o700
+    assert mode(tmp_path / "var" / "cookie_key") == 0o600
