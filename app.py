@@ -37,7 +37,8 @@ if _believed is not None:  # started without `access-core serve`
     logging.getLogger("access_ui").warning(
         "FORWARDED_ALLOW_IPS is not empty: uvicorn believes X-Forwarded-For from %s before "
         "ACCESS_TRUSTED_PROXIES applies; start with `access-core serve` (or set "
-        "FORWARDED_ALLOW_IPS to an empty value)", _believed,
+        "FORWARDED_ALLOW_IPS to an empty value)",
+        _believed,
     )
 
 app = st.App("dashboard.py", routes=[healthz.route], middleware=[Middleware(SecurityHeaders)])

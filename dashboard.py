@@ -38,12 +38,17 @@ def _home() -> None:
 
 # Without a login, every URL (the same ones) shows the login form: no page script runs.
 pages = [
-    st.Page(script if gate.logged_in else gate.login_page, title=t(title, lang), icon=icon,
-            url_path=url)
+    st.Page(
+        script if gate.logged_in else gate.login_page, title=t(title, lang), icon=icon, url_path=url
+    )
     for script, title, url, icon in PAGES
 ]
-home = st.Page(_home if gate.logged_in else gate.login_page, title=t("app_title", lang),
-               default=True, url_path="_home")
+home = st.Page(
+    _home if gate.logged_in else gate.login_page,
+    title=t("app_title", lang),
+    default=True,
+    url_path="_home",
+)
 
 # Every page URL resolves whether logged in or not; the navigation is hidden (links below).
 navigation = st.navigation([home, *pages], position="hidden")

@@ -83,19 +83,39 @@ def cmd_lock(extra: list[str]) -> None:
     for kind, extras in LOCK_EXTRAS.items():
         flags = [f for e in extras for f in ("--extra", e)]
         say(f"compiling requirements/{kind}.lock")
-        run(PYTHON, "-m", "uv", "pip", "compile", "pyproject.toml", "--quiet", "--universal",
-            "--python-version", "3.11", "--generate-hashes", "--no-header", *flags,
-            "-o", LOCKS / f"{kind}.lock", *extra)
+        run(
+            PYTHON,
+            "-m",
+            "uv",
+            "pip",
+            "compile",
+            "pyproject.toml",
+            "--quiet",
+            "--universal",
+            "--python-version",
+            "3.11",
+            "--generate-hashes",
+            "--no-header",
+            *flags,
+            "-o",
+            LOCKS / f"{kind}.lock",
+            *extra,
+        )
 
 
 def ensure_test_tools() -> None:
     """Debian's Chromium (browser tests), poppler-utils (the slips rendered to PNG) and fail2ban
     (its fail2ban-regex checks the README's filter on the server's log lines): installed when we
     may, else those tests skip."""
-    missing = [package for package, present in (
-        ("chromium", CHROMIUM.exists()), ("poppler-utils", shutil.which("pdftoppm") is not None),
-        ("fail2ban", shutil.which("fail2ban-regex") is not None),
-    ) if not present]
+    missing = [
+        package
+        for package, present in (
+            ("chromium", CHROMIUM.exists()),
+            ("poppler-utils", shutil.which("pdftoppm") is not None),
+            ("fail2ban", shutil.which("fail2ban-regex") is not None),
+        )
+        if not present
+    ]
     if not missing:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
@@ -104,8 +124,10 @@ def ensure_test_tools() -> None:
         run("apt-get", "update", "-qq", env=env)
         run("apt-get", "install", "-y", "-qq", *missing, env=env)
     else:
-        say(f"missing {', '.join(missing)}: the browser, PDF rendering and fail2ban tests will be "
-            "skipped (install these Debian packages to run them)")
+        say(
+            f"missing {', '.join(missing)}: the browser, PDF rendering and fail2ban tests will be "
+            "skipped (install these Debian packages to run them)"
+        )
 
 
 def cmd_run(extra: list[str]) -> None:
@@ -116,9 +138,22 @@ def cmd_run(extra: list[str]) -> None:
     os.chdir(ROOT)
     # as `access-core serve`: uvicorn believes no X-Forwarded-For, ACCESS_TRUSTED_PROXIES decides
     env = {**os.environ, "FORWARDED_ALLOW_IPS": ""}
-    os.execve(PYTHON, [str(PYTHON), "-m", "streamlit", "run", "app.py",  # noqa: S606
-                       "--server.address", os.environ.get("HOST", "127.0.0.1"),
-                       "--server.port", port, *extra], env)
+    os.execve(  # noqa: S606 - a fixed program, no shell
+        PYTHON,
+        [
+            str(PYTHON),
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.address",
+            os.environ.get("HOST", "127.0.0.1"),
+            "--server.port",
+            port,
+            *extra,
+        ],
+        env,
+    )
 
 
 def cmd_test(extra: list[str]) -> None:

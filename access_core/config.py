@@ -96,6 +96,7 @@ class Settings:
     @property
     def import_limits(self) -> ImportLimits:
         return ImportLimits(self.import_max_bytes, self.import_max_rows)
+
     school_name: str = ""
     portal_url: str = ""
     slips_password: str = SHOW_DIGITS
@@ -171,13 +172,28 @@ def merged_values(
 
 
 SETTING_NAMES = (
-    "ACCESS_DATABASE_URL", "ACCESS_BCRYPT_ROUNDS", "ACCESS_LANGUAGE",
-    "ACCESS_RECENT_DEACTIVATION_MONTHS", "ACCESS_TIMEZONE", "ACCESS_COOKIE_KEY",
-    "ACCESS_LOGIN_MAX_FAILURES", "ACCESS_LOGIN_WINDOW_MINUTES", "ACCESS_LOCKOUT_MINUTES",
-    "ACCESS_SESSION_HOURS", "ACCESS_IDLE_TIMEOUT_MINUTES", "ACCESS_INITIAL_PASSWORD_DAYS",
-    "ACCESS_COOKIE_SECURE", "ACCESS_IMPORT_MAX_DEACTIVATION_SHARE", "ACCESS_IMPORT_MAX_BYTES",
-    "ACCESS_IMPORT_MAX_ROWS", "ACCESS_TRUSTED_PROXIES", "ACCESS_HEALTH_CACHE_SECONDS",
-    "ACCESS_SCHOOL_NAME", "ACCESS_PORTAL_URL", "ACCESS_SLIPS_PASSWORD", "ACCESS_DATA_DIR",
+    "ACCESS_DATABASE_URL",
+    "ACCESS_BCRYPT_ROUNDS",
+    "ACCESS_LANGUAGE",
+    "ACCESS_RECENT_DEACTIVATION_MONTHS",
+    "ACCESS_TIMEZONE",
+    "ACCESS_COOKIE_KEY",
+    "ACCESS_LOGIN_MAX_FAILURES",
+    "ACCESS_LOGIN_WINDOW_MINUTES",
+    "ACCESS_LOCKOUT_MINUTES",
+    "ACCESS_SESSION_HOURS",
+    "ACCESS_IDLE_TIMEOUT_MINUTES",
+    "ACCESS_INITIAL_PASSWORD_DAYS",
+    "ACCESS_COOKIE_SECURE",
+    "ACCESS_IMPORT_MAX_DEACTIVATION_SHARE",
+    "ACCESS_IMPORT_MAX_BYTES",
+    "ACCESS_IMPORT_MAX_ROWS",
+    "ACCESS_TRUSTED_PROXIES",
+    "ACCESS_HEALTH_CACHE_SECONDS",
+    "ACCESS_SCHOOL_NAME",
+    "ACCESS_PORTAL_URL",
+    "ACCESS_SLIPS_PASSWORD",
+    "ACCESS_DATA_DIR",
 )
 
 
@@ -189,6 +205,8 @@ def load_settings_with_sources(
     values, found = merged_values(environ, secrets_path)
     sources = {name: found.get(name, SOURCE_DEFAULT) for name in SETTING_NAMES}
     return load_settings(values), sources
+
+
 def _portal_url(url: str) -> str:
     """The learners' portal address: http(s), no user name or password in it (it is printed
     on every slip and in its QR code)."""

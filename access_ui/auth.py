@@ -87,8 +87,11 @@ def _cookies() -> Any:
     A new visitor without a login cookie gets none on the login form: the component's first
     report reran the page, and wiped a username typed (or filled in by a password manager)
     before it arrived."""
-    if (st.session_state.get(COOKIES_RENDERED) or current_username() is not None
-            or _sent_login_cookie()):
+    if (
+        st.session_state.get(COOKIES_RENDERED)
+        or current_username() is not None
+        or _sent_login_cookie()
+    ):
         return _cookie_component()
     return _NoCookieYet()
 
@@ -124,9 +127,7 @@ def _emit_cookie(cookies: Any) -> None:
 
 def _issue_cookie(cookies: Any, username: str, session_id: str, lang: str) -> None:
     """A login cookie carrying the session id, valid at most for the session's lifetime."""
-    expires_at = (
-        datetime.now(UTC) + timedelta(hours=context.settings().session_hours)
-    ).timestamp()
+    expires_at = (datetime.now(UTC) + timedelta(hours=context.settings().session_hours)).timestamp()
     token = jwt.encode(
         {"username": username, "exp_date": expires_at, "sid": session_id},
         _key(lang),
@@ -196,9 +197,7 @@ def _resume_from_cookie(cookies: Any, lang: str) -> bool:
     session_id = _cookie_session_id(lang)
     if session_id is None:
         return False
-    verdict = call_or_stop(
-        lang, sessions.check, _db(lang), session.policy(), session_id
-    )
+    verdict = call_or_stop(lang, sessions.check, _db(lang), session.policy(), session_id)
     if verdict.live and verdict.username:
         session.begin(verdict.username, session_id)
         return True
@@ -249,8 +248,9 @@ def _login_form(cookies: Any, lang: str) -> bool:
         st.title(t("app_title", lang))
         st.subheader(t("login_form", lang))
         username = st.text_input(t("login_username", lang), autocomplete="username")
-        password = st.text_input(t("login_password", lang), type="password",
-                                 autocomplete="current-password")
+        password = st.text_input(
+            t("login_password", lang), type="password", autocomplete="current-password"
+        )
         submitted = st.form_submit_button(t("login_submit", lang), type="primary")
     if not submitted:
         return False
@@ -262,7 +262,11 @@ def _login_form(cookies: Any, lang: str) -> bool:
     result = call_or_stop(lang, admin_auth.login, db, settings, username, password)
     if result.status is LoginStatus.OK:
         session_id = call_or_stop(
-            lang, sessions.start, db, result.username, session.policy(),
+            lang,
+            sessions.start,
+            db,
+            result.username,
+            session.policy(),
             generation=result.generation,
         )
         if session_id is not None:

@@ -31,9 +31,7 @@ def class_list(actor: str) -> tuple[roster.ClassInfo, ...]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def identifier_workbook(
-    class_name: str, learners: Sequence[roster.LearnerRow], lang: str
-) -> bytes:
+def identifier_workbook(class_name: str, learners: Sequence[roster.LearnerRow], lang: str) -> bytes:
     return exports.identifier_workbook(class_name, learners, lang)
 
 
@@ -43,10 +41,10 @@ def slips_document(
 ) -> slips_pdf.SlipsDocument:
     """The login slips' PDF, cached by its exact content (slips, settings, language, layout)."""
     return slips_pdf.slips_pdf(slip_set, options, lang, layout, title=title)
+
+
 @st.cache_resource(ttl=60, max_entries=16, show_spinner=False)  # shared, not copied: read only
-def _school_stats(
-    actor: str, initial_days: int, version: tuple[int, int]
-) -> stats.SchoolStats:
+def _school_stats(actor: str, initial_days: int, version: tuple[int, int]) -> stats.SchoolStats:
     return stats.school_stats(context.database(), actor, initial_days)
 
 

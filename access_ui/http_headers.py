@@ -44,7 +44,8 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [
-                    (k, v) for k, v in message.get("headers", [])
+                    (k, v)
+                    for k, v in message.get("headers", [])
                     if not (is_download and k.lower() == b"cache-control")
                 ]
                 headers.extend(SECURITY_HEADERS)

@@ -12,8 +12,13 @@ LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
 
 def language_selector(lang: str) -> None:
-    choice = st.selectbox(t("language", lang), LANGUAGES, index=LANGUAGES.index(lang),
-                          format_func=LANGUAGE_NAMES.__getitem__, key="language_choice")
+    choice = st.selectbox(
+        t("language", lang),
+        LANGUAGES,
+        index=LANGUAGES.index(lang),
+        format_func=LANGUAGE_NAMES.__getitem__,
+        key="language_choice",
+    )
     if choice != lang:
         st.session_state[LANG_KEY] = choice
         st.query_params.pop(LANG_KEY, None)

@@ -62,10 +62,20 @@ def marking_editor(scope: str, frame: pd.DataFrame, lang: str) -> list[int]:
     """Show ``frame`` with its checkbox column editable; return the marked learner ids."""
     reset_col = t("col_reset", lang)
     left, right, _ = st.columns([1, 1, 4])
-    left.button(t("mark_all", lang), key=f"mark_all_btn:{scope}", on_click=_restart,
-                args=(scope, True), width="stretch")
-    right.button(t("unmark_all", lang), key=f"unmark_all_btn:{scope}", on_click=_restart,
-                 args=(scope, False), width="stretch")
+    left.button(
+        t("mark_all", lang),
+        key=f"mark_all_btn:{scope}",
+        on_click=_restart,
+        args=(scope, True),
+        width="stretch",
+    )
+    right.button(
+        t("unmark_all", lang),
+        key=f"unmark_all_btn:{scope}",
+        on_click=_restart,
+        args=(scope, False),
+        width="stretch",
+    )
     edited = st.data_editor(
         frame,
         key=editor_key(scope),
@@ -81,8 +91,9 @@ def marking_editor(scope: str, frame: pd.DataFrame, lang: str) -> list[int]:
     return ids
 
 
-def reset_button(scope: str, label: str, rows: Sequence[LearnerRow], marked: list[int],
-                 lang: str) -> None:
+def reset_button(
+    scope: str, label: str, rows: Sequence[LearnerRow], marked: list[int], lang: str
+) -> None:
     """The reset button of a table; opens the confirmation for the marked learners."""
     if st.button(label, key=f"reset_btn:{scope}", type="primary"):
         if not marked:
@@ -132,8 +143,11 @@ def _confirm_body(pending: dict[str, object], lang: str) -> None:
     bar = HashingProgress(lang)
     try:
         outcome = reset_passwords(
-            context.database(), user, list(pending["ids"]),  # type: ignore[call-overload]
-            context.settings().bcrypt_rounds, batch_id=str(pending["batch_id"]),
+            context.database(),
+            user,
+            list(pending["ids"]),  # type: ignore[call-overload]
+            context.settings().bcrypt_rounds,
+            batch_id=str(pending["batch_id"]),
             progress=bar,
         )
         st.session_state[NOTICE_KEY] = t("reset_done", lang, count=outcome.count)

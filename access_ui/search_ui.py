@@ -42,8 +42,14 @@ def search_section(db: Database, user: str, settings: Settings, lang: str) -> No
         return
     index = call_or_stop(lang, cached.search_index, user)
     result = call_or_stop(
-        lang, search.find_learners, db, user, text, settings.recent_deactivation_months,
-        settings.tz, index=index,
+        lang,
+        search.find_learners,
+        db,
+        user,
+        text,
+        settings.recent_deactivation_months,
+        settings.tz,
+        index=index,
     )
     if not result.rows:
         st.info(t("search_none", lang))

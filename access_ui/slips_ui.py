@@ -63,8 +63,13 @@ def _layout_choice(lang: str) -> str:
 
 
 def _pdf_download(
-    db: Database, learners: Callable[[str], Sequence[LearnerRow]], layout: str, title: str,
-    lang: str, class_name: str | None, batch_id: str | None,
+    db: Database,
+    learners: Callable[[str], Sequence[LearnerRow]],
+    layout: str,
+    title: str,
+    lang: str,
+    class_name: str | None,
+    batch_id: str | None,
 ) -> Callable[[], bytes]:
     """The PDF, made when the browser asks for it: after the same session check as a page run
     (``live_download``), from ``learners(actor)`` read then (never the page's last run: a
@@ -81,21 +86,29 @@ def _pdf_download(
             # The browser only sees a failed download: the server's log says why.
             log.exception("the login slips' PDF could not be drawn (%s slips)", slip_set.count)
             raise
-        slips.record_slips(db, actor, document.count, layout, class_name=class_name,
-                           batch_id=batch_id)
+        slips.record_slips(
+            db, actor, document.count, layout, class_name=class_name, batch_id=batch_id
+        )
         return document.data
 
     return live_download(make)
 
 
-def class_slips_button(db: Database, user: str, class_name: str, rows: Sequence[LearnerRow],
-                       marked: Sequence[int], lang: str) -> None:
+def class_slips_button(
+    db: Database,
+    user: str,
+    class_name: str,
+    rows: Sequence[LearnerRow],
+    marked: Sequence[int],
+    lang: str,
+) -> None:
     """The slips of the marked learners, or of every learner of ``rows`` when none is."""
     chosen_ids = set(marked)
     chosen = [row for row in rows if row.id in chosen_ids] if chosen_ids else list(rows)
     ids = tuple(row.id for row in chosen)  # read again when the file is made
-    label = (t("slips_button_marked", lang, count=len(chosen)) if chosen_ids
-             else t("slips_button", lang))
+    label = (
+        t("slips_button_marked", lang, count=len(chosen)) if chosen_ids else t("slips_button", lang)
+    )
     layout = str(st.session_state.get(LAYOUT_KEY) or slips.LAYOUTS[0])  # the radio below
     try:
         slip_set = _slip_set(chosen)
@@ -104,14 +117,27 @@ def class_slips_button(db: Database, user: str, class_name: str, rows: Sequence[
         show_error(exc, lang)
         return
     if not slip_set.count:
-        st.button(label, key="download_slips", disabled=True, help=t("slips_none", lang),
-                  icon=":material/print:", width="stretch")
+        st.button(
+            label,
+            key="download_slips",
+            disabled=True,
+            help=t("slips_none", lang),
+            icon=":material/print:",
+            width="stretch",
+        )
         _layout_choice(lang)
         return
     st.download_button(
         label,
-        data=_pdf_download(db, functools.partial(slips.learners_for_slips, db, learner_ids=ids),
-                           layout, class_name, lang, class_name, None),
+        data=_pdf_download(
+            db,
+            functools.partial(slips.learners_for_slips, db, learner_ids=ids),
+            layout,
+            class_name,
+            lang,
+            class_name,
+            None,
+        ),
         file_name=slips_filename(class_name),
         mime=PDF_MIME,
         key="download_slips",
@@ -155,8 +181,15 @@ def batch_slips_button(lang: str) -> None:
     title = f"reinitialisation_{batch_id[:8]}"
     st.download_button(
         t("slips_batch_button", lang),
-        data=_pdf_download(db, functools.partial(slips.batch_learners, db, batch_id=batch_id),
-                           layout, title, lang, None, batch_id),
+        data=_pdf_download(
+            db,
+            functools.partial(slips.batch_learners, db, batch_id=batch_id),
+            layout,
+            title,
+            lang,
+            None,
+            batch_id,
+        ),
         file_name=slips_filename(title),
         mime=PDF_MIME,
         key="download_batch_slips",

@@ -79,8 +79,9 @@ def _learner_table(
 def _account(row: LearnerRow, tz: ZoneInfo, lang: str) -> str:
     if row.deactivated_at is None:
         return t("account_active", lang)
-    return t("account_deactivated_on", lang,
-             date=format_date(row.deactivated_at.astimezone(tz).date()))
+    return t(
+        "account_deactivated_on", lang, date=format_date(row.deactivated_at.astimezone(tz).date())
+    )
 
 
 def search_table(
@@ -130,8 +131,7 @@ def deactivated_table(
             for r in rows
         ],
         t("col_days_left", lang): [
-            days_left(r.deactivated_at, months, tz, moment) if r.deactivated_at else 0
-            for r in rows
+            days_left(r.deactivated_at, months, tz, moment) if r.deactivated_at else 0 for r in rows
         ],
     }
     return _learner_table(

@@ -31,8 +31,9 @@ def t_literal(key: str, lang: str, **values: object) -> str:
     return t(key, lang, **{name: literal(value) for name, value in values.items()})
 
 
-def password_status(state: PasswordState, changed_at: datetime | None, tz: ZoneInfo,
-                    lang: str) -> str:
+def password_status(
+    state: PasswordState, changed_at: datetime | None, tz: ZoneInfo, lang: str
+) -> str:
     """« Initial — à personnaliser » (« Initial — expiré » once expired),
     « Personnalisé le jj/mm/aaaa » or « Personnalisé »."""
     if state is PasswordState.INITIAL:

@@ -174,8 +174,12 @@ blocked = bool(blockers(plan, skip_bad_rows=skip_bad_rows, force=confirmed))
 if plan.new:
     seconds = estimate_hashing_seconds(len(plan.new), settings.bcrypt_rounds)
     st.caption(
-        t("import_hashing_estimate", lang, count=len(plan.new),
-          duration=format_duration(seconds, lang))
+        t(
+            "import_hashing_estimate",
+            lang,
+            count=len(plan.new),
+            duration=format_duration(seconds, lang),
+        )
     )
 if st.button(
     t("import_apply", lang),

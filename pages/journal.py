@@ -28,9 +28,9 @@ with st.form("journal_filters"):
     period = left.date_input(t("journal_period", lang), value=[], format="DD/MM/YYYY")
     chosen_actions = middle.multiselect(t("journal_actions", lang), actions, key="journal_actions")
     class_name = right.selectbox(
-        t("class_label", lang), [None, *(c.name for c in classes)], format_func=lambda n: (
-            t("journal_all_classes", lang) if n is None else n
-        ),
+        t("class_label", lang),
+        [None, *(c.name for c in classes)],
+        format_func=lambda n: t("journal_all_classes", lang) if n is None else n,
     )
     left2, right2 = st.columns(2)
     actor = left2.text_input(t("journal_actor", lang))

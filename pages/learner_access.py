@@ -50,7 +50,9 @@ def class_section() -> None:
         names = {c.id: c.name for c in classes}
         apply_class_request(names)
         class_id = st.selectbox(
-            t("class_label", lang), options=list(names), format_func=names.__getitem__,
+            t("class_label", lang),
+            options=list(names),
+            format_func=names.__getitem__,
             key="class_id",
         )
         initial_only = initial_only_toggle(t("initial_only", lang))
@@ -67,7 +69,10 @@ def class_section() -> None:
             if not shown:
                 st.info(t("no_initial_learners", lang))
             frame = tables.class_table(
-                shown, settings.tz, lang, marked=all_marked(scope),
+                shown,
+                settings.tz,
+                lang,
+                marked=all_marked(scope),
                 initial_days=settings.initial_password_days,
             )
             marked = marking_editor(scope, frame, lang) if shown else []
@@ -110,7 +115,11 @@ if not recent:
 else:
     scope = "deactivated"
     frame = tables.deactivated_table(
-        recent, settings.tz, lang, months, marked=all_marked(scope),
+        recent,
+        settings.tz,
+        lang,
+        months,
+        marked=all_marked(scope),
         initial_days=settings.initial_password_days,
     )
     marked = marking_editor(scope, frame, lang)

@@ -66,7 +66,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if {"database_url", "empty_database_url"} & set(metafunc.fixturenames):
         backends = ["sqlite"] + _server_urls(metafunc.config)
         metafunc.parametrize(
-            "backend", backends, ids=[_backend_id(b) if b != "sqlite" else b for b in backends],
+            "backend",
+            backends,
+            ids=[_backend_id(b) if b != "sqlite" else b for b in backends],
             indirect=True,
         )
 

@@ -73,7 +73,10 @@ def login(db: Database, settings: Settings, username: str, password: str) -> Log
     with db.transaction() as session:
         row = session.execute(
             select(
-                Admin.password_hash, Admin.is_active, Admin.display_name, Admin.username,
+                Admin.password_hash,
+                Admin.is_active,
+                Admin.display_name,
+                Admin.username,
                 Admin.session_generation,
             ).where(Admin.username == name)
         ).first()

@@ -101,9 +101,7 @@ def _authenticate(
     admission = throttle.admit(db, subject, policy, learner_id)
     if not admission.admitted:
         with db.transaction(write=True) as session:
-            audit.record(
-                session, "learner", "learner_login_refused_locked", learner_id=learner_id
-            )
+            audit.record(session, "learner", "learner_login_refused_locked", learner_id=learner_id)
         # no learner id: a locked answer must not tell whether the login exists
         return LearnerAuthResult(LearnerStatus.LOCKED, None, admission.locked_until), None
     if row is None:
@@ -247,4 +245,3 @@ def change_password(
         )
 
     db.write(store)
-

@@ -90,7 +90,10 @@ def _now(now: datetime | None) -> datetime:
 
 
 def start(
-    db: Database, username: str, policy: SessionPolicy, now: datetime | None = None,
+    db: Database,
+    username: str,
+    policy: SessionPolicy,
+    now: datetime | None = None,
     generation: int | None = None,
 ) -> str | None:
     """Open a session for ``username`` (already authenticated); returns its session id, the
@@ -123,16 +126,19 @@ def start(
                 username=name,
                 created_at=now,
                 last_seen_at=now,
-                generation=generation if generation is not None else (
-                    int(current[1]) if current is not None else 0
-                ),
+                generation=generation
+                if generation is not None
+                else (int(current[1]) if current is not None else 0),
             )
         )
     return session_id
 
 
 def _verdict(
-    row: AdminSession, admin: tuple[bool, int] | None, policy: SessionPolicy, now: datetime,
+    row: AdminSession,
+    admin: tuple[bool, int] | None,
+    policy: SessionPolicy,
+    now: datetime,
 ) -> SessionStatus:
     if row.ended_at is not None:
         return SessionStatus.ENDED
@@ -146,7 +152,10 @@ def _verdict(
 
 
 def check(
-    db: Database, policy: SessionPolicy, session_id: str | None, now: datetime | None = None,
+    db: Database,
+    policy: SessionPolicy,
+    session_id: str | None,
+    now: datetime | None = None,
     touch: bool = True,
 ) -> SessionCheck:
     """Whether ``session_id`` is live at ``now``; a live session's activity is recorded
@@ -160,9 +169,7 @@ def check(
         if row is None:
             return SessionCheck(SessionStatus.UNKNOWN)
         admin_row = session.execute(
-            select(Admin.is_active, Admin.session_generation).where(
-                Admin.username == row.username
-            )
+            select(Admin.is_active, Admin.session_generation).where(Admin.username == row.username)
         ).first()
         admin = None if admin_row is None else (bool(admin_row[0]), int(admin_row[1]))
         status = _verdict(row, admin, policy, now)
@@ -196,7 +203,10 @@ def _end(db: Database, digest: str, reason: str, now: datetime) -> None:
         )
         if ended.rowcount == 1:  # type: ignore[attr-defined]
             audit.record(
-                session, row[0], SESSION_ENDED_ACTION, details={"reason": reason},
+                session,
+                row[0],
+                SESSION_ENDED_ACTION,
+                details={"reason": reason},
                 occurred_at=now,
             )
 
@@ -208,6 +218,7 @@ def end(db: Database, session_id: str | None, reason: str, now: datetime | None 
 
 
 # --- the login cookie's ``Secure`` attribute ---------------------------------------------------
+
 
 def is_loopback_host(host: str | None) -> bool:
     """True for ``localhost`` (and ``*.localhost``) and loopback addresses, with or without a

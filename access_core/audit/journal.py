@@ -71,7 +71,10 @@ def _learner_matches(text: str) -> ColumnElement[bool]:
 
 
 def _filtered(
-    session: Session, query: Select[*tuple[Any, ...]], flt: JournalFilter, tz: ZoneInfo,
+    session: Session,
+    query: Select[*tuple[Any, ...]],
+    flt: JournalFilter,
+    tz: ZoneInfo,
     index: SearchIndex | None = None,
 ) -> Select[*tuple[Any, ...]]:
     if flt.start:
@@ -103,8 +106,9 @@ def _learner_in(ids: list[int]) -> ColumnElement[bool]:
     driver's limit on bound parameters."""
     if not ids:
         return false()
-    return AuditEvent.learner_id.in_(bindparam("learner_ids", ids, expanding=True,
-                                               literal_execute=True))
+    return AuditEvent.learner_id.in_(
+        bindparam("learner_ids", ids, expanding=True, literal_execute=True)
+    )
 
 
 def _base() -> Select[*tuple[Any, ...]]:

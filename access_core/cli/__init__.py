@@ -13,5 +13,13 @@ from __future__ import annotations
 from access_core.cli import accounts, importing, learners, listings, operations
 from access_core.cli.base import CLI_ACTOR, main, os_user
 
-__all__ = ["CLI_ACTOR", "accounts", "importing", "learners", "listings", "main", "operations",
-           "os_user"]
+__all__ = [
+    "CLI_ACTOR",
+    "accounts",
+    "importing",
+    "learners",
+    "listings",
+    "main",
+    "operations",
+    "os_user",
+]

@@ -16,9 +16,7 @@ from access_core.config import Settings
 from access_core.errors import ValidationError
 from access_core.text.catalogue import t
 
-password_stdin = click.option(
-    "--password-stdin", is_flag=True, help="read the password from stdin"
-)
+password_stdin = click.option("--password-stdin", is_flag=True, help="read the password from stdin")
 
 
 def read_new_password(from_stdin: bool, lang: str = "fr") -> str:
@@ -42,8 +40,7 @@ def read_new_password(from_stdin: bool, lang: str = "fr") -> str:
 @click.argument("username")
 @click.option("--name", help="display name")
 @password_stdin
-def create_admin(settings: Settings, username: str, name: str | None,
-                 password_stdin: bool) -> int:
+def create_admin(settings: Settings, username: str, name: str | None, password_stdin: bool) -> int:
     password = read_new_password(password_stdin, settings.language)
     with database(settings) as db:
         account = admins.create_admin(
@@ -96,11 +93,10 @@ def list_admins(settings: Settings) -> int:
 @click.argument("username")
 @click.option("--learner", is_flag=True, help="USERNAME is a learner's login")
 def unlock(settings: Settings, username: str, learner: bool) -> int:
-    subject = (
-        learner_subject(settings, username) if learner else admin_subject(settings, username)
-    )
+    subject = learner_subject(settings, username) if learner else admin_subject(settings, username)
     with database(settings) as db:
         was_locked = throttle.unlock(db, subject, actor=CLI_ACTOR, name=username)
-    print(t("cli_unlocked" if was_locked else "cli_not_locked", settings.language,
-            username=username))
+    print(
+        t("cli_unlocked" if was_locked else "cli_not_locked", settings.language, username=username)
+    )
     return 0

@@ -109,11 +109,16 @@ def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> No
 def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--database-url`` and ``--verbose``, accepted before and after the command's name."""
     func = click.option(
-        "--verbose", is_flag=True, expose_value=False, callback=_set_verbose,
+        "--verbose",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_verbose,
         help="on an error, show its cause chain",
     )(func)
     return click.option(
-        "--database-url", expose_value=False, callback=_set_database_url,
+        "--database-url",
+        expose_value=False,
+        callback=_set_database_url,
         help="SQLAlchemy URL (default: ACCESS_DATABASE_URL)",
     )(func)
 
@@ -124,10 +129,20 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
         raise SystemExit(0)
 
 
-@click.group(cls=AccessGroup, name=PROG, context_settings=CONTEXT,
-             help="The command line of Accès apprenants, for technical staff.")
-@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
-              callback=_show_version, help="show the version and exit")
+@click.group(
+    cls=AccessGroup,
+    name=PROG,
+    context_settings=CONTEXT,
+    help="The command line of Accès apprenants, for technical staff.",
+)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="show the version and exit",
+)
 @common_options
 def cli() -> None:
     """The group: its options are handled by their callbacks."""
@@ -185,8 +200,9 @@ def logins_given(logins: Iterable[str], more_logins: Iterable[str]) -> list[str]
     """The logins of ``--login a b c``; a word without ``--login`` before it is a usage error."""
     first, more = list(logins), list(more_logins)
     if more and not first:
-        raise click.UsageError(f"unrecognized arguments: {' '.join(more)}",
-                               click.get_current_context())
+        raise click.UsageError(
+            f"unrecognized arguments: {' '.join(more)}", click.get_current_context()
+        )
     return [*first, *more] or None
 
 
@@ -228,7 +244,9 @@ def write_output(output: Path, data: bytes) -> None:
         write_private(output, data)
     except OSError as exc:
         raise ValidationError(
-            f"cannot write {output}: {exc.strerror}", key="cli_cannot_write", path=str(output),
+            f"cannot write {output}: {exc.strerror}",
+            key="cli_cannot_write",
+            path=str(output),
             reason=exc.strerror or type(exc).__name__,
         ) from exc
 

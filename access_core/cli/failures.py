@@ -52,7 +52,8 @@ def usage_error(exc: click.UsageError) -> None:
     if exc.ctx is not None:
         print(exc.ctx.get_usage(), file=sys.stderr)
     message = (
-        "a command is required" if isinstance(exc, click.exceptions.NoArgsIsHelpError)
+        "a command is required"
+        if isinstance(exc, click.exceptions.NoArgsIsHelpError)
         else exc.format_message()
     )
     prog = exc.ctx.command_path if exc.ctx is not None else PROG

@@ -75,8 +75,12 @@ def print_plan(plan: imports.ImportPlan, lang: str, force: bool = False) -> None
         print()
         print(
             t(
-                "cli_plan_needs_confirmation", lang, count=len(plan.deactivated),
-                active=plan.active_learners, percent=plan.max_deactivation_percent, how=how,
+                "cli_plan_needs_confirmation",
+                lang,
+                count=len(plan.deactivated),
+                active=plan.active_learners,
+                percent=plan.max_deactivation_percent,
+                how=how,
             )
         )
 
@@ -85,29 +89,42 @@ def print_plan(plan: imports.ImportPlan, lang: str, force: bool = False) -> None
 @click.argument("file")
 @actor_option
 @click.option("--dry-run", is_flag=True, help="show the preview only")
-@click.option("--partial", is_flag=True,
-              help="deactivate nobody (the file is not the whole school)")
+@click.option(
+    "--partial", is_flag=True, help="deactivate nobody (the file is not the whole school)"
+)
 @click.option("--skip-bad-rows", is_flag=True, help="apply the valid rows only")
 @click.option(
-    "--force", is_flag=True,
+    "--force",
+    is_flag=True,
     help="confirm an import that deactivates more than ACCESS_IMPORT_MAX_DEACTIVATION_SHARE "
     "percent of the active learners",
 )
-def import_roster(settings: Settings, file: str, actor: str, dry_run: bool, partial: bool,
-                  skip_bad_rows: bool, force: bool) -> int:
+def import_roster(
+    settings: Settings,
+    file: str,
+    actor: str,
+    dry_run: bool,
+    partial: bool,
+    skip_bad_rows: bool,
+    force: bool,
+) -> int:
     lang = settings.language
     path = Path(file)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ValidationError(
-            f"cannot read {path}: {exc.strerror}", key="cli_cannot_read", path=str(path),
+            f"cannot read {path}: {exc.strerror}",
+            key="cli_cannot_read",
+            path=str(path),
             reason=exc.strerror or type(exc).__name__,
         ) from None
     roster_file = roster_files.read_roster(data, path.name, limits=settings.import_limits)
     print(
         t(
-            "cli_import_file", lang, format=roster_file.format,
+            "cli_import_file",
+            lang,
+            format=roster_file.format,
             encoding=roster_file.encoding or "-",
             year=roster_file.school_year or t("cli_import_year_unknown", lang),
         )
@@ -150,8 +167,13 @@ def import_roster(settings: Settings, file: str, actor: str, dry_run: bool, part
             )
     print(
         t(
-            "cli_import_done", lang, new=outcome.new, updated=outcome.updated,
-            moved=outcome.moved, reactivated=outcome.reactivated, deactivated=outcome.deactivated,
+            "cli_import_done",
+            lang,
+            new=outcome.new,
+            updated=outcome.updated,
+            moved=outcome.moved,
+            reactivated=outcome.reactivated,
+            deactivated=outcome.deactivated,
         )
         + (
             t("cli_import_passwords_moved", lang, count=outcome.initial_passwords_moved)

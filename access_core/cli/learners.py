@@ -44,7 +44,9 @@ def find_class(db: Database, actor: str, name: str) -> roster.ClassInfo:
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
         hint = f"; did you mean: {', '.join(close)}?" if close else ""
         raise NotFound(
-            f"no class named {name!r}{hint}", name=name, suggestions=", ".join(close),
+            f"no class named {name!r}{hint}",
+            name=name,
+            suggestions=", ".join(close),
             key="cli_class_not_found_close" if close else "cli_class_not_found",
         ) from None
 
@@ -53,7 +55,9 @@ def _unknown_logins(unknown: Sequence[str]) -> ValidationError:
     logins = ", ".join(unknown)
     plural = "s" if len(unknown) > 1 else ""
     return ValidationError(
-        f"unknown login{plural}: {logins}", key="cli_unknown_logins", logins=logins,
+        f"unknown login{plural}: {logins}",
+        key="cli_unknown_logins",
+        logins=logins,
         count=len(unknown),
     )
 
@@ -82,8 +86,15 @@ def export(settings: Settings, class_name: str, output: str, actor: str) -> int:
     write_output(path, data)
     with database(settings) as db:
         exports.record_export(db, actor, info.name, len(rows))
-    print(t("cli_export_written", settings.language, count=len(rows), class_name=info.name,
-            output=path))
+    print(
+        t(
+            "cli_export_written",
+            settings.language,
+            count=len(rows),
+            class_name=info.name,
+            output=path,
+        )
+    )
     return 0
 
 
@@ -100,23 +111,32 @@ def _print_learners(rows: Sequence[roster.LearnerRow], lang: str) -> None:
 
 
 layout_option = click.option(
-    "--layout", type=click.Choice(slips.LAYOUTS), default="8",
+    "--layout",
+    type=click.Choice(slips.LAYOUTS),
+    default="8",
     help="8 per A4 page with cut marks (default), or 1 per page with the first-login steps",
 )
 
 
-@command("reset", "reset learners' passwords to their birth date",
-         one_of=("class_name", "logins"))
+@command("reset", "reset learners' passwords to their birth date", one_of=("class_name", "logins"))
 @class_option
 @login_options
 @actor_option
 @click.option("--yes", is_flag=True, help="do not ask for confirmation")
-@click.option("--slips", "slips_file", metavar="FILE.pdf",
-              help="also write the reset learners' slips")
+@click.option(
+    "--slips", "slips_file", metavar="FILE.pdf", help="also write the reset learners' slips"
+)
 @layout_option
-def reset(settings: Settings, class_name: str | None, logins: tuple[str, ...],
-          more_logins: tuple[str, ...], actor: str, yes: bool, slips_file: str | None,
-          layout: str) -> int:
+def reset(
+    settings: Settings,
+    class_name: str | None,
+    logins: tuple[str, ...],
+    more_logins: tuple[str, ...],
+    actor: str,
+    yes: bool,
+    slips_file: str | None,
+    layout: str,
+) -> int:
     lang = settings.language
     wanted = logins_given(logins, more_logins)
     with database(settings) as db:
@@ -154,31 +174,52 @@ def reset(settings: Settings, class_name: str | None, logins: tuple[str, ...],
 # --- slips -----------------------------------------------------------------------------------
 
 
-@command("slips", "write login slips (PDF): of a class, logins or a reset",
-         one_of=("class_name", "logins", "batch", "all_classes"))
+@command(
+    "slips",
+    "write login slips (PDF): of a class, logins or a reset",
+    one_of=("class_name", "logins", "batch", "all_classes"),
+)
 @class_option
 @login_options
 @click.option("--batch", help="the learners of a reset batch (its id)")
-@click.option("--all-classes", is_flag=True,
-              help="every class, one PDF each, in the folder --output")
-@click.option("--output", required=True,
-              help="the .pdf file to write (with --all-classes: the folder)")
+@click.option(
+    "--all-classes", is_flag=True, help="every class, one PDF each, in the folder --output"
+)
+@click.option(
+    "--output", required=True, help="the .pdf file to write (with --all-classes: the folder)"
+)
 @actor_option
 @layout_option
-def slips_command(settings: Settings, class_name: str | None, logins: tuple[str, ...],
-                  more_logins: tuple[str, ...], batch: str | None, all_classes: bool,
-                  output: str, actor: str, layout: str) -> int:
+def slips_command(
+    settings: Settings,
+    class_name: str | None,
+    logins: tuple[str, ...],
+    more_logins: tuple[str, ...],
+    batch: str | None,
+    all_classes: bool,
+    output: str,
+    actor: str,
+    layout: str,
+) -> int:
     """Login slips (PDF) of a class's active learners, of some logins, or of a reset batch."""
     wanted = logins_given(logins, more_logins)
     if all_classes:
         return _slips_of_every_class(settings, actor, Path(output), layout)
-    return write_slips(settings, actor, Path(output), layout, class_name=class_name,
-                       logins=wanted, batch=batch)
+    return write_slips(
+        settings, actor, Path(output), layout, class_name=class_name, logins=wanted, batch=batch
+    )
 
 
-def write_slips(settings: Settings, actor: str, output: Path, layout: str, *,
-                class_name: str | None = None, logins: Sequence[str] | None = None,
-                batch: str | None = None) -> int:
+def write_slips(
+    settings: Settings,
+    actor: str,
+    output: Path,
+    layout: str,
+    *,
+    class_name: str | None = None,
+    logins: Sequence[str] | None = None,
+    batch: str | None = None,
+) -> int:
     """One PDF of the slips of a class, of some logins or of a reset batch, audited."""
     found_class = batch_id = None
     with database(settings) as db:
@@ -203,18 +244,25 @@ def write_slips(settings: Settings, actor: str, output: Path, layout: str, *,
                 key="cli_no_slip_no_birth_date" if rows else "cli_no_slip_no_learner",
             )
         document = slips_pdf.slips_pdf(
-            slip_set, slips.SlipOptions.from_settings(settings), settings.language,
-            layout, title=found_class or title,
+            slip_set,
+            slips.SlipOptions.from_settings(settings),
+            settings.language,
+            layout,
+            title=found_class or title,
         )
         write_output(output, document.data)
         slips.record_slips(
-            db, actor, document.count, layout, class_name=found_class,
-            batch_id=batch_id, logins=list(logins) if logins else None,
+            db,
+            actor,
+            document.count,
+            layout,
+            class_name=found_class,
+            batch_id=batch_id,
+            logins=list(logins) if logins else None,
         )
     lang = settings.language
     _slip_warnings(document, lang)
-    print(t("cli_slips_written", lang, count=document.count, pages=document.pages,
-            output=output))
+    print(t("cli_slips_written", lang, count=document.count, pages=document.pages, output=output))
     return 0
 
 
@@ -223,8 +271,7 @@ def _slips_of_every_class(settings: Settings, actor: str, folder: Path, layout: 
     each class audited as it is written, a line on stderr per class as progress."""
     lang = settings.language
     if folder.exists() and not folder.is_dir():
-        raise ValidationError(f"{folder} is not a folder", key="cli_not_a_folder",
-                              path=str(folder))
+        raise ValidationError(f"{folder} is not a folder", key="cli_not_a_folder", path=str(folder))
     options = slips.SlipOptions.from_settings(settings)
     written = pages = 0
     with database(settings) as db:
@@ -233,15 +280,20 @@ def _slips_of_every_class(settings: Settings, actor: str, folder: Path, layout: 
         created = not folder.exists()
         if not created and any(folder.iterdir()):
             # Never mix with (or silently replace) last year's slips or other files.
-            raise ValidationError(f"{folder} is not empty: name a new folder",
-                                  key="cli_folder_not_empty", path=str(folder))
+            raise ValidationError(
+                f"{folder} is not empty: name a new folder",
+                key="cli_folder_not_empty",
+                path=str(folder),
+            )
         try:
             make_private_dir(folder)
             os.chmod(folder, PRIVATE_DIR_MODE)  # an empty folder given by the user too
         except OSError as exc:
             raise ValidationError(
-                f"cannot write {folder}: {exc.strerror}", key="cli_cannot_write",
-                path=str(folder), reason=exc.strerror or type(exc).__name__,
+                f"cannot write {folder}: {exc.strerror}",
+                key="cli_cannot_write",
+                path=str(folder),
+                reason=exc.strerror or type(exc).__name__,
             ) from exc
         without_birth_date = False
         for number, info in enumerate(classes, start=1):
@@ -251,22 +303,40 @@ def _slips_of_every_class(settings: Settings, actor: str, folder: Path, layout: 
             )
             if not slip_set.slips:
                 without_birth_date = without_birth_date or bool(rows)
-                print(t("cli_slips_class_empty", lang, number=number, total=len(classes),
-                        class_name=info.name), file=sys.stderr)
+                print(
+                    t(
+                        "cli_slips_class_empty",
+                        lang,
+                        number=number,
+                        total=len(classes),
+                        class_name=info.name,
+                    ),
+                    file=sys.stderr,
+                )
                 continue
             document = slips_pdf.slips_pdf(slip_set, options, lang, layout, title=info.name)
             write_output(folder / names[info.name], document.data)
             slips.record_slips(db, actor, document.count, layout, class_name=info.name)
             _slip_warnings(document, lang)
             written, pages = written + document.count, pages + document.pages
-            print(t("cli_slips_class_written", lang, number=number, total=len(classes),
-                    class_name=info.name, count=document.count), file=sys.stderr)
+            print(
+                t(
+                    "cli_slips_class_written",
+                    lang,
+                    number=number,
+                    total=len(classes),
+                    class_name=info.name,
+                    count=document.count,
+                ),
+                file=sys.stderr,
+            )
     if not written:
         if created:
             folder.rmdir()  # nothing was written in it
         if without_birth_date:
-            raise ValidationError("no slip to print: no learner has a birth date",
-                                  key="cli_no_slip_no_birth_date")
+            raise ValidationError(
+                "no slip to print: no learner has a birth date", key="cli_no_slip_no_birth_date"
+            )
         raise ValidationError("no slip to print: no learner found", key="cli_no_slip_no_learner")
     print(t("cli_slips_written", lang, count=written, pages=pages, output=folder))
     return 0
@@ -276,5 +346,14 @@ def _slip_warnings(document: slips_pdf.SlipsDocument, lang: str) -> None:
     for name in document.skipped:
         print(t("cli_slip_no_birth_date", lang, name=visible(name)), file=sys.stderr)
     for char, name in document.missing:
-        print(t("cli_slip_missing_glyph", lang, char=repr(char), code=f"{ord(char):04X}",
-                name=name, mark=slips_pdf.MISSING_MARK), file=sys.stderr)
+        print(
+            t(
+                "cli_slip_missing_glyph",
+                lang,
+                char=repr(char),
+                code=f"{ord(char):04X}",
+                name=name,
+                mark=slips_pdf.MISSING_MARK,
+            ),
+            file=sys.stderr,
+        )

@@ -69,8 +69,9 @@ def quickstart(settings: Settings, username: str) -> int:
 
 
 @command("demo", "fill an empty database with a demo school")
-@click.option("--learners", "learners_per_class", type=int, default=22,
-              help="learners per class (default 22)")
+@click.option(
+    "--learners", "learners_per_class", type=int, default=22, help="learners per class (default 22)"
+)
 def demo_school(settings: Settings, learners_per_class: int) -> int:
     label = t("cli_progress_demo", settings.language)
     with database(settings) as db, progress(label) as update:
@@ -79,8 +80,11 @@ def demo_school(settings: Settings, learners_per_class: int) -> int:
         )
     print(
         t(
-            "cli_demo_created", settings.language, classes=summary.classes,
-            active=summary.active_learners, deactivated=summary.deactivated_learners,
+            "cli_demo_created",
+            settings.language,
+            classes=summary.classes,
+            active=summary.active_learners,
+            deactivated=summary.deactivated_learners,
         )
     )
     return 0
@@ -125,8 +129,15 @@ def check(settings: Settings) -> int:
 @click.argument("file")
 def backup_database(settings: Settings, file: str) -> int:
     info = backup.backup(settings.database_url, Path(file))
-    print(t("cli_backup_written", settings.language, path=info.path, revision=info.revision,
-            learners=info.learners))
+    print(
+        t(
+            "cli_backup_written",
+            settings.language,
+            path=info.path,
+            revision=info.revision,
+            learners=info.learners,
+        )
+    )
     return 0
 
 
@@ -134,8 +145,16 @@ def backup_database(settings: Settings, file: str) -> int:
 @click.argument("file")
 def restore_database(settings: Settings, file: str) -> int:
     info = backup.restore(settings.database_url, Path(file))
-    print(t("cli_restored", settings.language, path=info.path, revision=info.revision,
-            learners=info.learners, head=health.head_revision()))
+    print(
+        t(
+            "cli_restored",
+            settings.language,
+            path=info.path,
+            revision=info.revision,
+            learners=info.learners,
+            head=health.head_revision(),
+        )
+    )
     return 0
 
 

@@ -28,14 +28,17 @@ CANNOT_OPEN_SQLITE = (
     "by this user"
 )
 
+
 def _is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
+
 
 def parse_url(database_url: str) -> URL:
     try:
         return make_url(database_url)
     except ArgumentError:
         raise ConfigError("ACCESS_DATABASE_URL is not a valid SQLAlchemy URL") from None
+
 
 def sqlite_path(url: URL | str) -> Path | None:
     """The file of a SQLite URL (``None`` for another backend or an in-memory database)."""
@@ -44,6 +47,7 @@ def sqlite_path(url: URL | str) -> Path | None:
         return Path(url.database)
     return None
 
+
 def _make_sqlite_folder(url: URL) -> None:
     """SQLite creates the file, not its folder (``var/`` is absent from a fresh clone).
     Only ``init`` calls this: a mistyped path elsewhere must not create folders."""
@@ -51,13 +55,13 @@ def _make_sqlite_folder(url: URL) -> None:
     if path is not None:
         make_private_dir(path.parent)
 
+
 def make_engine(
     database_url: str,
     busy_timeout_s: float = SQLITE_BUSY_TIMEOUT_S,
     create: bool = False,
     **kwargs: Any,
 ) -> Engine:
-
     """An engine for ``database_url``; SQLite writers wait ``busy_timeout_s`` for the lock.
 
     A SQLite file is created (private: 0600) only with ``create=True`` (``access-core init``);
@@ -148,6 +152,7 @@ def make_engine(
             driver=exc.name,
             extra=extra,
         ) from None
+
 
 # backend -> (the extra to install, the driver module it provides, the URL scheme using it)
 DRIVER_EXTRAS = {

@@ -53,6 +53,7 @@ REFUSED_LOGIN_MYSQL_CODES = frozenset({1044, 1045, 1049})
 
 SQLITE_READONLY, SQLITE_CANTOPEN = 8, 14
 
+
 def _driver_code(exc: DBAPIError) -> tuple[str | None, int | None]:
     orig = exc.orig
     sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
@@ -60,9 +61,11 @@ def _driver_code(exc: DBAPIError) -> tuple[str | None, int | None]:
     mysql_code = args[0] if args and isinstance(args[0], int) else None
     return sqlstate, mysql_code
 
+
 def _sqlite_code(exc: DBAPIError) -> int | None:
     code = getattr(exc.orig, "sqlite_errorcode", None)
     return code & 0xFF if isinstance(code, int) else None
+
 
 def driver_error(exc: BaseException) -> str:
     """The driver's error class and code, for logs: never the message (it may quote values
@@ -76,6 +79,7 @@ def driver_error(exc: BaseException) -> str:
     )
     return f"{name} ({code})" if code is not None else name
 
+
 def _is_connection_failure(exc: DBAPIError, sqlstate: str | None, mysql_code: int | None) -> bool:
     return bool(
         exc.connection_invalidated
@@ -83,6 +87,7 @@ def _is_connection_failure(exc: DBAPIError, sqlstate: str | None, mysql_code: in
         or (sqlstate or "").startswith(("08", "57P0"))
         or mysql_code in CONNECTION_MYSQL_CODES
     )
+
 
 def _raise_translated(exc: DBAPIError) -> NoReturn:
     """Log the driver's error class and code (never its message: it may hold values), then
@@ -92,6 +97,7 @@ def _raise_translated(exc: DBAPIError) -> NoReturn:
     if translated is exc:
         raise exc
     raise translated from exc
+
 
 def _translate(exc: DBAPIError) -> Exception:
     """A user-fit error for a driver error, or ``exc`` itself when it is not one we expect."""

@@ -19,6 +19,7 @@ from access_core.ops.private_files import tighten
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
+
 def alembic_config(database_url: str) -> Any:
     from alembic.config import Config
 
@@ -27,12 +28,14 @@ def alembic_config(database_url: str) -> Any:
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 
+
 def known_revisions() -> frozenset[str]:
     """Every schema revision this code's migrations know (the head and its ancestors)."""
     from alembic.script import ScriptDirectory
 
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
     return frozenset(str(script.revision) for script in scripts.walk_revisions())
+
 
 def refuse_unknown_revision(revision: str | None, backup: Path | None = None) -> None:
     """Raise ``SchemaNewer`` when ``revision`` (of the database, or of the ``backup`` file) is
@@ -43,13 +46,17 @@ def refuse_unknown_revision(revision: str | None, backup: Path | None = None) ->
     if backup is None:
         raise SchemaNewer(
             f"the database has schema revision {revision}, unknown to this version of "
-            f"access-core (written by a newer version?): {hint}", revision=revision,
+            f"access-core (written by a newer version?): {hint}",
+            revision=revision,
         )
     raise SchemaNewer(
         f"{backup} has schema revision {revision}, unknown to this version of access-core "
         f"(written by a newer version?): restore it with that version; nothing was changed",
-        key="backup_newer_schema", path=str(backup), revision=revision,
+        key="backup_newer_schema",
+        path=str(backup),
+        revision=revision,
     )
+
 
 def upgrade_schema(database_url: str, revision: str = "head") -> tuple[str | None, str | None]:
     """Create or upgrade the schema to ``revision`` (Alembic ``upgrade``); returns the
@@ -78,6 +85,7 @@ def upgrade_schema(database_url: str, revision: str = "head") -> tuple[str | Non
     finally:
         engine.dispose()
     return before, after
+
 
 def current_revision(database: Database) -> str | None:
     from alembic.runtime.migration import MigrationContext

@@ -30,6 +30,7 @@ RETRY_ATTEMPTS = 5
 
 T = TypeVar("T")
 
+
 @dataclass
 class Database:
     """An engine and its session factory; services receive one of these."""

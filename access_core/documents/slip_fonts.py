@@ -43,7 +43,10 @@ def installed_font_for(char: str) -> str | None:
     try:
         result = subprocess.run(
             [fc_list, "--format", "%{file}\n", f":charset={ord(char):x}"],
-            capture_output=True, text=True, timeout=10, check=False,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -57,8 +60,11 @@ def unprintable(chars: Iterable[str]) -> set[str]:
     """The characters that neither the embedded font nor any installed font can draw (printed
     as ``MISSING_MARK``); cheap once the fonts' coverage is known (cached)."""
     covered = font_coverage(str(FONT_DIR / FONTS["sans", ""]))
-    return {c for c in set(chars)
-            if not c.isspace() and ord(c) not in covered and installed_font_for(c) is None}
+    return {
+        c
+        for c in set(chars)
+        if not c.isspace() and ord(c) not in covered and installed_font_for(c) is None
+    }
 
 
 RIGHT_TO_LEFT = frozenset({"R", "AL"})  # bidirectional classes: Hebrew, Arabic, Syriac...

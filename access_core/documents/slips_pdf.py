@@ -44,8 +44,16 @@ LINE_FACTOR = 0.3528 * 1.25  # line height in mm per point of font size
 BASELINE_FACTOR = 0.3528 * (1.25 / 2 + 0.3)  # where cell() puts the baseline, below the top
 
 
-__all__ = ["FONTS", "FONT_DIR", "MISSING_MARK", "font_coverage", "installed_font_for",
-           "printable", "slips_filename", "slips_pdf"]
+__all__ = [
+    "FONTS",
+    "FONT_DIR",
+    "MISSING_MARK",
+    "font_coverage",
+    "installed_font_for",
+    "printable",
+    "slips_filename",
+    "slips_pdf",
+]
 
 
 @dataclass(frozen=True)
@@ -94,8 +102,16 @@ class _Writer:
         return found
 
     def text(
-        self, x: float, y: float, width: float, text: str, family: str = "sans",
-        style: str = "", size: float = 9, min_size: float | None = None, grey: bool = False,
+        self,
+        x: float,
+        y: float,
+        width: float,
+        text: str,
+        family: str = "sans",
+        style: str = "",
+        size: float = 9,
+        min_size: float | None = None,
+        grey: bool = False,
     ) -> float:
         """Write ``text`` at (x, y) within ``width`` mm: shrunk down to ``min_size`` to hold on
         one line, else wrapped at spaces, a word too long for a line shrunk until it fits.
@@ -166,8 +182,11 @@ def qr_png(url: str) -> bytes:
 def _password_lines(slip: Slip, options: SlipOptions, lang: str) -> tuple[str | None, list[str]]:
     """(the mono value, or None) and the sans lines under « Mot de passe »."""
     if slip.state is PasswordState.INITIAL:
-        notice = (t("slip_password_change", lang, date=format_date(slip.change_before))
-                  if slip.change_before else t("slip_password_change_nodate", lang))
+        notice = (
+            t("slip_password_change", lang, date=format_date(slip.change_before))
+            if slip.change_before
+            else t("slip_password_change_nodate", lang)
+        )
         if slip.password is not None:
             return slip.password, [notice]
         return None, [t("slip_password_hint", lang), notice]
@@ -207,16 +226,18 @@ def _cut_marks(pdf: FPDF) -> None:
             pdf.line(x - 1.5, y, x + 1.5, y)
 
 
-def _slip_8(w: _Writer, slip: Slip, options: SlipOptions, lang: str, qr: bytes | None,
-            x0: float, y0: float) -> None:
+def _slip_8(
+    w: _Writer, slip: Slip, options: SlipOptions, lang: str, qr: bytes | None, x0: float, y0: float
+) -> None:
     x, width = x0 + PAD, CELL_W - 2 * PAD
     bottom = y0 + CELL_H - PAD
     y = y0 + PAD
     if options.school_name:
         y = w.text(x, y, width, options.school_name, style="B", size=8, min_size=6.5)
     if slip.class_name:
-        y = w.text(x, y, width, t("slip_class", lang, class_name=slip.class_name), size=8,
-                   min_size=6.5)
+        y = w.text(
+            x, y, width, t("slip_class", lang, class_name=slip.class_name), size=8, min_size=6.5
+        )
     y = w.text(x, y + 1, width, slip.full_name, style="B", size=12, min_size=9)
     y = w.text(x, y + 1, width, t("slip_login", lang), size=7, grey=True)
     y = w.text(x, y, width, slip.login, family="mono", style="B", size=15, min_size=10)
@@ -232,13 +253,24 @@ def _slip_8(w: _Writer, slip: Slip, options: SlipOptions, lang: str, qr: bytes |
         y = w.text(x, y, line_w, line, style="B" if first else "", size=9 if first else 6.5)
     if options.portal_url:
         line_w = width if y + 4 < qr_top else narrow
-        w.text(x, max(y + 0.5, bottom - 6), line_w,
-               t("slip_portal", lang, url=options.portal_url), size=6.5)
+        w.text(
+            x,
+            max(y + 0.5, bottom - 6),
+            line_w,
+            t("slip_portal", lang, url=options.portal_url),
+            size=6.5,
+        )
         w.qr(qr, x0 + CELL_W - PAD - QR_8, qr_top, QR_8)
 
 
-def _layout_8(pdf: FPDF, w: _Writer, slips: tuple[Slip, ...], options: SlipOptions,
-              lang: str, qr: bytes | None) -> None:
+def _layout_8(
+    pdf: FPDF,
+    w: _Writer,
+    slips: tuple[Slip, ...],
+    options: SlipOptions,
+    lang: str,
+    qr: bytes | None,
+) -> None:
     for index, slip in enumerate(slips):
         position = index % (COLS * ROWS)
         if position == 0:
@@ -251,8 +283,14 @@ def _layout_8(pdf: FPDF, w: _Writer, slips: tuple[Slip, ...], options: SlipOptio
 MARGIN_1, QR_1 = 20.0, 40.0
 
 
-def _layout_1(pdf: FPDF, w: _Writer, slips: tuple[Slip, ...], options: SlipOptions,
-              lang: str, qr: bytes | None) -> None:
+def _layout_1(
+    pdf: FPDF,
+    w: _Writer,
+    slips: tuple[Slip, ...],
+    options: SlipOptions,
+    lang: str,
+    qr: bytes | None,
+) -> None:
     x, width = MARGIN_1, PAGE_W - 2 * MARGIN_1
     for slip in slips:
         pdf.add_page()
@@ -260,8 +298,14 @@ def _layout_1(pdf: FPDF, w: _Writer, slips: tuple[Slip, ...], options: SlipOptio
         if options.school_name:
             y = w.text(x, y, width, options.school_name, style="B", size=16, min_size=11)
         if slip.class_name:
-            y = w.text(x, y + 1, width, t("slip_class", lang, class_name=slip.class_name),
-                       size=13, min_size=10)
+            y = w.text(
+                x,
+                y + 1,
+                width,
+                t("slip_class", lang, class_name=slip.class_name),
+                size=13,
+                min_size=10,
+            )
         y = w.text(x, y + 6, width, slip.full_name, style="B", size=22, min_size=14)
         y = w.text(x, y + 8, width, t("slip_login", lang), size=11, grey=True)
         y = w.text(x, y + 1, width, slip.login, family="mono", style="B", size=30, min_size=14)
@@ -296,8 +340,9 @@ def _steps(slip: Slip, options: SlipOptions, lang: str) -> list[str]:
     ]
 
 
-def slips_pdf(slip_set: SlipSet, options: SlipOptions, lang: str, layout: str = "8",
-              title: str = "") -> SlipsDocument:
+def slips_pdf(
+    slip_set: SlipSet, options: SlipOptions, lang: str, layout: str = "8", title: str = ""
+) -> SlipsDocument:
     """The PDF of ``slip_set`` in ``layout`` ("8": 8 per page; "1": one per page)."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}")
@@ -322,20 +367,34 @@ def slips_pdf(slip_set: SlipSet, options: SlipOptions, lang: str, layout: str = 
     draw(pdf, writer, slip_set.slips, options, lang, qr)
     if not slip_set.slips:
         pdf.add_page()
-    return SlipsDocument(bytes(pdf.output()), slip_set.count, pdf.page_no(), slip_set.skipped,
-                         missing_glyphs(slip_set, fonts.missing))
+    return SlipsDocument(
+        bytes(pdf.output()),
+        slip_set.count,
+        pdf.page_no(),
+        slip_set.skipped,
+        missing_glyphs(slip_set, fonts.missing),
+    )
 
 
-def missing_glyphs(slip_set: SlipSet, missing: set[str] | None = None
-                   ) -> tuple[tuple[str, str], ...]:
+def missing_glyphs(
+    slip_set: SlipSet, missing: set[str] | None = None
+) -> tuple[tuple[str, str], ...]:
     """(character, « Nom Prénom ») for each character of a slip that no font can draw, without
     drawing anything (the page warns before the PDF is built); ``missing``: the characters
     already found missing while drawing."""
     slips = slip_set.slips
     if missing is None:
         missing = unprintable(c for s in slips for c in s.full_name + s.login + s.class_name)
-    return tuple(sorted({(c, s.full_name) for s in slips
-                         for c in s.full_name + s.login + s.class_name if c in missing}))
+    return tuple(
+        sorted(
+            {
+                (c, s.full_name)
+                for s in slips
+                for c in s.full_name + s.login + s.class_name
+                if c in missing
+            }
+        )
+    )
 
 
 def slips_filename(title: str) -> str:

@@ -123,7 +123,11 @@ def apply(
                 session.flush()
                 class_ids[name] = school_class.id
                 audit.record(
-                    session, actor, "class_created", details={"class": name}, occurred_at=now,
+                    session,
+                    actor,
+                    "class_created",
+                    details={"class": name},
+                    occurred_at=now,
                     class_name=name,
                 )
             return class_ids[name]

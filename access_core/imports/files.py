@@ -31,7 +31,12 @@ HEADER_ALIASES = {
     "usage_name": ("usage_name", "nom d'usage", "nom d'usage eleve", "nom usage"),
     "first_name": ("first_name", "prenom", "prenom eleve"),
     "birth_date": (
-        "birth_date", "date de naissance", "ne(e) le", "nee le", "ne le", "date naissance",
+        "birth_date",
+        "date de naissance",
+        "ne(e) le",
+        "nee le",
+        "ne le",
+        "date naissance",
     ),
     "class_name": ("class", "classe", "division", "div.", "libelle classe"),
     "login": ("login", "identifiant"),
@@ -55,8 +60,15 @@ CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # in a name they mean a file read in the wrong one of the two (see roster_formats.encoding)
 AMBIGUOUS = re.compile("[\u00a4\u00a6\u00a8\u00b4\u00b8\u00bc\u00bd\u00be]")
 EIGHT_BIT = ("Windows-1252", "ISO-8859-1")  # encodings (as named) that read those bytes so
-TEXT_FIELDS = ("external_id", "last_name", "usage_name", "first_name", "class_name", "login",
-               "birth_date")
+TEXT_FIELDS = (
+    "external_id",
+    "last_name",
+    "usage_name",
+    "first_name",
+    "class_name",
+    "login",
+    "birth_date",
+)
 
 
 def _key(header: str) -> str:
@@ -99,7 +111,7 @@ REASONS = {
     "siecle_no_division": "no class (division) in the file",
     "control_characters": "control characters in {fields}",
     "ambiguous_symbols": "symbol {symbol} in {fields} (encoding misread): save the file as "
-                         "« CSV UTF-8 »",
+    "« CSV UTF-8 »",
 }
 
 
@@ -190,7 +202,9 @@ def _map_headers(headers: list[object]) -> dict[int, str]:
         seen = ", ".join(str(h) for h in headers if h not in (None, "")) or "(none)"
         raise ValidationError(
             f"unknown column layout (line 1): missing {', '.join(missing)}; columns found: {seen}",
-            missing=missing, key="import_unknown_layout", columns=seen,
+            missing=missing,
+            key="import_unknown_layout",
+            columns=seen,
         )
     return mapping
 
@@ -225,8 +239,13 @@ def visible(text: str) -> str:
 
 
 def _problem(
-    line: int, code: str, params: dict[str, object], name: str, ref: str,
-    texts: dict[str, str], birth: date | None,
+    line: int,
+    code: str,
+    params: dict[str, object],
+    name: str,
+    ref: str,
+    texts: dict[str, str],
+    birth: date | None,
 ) -> RowProblem:
     """A rejected line keeping its well-formed identifying values (never its bad ones)."""
     name, ref = visible(name), visible(ref)
@@ -284,9 +303,15 @@ def _validate(records: Iterable[SourceRecord], today: date, result: RosterFile) 
         except DateProblem as exc:
             date_problem = exc
 
-        def reject(code: str, line: int = line, ref: str = ref, name: str = name,
-                   texts: dict[str, str] = texts, birth: date | None = birth,
-                   params: dict[str, object] | None = None) -> None:
+        def reject(
+            code: str,
+            line: int = line,
+            ref: str = ref,
+            name: str = name,
+            texts: dict[str, str] = texts,
+            birth: date | None = birth,
+            params: dict[str, object] | None = None,
+        ) -> None:
             result.problems.append(_problem(line, code, params or {}, name, ref, texts, birth))
 
         # first: the other reasons quote the values
@@ -295,14 +320,18 @@ def _validate(records: Iterable[SourceRecord], today: date, result: RosterFile) 
             reject("control_characters", params={"fields": control})
             continue
         symbols = {
-            f: match.group() for f in TEXT_FIELDS
+            f: match.group()
+            for f in TEXT_FIELDS
             if misread and f != "birth_date" and (match := misread.search(texts.get(f, "")))
         }
         if symbols:
-            reject("ambiguous_symbols", params={
-                "symbol": next(iter(symbols.values())),
-                "fields": tuple(symbols),
-            })
+            reject(
+                "ambiguous_symbols",
+                params={
+                    "symbol": next(iter(symbols.values())),
+                    "fields": tuple(symbols),
+                },
+            )
             continue
         missing = tuple(f for f in REQUIRED if not texts.get(f))
         if missing:
@@ -324,8 +353,10 @@ def _validate(records: Iterable[SourceRecord], today: date, result: RosterFile) 
         # external ids are compared without case, as MariaDB's unique index does
         id_key = external_id.casefold() if external_id else None
         if id_key and id_key in seen_ids:
-            reject("duplicate_external_id",
-                   params={"external_id": external_id, "other_line": seen_ids[id_key]})
+            reject(
+                "duplicate_external_id",
+                params={"external_id": external_id, "other_line": seen_ids[id_key]},
+            )
             continue
         if login and login in seen_logins:
             reject("duplicate_login", params={"login": login, "other_line": seen_logins[login]})

@@ -103,6 +103,7 @@ class ImportPlan:
     @property
     def signature(self) -> str:
         """A digest of every decision: two previews with the same signature apply the same."""
+
         def who(change: Change) -> int | None:
             return change.learner.id if change.learner else None
 

@@ -69,7 +69,8 @@ def _exclusive(database: Path) -> Iterator[None]:
             raise ValidationError(
                 f"a dashboard server is using {database}: stop it before restoring "
                 "(e.g. systemctl stop acces-apprenants)",
-                key="backup_server_running", database=str(database),
+                key="backup_server_running",
+                database=str(database),
             ) from None
         yield
     finally:
@@ -87,20 +88,25 @@ def _describe(conn: sqlite3.Connection, path: Path) -> BackupInfo:
         (integrity,) = conn.execute("PRAGMA integrity_check").fetchone()
         if integrity != "ok":
             raise ValidationError(
-                f"{path} is damaged (integrity check: {integrity})", key="backup_damaged",
-                path=str(path), integrity=str(integrity),
+                f"{path} is damaged (integrity check: {integrity})",
+                key="backup_damaged",
+                path=str(path),
+                integrity=str(integrity),
             )
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         if not {"alembic_version", "learners"} <= tables:
             raise ValidationError(
-                f"{path} is not a database of this application", key="backup_not_ours",
+                f"{path} is not a database of this application",
+                key="backup_not_ours",
                 path=str(path),
             )
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         (learners,) = conn.execute("SELECT count(*) FROM learners").fetchone()
     except sqlite3.DatabaseError as exc:
         raise ValidationError(
-            f"{path} is not a SQLite database ({exc})", key="backup_not_sqlite", path=str(path),
+            f"{path} is not a SQLite database ({exc})",
+            key="backup_not_sqlite",
+            path=str(path),
             detail=str(exc),
         ) from None
     return BackupInfo(path=path, revision=row[0] if row else None, learners=int(learners))
@@ -112,7 +118,8 @@ def _require_sqlite(database_url: str, verb: str) -> Path:
         raise ValidationError(
             f"{verb} handles SQLite only: use pg_dump / pg_restore for PostgreSQL and "
             "mariadb-dump for MariaDB (see docs/operations.md, « Back up, restore »)",
-            key="backup_sqlite_only", verb=verb,
+            key="backup_sqlite_only",
+            verb=verb,
         )
     return database
 
@@ -124,7 +131,8 @@ def backup(database_url: str, destination: Path) -> BackupInfo:
         raise DatabaseFileMissing(f"no SQLite database file at {database}", path=str(database))
     if destination.exists():
         raise ValidationError(
-            f"{destination} exists already: choose a new file name", key="backup_exists",
+            f"{destination} exists already: choose a new file name",
+            key="backup_exists",
             path=str(destination),
         )
     tmp = private_temp_path(destination)
@@ -163,12 +171,14 @@ def restore(database_url: str, source_file: Path) -> BackupInfo:
         if info.revision is None:
             raise ValidationError(
                 f"{source_file} is not a database of this application (no schema revision)",
-                key="backup_not_ours", path=str(source_file),
+                key="backup_not_ours",
+                path=str(source_file),
             )
         refuse_unknown_revision(info.revision, source_file)
         if not database.parent.is_dir():
             raise DatabaseFileMissing(
-                f"no folder {database.parent} for the database", key="backup_no_folder",
+                f"no folder {database.parent} for the database",
+                key="backup_no_folder",
                 folder=str(database.parent),
             )
         with _exclusive(database):

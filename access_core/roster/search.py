@@ -192,11 +192,17 @@ def matching_ids(index: SearchIndex, text: str) -> list[int]:
 
 
 def _indexed(
-    db: Database, actor: str, index: SearchIndex, key: str, start: datetime, now: datetime,
+    db: Database,
+    actor: str,
+    index: SearchIndex,
+    key: str,
+    start: datetime,
+    now: datetime,
     limit: int,
 ) -> SearchResult:
     found = [
-        i for i in _lines_containing(index, key)
+        i
+        for i in _lines_containing(index, key)
         if (gone := index.deactivated_at[i]) is None or start < _utc(gone) <= now
     ]
     wanted = [index.ids[i] for i in found[:limit]]

@@ -22,7 +22,12 @@ from access_core.documents.workbook import csv_cell
 from access_core.roster.queries import LearnerRow, natural_key
 
 CSV_COLUMNS = (
-    "class", "learners", "personalised", "initial", "expired", "without_birth_date",
+    "class",
+    "learners",
+    "personalised",
+    "initial",
+    "expired",
+    "without_birth_date",
     "activation_rate",
 )
 
@@ -53,9 +58,7 @@ def _expired_condition(initial_days: int, now: datetime) -> ColumnElement[bool]:
     if initial_days <= 0:
         return false()
     cutoff = now - timedelta(days=initial_days)
-    return and_(
-        Learner.password_changed_at.is_not(None), Learner.password_changed_at < cutoff
-    )
+    return and_(Learner.password_changed_at.is_not(None), Learner.password_changed_at < cutoff)
 
 
 def _sort_key(row: ClassStats) -> tuple[float, tuple[tuple[int, int | str], ...]]:
@@ -87,8 +90,12 @@ def school_stats(
         .subquery()
     )
     query = select(
-        per_class.c.class_id, SchoolClass.name, per_class.c.learners, per_class.c.must_change,
-        per_class.c.expired, per_class.c.no_birth,
+        per_class.c.class_id,
+        SchoolClass.name,
+        per_class.c.learners,
+        per_class.c.must_change,
+        per_class.c.expired,
+        per_class.c.no_birth,
     ).outerjoin(SchoolClass, SchoolClass.id == per_class.c.class_id)
     with db.transaction() as session:
         require_active_admin(session, actor)
@@ -142,13 +149,29 @@ def _rate_text(rate: float | None) -> str:
 def stats_rows(stats: SchoolStats, no_class: str = "-") -> list[tuple[str, ...]]:
     """The per-class table as text cells (CSV_COLUMNS), then a total row."""
     cells: list[tuple[str, ...]] = [
-        (c.class_name or no_class, str(c.learners), str(c.personalised), str(c.initial),
-         str(c.expired), str(c.without_birth_date), _rate_text(c.activation_rate))
+        (
+            c.class_name or no_class,
+            str(c.learners),
+            str(c.personalised),
+            str(c.initial),
+            str(c.expired),
+            str(c.without_birth_date),
+            _rate_text(c.activation_rate),
+        )
         for c in stats.classes
     ]
     t = stats.total
-    cells.append(("TOTAL", str(t.learners), str(t.personalised), str(t.initial), str(t.expired),
-                  str(t.without_birth_date), _rate_text(t.activation_rate)))
+    cells.append(
+        (
+            "TOTAL",
+            str(t.learners),
+            str(t.personalised),
+            str(t.initial),
+            str(t.expired),
+            str(t.without_birth_date),
+            _rate_text(t.activation_rate),
+        )
+    )
     return cells
 
 
@@ -170,8 +193,7 @@ def to_table(stats: SchoolStats) -> str:
     lines = []
     for row in rows:
         cells = [
-            row[i].ljust(widths[i]) if i == 0 else row[i].rjust(widths[i])
-            for i in range(len(row))
+            row[i].ljust(widths[i]) if i == 0 else row[i].rjust(widths[i]) for i in range(len(row))
         ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines) + "\n"

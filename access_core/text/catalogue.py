@@ -42,7 +42,6 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-
 PLURAL_SPEC = "p:"
 
 
@@ -61,7 +60,7 @@ class _Wording(Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec.startswith(PLURAL_SPEC):
-            one, _, other = format_spec[len(PLURAL_SPEC):].partition("|")
+            one, _, other = format_spec[len(PLURAL_SPEC) :].partition("|")
             return one if is_singular(value, self.lang) else other
         return str(super().format_field(value, format_spec))
 
@@ -106,9 +105,7 @@ def rejection_reason(code: str, params: dict[str, object], written: str, lang: s
         return written
 
 
-def error_message(
-    error: AccessError, lang: str, escape: Callable[[str], str] = str
-) -> str:
+def error_message(error: AccessError, lang: str, escape: Callable[[str], str] = str) -> str:
     """A user-facing message for an expected error (its ``key`` when it has one). ``escape``
     is applied to every value taken from the error (names, file headers...), e.g. to show them
     literally in a markdown-rendering widget."""

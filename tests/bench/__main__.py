@@ -25,12 +25,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--import-rounds", type=int, default=10, help="bcrypt cost for P5")
     parser.add_argument("--runs", type=int, default=50, help="runs for the medians")
     parser.add_argument("--quick", action="store_true", help="tiny sizes, to check it runs")
-    parser.add_argument("--measures", default="P1,P2,P3,P4,P5,P6,P7,P8,P9,P10,S1,S2,S3,S4,S5,Y1",
-                        help="comma-separated subset, e.g. P2,P4")
-    parser.add_argument("--browser", action="store_true",
-                        help="also the browser measures B1-B7 (Playwright on Debian's Chromium)")
-    parser.add_argument("--browser-rounds", type=int, default=12,
-                        help="bcrypt cost of the served dashboard for B4")
+    parser.add_argument(
+        "--measures",
+        default="P1,P2,P3,P4,P5,P6,P7,P8,P9,P10,S1,S2,S3,S4,S5,Y1",
+        help="comma-separated subset, e.g. P2,P4",
+    )
+    parser.add_argument(
+        "--browser",
+        action="store_true",
+        help="also the browser measures B1-B7 (Playwright on Debian's Chromium)",
+    )
+    parser.add_argument(
+        "--browser-rounds", type=int, default=12, help="bcrypt cost of the served dashboard for B4"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds, args.import_rounds, args.runs = 4, 4, 5
@@ -44,8 +51,10 @@ def main(argv: list[str] | None = None) -> int:
 
         rows += browser_rows(args, url)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"\nAccès apprenants benchmark: {args.learners:,} learners in {args.classes:,} classes, "
-          f"{url.split(':', 1)[0]}, {cores} cores\n")
+    print(
+        f"\nAccès apprenants benchmark: {args.learners:,} learners in {args.classes:,} classes, "
+        f"{url.split(':', 1)[0]}, {cores} cores\n"
+    )
     header = ("", "measure", "figure", "reference", "ratio", "target", "met")
     widths = (3, 46, 14, 30, 7, 22, 4)
     print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))

@@ -45,9 +45,16 @@ from tests.bench.school import BENCH_ADMIN, BENCH_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic",
-                 "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 LOGIN_COLUMN = 3  # the grid's columns: checkbox, Nom, Prénom, Login, ...
 Row = tuple[str, str, str, str, str, str, str]
@@ -98,10 +105,27 @@ def serve(script: Path, env: dict[str, str], log: Path) -> Served:
     port = _free_port()
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port),
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(script),
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+                "--server.fileWatcherType",
+                "none",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -128,8 +152,9 @@ def _ms(seconds: float) -> str:
 
 
 async def _idle(page: Any) -> None:
-    await page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]",
-                                 state="attached")
+    await page.wait_for_selector(
+        "[data-testid=stApp][data-test-script-state=notRunning]", state="attached"
+    )
 
 
 async def _rows_show(page: Any, login: str) -> None:
@@ -140,13 +165,16 @@ async def _rows_show(page: Any, login: str) -> None:
                `[data-testid=stDataFrame] [id='glide-cell-${col}-0']`);
              return cell !== null && cell.textContent.trim() === login;
            }""",
-        arg=[LOGIN_COLUMN, login], polling=10, timeout=20_000,
+        arg=[LOGIN_COLUMN, login],
+        polling=10,
+        timeout=20_000,
     )
 
 
 async def new_page(browser: Any) -> tuple[Any, Any]:
-    context = await browser.new_context(viewport={"width": 1400, "height": 1000},
-                                        locale="fr-FR", accept_downloads=True)
+    context = await browser.new_context(
+        viewport={"width": 1400, "height": 1000}, locale="fr-FR", accept_downloads=True
+    )
     context.set_default_timeout(60_000)
     return context, await context.new_page()
 
@@ -245,9 +273,9 @@ def school_classes(db: Database, count: int) -> list[Klass]:
     with db.transaction() as session:
         total = session.scalar(select(func.count()).select_from(SchoolClass)) or 0
         step = max(1, total // max(1, count))
-        picked = list(session.execute(
-            select(SchoolClass.id, SchoolClass.name).order_by(SchoolClass.id)
-        ).all())[::step][:count]
+        picked = list(
+            session.execute(select(SchoolClass.id, SchoolClass.name).order_by(SchoolClass.id)).all()
+        )[::step][:count]
     found = []
     for class_id, name in picked:
         rows = roster.class_learners(db, BENCH_ADMIN, class_id)
@@ -287,8 +315,9 @@ async def download(page: Any, label: str) -> float:
     return time.perf_counter() - start
 
 
-async def concurrent_switches(browser: Any, served: Served, opening: Klass, classes: list[Klass],
-                              sessions: int, switches: int) -> tuple[list[float], int, float]:
+async def concurrent_switches(
+    browser: Any, served: Served, opening: Klass, classes: list[Klass], sessions: int, switches: int
+) -> tuple[list[float], int, float]:
     """``sessions`` logged-in sessions switching classes at once: latencies, errors, server
     CPU seconds per switch."""
     pages = []
@@ -335,8 +364,12 @@ async def run_browser(args: Namespace, url: str) -> list[Row]:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("ACCESS_", "STREAMLIT_"))}
-        env.update(ACCESS_DATABASE_URL=url, ACCESS_COOKIE_KEY=secrets.token_urlsafe(40),
-                   ACCESS_BCRYPT_ROUNDS=str(rounds), ACCESS_LANGUAGE="fr")
+        env.update(
+            ACCESS_DATABASE_URL=url,
+            ACCESS_COOKIE_KEY=secrets.token_urlsafe(40),
+            ACCESS_BCRYPT_ROUNDS=str(rounds),
+            ACCESS_LANGUAGE="fr",
+        )
         bare_script = Path(tmp) / "bare_login.py"
         bare_script.write_text(BARE_LOGIN_PAGE)
         app = serve(ROOT / "app.py", env, Path(tmp) / "app.log")
@@ -350,28 +383,42 @@ async def run_browser(args: Namespace, url: str) -> list[Row]:
                 opening = first_class(db)
                 context, page = await new_page(browser)
                 login_s = await log_in(page, app.url, opening.first_login)
-                rows.append(("B2", "login → first class's rows visible", _ms(login_s), "", "",
-                             "", ""))
+                rows.append(
+                    ("B2", "login → first class's rows visible", _ms(login_s), "", "", "", "")
+                )
                 rows += await _switches(page, classes, switches)
                 rows += await _reset_and_download(db, page, classes[-1], rounds)
                 await context.close()
                 for level in levels:
                     try:
                         samples, errors, cpu = await concurrent_switches(
-                            browser, app, opening, classes, level, per_session)
+                            browser, app, opening, classes, level, per_session
+                        )
                     except Exception as exc:  # noqa: BLE001 - a row says so, the run goes on
-                        rows.append(("B6" if level == levels[0] else "",
-                                     f"{level} concurrent session(s)", "failed",
-                                     f"{type(exc).__name__}: {exc}"[:60], "", "", "no"))
+                        rows.append(
+                            (
+                                "B6" if level == levels[0] else "",
+                                f"{level} concurrent session(s)",
+                                "failed",
+                                f"{type(exc).__name__}: {exc}"[:60],
+                                "",
+                                "",
+                                "no",
+                            )
+                        )
                         continue
                     median, p95 = _stats(samples) if samples else (float("nan"),) * 2
-                    rows.append(("B6" if level == levels[0] else "",
-                                 f"{level} concurrent session(s): switch median / p95",
-                                 f"{_ms(median)} / {_ms(p95)}",
-                                 f"errors {errors}; server CPU {cpu * 1000:.0f} ms/switch",
-                                 f"{(os.cpu_count() or 1) / cpu:.0f}/s" if cpu else "",
-                                 "no error; ≤ 60 ms CPU",
-                                 "yes" if errors == 0 and cpu <= 0.060 else "no"))
+                    rows.append(
+                        (
+                            "B6" if level == levels[0] else "",
+                            f"{level} concurrent session(s): switch median / p95",
+                            f"{_ms(median)} / {_ms(p95)}",
+                            f"errors {errors}; server CPU {cpu * 1000:.0f} ms/switch",
+                            f"{(os.cpu_count() or 1) / cpu:.0f}/s" if cpu else "",
+                            "no error; ≤ 60 ms CPU",
+                            "yes" if errors == 0 and cpu <= 0.060 else "no",
+                        )
+                    )
                 rows += await _soak(browser, app, opening, classes, soak_small, soak_big)
                 await browser.close()
         finally:
@@ -389,9 +436,17 @@ async def _visits(browser: Any, app: Served, bare: Served, visits: int) -> list[
         ours.append(await visit_until_form(browser, app.url))
         base.append(await visit_until_form(browser, bare.url))
     mo, mb = statistics.median(ours), statistics.median(base)
-    return [("B1", "new visit → login form usable (median)", _ms(mo),
-             f"bare Streamlit form {_ms(mb)}", f"{mo / mb:.2f}", "≤ 1.2 × bare",
-             "yes" if mo <= 1.2 * mb else "no")]
+    return [
+        (
+            "B1",
+            "new visit → login form usable (median)",
+            _ms(mo),
+            f"bare Streamlit form {_ms(mb)}",
+            f"{mo / mb:.2f}",
+            "≤ 1.2 × bare",
+            "yes" if mo <= 1.2 * mb else "no",
+        )
+    ]
 
 
 async def _switches(page: Any, classes: list[Klass], count: int) -> list[Row]:
@@ -403,21 +458,40 @@ async def _switches(page: Any, classes: list[Klass], count: int) -> list[Row]:
         confirmed.append(switch.confirmed)
     median, p95 = _stats(painted)
     c_median, c_p95 = _stats(confirmed)
-    return [("B3", f"class switch → rows painted, median over {count}", _ms(median),
-             f"grid's text layer {_ms(c_median)}", "", "≤ 400 ms",
-             "yes" if median <= 0.4 else "no"),
-            ("", "  p95", _ms(p95), f"grid's text layer {_ms(c_p95)}", "", "≤ 800 ms",
-             "yes" if p95 <= 0.8 else "no")]
+    return [
+        (
+            "B3",
+            f"class switch → rows painted, median over {count}",
+            _ms(median),
+            f"grid's text layer {_ms(c_median)}",
+            "",
+            "≤ 400 ms",
+            "yes" if median <= 0.4 else "no",
+        ),
+        (
+            "",
+            "  p95",
+            _ms(p95),
+            f"grid's text layer {_ms(c_p95)}",
+            "",
+            "≤ 800 ms",
+            "yes" if p95 <= 0.8 else "no",
+        ),
+    ]
 
 
 async def _reset_and_download(db: Database, page: Any, klass: Klass, rounds: int) -> list[Row]:
     browser_s = await reset_whole_class(page, klass)
     # The same batch size through the service alone, at the same cost, in the same run.
     with db.transaction() as session:
-        ids = list(session.scalars(
-            select(Learner.id)
-            .where(Learner.deactivated_at.is_(None), Learner.birth_date.is_not(None))
-            .order_by(Learner.id.desc()).limit(klass.size)))
+        ids = list(
+            session.scalars(
+                select(Learner.id)
+                .where(Learner.deactivated_at.is_(None), Learner.birth_date.is_not(None))
+                .order_by(Learner.id.desc())
+                .limit(klass.size)
+            )
+        )
     hash_password("01012010", rounds)  # warm up
     start = time.perf_counter()
     reset_passwords(db, BENCH_ADMIN, ids, rounds)
@@ -425,18 +499,24 @@ async def _reset_and_download(db: Database, page: Any, klass: Klass, rounds: int
     identifiers_s = await download(page, "Liste des identifiants des élèves")
     slips_s = await download(page, "Fiches de connexion (PDF)")
     target = 1.1 * service_s + 0.5
-    return [("B4", f"reset of {klass.size} learners, « Confirmer » → notice (cost {rounds})",
-             f"{browser_s:.2f} s", f"service alone {service_s:.2f} s",
-             f"{browser_s / service_s:.2f}", "≤ 1.1 × service + 0.5 s",
-             "yes" if browser_s <= target else "no"),
-            ("B5", "identifier list download (click → file)", _ms(identifiers_s), "", "", "",
-             ""),
-            ("", f"slips download, {klass.size} learners (click → file)", _ms(slips_s), "", "",
-             "", "")]
+    return [
+        (
+            "B4",
+            f"reset of {klass.size} learners, « Confirmer » → notice (cost {rounds})",
+            f"{browser_s:.2f} s",
+            f"service alone {service_s:.2f} s",
+            f"{browser_s / service_s:.2f}",
+            "≤ 1.1 × service + 0.5 s",
+            "yes" if browser_s <= target else "no",
+        ),
+        ("B5", "identifier list download (click → file)", _ms(identifiers_s), "", "", "", ""),
+        ("", f"slips download, {klass.size} learners (click → file)", _ms(slips_s), "", "", "", ""),
+    ]
 
 
-async def _soak(browser: Any, app: Served, opening: Klass, classes: list[Klass], small: int,
-                big: int) -> list[Row]:
+async def _soak(
+    browser: Any, app: Served, opening: Klass, classes: list[Klass], small: int, big: int
+) -> list[Row]:
     context, page = await new_page(browser)
     await log_in(page, app.url, opening.first_login)
     rss_small = 0.0
@@ -447,9 +527,17 @@ async def _soak(browser: Any, app: Served, opening: Klass, classes: list[Klass],
             rss_small = app.rss_mb()
     rss_big = app.rss_mb()
     await context.close()
-    return [("B7", f"server RSS after {big} switches", f"{rss_big:.0f} MB",
-             f"after {small}: {rss_small:.0f} MB", f"{rss_big / rss_small:.2f}", "≤ 1.10 ×",
-             "yes" if rss_big <= 1.1 * rss_small else "no")]
+    return [
+        (
+            "B7",
+            f"server RSS after {big} switches",
+            f"{rss_big:.0f} MB",
+            f"after {small}: {rss_small:.0f} MB",
+            f"{rss_big / rss_small:.2f}",
+            "≤ 1.10 ×",
+            "yes" if rss_big <= 1.1 * rss_small else "no",
+        )
+    ]
 
 
 def browser_rows(args: Namespace, url: str) -> list[Row]:

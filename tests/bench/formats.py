@@ -36,12 +36,21 @@ def siecle_school(pupils: int, classes: int | None = None) -> bytes:
     count = classes or max(1, pupils // 30)
     names = [n.replace("\u2014", "-") for n in _class_names(count)]
     born = date(2010, 1, 1)
-    return siecle_xml([
-        Pupil(str(100000 + i), f"X{i:09d}A", f"Élève{i}", f"Zoé{i}",
-              born + timedelta(days=i % 1500), names[i % len(names)],
-              usage_name=f"Usage{i}" if i % 10 == 0 else "", group="LV2" if i % 3 else "")
-        for i in range(pupils)
-    ])
+    return siecle_xml(
+        [
+            Pupil(
+                str(100000 + i),
+                f"X{i:09d}A",
+                f"Élève{i}",
+                f"Zoé{i}",
+                born + timedelta(days=i % 1500),
+                names[i % len(names)],
+                usage_name=f"Usage{i}" if i % 10 == 0 else "",
+                group="LV2" if i % 3 else "",
+            )
+            for i in range(pupils)
+        ]
+    )
 
 
 def _new_db(tmp: str) -> Database:
@@ -68,8 +77,14 @@ def s1_siecle_import(args: Namespace, pupils: int = 2000) -> list[Row]:
         imports.apply(db, BENCH_ADMIN, plan, args.import_rounds, progress=progress)
         total = time.perf_counter() - start
         db.dispose()
-    return [share_outside_hashing("S1", f"SIECLE XML import, {pupils} pupils (cost "
-                                  f"{args.import_rounds})", total, marks[-1] - marks[0])]
+    return [
+        share_outside_hashing(
+            "S1",
+            f"SIECLE XML import, {pupils} pupils (cost {args.import_rounds})",
+            total,
+            marks[-1] - marks[0],
+        )
+    ]
 
 
 RSS_PROBE = textwrap.dedent(
@@ -105,15 +120,27 @@ def s2_siecle_memory(args: Namespace, pupils: int = 50_000) -> list[Row]:
         db.dispose()
         out = subprocess.run(
             [sys.executable, "-c", RSS_PROBE, str(path), url, str(pupils), BENCH_ADMIN],
-            cwd=ROOT, capture_output=True, text=True, timeout=900, check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
         )
     if out.returncode != 0:
         return [("S2", "SIECLE preview peak RSS", "failed", out.stderr.strip()[-60:], "", "", "")]
     baseline, peak, size = json.loads(out.stdout.strip().splitlines()[-1])
     baseline, peak = baseline / 1024, peak / 1024
-    return [("S2", f"SIECLE XML preview peak RSS, {pupils:,} pupils",
-             f"{peak:.0f} MB", f"modules {baseline:.0f} MB, file {size / 2**20:.0f} MB",
-             f"{(peak - baseline) / (size / 2**20):.1f}", "bounded (no tree)", "-")]
+    return [
+        (
+            "S2",
+            f"SIECLE XML preview peak RSS, {pupils:,} pupils",
+            f"{peak:.0f} MB",
+            f"modules {baseline:.0f} MB, file {size / 2**20:.0f} MB",
+            f"{(peak - baseline) / (size / 2**20):.1f}",
+            "bounded (no tree)",
+            "-",
+        )
+    ]
 
 
 HOSTILE_PROBE = textwrap.dedent(
@@ -148,7 +175,11 @@ def _probe(data: bytes, filename: str) -> tuple[float, float, str, int]:
         path.write_bytes(data)
         out = subprocess.run(
             [sys.executable, "-c", HOSTILE_PROBE, str(path), filename],
-            cwd=ROOT, capture_output=True, text=True, timeout=900, check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
         )
     if out.returncode != 0:
         raise RuntimeError(out.stderr.strip()[-60:])
@@ -171,8 +202,12 @@ def far_cell_xlsx(row: int = 8000, column: str = "XFD") -> bytes:
 
 
 def nested_xml(depth: int) -> bytes:
-    return (b'<?xml version="1.0" encoding="UTF-8"?><BEE_ELEVES><DONNEES>' + b"<E>" * depth
-            + b"</E>" * depth + b"</DONNEES></BEE_ELEVES>")
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?><BEE_ELEVES><DONNEES>'
+        + b"<E>" * depth
+        + b"</E>" * depth
+        + b"</DONNEES></BEE_ELEVES>"
+    )
 
 
 def s3_far_cell_xlsx(args: Namespace, row: int = 8000) -> list[Row]:
@@ -181,11 +216,26 @@ def s3_far_cell_xlsx(args: Namespace, row: int = 8000) -> list[Row]:
         ref_mb, ref_seconds, _, _ = _probe(far_cell_xlsx(2, "F"), "roster.xlsx")
     except RuntimeError as exc:
         return [("S3", "XLSX with a cell at XFD, peak RSS", "failed", str(exc), "", "", "")]
-    return [("S3", f"XLSX {size / 1024:.0f} KB, a cell at XFD{row}: peak RSS above modules",
-             f"{mb:.0f} MB", f"6 columns {ref_mb:.0f} MB", f"{mb / max(ref_mb, 1):.1f}",
-             "≤ 50 MB", "yes" if mb <= 50 else "no"),
-            ("", f"  its time ({outcome})", f"{seconds:.2f} s", f"6 columns {ref_seconds:.2f} s",
-             f"{seconds / ref_seconds:.1f}", "≤ 2 s", "yes" if seconds <= 2 else "no")]
+    return [
+        (
+            "S3",
+            f"XLSX {size / 1024:.0f} KB, a cell at XFD{row}: peak RSS above modules",
+            f"{mb:.0f} MB",
+            f"6 columns {ref_mb:.0f} MB",
+            f"{mb / max(ref_mb, 1):.1f}",
+            "≤ 50 MB",
+            "yes" if mb <= 50 else "no",
+        ),
+        (
+            "",
+            f"  its time ({outcome})",
+            f"{seconds:.2f} s",
+            f"6 columns {ref_seconds:.2f} s",
+            f"{seconds / ref_seconds:.1f}",
+            "≤ 2 s",
+            "yes" if seconds <= 2 else "no",
+        ),
+    ]
 
 
 def _expat_seconds(data: bytes) -> float:
@@ -204,24 +254,52 @@ def s4_nested_xml(args: Namespace, depth: int = 100_000) -> list[Row]:
     except RuntimeError as exc:
         return [("S4", "XML nested deep", "failed", str(exc), "", "", "")]
     expat = _expat_seconds(data)
-    return [("S4", f"XML nested {depth:,} deep ({size / 1024:.0f} KB): time ({outcome})",
-             f"{seconds:.3f} s", f"expat alone {expat:.3f} s", f"{seconds / expat:.1f}",
-             "≤ 1 s", "yes" if seconds <= 1 else "no"),
-            ("", "  its peak RSS above modules", f"{mb:.0f} MB", "", "", "≤ 50 MB",
-             "yes" if mb <= 50 else "no")]
+    return [
+        (
+            "S4",
+            f"XML nested {depth:,} deep ({size / 1024:.0f} KB): time ({outcome})",
+            f"{seconds:.3f} s",
+            f"expat alone {expat:.3f} s",
+            f"{seconds / expat:.1f}",
+            "≤ 1 s",
+            "yes" if seconds <= 1 else "no",
+        ),
+        (
+            "",
+            "  its peak RSS above modules",
+            f"{mb:.0f} MB",
+            "",
+            "",
+            "≤ 50 MB",
+            "yes" if mb <= 50 else "no",
+        ),
+    ]
 
 
 def s5_wide_csv(args: Namespace, megabytes: int = 20) -> list[Row]:
-    data = (b"Nom;Pr\xc3\xa9nom;Date de naissance;Classe\n" + b";" * (megabytes << 20) + b"\n")
+    data = b"Nom;Pr\xc3\xa9nom;Date de naissance;Classe\n" + b";" * (megabytes << 20) + b"\n"
     try:
         mb, seconds, outcome, size = _probe(data, "r.csv")
     except RuntimeError as exc:
         return [("S5", "CSV of one wide line", "failed", str(exc), "", "", "")]
-    return [("S5", f"CSV, one line of {size >> 20} MB of « ; »: peak RSS above modules",
-             f"{mb:.0f} MB", f"file {size >> 20} MB", f"{mb / (size / 2**20):.1f}",
-             "≤ 4 × file", "yes" if mb <= 4 * size / 2**20 else "no"),
-            ("", f"  its time ({outcome})", f"{seconds:.2f} s", "", "", "", "")]
+    return [
+        (
+            "S5",
+            f"CSV, one line of {size >> 20} MB of « ; »: peak RSS above modules",
+            f"{mb:.0f} MB",
+            f"file {size >> 20} MB",
+            f"{mb / (size / 2**20):.1f}",
+            "≤ 4 × file",
+            "yes" if mb <= 4 * size / 2**20 else "no",
+        ),
+        ("", f"  its time ({outcome})", f"{seconds:.2f} s", "", "", "", ""),
+    ]
 
 
-__all__ = ["s1_siecle_import", "s2_siecle_memory", "s3_far_cell_xlsx", "s4_nested_xml",
-           "s5_wide_csv"]
+__all__ = [
+    "s1_siecle_import",
+    "s2_siecle_memory",
+    "s3_far_cell_xlsx",
+    "s4_nested_xml",
+    "s5_wide_csv",
+]

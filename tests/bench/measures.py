@@ -86,19 +86,36 @@ def p1_reset(db: Database, args: Namespace) -> list[Row]:
     rate = one_thread_rate(args.rounds, max(4, 2 * cores))
     limit = cores * rate
     with db.transaction() as session:
-        ids = list(session.scalars(
-            select(Learner.id).where(Learner.deactivated_at.is_(None)).order_by(Learner.id)
-            .limit(200)
-        ))
+        ids = list(
+            session.scalars(
+                select(Learner.id)
+                .where(Learner.deactivated_at.is_(None))
+                .order_by(Learner.id)
+                .limit(200)
+            )
+        )
     start = time.perf_counter()
     reset_passwords(db, BENCH_ADMIN, ids, args.rounds)
     throughput = len(ids) / (time.perf_counter() - start)
     return [
-        ("P1", f"reset of {len(ids)} learners at cost {args.rounds}", f"{throughput:.2f} /s",
-         f"sequential {rate:.2f} /s", f"{throughput / rate:.2f}", "", ""),
-        ("", "  against the limit (cores × one-thread rate)", f"{throughput:.2f} /s",
-         f"limit {limit:.2f} /s ({cores} cores)", f"{throughput / limit:.2f}", "≥ 0.90 × limit",
-         "yes" if throughput >= 0.9 * limit else "no"),
+        (
+            "P1",
+            f"reset of {len(ids)} learners at cost {args.rounds}",
+            f"{throughput:.2f} /s",
+            f"sequential {rate:.2f} /s",
+            f"{throughput / rate:.2f}",
+            "",
+            "",
+        ),
+        (
+            "",
+            "  against the limit (cores × one-thread rate)",
+            f"{throughput:.2f} /s",
+            f"limit {limit:.2f} /s ({cores} cores)",
+            f"{throughput / limit:.2f}",
+            "≥ 0.90 × limit",
+            "yes" if throughput >= 0.9 * limit else "no",
+        ),
     ]
 
 
@@ -146,8 +163,14 @@ APPTEST_PROBE = textwrap.dedent(
 
 
 def _apptest_run(url: str, runs: int) -> float | None:
-    out = subprocess.run([sys.executable, "-c", APPTEST_PROBE, url, str(runs)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=900, check=False)
+    out = subprocess.run(
+        [sys.executable, "-c", APPTEST_PROBE, url, str(runs)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     return float(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else None
 
 
@@ -155,9 +178,9 @@ def _explain_full_scans(db: Database, class_id: int) -> list[str]:
     """Queries of the page whose plan scans the whole learners table."""
     probes = {
         "class learners": f"SELECT * FROM learners WHERE class_id = {class_id} "
-                          "AND deactivated_at IS NULL",
+        "AND deactivated_at IS NULL",
         "recently deactivated": "SELECT * FROM learners WHERE deactivated_at > "
-                                "'2026-08-25 00:00:00' AND deactivated_at <= '2026-11-25 00:00:00'",
+        "'2026-08-25 00:00:00' AND deactivated_at <= '2026-11-25 00:00:00'",
     }
     backend = db.backend
     found = []
@@ -181,23 +204,43 @@ def _explain_full_scans(db: Database, class_id: int) -> list[str]:
 def p2_class_view(db: Database, args: Namespace) -> list[Row]:
     os.environ["ACCESS_DATABASE_URL"] = args.url
     with db.transaction() as session:
-        class_id = int(session.scalar(select(SchoolClass.id).order_by(SchoolClass.id).limit(1))
-                       or 0)
+        class_id = int(
+            session.scalar(select(SchoolClass.id).order_by(SchoolClass.id).limit(1)) or 0
+        )
     _page_work(db, class_id)  # warm the pool
     samples = _timed(lambda: _page_work(db, class_id), args.runs)
     bare = _timed(lambda: roster.class_learners(db, BENCH_ADMIN, class_id), args.runs)
     scans = _explain_full_scans(db, class_id)
     median = statistics.median(samples)
     return [
-        ("P2", "class switch, the class view's run (median)", _ms(median),
-         f"bare class query {_ms(statistics.median(bare))}",
-         f"{median / statistics.median(bare):.1f}", "≤ 50 ms", "yes" if median <= 0.05 else "no"),
+        (
+            "P2",
+            "class switch, the class view's run (median)",
+            _ms(median),
+            f"bare class query {_ms(statistics.median(bare))}",
+            f"{median / statistics.median(bare):.1f}",
+            "≤ 50 ms",
+            "yes" if median <= 0.05 else "no",
+        ),
         ("", "  p95", _ms(_p95(samples)), "", "", "", ""),
-        ("", "  whole script run under AppTest (median)",
-         _ms(full) if (full := _apptest_run(args.url, args.runs)) else "failed",
-         "includes Streamlit's own work", "", "", ""),
-        ("", "  queries use indexes (EXPLAIN)", "full scan: " + (", ".join(scans) or "none"),
-         "", "", "no full scan", "no" if scans else "yes"),
+        (
+            "",
+            "  whole script run under AppTest (median)",
+            _ms(full) if (full := _apptest_run(args.url, args.runs)) else "failed",
+            "includes Streamlit's own work",
+            "",
+            "",
+            "",
+        ),
+        (
+            "",
+            "  queries use indexes (EXPLAIN)",
+            "full scan: " + (", ".join(scans) or "none"),
+            "",
+            "",
+            "no full scan",
+            "no" if scans else "yes",
+        ),
     ]
 
 
@@ -220,17 +263,28 @@ def p3_workbook(db: Database, args: Namespace) -> list[Row]:
         ids = list(session.scalars(select(Learner.id).order_by(Learner.id).limit(2000)))
         big = roster.learners_by_ids(session, ids)
     result = []
-    for rows, target, limit, runs in ((small, "≤ 20 ms", 0.020, args.runs),
-                                      (big, "≤ 1.2 × baseline", None, max(5, args.runs // 2))):
+    for rows, target, limit, runs in (
+        (small, "≤ 20 ms", 0.020, args.runs),
+        (big, "≤ 1.2 × baseline", None, max(5, args.runs // 2)),
+    ):
         mine, theirs, ratio = _interleaved(
             lambda r=rows: exports.identifier_workbook("6e A", r, "fr"),
-            lambda r=rows: _baseline_workbook(r), runs)
+            lambda r=rows: _baseline_workbook(r),
+            runs,
+        )
         ours = statistics.median(mine)
         met = ours <= limit if limit is not None else ratio <= 1.2
-        result.append(("P3" if not result else "",
-                       f"identifier workbook, {len(rows)} rows ({runs} A/B pairs)",
-                       _ms(ours), f"openpyxl write-only {_ms(statistics.median(theirs))}",
-                       f"{ratio:.2f}", target, "yes" if met else "no"))
+        result.append(
+            (
+                "P3" if not result else "",
+                f"identifier workbook, {len(rows)} rows ({runs} A/B pairs)",
+                _ms(ours),
+                f"openpyxl write-only {_ms(statistics.median(theirs))}",
+                f"{ratio:.2f}",
+                target,
+                "yes" if met else "no",
+            )
+        )
     return result
 
 
@@ -244,10 +298,17 @@ def p4_recent(db: Database, args: Namespace) -> list[Row]:
     bare = _timed(lambda: roster.recently_deactivated(db, BENCH_ADMIN, 3, TZ), args.runs)
     count = len(roster.recently_deactivated(db, BENCH_ADMIN, 3, TZ))
     median = statistics.median(samples)
-    return [("P4", f"recently deactivated table ({count} rows, median)", _ms(median),
-             f"bare query {_ms(statistics.median(bare))}",
-             f"{median / statistics.median(bare):.1f}", "≤ 30 ms",
-             "yes" if median <= 0.03 else "no")]
+    return [
+        (
+            "P4",
+            f"recently deactivated table ({count} rows, median)",
+            _ms(median),
+            f"bare query {_ms(statistics.median(bare))}",
+            f"{median / statistics.median(bare):.1f}",
+            "≤ 30 ms",
+            "yes" if median <= 0.03 else "no",
+        )
+    ]
 
 
 BENCH_EVENT = "bench_event"
@@ -256,19 +317,29 @@ BENCH_EVENT = "bench_event"
 def _journal_history(db: Database, events: int) -> None:
     """``events`` audit events on learners spread over the school (added once, kept)."""
     with db.transaction(write=True) as session:
-        have = session.scalar(
-            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == BENCH_EVENT)
-        ) or 0
+        have = (
+            session.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.action == BENCH_EVENT)
+            )
+            or 0
+        )
         if have >= events:
             return
         ids = session.scalars(select(Learner.id).order_by(Learner.id)).all()
         step = max(1, len(ids) // events)
         start = datetime(2025, 9, 1, tzinfo=UTC)
-        session.execute(insert(AuditEvent), [
-            {"occurred_at": start + timedelta(minutes=i), "actor": BENCH_ADMIN,
-             "action": BENCH_EVENT, "learner_id": ids[(i * step) % len(ids)]}
-            for i in range(have, events)
-        ])
+        session.execute(
+            insert(AuditEvent),
+            [
+                {
+                    "occurred_at": start + timedelta(minutes=i),
+                    "actor": BENCH_ADMIN,
+                    "action": BENCH_EVENT,
+                    "learner_id": ids[(i * step) % len(ids)],
+                }
+                for i in range(have, events)
+            ],
+        )
 
 
 def p7_journal(db: Database, args: Namespace) -> list[Row]:
@@ -286,16 +357,30 @@ def p7_journal(db: Database, args: Namespace) -> list[Row]:
     found = page(index)
     samples = _timed(lambda: page(index), args.runs)
     in_sql = _timed(lambda: page(None), max(3, args.runs // 5))
-    bare = _timed(lambda: journal.search(db, BENCH_ADMIN, journal.JournalFilter(), TZ)[1],
-                  args.runs)
+    bare = _timed(
+        lambda: journal.search(db, BENCH_ADMIN, journal.JournalFilter(), TZ)[1], args.runs
+    )
     median = statistics.median(samples)
-    return [("P7", f"journal search « martin » ({found} events, median)", _ms(median),
-             f"unfiltered page {_ms(statistics.median(bare))}",
-             f"{median / statistics.median(bare):.1f}", "≤ 100 ms",
-             "yes" if median <= 0.1 else "no"),
-            ("", "  the same filter folded in SQL (no kept index)",
-             _ms(statistics.median(in_sql)), f"index build {_ms(build)} (kept ≤ 1 min)",
-             "", "", "")]
+    return [
+        (
+            "P7",
+            f"journal search « martin » ({found} events, median)",
+            _ms(median),
+            f"unfiltered page {_ms(statistics.median(bare))}",
+            f"{median / statistics.median(bare):.1f}",
+            "≤ 100 ms",
+            "yes" if median <= 0.1 else "no",
+        ),
+        (
+            "",
+            "  the same filter folded in SQL (no kept index)",
+            _ms(statistics.median(in_sql)),
+            f"index build {_ms(build)} (kept ≤ 1 min)",
+            "",
+            "",
+            "",
+        ),
+    ]
 
 
 def p5_import(args: Namespace, learners: int = 2000) -> list[Row]:
@@ -330,9 +415,15 @@ def p5_import(args: Namespace, learners: int = 2000) -> list[Row]:
 def share_outside_hashing(name: str, label: str, total: float, hashing: float) -> Row:
     """An import's row: the share of its time spent outside bcrypt hashing (target ≤ 10 %)."""
     share = (total - hashing) / total
-    return (name, label, f"{share * 100:.1f} % outside hashing",
-            f"total {total:.1f} s, hashing {hashing:.1f} s", f"{share:.3f}", "≤ 10 %",
-            "yes" if share <= 0.10 else "no")
+    return (
+        name,
+        label,
+        f"{share * 100:.1f} % outside hashing",
+        f"total {total:.1f} s, hashing {hashing:.1f} s",
+        f"{share:.3f}",
+        "≤ 10 %",
+        "yes" if share <= 0.10 else "no",
+    )
 
 
 RSS_PROBE = textwrap.dedent(
@@ -366,14 +457,28 @@ RSS_PROBE = textwrap.dedent(
 
 def p6_memory(url: str, args: Namespace) -> list[Row]:
     classes = 20
-    out = subprocess.run([sys.executable, "-c", RSS_PROBE, url, str(classes)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=900, check=False)
+    out = subprocess.run(
+        [sys.executable, "-c", RSS_PROBE, url, str(classes)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     if out.returncode != 0:
         return [("P6", "dashboard peak RSS", "failed", out.stderr.strip()[-60:], "", "", "")]
     baseline, peak = (int(v) / 1024 for v in out.stdout.strip().splitlines()[-1][1:-1].split(","))
-    return [("P6", f"dashboard peak RSS after {classes} classes", f"{peak:.0f} MB",
-             f"modules loaded {baseline:.0f} MB", f"{peak / baseline:.2f}", "≤ 250 MB",
-             "yes" if peak <= 250 else "no")]
+    return [
+        (
+            "P6",
+            f"dashboard peak RSS after {classes} classes",
+            f"{peak:.0f} MB",
+            f"modules loaded {baseline:.0f} MB",
+            f"{peak / baseline:.2f}",
+            "≤ 250 MB",
+            "yes" if peak <= 250 else "no",
+        )
+    ]
 
 
 def run_all(url: str, args: Namespace) -> list[Row]:
@@ -382,8 +487,13 @@ def run_all(url: str, args: Namespace) -> list[Row]:
     db = Database.from_url(url)
     rows: list[Row] = []
     try:
-        for name, measure in (("P1", p1_reset), ("P2", p2_class_view), ("P3", p3_workbook),
-                              ("P4", p4_recent), ("P7", p7_journal)):
+        for name, measure in (
+            ("P1", p1_reset),
+            ("P2", p2_class_view),
+            ("P3", p3_workbook),
+            ("P4", p4_recent),
+            ("P7", p7_journal),
+        ):
             if name in wanted:
                 rows += measure(db, args)
     finally:

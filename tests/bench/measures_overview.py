@@ -37,13 +37,25 @@ def p9_overview(db: Database, args: Namespace) -> list[Row]:
     median = statistics.median(samples)
     classes = len(stats.school_stats(db, BENCH_ADMIN, INITIAL_DAYS).classes)
     return [
-        ("P9", f"overview, one page run ({classes} classes, median)", _ms(median),
-         f"aggregate query {_ms(statistics.median(bare))}",
-         f"{median / statistics.median(bare):.2f}", "≤ 100 ms",
-         "yes" if median <= 0.1 else "no"),
+        (
+            "P9",
+            f"overview, one page run ({classes} classes, median)",
+            _ms(median),
+            f"aggregate query {_ms(statistics.median(bare))}",
+            f"{median / statistics.median(bare):.2f}",
+            "≤ 100 ms",
+            "yes" if median <= 0.1 else "no",
+        ),
         ("", "  p95", _ms(_p95(samples)), "", "", "", ""),
-        ("", "  first run after a change (uncached)", _ms(statistics.median(bare)),
-         "the aggregate query, in SQL", "", "", ""),
+        (
+            "",
+            "  first run after a change (uncached)",
+            _ms(statistics.median(bare)),
+            "the aggregate query, in SQL",
+            "",
+            "",
+            "",
+        ),
     ]
 
 
@@ -67,10 +79,25 @@ def p10_search(db: Database, args: Namespace) -> list[Row]:
         sql = _timed(lambda t=text: search.find_learners(db, BENCH_ADMIN, t, 3, TZ), sql_runs)
         median = statistics.median(samples)
         rows.append(
-            ("P10" if not rows else "", f"search « {text} », {label} ({total} matches, median)",
-             _ms(median), f"all in SQL {_ms(statistics.median(sql))}",
-             f"{median / statistics.median(sql):.2f}", "≤ 50 ms" if not rows else "",
-             ("yes" if median <= 0.05 else "no") if not rows else ""))
-    rows.append(("", "  index build (first search after a change)", _ms(build),
-                 f"{len(index.ids):,} learners", "", "", ""))
+            (
+                "P10" if not rows else "",
+                f"search « {text} », {label} ({total} matches, median)",
+                _ms(median),
+                f"all in SQL {_ms(statistics.median(sql))}",
+                f"{median / statistics.median(sql):.2f}",
+                "≤ 50 ms" if not rows else "",
+                ("yes" if median <= 0.05 else "no") if not rows else "",
+            )
+        )
+    rows.append(
+        (
+            "",
+            "  index build (first search after a change)",
+            _ms(build),
+            f"{len(index.ids):,} learners",
+            "",
+            "",
+            "",
+        )
+    )
     return rows

@@ -49,8 +49,9 @@ def build_school(database_url: str | None, learners: int, classes: int) -> str:
             create_admin(db, BENCH_ADMIN, BENCH_PASSWORD, 4)
         if have != learners:
             if have:
-                raise SystemExit(f"{database_url} holds {have} learners, not {learners}: "
-                                 "use an empty database")
+                raise SystemExit(
+                    f"{database_url} holds {have} learners, not {learners}: use an empty database"
+                )
             _fill(db, learners, classes)
     finally:
         db.dispose()
@@ -79,8 +80,17 @@ def _fill(db: Database, learners: int, classes: int) -> None:
             session.execute(insert(Learner), batch)
 
 
-COLUMNS = ("external_id", "last_name", "first_name", "login", "birth_date", "class_id",
-           "password_hash", "must_change_password", "deactivated_at")
+COLUMNS = (
+    "external_id",
+    "last_name",
+    "first_name",
+    "login",
+    "birth_date",
+    "class_id",
+    "password_hash",
+    "must_change_password",
+    "deactivated_at",
+)
 
 
 def _learner_rows(learners: int, class_ids: list[int]) -> Iterator[tuple[object, ...]]:
@@ -91,17 +101,28 @@ def _learner_rows(learners: int, class_ids: list[int]) -> Iterator[tuple[object,
     shared_hash = hash_password("01012010", 4)
     for i in range(learners):
         deactivated = now - timedelta(days=rng.uniform(0, 365)) if rng.random() < 0.03 else None
-        yield (f"INE{i:09d}", rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES), f"eleve{i:07d}",
-               date(2008, 1, 1) + timedelta(days=rng.randrange(3650)),
-               class_ids[i % len(class_ids)], shared_hash, rng.random() < 0.5, deactivated)
+        yield (
+            f"INE{i:09d}",
+            rng.choice(LAST_NAMES),
+            rng.choice(FIRST_NAMES),
+            f"eleve{i:07d}",
+            date(2008, 1, 1) + timedelta(days=rng.randrange(3650)),
+            class_ids[i % len(class_ids)],
+            shared_hash,
+            rng.random() < 0.5,
+            deactivated,
+        )
 
 
 def _copy_learners(db: Database, rows: Iterator[tuple[object, ...]]) -> None:
     raw = db.engine.raw_connection()
     try:
-        with raw.cursor() as cursor, cursor.copy(  # type: ignore[attr-defined]
-            f"COPY learners ({', '.join(COLUMNS)}) FROM STDIN"
-        ) as copy:
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(  # type: ignore[attr-defined]
+                f"COPY learners ({', '.join(COLUMNS)}) FROM STDIN"
+            ) as copy,
+        ):
             for row in rows:  # the column holds naive UTC (models.UTCDateTime)
                 moment = row[-1]
                 copy.write_row(row[:-1] + (moment.replace(tzinfo=None) if moment else None,))

@@ -24,9 +24,15 @@ Row = tuple[str, str, str, str, str, str, str]
 def _texts(slip: slips.Slip) -> list[str]:
     value, lines = slips_pdf._password_lines(slip, OPTIONS, "fr")
     return [
-        OPTIONS.school_name, t("slip_class", "fr", class_name=slip.class_name), slip.full_name,
-        t("slip_login", "fr"), slip.login, t("slip_password", "fr"), *([value] if value else []),
-        *lines, t("slip_portal", "fr", url=OPTIONS.portal_url),
+        OPTIONS.school_name,
+        t("slip_class", "fr", class_name=slip.class_name),
+        slip.full_name,
+        t("slip_login", "fr"),
+        slip.login,
+        t("slip_password", "fr"),
+        *([value] if value else []),
+        *lines,
+        t("slip_portal", "fr", url=OPTIONS.portal_url),
     ]
 
 
@@ -64,10 +70,14 @@ def p8_slips(db: Database, args: Namespace) -> list[Row]:
     from access_ui import cached  # st.cache_data works without a running server
 
     with db.transaction() as session:
-        ids = list(session.scalars(
-            select(Learner.id).where(Learner.birth_date.is_not(None)).order_by(Learner.id)
-            .limit(2000)
-        ))
+        ids = list(
+            session.scalars(
+                select(Learner.id)
+                .where(Learner.birth_date.is_not(None))
+                .order_by(Learner.id)
+                .limit(2000)
+            )
+        )
         big_rows = roster.learners_by_ids(session, ids)
     class_rows = big_rows[:35]
 
@@ -77,8 +87,7 @@ def p8_slips(db: Database, args: Namespace) -> list[Row]:
     runs = max(3, args.runs // 10)
     small = build(class_rows)
     cached.slips_document(small, OPTIONS, "fr", "8", "6e A")  # fills the cache
-    hit = _timed(lambda: cached.slips_document(build(class_rows), OPTIONS, "fr", "8", "6e A"),
-                 runs)
+    hit = _timed(lambda: cached.slips_document(build(class_rows), OPTIONS, "fr", "8", "6e A"), runs)
     fresh = _timed(lambda: slips_pdf.slips_pdf(build(class_rows), OPTIONS, "fr", "8"), runs)
     big = build(big_rows)
     ours_runs, base_runs = [], []
@@ -87,14 +96,33 @@ def p8_slips(db: Database, args: Namespace) -> list[Row]:
         base_runs.append(_timed(lambda: baseline_pdf(big), 1))
     ours, base = statistics.median(ours_runs), statistics.median(base_runs)
     return [
-        ("P8", f"login slips, class of {len(class_rows)} (page, cached by content)", _ms(hit),
-         f"built uncached {_ms(fresh)}", f"{hit / fresh:.2f}", "≤ 150 ms",
-         "yes" if hit <= 0.150 else "no"),
-        ("", f"login slips, class of {len(class_rows)}, built uncached", _ms(fresh), "", "",
-         "(≤ 150 ms if uncached)", "yes" if fresh <= 0.150 else "no"),
-        ("", f"login slips, {big.count} learners (8 per page)", _ms(ours),
-         f"fpdf2 same texts, no layout {_ms(base)}", f"{ours / base:.2f}", "≤ 1.5 × baseline",
-         "yes" if ours <= 1.5 * base else "no"),
+        (
+            "P8",
+            f"login slips, class of {len(class_rows)} (page, cached by content)",
+            _ms(hit),
+            f"built uncached {_ms(fresh)}",
+            f"{hit / fresh:.2f}",
+            "≤ 150 ms",
+            "yes" if hit <= 0.150 else "no",
+        ),
+        (
+            "",
+            f"login slips, class of {len(class_rows)}, built uncached",
+            _ms(fresh),
+            "",
+            "",
+            "(≤ 150 ms if uncached)",
+            "yes" if fresh <= 0.150 else "no",
+        ),
+        (
+            "",
+            f"login slips, {big.count} learners (8 per page)",
+            _ms(ours),
+            f"fpdf2 same texts, no layout {_ms(base)}",
+            f"{ours / base:.2f}",
+            "≤ 1.5 × baseline",
+            "yes" if ours <= 1.5 * base else "no",
+        ),
     ]
 
 

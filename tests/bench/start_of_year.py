@@ -41,28 +41,39 @@ class StepFailed(Exception):
 def _environment(tmp: Path, rounds: int) -> dict[str, str]:
     """The caller's environment without its ``ACCESS_*`` settings, and an empty school's."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ACCESS_")}
-    env.update({
-        "ACCESS_DATABASE_URL": f"sqlite:///{tmp / 'school.db'}",
-        "ACCESS_BCRYPT_ROUNDS": str(rounds),
-        "ACCESS_SECRETS_FILE": str(tmp / "absent-secrets.toml"),
-        "ACCESS_SCHOOL_NAME": "Collège Jean-Moulin",
-        "ACCESS_PORTAL_URL": "https://ent.example.org/eleves",
-        "ACCESS_LANGUAGE": "en",  # the steps' output is read back (stable English wording)
-    })
+    env.update(
+        {
+            "ACCESS_DATABASE_URL": f"sqlite:///{tmp / 'school.db'}",
+            "ACCESS_BCRYPT_ROUNDS": str(rounds),
+            "ACCESS_SECRETS_FILE": str(tmp / "absent-secrets.toml"),
+            "ACCESS_SCHOOL_NAME": "Collège Jean-Moulin",
+            "ACCESS_PORTAL_URL": "https://ent.example.org/eleves",
+            "ACCESS_LANGUAGE": "en",  # the steps' output is read back (stable English wording)
+        }
+    )
     return env
 
 
 def _cli(tmp: Path, env: dict[str, str], *argv: str, stdin: str | None = None) -> str:
-    out = subprocess.run([sys.executable, "-m", "access_core", *argv], cwd=tmp, env=env,
-                         input=stdin, capture_output=True, text=True, timeout=7200, check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "access_core", *argv],
+        cwd=tmp,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=7200,
+        check=False,
+    )
     if out.returncode != 0:
         last = (out.stderr.strip().splitlines() or ["no message"])[-1]
         raise StepFailed(f"{argv[0]} exit {out.returncode}: {last}"[:60])
     return out.stdout
 
 
-def _start_of_year(tmp: Path, pupils: int, classes: int, rounds: int
-                   ) -> tuple[dict[str, float], int]:
+def _start_of_year(
+    tmp: Path, pupils: int, classes: int, rounds: int
+) -> tuple[dict[str, float], int]:
     """The administrator's session: the seconds of each step, and the number of class files."""
     env = _environment(tmp, rounds)
     path = tmp / "ExportXML_ElevesSansAdresses.zip"
@@ -119,18 +130,53 @@ def y1_start_of_year(args: Namespace, pupils: int = 2000, classes: int = 70) -> 
     outside = max(0.0, total - limit)
     slips_time = steps["list"] + steps["slips"]
     return [
-        ("Y1", f"start of year (CLI): {pupils:,} pupils in {classes} classes", _s(total),
-         f"hashing limit {_s(limit)} ({cores} cores)", f"{total / limit:.2f}",
-         "≤ 1.1 × limit + 30 s", "yes" if total <= target else "no"),
-        ("", "  not hashing (total - limit)", _s(outside),
-         f"{outside / total * 100:.1f} % of the total", "", f"total ≤ {_s(target)}", ""),
-        ("", f"  one-thread rate at cost {rounds}, before / after",
-         f"{before:.2f} / {after:.2f} /s", f"{samples} hashes each", "", "", ""),
-        ("", "  init + create-admin", _s(steps['setup']), "2 processes", "", "", ""),
-        ("", "  import of the zip (read, preview, hash, apply)", _s(steps['import']),
-         f"limit {_s(limit)}", f"{steps['import'] / limit:.2f}", "", ""),
-        ("", f"  list-classes + slips --all-classes ({printed} files)", _s(slips_time),
-         f"{slips_time / printed:.2f} s a class; --version {steps['bare']:.2f} s", "", "", ""),
+        (
+            "Y1",
+            f"start of year (CLI): {pupils:,} pupils in {classes} classes",
+            _s(total),
+            f"hashing limit {_s(limit)} ({cores} cores)",
+            f"{total / limit:.2f}",
+            "≤ 1.1 × limit + 30 s",
+            "yes" if total <= target else "no",
+        ),
+        (
+            "",
+            "  not hashing (total - limit)",
+            _s(outside),
+            f"{outside / total * 100:.1f} % of the total",
+            "",
+            f"total ≤ {_s(target)}",
+            "",
+        ),
+        (
+            "",
+            f"  one-thread rate at cost {rounds}, before / after",
+            f"{before:.2f} / {after:.2f} /s",
+            f"{samples} hashes each",
+            "",
+            "",
+            "",
+        ),
+        ("", "  init + create-admin", _s(steps["setup"]), "2 processes", "", "", ""),
+        (
+            "",
+            "  import of the zip (read, preview, hash, apply)",
+            _s(steps["import"]),
+            f"limit {_s(limit)}",
+            f"{steps['import'] / limit:.2f}",
+            "",
+            "",
+        ),
+        (
+            "",
+            f"  list-classes + slips --all-classes ({printed} files)",
+            _s(slips_time),
+            f"{slips_time / printed:.2f} s a class; --version {steps['bare']:.2f} s",
+            "",
+            "",
+            "",
+        ),
     ]
+
 
 __all__ = ["y1_start_of_year"]

@@ -26,7 +26,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_siecle_zip_is_previewed_and_imported(
-    app_server: AppServer, page: Any, tmp_path: Path  # noqa: F811 - the fixture
+    app_server: AppServer,
+    page: Any,
+    tmp_path: Path,  # noqa: F811 - the fixture
 ) -> None:
     upload = tmp_path / "ExportXML_ElevesSansAdresses.zip"
     upload.write_bytes(siecle_zip(siecle_xml()))
@@ -43,8 +45,9 @@ def test_a_siecle_zip_is_previewed_and_imported(
     page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(upload)
     settle(page)
 
-    expect(page.get_by_text("Format reconnu : SIECLE (export XML des élèves)", exact=False)
-           ).to_be_visible()
+    expect(
+        page.get_by_text("Format reconnu : SIECLE (export XML des élèves)", exact=False)
+    ).to_be_visible()
     expect(page.get_by_text("année scolaire : 2025-2026", exact=False)).to_be_visible()
     expect(metric(page, "Nouveaux")).to_have_text(str(len(IMPORTED)))
     expect(metric(page, "Rejetés")).to_have_text("2")
@@ -55,14 +58,13 @@ def test_a_siecle_zip_is_previewed_and_imported(
     settle(page)
     page.get_by_role("button", name="Appliquer l'import").click()
     settle(page)
-    expect(page.get_by_text(f"Import appliqué : {len(IMPORTED)} nouveaux", exact=False)
-           ).to_be_visible()
+    expect(
+        page.get_by_text(f"Import appliqué : {len(IMPORTED)} nouveaux", exact=False)
+    ).to_be_visible()
     rows = sql(
         app_server,
         "SELECT l.external_id, l.last_name, l.first_name, c.name FROM learners l"
         " JOIN school_classes c ON c.id = l.class_id WHERE l.external_id IS NOT NULL"
         " ORDER BY l.external_id",
     )
-    assert rows == sorted(
-        (p.ine, p.shown_last_name, p.first_name, p.division) for p in IMPORTED
-    )
+    assert rows == sorted((p.ine, p.shown_last_name, p.first_name, p.division) for p in IMPORTED)

@@ -192,7 +192,8 @@ def token(
     """A login token in the app's format, issued now (it expires ``SESSION_HOURS`` later),
     carrying the session id ``sid``."""
     payload: dict[str, Any] = {
-        "username": username, "exp_date": time.time() + SESSION_HOURS * 3600,
+        "username": username,
+        "exp_date": time.time() + SESSION_HOURS * 3600,
     }
     if sid is not None:
         payload["sid"] = sid

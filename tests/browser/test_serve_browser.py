@@ -73,7 +73,10 @@ def served(tmp_path: Path) -> Iterator[dict[str, Any]]:
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [str(SCRIPT), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=elsewhere, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=elsewhere,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
@@ -109,10 +112,19 @@ def test_serve_from_another_directory(served, page, tmp_path):
     # restore is refused while the server runs; a backup is fine
     copy = tmp_path / "copy.db"
     run = [str(SCRIPT), "--database-url", served["url"]]
-    assert subprocess.run([*run, "backup", str(copy)], env=served["env"], check=False,
-                          capture_output=True).returncode == 0
-    refused = subprocess.run([*run, "restore", str(copy)], check=False, capture_output=True,
-                             env={**served["env"], "ACCESS_LANGUAGE": "en"}, text=True)
+    assert (
+        subprocess.run(
+            [*run, "backup", str(copy)], env=served["env"], check=False, capture_output=True
+        ).returncode
+        == 0
+    )
+    refused = subprocess.run(
+        [*run, "restore", str(copy)],
+        check=False,
+        capture_output=True,
+        env={**served["env"], "ACCESS_LANGUAGE": "en"},
+        text=True,
+    )
     assert refused.returncode == 1
     assert "a dashboard server is using" in refused.stderr
 

@@ -389,10 +389,14 @@ def test_the_access_core_script_help_exits_0():
         ((), "command"),
         (("no-such-command",), "no-such-command"),
         (("reset", "--actor", "admin"), "--class --login is required"),
-        (("reset", "--class", "6e A", "--login", "léa.martin", "--actor", "admin"),
-         "--login: not allowed with option --class"),
-        (("slips", "--output", "x.pdf", "--actor", "admin", "--class", "6e A", "--all-classes"),
-         "not allowed"),
+        (
+            ("reset", "--class", "6e A", "--login", "léa.martin", "--actor", "admin"),
+            "--login: not allowed with option --class",
+        ),
+        (
+            ("slips", "--output", "x.pdf", "--actor", "admin", "--class", "6e A", "--all-classes"),
+            "not allowed",
+        ),
         (("export", "--class", "6e A", "--output", "x.xlsx"), "--actor"),
         (("demo", "--learners", "many"), "many"),
         (("reset", "--class", "6e A", "B", "--actor", "admin"), "unrecognized arguments: B"),

@@ -42,7 +42,12 @@ def run_as_nobody(*args: str) -> subprocess.CompletedProcess[str]:
     env["ACCESS_LANGUAGE"] = "en"
     return subprocess.run(
         [str(SETPRIV), "--reuid=nobody", "--regid=nogroup", "--clear-groups", str(SCRIPT), *args],
-        capture_output=True, text=True, timeout=120, env=env, cwd="/", check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd="/",
+        check=False,
     )
 
 
@@ -76,8 +81,15 @@ def test_a_mistyped_sqlite_path_is_an_error_and_creates_nothing(capsys, tmp_path
     missing = tmp_path / "vra" / "acess.db"
 
     code, out, err = run_cli(
-        capsys, "--database-url", f"sqlite:///{missing}", "reset", "--class", "6e A",
-        "--actor", "admin", "--yes",
+        capsys,
+        "--database-url",
+        f"sqlite:///{missing}",
+        "reset",
+        "--class",
+        "6e A",
+        "--actor",
+        "admin",
+        "--yes",
     )
 
     assert_one_line_error(code, out, err, "no SQLite database file", str(missing), "init")
@@ -118,15 +130,16 @@ def test_a_schema_one_migration_behind_says_to_run_init(capsys, empty_database_u
     upgrade_schema(empty_database_url, "0001")
     db = Database.from_url(empty_database_url)
     with db.transaction(write=True) as session:
-        session.execute(text(
-            "INSERT INTO admins (username, password_hash, display_name, is_active, created_at) "
-            "VALUES ('admin', 'x', 'A', :t, CURRENT_TIMESTAMP)"
-        ), {"t": True})
+        session.execute(
+            text(
+                "INSERT INTO admins (username, password_hash, display_name, is_active, created_at) "
+                "VALUES ('admin', 'x', 'A', :t, CURRENT_TIMESTAMP)"
+            ),
+            {"t": True},
+        )
     db.dispose()
 
-    code, out, err = run_cli(
-        capsys, "--database-url", empty_database_url, "disable-admin", "admin"
-    )
+    code, out, err = run_cli(capsys, "--database-url", empty_database_url, "disable-admin", "admin")
     assert_one_line_error(code, out, err, "older than this version", "access-core init")
 
     code, out, err = run_cli(capsys, "--database-url", empty_database_url, "check")
@@ -159,9 +172,11 @@ def test_a_url_naming_another_driver_says_which_url_to_use(capsys):
 
 def test_a_refused_connection_is_unreachable_and_the_log_has_no_password(caplog):
     db = Database.from_url("postgresql+psycopg://user:S3cretPw@127.0.0.1:1/x")
-    with caplog.at_level(logging.WARNING, logger="access_core"), pytest.raises(
-        DatabaseUnavailable, match="cannot be reached"
-    ), db.transaction() as session:
+    with (
+        caplog.at_level(logging.WARNING, logger="access_core"),
+        pytest.raises(DatabaseUnavailable, match="cannot be reached"),
+        db.transaction() as session,
+    ):
         session.execute(text("SELECT 1"))
     db.dispose()
 
@@ -174,9 +189,11 @@ def test_another_operational_error_is_not_called_unreachable(caplog, tmp_path):
     url = f"sqlite:///{tmp_path / 'access.db'}"
     upgrade_schema(url)
     db = Database.from_url(url)
-    with caplog.at_level(logging.WARNING, logger="access_core"), pytest.raises(
-        DatabaseFailure
-    ) as raised, db.transaction() as session:
+    with (
+        caplog.at_level(logging.WARNING, logger="access_core"),
+        pytest.raises(DatabaseFailure) as raised,
+        db.transaction() as session,
+    ):
         session.execute(text("SELEC 1"))  # an error of the statement, not of the connection
     db.dispose()
 
@@ -192,8 +209,17 @@ def test_verbose_shows_the_cause_chain(capsys):
 
     assert code == 1
     code, out, err = run_cli(
-        capsys, "export", "--class", "6e A", "--output", "x.xlsx", "--actor", "a",
-        "--database-url", "postgresql+psycopg://u@127.0.0.1:1/x", "--verbose",
+        capsys,
+        "export",
+        "--class",
+        "6e A",
+        "--output",
+        "x.xlsx",
+        "--actor",
+        "a",
+        "--database-url",
+        "postgresql+psycopg://u@127.0.0.1:1/x",
+        "--verbose",
     )
     assert code == 1
     assert "Traceback" in err
@@ -210,8 +236,16 @@ def test_export_under_a_regular_file_is_one_line(capsys, tmp_path):
     (tmp_path / "notes.txt").write_text("x")
 
     code, out, err = run_cli(
-        capsys, "--database-url", url, "export", "--class", "6e A", "--actor", "admin",
-        "--output", str(tmp_path / "notes.txt" / "ids.xlsx"),
+        capsys,
+        "--database-url",
+        url,
+        "export",
+        "--class",
+        "6e A",
+        "--actor",
+        "admin",
+        "--output",
+        str(tmp_path / "notes.txt" / "ids.xlsx"),
     )
 
     assert_one_line_error(code, out, err, "cannot write", "Not a directory")
@@ -227,12 +261,20 @@ def test_export_into_a_folder_it_may_not_write_as_a_regular_user(shared_dir):
     closed.mkdir(mode=0o755)  # owned by root: nobody may not write in it
 
     result = run_as_nobody(
-        "export", "--class", "6e A", "--actor", "admin", "--output", str(closed / "ids.xlsx"),
-        "--database-url", url,
+        "export",
+        "--class",
+        "6e A",
+        "--actor",
+        "admin",
+        "--output",
+        str(closed / "ids.xlsx"),
+        "--database-url",
+        url,
     )
 
-    assert_one_line_error(result.returncode, result.stdout, result.stderr, "cannot write",
-                          "Permission denied")
+    assert_one_line_error(
+        result.returncode, result.stdout, result.stderr, "cannot write", "Permission denied"
+    )
 
 
 @as_nobody

@@ -47,7 +47,10 @@ def test_import_prints_the_preview_and_a_summary_and_exits_0(db, admin, import_c
     add_learner(db, "Dupont", "Léa", login="lea.dupont", external_id="070123456AB")
     add_learner(db, "Roux", "Ana", login="ana.roux", external_id="OLD-1")
     code, out, err = import_cli(
-        str(DATA / "roster_bom_semicolon.csv"), "--actor", admin, "--force"  # 1 of 2 leaves
+        str(DATA / "roster_bom_semicolon.csv"),
+        "--actor",
+        admin,
+        "--force",  # 1 of 2 leaves
     )
     assert code == 0, (out, err)
     assert err == ""

@@ -92,8 +92,9 @@ def test_an_import_needing_force_says_so_in_french(cli, db, admin, french):
 
     code, out, err = cli("import", str(DATA / "roster_bom_semicolon.csv"), "--actor", admin)
 
-    assert_one_line_error(code, out, err, "cet import désactiverait 4 des 4 élèves actifs",
-                          "confirmez avec --force")
+    assert_one_line_error(
+        code, out, err, "cet import désactiverait 4 des 4 élèves actifs", "confirmez avec --force"
+    )
 
 
 def test_init_reports_in_french(cli, french, tmp_path):
@@ -112,8 +113,9 @@ def test_a_database_error_keeps_its_details_in_french(cli, french, tmp_path):
 
     code, out, err = cli("list-admins", url=f"sqlite:///{missing}")
 
-    assert_one_line_error(code, out, err, f"aucun fichier de base de données SQLite à {missing}",
-                          "access-core init")
+    assert_one_line_error(
+        code, out, err, f"aucun fichier de base de données SQLite à {missing}", "access-core init"
+    )
     assert not missing.parent.exists()
 
 

@@ -51,7 +51,10 @@ def test_check_fails_on_a_missing_database_file(capsys, tmp_path):
 def test_check_through_the_installed_script_on_an_unreachable_server():
     result = subprocess.run(
         [str(SCRIPT), "check", "--database-url", "postgresql+psycopg://u:pw@127.0.0.1:1/x"],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
     assert result.returncode == 1
@@ -108,8 +111,10 @@ def _client_seen_by_the_app(env: dict[str, str], forwarded_for: str) -> str:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(  # noqa: S603 - this interpreter, a fixed script
-        [sys.executable, "-c", ECHO_SERVER, str(port)], env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [sys.executable, "-c", ECHO_SERVER, str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         for _ in range(1200):  # until it listens (or has died)
@@ -172,8 +177,14 @@ def test_list_classes_with_active_learner_counts(cli, db, admin):
     add_learner(db, "Martin", "Léa", class_name="6e B")
     add_learner(db, "Petit", "Jules", class_name="6e B")
     add_learner(db, "Roux", "Tom", class_name="10e A")
-    add_learner(db, "Vidal", "Eva", class_name="6e B", login="eva.v",
-                deactivated_at=datetime(2025, 1, 1, tzinfo=UTC))
+    add_learner(
+        db,
+        "Vidal",
+        "Eva",
+        class_name="6e B",
+        login="eva.v",
+        deactivated_at=datetime(2025, 1, 1, tzinfo=UTC),
+    )
 
     code, out, err = cli("list-classes", "--actor", admin)
 
@@ -197,7 +208,8 @@ def test_list_admins_and_enable_admin(cli, db):
 
     code, out, _ = cli("list-admins")
     assert [line.split("\t")[:2] for line in out.splitlines()] == [
-        ["alice", "active"], ["bob", "disabled"]
+        ["alice", "active"],
+        ["bob", "disabled"],
     ]
 
     code, out, err = cli("enable-admin", "bob")

@@ -50,8 +50,9 @@ def test_the_command_line_export_is_audited_with_the_os_user(
 
 def test_a_failed_command_line_export_writes_no_event(cli, db, admin, class_6e_a, tmp_path):
     before = dump_tables(db)
-    code, _, _ = cli("export", "--class", "6e Z", "--output", str(tmp_path / "x.xlsx"),
-                     "--actor", admin)
+    code, _, _ = cli(
+        "export", "--class", "6e Z", "--output", str(tmp_path / "x.xlsx"), "--actor", admin
+    )
     assert code == 1
     assert dump_tables(db) == before
 

@@ -77,7 +77,14 @@ def test_backup_reset_restore_undoes_the_reset_and_the_schema_is_at_head(capsys,
     held = server.engine.connect()  # an open connection: closing others does not checkpoint
     held.exec_driver_sql("SELECT 1").all()
     code, out, err = run_cli(
-        capsys, "--database-url", url, "reset", "--login", "léa.martin", "--actor", "admin",
+        capsys,
+        "--database-url",
+        url,
+        "reset",
+        "--login",
+        "léa.martin",
+        "--actor",
+        "admin",
         "--yes",
     )
     assert code == 0, err
@@ -160,8 +167,15 @@ def test_restore_refuses_a_backup_from_a_newer_schema_before_writing_anything(
 
     code, out, err = run_cli(capsys, "--database-url", url, "restore", str(newer))
 
-    assert_one_line_error(code, out, err, str(newer), "0099_from_the_future",
-                          "unknown to this version", "nothing was changed")
+    assert_one_line_error(
+        code,
+        out,
+        err,
+        str(newer),
+        "0099_from_the_future",
+        "unknown to this version",
+        "nothing was changed",
+    )
     assert path.read_bytes() == before
     assert password_state(url, learner)[1] is False
     code, out, err = run_cli(capsys, "--database-url", url, "init")
@@ -209,7 +223,10 @@ def test_backup_through_the_installed_script(school, tmp_path):
 
     result = subprocess.run(
         [str(SCRIPT), "--database-url", url, "backup", str(copy)],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
     assert result.returncode == 0, result.stderr
@@ -226,8 +243,16 @@ def test_the_cli_export_is_private(capsys, school, tmp_path):
     output.parent.mkdir()
 
     code, out, err = run_cli(
-        capsys, "--database-url", url, "export", "--class", "6e A", "--actor", "admin",
-        "--output", str(output),
+        capsys,
+        "--database-url",
+        url,
+        "export",
+        "--class",
+        "6e A",
+        "--actor",
+        "admin",
+        "--output",
+        str(output),
     )
 
     assert code == 0, err

@@ -47,9 +47,7 @@ def test_deactivated_28_february_and_seen_31_may_has_zero_days_left_not_minus_th
     # 31 May 09:00 minus three months clamps to 28 February 09:00: 10:00 is still inside.
     deactivated_at = datetime(2025, 2, 28, 10, 0, tzinfo=PARIS)
     now = datetime(2025, 5, 31, 9, 0, tzinfo=PARIS)
-    learner_id = add_learner(
-        db, "Février", "Léon", deactivated_at=deactivated_at.astimezone(UTC)
-    )
+    learner_id = add_learner(db, "Février", "Léon", deactivated_at=deactivated_at.astimezone(UTC))
 
     rows = recently_deactivated(db, admin, 3, PARIS, now=now)
     table = tables.deactivated_table(rows, PARIS, "fr", months=3, now=now)

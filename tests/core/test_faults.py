@@ -179,7 +179,10 @@ def test_unreachable_database_gives_a_clear_error_then_recovers_by_itself(db, ad
 
 
 def test_the_page_says_the_database_is_unreachable_then_recovers_without_restart(
-    db, admin, database_url, app_env  # noqa: F811 - the fixture imported above
+    db,
+    admin,
+    database_url,
+    app_env,  # noqa: F811 - the fixture imported above
 ):
     """The dashboard's own engine (cached for the server's life) through a proxy that goes
     away and comes back: a French message, no traceback, then the page works again."""

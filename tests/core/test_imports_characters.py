@@ -18,22 +18,47 @@ from tests.support.roster_samples import PRESENT, TODAY, Pupil, onde_csv, siecle
 # 20 pupils, the names of French schools: Œ and œ are the letters ISO-8859-15 has and Latin-1
 # lacks; « Ÿ » and « Š » too.
 ROSTER = [
-    Pupil(str(5000 + i), "", last, first, date(2011, 1, 1) + timedelta(days=37 * i),
-          "4A" if i % 2 else "4B")
-    for i, (last, first) in enumerate([
-        ("CŒURDEROI", "Lœtitia"), ("Lefèvre", "Chloé"), ("Benoît", "Zoé"), ("N'Diaye", "Anaïs"),
-        ("Garçon", "Jérôme"), ("Dupré", "Noël"), ("Bœuf", "Maëlle"), ("Šimon", "Luka"),
-        ("L'Haÿ", "Ÿvonne"), ("Martin", "Hélène"), ("Rousseau", "Gaëtan"), ("Müller", "Jürgen"),
-        ("Façade", "Inès"), ("Œuvray", "Cœline"), ("Petit", "Aurélien"), ("Leroy", "Ophélie"),
-        ("Moreau", "Théo"), ("Girard", "Léna"), ("Dubœuf", "Raphaël"), ("Vœux", "Salomé"),
-    ])
+    Pupil(
+        str(5000 + i),
+        "",
+        last,
+        first,
+        date(2011, 1, 1) + timedelta(days=37 * i),
+        "4A" if i % 2 else "4B",
+    )
+    for i, (last, first) in enumerate(
+        [
+            ("CŒURDEROI", "Lœtitia"),
+            ("Lefèvre", "Chloé"),
+            ("Benoît", "Zoé"),
+            ("N'Diaye", "Anaïs"),
+            ("Garçon", "Jérôme"),
+            ("Dupré", "Noël"),
+            ("Bœuf", "Maëlle"),
+            ("Šimon", "Luka"),
+            ("L'Haÿ", "Ÿvonne"),
+            ("Martin", "Hélène"),
+            ("Rousseau", "Gaëtan"),
+            ("Müller", "Jürgen"),
+            ("Façade", "Inès"),
+            ("Œuvray", "Cœline"),
+            ("Petit", "Aurélien"),
+            ("Leroy", "Ophélie"),
+            ("Moreau", "Théo"),
+            ("Girard", "Léna"),
+            ("Dubœuf", "Raphaël"),
+            ("Vœux", "Salomé"),
+        ]
+    )
 ]
 
 
 def our_csv(pupils: list[Pupil], separator: str = ";") -> str:
     lines = [separator.join(["Nom", "Prénom", "Date de naissance", "Classe"])]
-    lines += [separator.join([p.last_name, p.first_name, p.birth.strftime("%d/%m/%Y"),
-                              p.division or ""]) for p in pupils]
+    lines += [
+        separator.join([p.last_name, p.first_name, p.birth.strftime("%d/%m/%Y"), p.division or ""])
+        for p in pupils
+    ]
     return "\r\n".join(lines) + "\r\n"
 
 
@@ -65,8 +90,11 @@ def test_the_same_roster_in_another_encoding_changes_nothing(db, admin, data, na
 
 def test_a_siecle_xml_export_in_utf16_is_read():
     pupils = PRESENT[:3]
-    text = siecle_xml(pupils, encoding="UTF-8").decode().replace('encoding="UTF-8"',
-                                                                 'encoding="UTF-16"')
+    text = (
+        siecle_xml(pupils, encoding="UTF-8")
+        .decode()
+        .replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    )
     for data in (text.encode("utf-16"), text.encode("utf-16-be")):
         roster = read_roster(data, "ElevesSansAdresses", today=TODAY)
         assert roster.format == "siecle_xml"
@@ -78,9 +106,9 @@ def test_a_siecle_xml_export_in_utf16_is_read():
 def test_the_symbols_a_wrong_8_bit_reading_gives_are_a_rejected_row():
     # A Windows-1252 file (its ’ is 0x92) holding 0xBC and 0xBD: ISO-8859-15's Œ and œ copied
     # into it. Read as Windows-1252 they are ¼ and ½: the row is refused, not a new learner.
-    data = ("Nom;Prénom;Date de naissance;Classe\r\n"
-            "N’Diaye;Anaïs;01/02/2011;4A\r\n").encode("cp1252") + (
-            "C\xbcURDEROI;L\xbdtitia;03/04/2011;4B\r\n".encode("latin-1"))
+    data = ("Nom;Prénom;Date de naissance;Classe\r\nN’Diaye;Anaïs;01/02/2011;4A\r\n").encode(
+        "cp1252"
+    ) + ("C\xbcURDEROI;L\xbdtitia;03/04/2011;4B\r\n".encode("latin-1"))
     roster = read_roster(data, "r.csv", today=TODAY)
     assert roster.encoding == "Windows-1252"
     assert [r.last_name for r in roster.rows] == ["N’Diaye"]
@@ -110,8 +138,9 @@ NUL, ESC, BEL = "\x00", "\x1b", "\x07"
     ],
 )
 @pytest.mark.parametrize("layout", ["csv", "siecle_csv", "onde_csv"])
-def test_a_control_character_is_a_rejected_row_with_its_line(db, admin, field, value, fields,
-                                                             layout):
+def test_a_control_character_is_a_rejected_row_with_its_line(
+    db, admin, field, value, fields, layout
+):
     pupils = list(ROSTER[:4])
     pupils[1] = replace(pupils[1], **{field: value})
     if layout == "onde_csv":

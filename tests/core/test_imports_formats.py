@@ -33,7 +33,10 @@ def learners(db: Database) -> dict[str, tuple[str, str, str | None, bool]]:
     with db.transaction() as session:
         rows = session.execute(
             select(
-                Learner.external_id, Learner.last_name, Learner.first_name, SchoolClass.name,
+                Learner.external_id,
+                Learner.last_name,
+                Learner.first_name,
+                SchoolClass.name,
                 Learner.deactivated_at,
             ).outerjoin(SchoolClass, SchoolClass.id == Learner.class_id)
         ).all()
@@ -127,8 +130,10 @@ def test_cli_imports_a_siecle_zip_and_names_format_encoding_year_and_eleve_ids(
 
 @pytest.mark.parametrize(
     ("maker", "name", "fmt"),
-    [(onde_csv, "CSVExtraction.csv", "onde_csv"),
-     (siecle_csv, "EXP_Liste_des_eleves_par_division.csv", "siecle_csv")],
+    [
+        (onde_csv, "CSVExtraction.csv", "onde_csv"),
+        (siecle_csv, "EXP_Liste_des_eleves_par_division.csv", "siecle_csv"),
+    ],
     ids=["onde", "siecle_csv"],
 )
 def test_cli_imports_latin1_csv_exports(db, admin, cli, tmp_path, maker, name, fmt):
@@ -164,8 +169,9 @@ def test_a_siecle_pupil_refused_by_the_reader_is_kept_not_deactivated(db, admin)
     zoe = next(p for p in IMPORTED if p.eleve_id == "4713")
     without_division = tuple(replace(p, division=None) if p is zoe else p for p in PUPILS)
 
-    plan = imports.preview(db, admin, read_roster(siecle_xml(without_division), "e.xml",
-                                                  today=TODAY))
+    plan = imports.preview(
+        db, admin, read_roster(siecle_xml(without_division), "e.xml", today=TODAY)
+    )
 
     assert any(p.ref.endswith("4713") for p in plan.rejected)
     assert plan.deactivated == []

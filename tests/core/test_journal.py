@@ -264,7 +264,15 @@ def test_the_csv_has_a_bom_a_header_and_one_line_per_event(db, admin):
     assert len(lines[:-1]) == 1 + len(entries) == 4
     rows = read_csv(data)
     assert rows[0] == [
-        "date", "actor", "action", "learner", "login", "class", "details", "batch", "class_is"
+        "date",
+        "actor",
+        "action",
+        "learner",
+        "login",
+        "class",
+        "details",
+        "batch",
+        "class_is",
     ]
     reset = next(r for r in rows if r[2] == "password_reset")
     assert reset[1] == "admin" and reset[3:6] == ["Martin Léa", "lea.martin", "6e A"]

@@ -27,7 +27,10 @@ HASH = "$2b$04$" + "a" * 53  # a well-formed placeholder, never checked here
 def event_for(db: Database, learner_id: int, minutes: int = 0) -> None:
     with db.transaction(write=True) as session:
         audit.record(
-            session, "admin", "test_event", learner_id,
+            session,
+            "admin",
+            "test_event",
+            learner_id,
             occurred_at=WHEN + timedelta(minutes=minutes),
         )
 
@@ -113,8 +116,10 @@ def test_a_broad_term_over_more_learners_than_postgresql_parameters(
     db: Database, admin: str, backend: str
 ) -> None:
     if not backend.startswith("postgresql"):
-        pytest.skip("the 65,535-parameter limit is PostgreSQL's; the other backends run the "
-                    "same SQL in the test above")
+        pytest.skip(
+            "the 65,535-parameter limit is PostgreSQL's; the other backends run the "
+            "same SQL in the test above"
+        )
     rows = [
         {
             "last_name": f"Dupont-{i}",
@@ -136,6 +141,4 @@ def test_a_broad_term_over_more_learners_than_postgresql_parameters(
             db, admin, JournalFilter(learner="dupont"), PARIS, index=kept
         )
         assert total == 3
-        assert [e.learner_login for e in entries] == [
-            "lea.dupont2", "lea.dupont1", "lea.dupont0"
-        ]
+        assert [e.learner_login for e in entries] == ["lea.dupont2", "lea.dupont1", "lea.dupont0"]

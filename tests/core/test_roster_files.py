@@ -236,8 +236,13 @@ def test_values_longer_than_their_column_are_bad_rows():
     assert [r.line for r in roster.rows] == [2]
     found = problems(roster)
     assert sorted(found) == [3, 4, 5, 6, 7]
-    for line, field in [(3, "external_id"), (4, "last_name"), (5, "first_name"),
-                        (6, "class_name"), (7, "login")]:
+    for line, field in [
+        (3, "external_id"),
+        (4, "last_name"),
+        (5, "first_name"),
+        (6, "class_name"),
+        (7, "login"),
+    ]:
         assert found[line] == f"too long: {field}", found[line]
 
 

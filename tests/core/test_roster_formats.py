@@ -49,7 +49,9 @@ def test_siecle_xml_preview_counts_classes_names_and_rejections(encoding, shown,
         today=TODAY,
     )
     assert (roster.format, roster.encoding, roster.school_year) == (
-        "siecle_xml", shown if encoding != "UTF-8" else "UTF-8", "2025-2026"
+        "siecle_xml",
+        shown if encoding != "UTF-8" else "UTF-8",
+        "2025-2026",
     )
     assert roster.school == "0751234X"
     # the departed pupil is left out; usage name shown; last year's class (5Z) never taken
@@ -80,19 +82,26 @@ def test_siecle_xml_lines_are_those_of_the_eleve_elements():
 
 def test_siecle_xml_older_files_with_nom_and_a_pupil_leaving_later_stays():
     later = [
-        Pupil("1", "071111111AA", "Cœur", "Noé", PUPILS[0].birth, "3C",
-              left_on=TODAY.replace(month=6, day=30)),
+        Pupil(
+            "1",
+            "071111111AA",
+            "Cœur",
+            "Noé",
+            PUPILS[0].birth,
+            "3C",
+            left_on=TODAY.replace(month=6, day=30),
+        ),
         Pupil("2", "072222222BB", "Bâton", "Maël", PUPILS[0].birth, "3D"),
     ]
-    roster = read_roster(siecle_xml(later, old_names=True), "ElevesSansAdresses.xml",
-                         today=TODAY)
+    roster = read_roster(siecle_xml(later, old_names=True), "ElevesSansAdresses.xml", today=TODAY)
     assert names(roster) == [("Cœur", "Noé", "3C"), ("Bâton", "Maël", "3D")]
     assert roster.departed == 0 and roster.problems == []
 
 
 def test_siecle_xml_a_leaving_date_that_cannot_be_read_is_a_rejected_row():
-    data = siecle_xml(PUPILS[:2]).replace(b"<DATE_ENTREE>", b"<DATE_SORTIE>bientot</DATE_SORTIE>"
-                                          b"<DATE_ENTREE>", 1)
+    data = siecle_xml(PUPILS[:2]).replace(
+        b"<DATE_ENTREE>", b"<DATE_SORTIE>bientot</DATE_SORTIE><DATE_ENTREE>", 1
+    )
     roster = read_roster(data, "e.xml", today=TODAY)
     assert [(p.ref, p.reason) for p in roster.problems] == [
         ("ELEVE_ID 4711", "unreadable DATE_SORTIE 'bientot'")
@@ -129,9 +138,11 @@ def test_another_xml_is_not_taken_for_a_siecle_export():
     ids=["entity_expansion", "external_entity"],
 )
 def test_xml_entities_are_refused(doctype):
-    data = siecle_xml(PUPILS[:1], encoding="UTF-8").replace(
-        b"<BEE_ELEVES", doctype.encode() + b"<BEE_ELEVES", 1
-    ).replace(b"<PRENOM>", b"<PRENOM>&b;&x;", 1)
+    data = (
+        siecle_xml(PUPILS[:1], encoding="UTF-8")
+        .replace(b"<BEE_ELEVES", doctype.encode() + b"<BEE_ELEVES", 1)
+        .replace(b"<PRENOM>", b"<PRENOM>&b;&x;", 1)
+    )
     with pytest.raises(ValidationError, match="entities") as error:
         read_roster(data, "e.xml", today=TODAY)
     assert error.value.params["key"] == "import_xml_forbidden"
@@ -148,13 +159,20 @@ def test_broken_xml_names_its_line():
 
 @pytest.mark.parametrize(
     ("encoding", "shown"),
-    [("iso-8859-1", "Windows-1252"), ("cp1252", "Windows-1252"), ("utf-8-sig", "UTF-8 (BOM)"),
-     ("utf-8", "UTF-8")],
+    [
+        ("iso-8859-1", "Windows-1252"),
+        ("cp1252", "Windows-1252"),
+        ("utf-8-sig", "UTF-8 (BOM)"),
+        ("utf-8", "UTF-8"),
+    ],
 )
 @pytest.mark.parametrize("with_sex", [False, True])
 def test_siecle_csv_by_division(encoding, shown, with_sex):
-    roster = read_roster(siecle_csv(encoding=encoding, with_sex=with_sex),
-                         "EXP_Liste_des_eleves_par_division.csv", today=TODAY)
+    roster = read_roster(
+        siecle_csv(encoding=encoding, with_sex=with_sex),
+        "EXP_Liste_des_eleves_par_division.csv",
+        today=TODAY,
+    )
     assert (roster.format, roster.encoding, roster.school_year) == ("siecle_csv", shown, None)
     # no INE nor usage name in this list: the birth name is the name; ="4A" unwrapped
     in_division = [p for p in PRESENT if p.division]
@@ -183,10 +201,15 @@ def test_onde_csv_extraction(encoding, shown):
 
 
 def test_our_own_layout_is_still_named_csv():
-    roster = read_roster("Nom;Prénom;Date de naissance;Classe\nÉlie;Zoé;01/02/2012;6e A\n"
-                         .encode(), "r.csv", today=TODAY)
+    roster = read_roster(
+        "Nom;Prénom;Date de naissance;Classe\nÉlie;Zoé;01/02/2012;6e A\n".encode(),
+        "r.csv",
+        today=TODAY,
+    )
     assert (roster.format, roster.encoding, names(roster)) == (
-        "csv", "UTF-8", [("Élie", "Zoé", "6e A")]
+        "csv",
+        "UTF-8",
+        [("Élie", "Zoé", "6e A")],
     )
 
 
@@ -196,8 +219,9 @@ def test_our_own_layout_is_still_named_csv():
 @pytest.mark.parametrize(
     "garbled",
     [
-        "Nom;Prénom;Date de naissance;Classe\nLefèvre;Chloé;01/02/2012;6e A\n"
-        .encode().decode("cp1252").encode("utf-8"),  # UTF-8 read as 8-bit, saved again
+        "Nom;Prénom;Date de naissance;Classe\nLefèvre;Chloé;01/02/2012;6e A\n".encode()
+        .decode("cp1252")
+        .encode("utf-8"),  # UTF-8 read as 8-bit, saved again
         b"Nom;Prenom;Date de naissance;Classe\nLef\xc2\x85vre;Zoe;01/02/2012;6e A\n",  # C1
         "Nom;Prenom;Date de naissance;Classe\nLef\ufffdvre;Zoe;01/02/2012;6e A\n".encode(),
     ],
@@ -212,8 +236,11 @@ def test_garbled_text_is_refused(garbled):
 def test_bytes_no_encoding_reads_are_refused():
     # 0x81 and 0x8d are undefined in Windows-1252 and invalid in UTF-8
     with pytest.raises(ValidationError, match="encoding is not recognised"):
-        read_roster(b"Nom;Prenom;Date de naissance;Classe\nA\x81\x8d;B;01/02/2012;6A\n",
-                    "r.csv", today=TODAY)
+        read_roster(
+            b"Nom;Prenom;Date de naissance;Classe\nA\x81\x8d;B;01/02/2012;6A\n",
+            "r.csv",
+            today=TODAY,
+        )
 
 
 # --- hostile and oversized files ---------------------------------------------------------------
@@ -245,8 +272,10 @@ def test_an_xlsx_with_one_huge_cell_is_refused():
     workbook.save(buffer)
     # openpyxl cuts a cell to Excel's 32,767 characters: a hostile file is written by hand
     hostile = io.BytesIO()
-    with zipfile.ZipFile(buffer) as source, \
-            zipfile.ZipFile(hostile, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(buffer) as source,
+        zipfile.ZipFile(hostile, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             content = source.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
@@ -261,8 +290,9 @@ def test_an_xlsx_with_one_huge_cell_is_refused():
 
 @pytest.mark.parametrize("kind", ["csv", "xml", "xlsx"])
 def test_more_rows_than_the_limit_is_refused(kind):
-    pupils = [Pupil(str(i), f"07{i:09d}", f"Nom{i}", "Zoé", PUPILS[0].birth, "4A")
-              for i in range(6)]
+    pupils = [
+        Pupil(str(i), f"07{i:09d}", f"Nom{i}", "Zoé", PUPILS[0].birth, "4A") for i in range(6)
+    ]
     if kind == "csv":
         data, name = siecle_csv(pupils), "r.csv"
     elif kind == "xml":
@@ -335,8 +365,12 @@ def test_the_hashing_estimate_is_one_calibrated_hash_per_round_of_cores():
 
 @pytest.mark.parametrize(
     ("seconds", "fr", "en"),
-    [(0.2, "1 s", "1 s"), (42.1, "43 s", "43 s"), (60.0, "1 min", "1 min"),
-     (200.0, "4 min", "4 min")],
+    [
+        (0.2, "1 s", "1 s"),
+        (42.1, "43 s", "43 s"),
+        (60.0, "1 min", "1 min"),
+        (200.0, "4 min", "4 min"),
+    ],
 )
 def test_durations_are_rounded_up(seconds, fr, en):
     from access_core.text.catalogue import format_duration
@@ -362,8 +396,10 @@ def test_an_xlsx_is_read_no_wider_than_its_column_bound_whatever_its_far_cells()
 
     table = xlsx_table(data, ImportLimits())
     assert max(len(row) for row in table) <= 256  # not padded to 16,384 cells
-    assert table[:2] == [["INE", "Nom", "Prénom", "Né(e) le", "Division"],
-                         ["X0000001", "Nom", "Prénom", "01/02/2012", "4A"]]
+    assert table[:2] == [
+        ["INE", "Nom", "Prénom", "Né(e) le", "Division"],
+        ["X0000001", "Nom", "Prénom", "01/02/2012", "4A"],
+    ]
     roster = read_roster(data, "r.xlsx", today=TODAY)
     assert [(r.external_id, r.class_name) for r in roster.rows] == [("X0000001", "4A")]
     assert roster.problems == []
@@ -380,8 +416,12 @@ def test_an_xlsx_whose_stray_cell_lies_past_the_row_limit_is_refused():
 
 def test_xml_nested_deeper_than_siecle_ever_is_refused_at_the_first_element_too_deep():
     depth = 5_000  # one element a line: the error's line is where reading stopped
-    data = (b'<?xml version="1.0" encoding="UTF-8"?>\n<BEE_ELEVES>\n'
-            + b"<E>\n" * depth + b"</E>" * depth + b"</BEE_ELEVES>")
+    data = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<BEE_ELEVES>\n'
+        + b"<E>\n" * depth
+        + b"</E>" * depth
+        + b"</BEE_ELEVES>"
+    )
 
     with pytest.raises(ValidationError, match="more than 16 deep") as error:
         read_roster(data, "ElevesSansAdresses.xml", today=TODAY)
@@ -394,23 +434,29 @@ def test_a_siecle_file_nested_as_deep_as_the_bound_is_read():
     inner = 16 - 5
     data = siecle_xml(PUPILS[:1], encoding="UTF-8").replace(
         b"<PRENOM>Chlo\xc3\xa9</PRENOM>",
-        b"<PRENOM>" + b"<i>" * inner + b"Chlo\xc3\xa9" + b"</i>" * inner + b"</PRENOM>", 1
+        b"<PRENOM>" + b"<i>" * inner + b"Chlo\xc3\xa9" + b"</i>" * inner + b"</PRENOM>",
+        1,
     )
     assert names(read_roster(data, "e.xml", today=TODAY)) == [("Lefèvre", "Chloé", "4A")]
 
 
 def test_a_csv_line_wider_than_the_column_bound_is_refused_before_it_is_split():
-    data = ("Nom;Prénom;Date de naissance;Classe\r\n"
-            "Lefèvre;Zoé;01/02/2012;4A\r\n" + ";" * 100_000 + "\r\n").encode()
+    data = (
+        "Nom;Prénom;Date de naissance;Classe\r\n"
+        "Lefèvre;Zoé;01/02/2012;4A\r\n" + ";" * 100_000 + "\r\n"
+    ).encode()
     with pytest.raises(ValidationError, match=r"more than 256 columns \(line 3\)") as error:
         read_roster(data, "r.csv", today=TODAY)
     assert error.value.params["key"] == "import_too_many_columns"
 
 
 def test_quoted_fields_may_hold_separators_and_line_breaks():
-    data = ('Nom;Prénom;Date de naissance;Classe\r\n"Le;fèvre";"Zoé\r\nMarie";01/02/2012;4A\r'
-            'Martin;Léa;03/04/2012;4B').encode()
+    data = (
+        'Nom;Prénom;Date de naissance;Classe\r\n"Le;fèvre";"Zoé\r\nMarie";01/02/2012;4A\r'
+        "Martin;Léa;03/04/2012;4B"
+    ).encode()
     roster = read_roster(data, "r.csv", today=TODAY)
     assert [(r.line, r.last_name, r.first_name) for r in roster.rows] == [
-        (2, "Le;fèvre", "Zoé Marie"), (3, "Martin", "Léa")
+        (2, "Le;fèvre", "Zoé Marie"),
+        (3, "Martin", "Léa"),
     ]

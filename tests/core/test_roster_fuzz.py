@@ -91,9 +91,18 @@ def test_arbitrary_bytes_give_a_roster_or_a_clear_error(data, name):
 
 
 @settings(max_examples=150, deadline=None)
-@given(prefix=st.sampled_from([b"PK\x03\x04", b"<?xml version='1.0'?>", b"<BEE_ELEVES>",
-                               b"\xef\xbb\xbfNOM;PRENOM;NE(E) LE;DIV.\n"]),
-       data=st.binary(max_size=2000), name=st.sampled_from(NAMES))
+@given(
+    prefix=st.sampled_from(
+        [
+            b"PK\x03\x04",
+            b"<?xml version='1.0'?>",
+            b"<BEE_ELEVES>",
+            b"\xef\xbb\xbfNOM;PRENOM;NE(E) LE;DIV.\n",
+        ]
+    ),
+    data=st.binary(max_size=2000),
+    name=st.sampled_from(NAMES),
+)
 def test_arbitrary_bytes_behind_a_plausible_start_give_a_roster_or_a_clear_error(
     prefix, data, name
 ):
@@ -108,10 +117,16 @@ def test_mutations_of_valid_files_give_a_roster_or_a_clear_error(sample):
 
 
 @settings(max_examples=60, deadline=None)
-@given(members=st.lists(st.tuples(st.sampled_from(["a.xml", "__MACOSX/._a.xml", "._b.xml",
-                                                   "b.XML", "dir/", "x.txt"]),
-                                  st.binary(max_size=300)), max_size=4,
-                        unique_by=lambda member: member[0]))
+@given(
+    members=st.lists(
+        st.tuples(
+            st.sampled_from(["a.xml", "__MACOSX/._a.xml", "._b.xml", "b.XML", "dir/", "x.txt"]),
+            st.binary(max_size=300),
+        ),
+        max_size=4,
+        unique_by=lambda member: member[0],
+    )
+)
 def test_arbitrary_zips_give_a_roster_or_a_clear_error(members):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -120,8 +135,9 @@ def test_arbitrary_zips_give_a_roster_or_a_clear_error(members):
     read_or_clear_error(buffer.getvalue(), "export.zip")
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(sample=mutated())
 def test_an_apply_writes_the_whole_plan_or_nothing(db: Database, admin: str, sample):
     data, name = sample

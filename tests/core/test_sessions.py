@@ -140,9 +140,7 @@ def test_an_active_session_ends_at_its_absolute_lifetime(db: Database, admin: st
 # --- logout and revocation -------------------------------------------------------------------
 
 
-def test_a_logged_out_session_is_refused_and_other_sessions_go_on(
-    db: Database, admin: str
-) -> None:
+def test_a_logged_out_session_is_refused_and_other_sessions_go_on(db: Database, admin: str) -> None:
     sid = sessions.start(db, admin, POLICY, now=T0)
     other = sessions.start(db, admin, POLICY, now=T0)
     sessions.end(db, sid, "logout", now=T0 + timedelta(minutes=1))
@@ -204,7 +202,10 @@ SKEW = timedelta(minutes=3)
 
 
 def _login_with_a_change_after_bcrypt(
-    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch, username: str,
+    db: Database,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    username: str,
     change: Callable[[Database, str], None],
 ) -> admin_auth.LoginResult:
     """``admin_auth.login`` with ``change`` (the CLI, from another process) committed right
@@ -222,7 +223,10 @@ def _login_with_a_change_after_bcrypt(
 
 @pytest.mark.parametrize("change", [_change_password, _disable], ids=["password", "disabled"])
 def test_a_login_whose_account_changes_while_bcrypt_checks_it_opens_no_session(
-    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch, admin: str,
+    db: Database,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    admin: str,
     change: Callable[[Database, str], None],
 ) -> None:
     result = _login_with_a_change_after_bcrypt(db, settings, monkeypatch, admin, change)
@@ -257,10 +261,15 @@ def test_a_session_carrying_an_earlier_generation_is_refused(db: Database, admin
     is refused at its first check."""
     _change_password(db, admin)  # the account's generation is now 1
     with db.transaction(write=True) as session:
-        session.add(AdminSession(
-            token_hash=hashlib.sha256(b"raced").hexdigest(), username=admin, created_at=T0,
-            last_seen_at=T0, generation=0,
-        ))
+        session.add(
+            AdminSession(
+                token_hash=hashlib.sha256(b"raced").hexdigest(),
+                username=admin,
+                created_at=T0,
+                last_seen_at=T0,
+                generation=0,
+            )
+        )
     assert status(db, "raced", T0) is SessionStatus.REVOKED
 
 
@@ -286,8 +295,9 @@ def test_a_login_on_a_dashboard_behind_the_cli_host_right_after_a_password_chang
     dashboard_clock = datetime.now(UTC) - SKEW  # the dashboard's host runs 3 minutes behind
 
     result = admin_auth.login(db, settings, admin, NEW_PASSWORD)
-    sid = sessions.start(db, result.username, POLICY, now=dashboard_clock,
-                         generation=result.generation)
+    sid = sessions.start(
+        db, result.username, POLICY, now=dashboard_clock, generation=result.generation
+    )
 
     assert status(db, sid, dashboard_clock) is SessionStatus.LIVE
 
@@ -312,8 +322,16 @@ def test_sessions_dead_for_more_than_a_day_are_purged_at_the_next_login(
 
 @pytest.mark.parametrize(
     "host",
-    ["127.0.0.1:8501", "127.0.0.1", "localhost:8501", "LOCALHOST", "app.localhost", "[::1]:8501",
-     "::1", "127.8.9.10:80"],
+    [
+        "127.0.0.1:8501",
+        "127.0.0.1",
+        "localhost:8501",
+        "LOCALHOST",
+        "app.localhost",
+        "[::1]:8501",
+        "::1",
+        "127.8.9.10:80",
+    ],
 )
 def test_auto_leaves_the_cookie_unsecured_only_on_a_loopback_host(host: str) -> None:
     assert sessions.is_loopback_host(host)
@@ -323,8 +341,16 @@ def test_auto_leaves_the_cookie_unsecured_only_on_a_loopback_host(host: str) -> 
 
 @pytest.mark.parametrize(
     "host",
-    ["acces.example.org", "acces.example.org:443", "10.0.0.5:8501", "[2001:db8::1]:443",
-     "localhost.example.org", "127.0.0.1.nip.io", "", None],
+    [
+        "acces.example.org",
+        "acces.example.org:443",
+        "10.0.0.5:8501",
+        "[2001:db8::1]:443",
+        "localhost.example.org",
+        "127.0.0.1.nip.io",
+        "",
+        None,
+    ],
 )
 def test_auto_secures_the_cookie_on_any_other_host(host: str | None) -> None:
     assert not sessions.is_loopback_host(host)

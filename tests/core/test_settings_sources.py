@@ -146,7 +146,10 @@ def secrets_only(
 
 
 def test_keys_only_in_the_secrets_file_reach_the_cli_the_start_up_check_and_a_page(
-    secrets_only: Path, db: Database, database_url: str, tmp_path: Path,
+    secrets_only: Path,
+    db: Database,
+    database_url: str,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The command line (no --database-url) creates the administrator in the secrets' database.
@@ -185,9 +188,25 @@ def test_the_server_refuses_a_short_cookie_key_found_only_in_the_secrets_file(
     env = {k: v for k, v in os.environ.items() if not k.startswith("ACCESS_")}
     env["ACCESS_SECRETS_FILE"] = str(path)
     result = subprocess.run(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", "0"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            "0",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode != 0
     assert "ACCESS_COOKIE_KEY must be at least 32 bytes" in result.stdout + result.stderr
@@ -195,7 +214,9 @@ def test_the_server_refuses_a_short_cookie_key_found_only_in_the_secrets_file(
 
 
 def test_check_says_where_each_setting_came_from(
-    secrets_only: Path, db: Database, monkeypatch: pytest.MonkeyPatch,
+    secrets_only: Path,
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("ACCESS_TIMEZONE", "Europe/Paris")

@@ -44,8 +44,15 @@ def row(
     login: str | None = None,
 ) -> LearnerRow:
     return LearnerRow(
-        i, last, first, login or f"l{i}.{first.lower()}", birth, class_name, must_change,
-        changed_at, None,
+        i,
+        last,
+        first,
+        login or f"l{i}.{first.lower()}",
+        birth,
+        class_name,
+        must_change,
+        changed_at,
+        None,
     )
 
 
@@ -70,7 +77,10 @@ def test_slips_are_sorted_by_class_then_name_and_skip_learners_without_birth_dat
     ]
     slip_set = make(rows)
     assert [s.full_name for s in slip_set.slips] == [
-        "Émond Léa", "Faure Inès", "Zola Émile", "Dupont Hugo",
+        "Émond Léa",
+        "Faure Inès",
+        "Zola Émile",
+        "Dupont Hugo",
     ]
     assert slip_set.skipped == ("Sansdate Noé",)
 
@@ -120,8 +130,14 @@ def test_eight_per_page_gives_ceil_n_over_8_pages_and_one_per_page_gives_n(n: in
 @pytest.mark.parametrize("layout", ["8", "1"])
 def test_each_slip_holds_its_name_login_and_the_digits_exactly_when_expected(layout: str) -> None:
     rows = [
-        row(i, f"Nom{i:02d}", "Prénom", birth=date(2012, 1 + i % 12, 1 + i),
-            must_change=i % 3 != 1, changed_at=NOW - timedelta(days=70 if i % 3 == 2 else 1))
+        row(
+            i,
+            f"Nom{i:02d}",
+            "Prénom",
+            birth=date(2012, 1 + i % 12, 1 + i),
+            must_change=i % 3 != 1,
+            changed_at=NOW - timedelta(days=70 if i % 3 == 2 else 1),
+        )
         for i in range(11)
     ]
     slip_set = make(rows)
@@ -145,8 +161,9 @@ def test_each_slip_holds_its_name_login_and_the_digits_exactly_when_expected(lay
 
 @pytest.mark.parametrize("layout", ["8", "1"])
 def test_hint_mode_prints_no_digit_at_all(layout: str) -> None:
-    slip_set = make([row(i, f"Nom{chr(65 + i)}", "Léa", birth=date(2012, 3, 4)) for i in range(9)],
-                    mode="hint")
+    slip_set = make(
+        [row(i, f"Nom{chr(65 + i)}", "Léa", birth=date(2012, 3, 4)) for i in range(9)], mode="hint"
+    )
     data = pdf(slip_set, layout, replace(OPTIONS, portal_url="https://ent.example.org/"))
     texts = slip_texts(data, layout)
     assert len(texts) == 9
@@ -264,8 +281,22 @@ def test_both_layouts_render_with_poppler(tmp_path: Path) -> None:
     for layout in ("8", "1"):
         path = tmp_path / f"slips-{layout}.pdf"
         path.write_bytes(pdf(make(rows), layout))
-        subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "1", str(path),
-                        str(tmp_path / layout)], check=True, timeout=60)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "30",
+                "-png",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                str(path),
+                str(tmp_path / layout),
+            ],
+            check=True,
+            timeout=60,
+        )
         assert list(tmp_path.glob(f"{layout}-*.png"))
 
 
@@ -273,19 +304,29 @@ def test_both_layouts_render_with_poppler(tmp_path: Path) -> None:
 
 
 def test_settings_read_the_school_portal_and_password_mode() -> None:
-    settings = load_settings({"ACCESS_SCHOOL_NAME": "  Collège  X ",
-                              "ACCESS_PORTAL_URL": "https://ent.example.org/",
-                              "ACCESS_SLIPS_PASSWORD": "HINT"})
+    settings = load_settings(
+        {
+            "ACCESS_SCHOOL_NAME": "  Collège  X ",
+            "ACCESS_PORTAL_URL": "https://ent.example.org/",
+            "ACCESS_SLIPS_PASSWORD": "HINT",
+        }
+    )
     assert (settings.school_name, settings.portal_url, settings.slips_password) == (
-        "Collège X", "https://ent.example.org/", "hint")
+        "Collège X",
+        "https://ent.example.org/",
+        "hint",
+    )
     assert load_settings({}).slips_password == "digits"
 
 
-@pytest.mark.parametrize("env", [
-    {"ACCESS_SLIPS_PASSWORD": "plain"},
-    {"ACCESS_PORTAL_URL": "ftp://ent.example.org/"},
-    {"ACCESS_PORTAL_URL": "https://user:secret@ent.example.org/"},
-])
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"ACCESS_SLIPS_PASSWORD": "plain"},
+        {"ACCESS_PORTAL_URL": "ftp://ent.example.org/"},
+        {"ACCESS_PORTAL_URL": "https://user:secret@ent.example.org/"},
+    ],
+)
 def test_bad_slip_settings_are_refused(env: dict[str, str]) -> None:
     with pytest.raises(ConfigError) as raised:
         load_settings(env)
@@ -343,16 +384,31 @@ def test_cli_slips_of_a_class(cli, db, tmp_path: Path, monkeypatch) -> None:
     assert [t.split("\n")[0] for t in texts] == ["Classe : 6e A"] * 2
     assert "29022012" in texts[0] and "01012013" in texts[1]
     (event,) = audit.events(db, action=slips.SLIPS_ACTION)
-    assert event.details == {"learners": 2, "layout": "8", "class": "6e A", "via": "cli",
-                             "os_user": os_user()}
+    assert event.details == {
+        "learners": 2,
+        "layout": "8",
+        "class": "6e A",
+        "via": "cli",
+        "os_user": os_user(),
+    }
     assert event.actor == "admin"
 
 
 def test_cli_slips_of_logins_one_per_page(cli, db, tmp_path: Path) -> None:
     _school(db)
     out_file = tmp_path / "fiches.pdf"
-    code, out, err = cli("slips", "--login", "ines.roux", "lea.martin", "--output",
-                         str(out_file), "--actor", "admin", "--layout", "1")
+    code, out, err = cli(
+        "slips",
+        "--login",
+        "ines.roux",
+        "lea.martin",
+        "--output",
+        str(out_file),
+        "--actor",
+        "admin",
+        "--layout",
+        "1",
+    )
     assert code == 0, err
     texts = slip_texts(out_file.read_bytes(), "1")
     assert ["Martin Léa" in texts[0], "Roux Inès" in texts[1]] == [True, True]
@@ -360,15 +416,25 @@ def test_cli_slips_of_logins_one_per_page(cli, db, tmp_path: Path) -> None:
 
 def test_cli_reset_then_slips_of_the_batch(cli, db, tmp_path: Path) -> None:
     _school(db)
-    code, out, err = cli("reset", "--login", "lea.martin", "ines.roux", "--actor", "admin",
-                         "--yes", "--slips", str(tmp_path / "reset.pdf"))
+    code, out, err = cli(
+        "reset",
+        "--login",
+        "lea.martin",
+        "ines.roux",
+        "--actor",
+        "admin",
+        "--yes",
+        "--slips",
+        str(tmp_path / "reset.pdf"),
+    )
     assert code == 0, err
     batch_id = re.search(r"batch ([0-9a-f-]{36})", out)[1]  # type: ignore[index]
     assert f"access-core slips --batch {batch_id}" in out
     texts = slip_texts((tmp_path / "reset.pdf").read_bytes())
     assert len(texts) == 2 and "29022012" in texts[0] and "17052013" in texts[1]
-    code, out, err = cli("slips", "--batch", batch_id, "--output", str(tmp_path / "again.pdf"),
-                         "--actor", "admin")
+    code, out, err = cli(
+        "slips", "--batch", batch_id, "--output", str(tmp_path / "again.pdf"), "--actor", "admin"
+    )
     assert code == 0, err
     assert slip_texts((tmp_path / "again.pdf").read_bytes()) == texts
 
@@ -380,8 +446,7 @@ def test_cli_slips_of_the_batch_after_a_learner_chose_a_password_no_longer_show_
     from access_core.accounts.learner_login import change_password
 
     _school(db)
-    code, out, err = cli("reset", "--login", "lea.martin", "zoe.petit", "--actor", "admin",
-                         "--yes")
+    code, out, err = cli("reset", "--login", "lea.martin", "zoe.petit", "--actor", "admin", "--yes")
     assert code == 0, err
     batch_id = re.search(r"batch ([0-9a-f-]{36})", out)[1]  # type: ignore[index]
     change_password(db, settings, "lea.martin", "29022012", "a-new-secret-1")
@@ -393,12 +458,15 @@ def test_cli_slips_of_the_batch_after_a_learner_chose_a_password_no_longer_show_
         assert "29022012" not in lea and "Personal password" in lea
 
 
-@pytest.mark.parametrize(("args", "fragment"), [
-    (("--class", "9e Z"), "no class named"),
-    (("--login", "nobody.here"), "unknown login: nobody.here"),
-    (("--batch", "nope"), "no reset batch"),
-    (("--login", "sans.date"), "no slip to print"),
-])
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("--class", "9e Z"), "no class named"),
+        (("--login", "nobody.here"), "unknown login: nobody.here"),
+        (("--batch", "nope"), "no reset batch"),
+        (("--login", "sans.date"), "no slip to print"),
+    ],
+)
 def test_cli_slips_errors_are_one_line(cli, db, tmp_path: Path, args, fragment) -> None:
     _school(db)
     out_file = tmp_path / "x.pdf"
@@ -410,8 +478,9 @@ def test_cli_slips_errors_are_one_line(cli, db, tmp_path: Path, args, fragment) 
 
 def test_cli_slips_refuses_a_non_administrator(cli, db, tmp_path: Path) -> None:
     _school(db)
-    code, out, err = cli("slips", "--class", "6e A", "--output", str(tmp_path / "x.pdf"),
-                         "--actor", "intruder")
+    code, out, err = cli(
+        "slips", "--class", "6e A", "--output", str(tmp_path / "x.pdf"), "--actor", "intruder"
+    )
     assert_one_line_error(code, out, err)
     assert not (tmp_path / "x.pdf").exists()
 
@@ -420,8 +489,14 @@ def test_cli_slips_of_every_class_one_private_file_each(cli, db, tmp_path: Path)
     _school(db)
     add_learner(db, "Barre", "Ana", class_name="6e/A", login="ana.barre")  # same file title
     add_learner(db, "Loin", "Eve", class_name="../../evil", login="eve.loin")
-    add_learner(db, "Partie", "Jade", class_name="5e C", login="jade.partie",
-                deactivated_at=datetime.now(UTC))  # a class without an active learner
+    add_learner(
+        db,
+        "Partie",
+        "Jade",
+        class_name="5e C",
+        login="jade.partie",
+        deactivated_at=datetime.now(UTC),
+    )  # a class without an active learner
     folder = tmp_path / "rentree" / "fiches"
     code, out, err = cli("slips", "--all-classes", "--output", str(folder), "--actor", "admin")
     assert code == 0, err
@@ -441,13 +516,19 @@ def test_cli_slips_of_every_class_one_private_file_each(cli, db, tmp_path: Path)
     lines = err.splitlines()
     assert [line for line in lines if line.startswith("[")] == [
         "[1/5] 5e C: no slip (no learner, or none with a birth date)",
-        "[2/5] 6e A: 2 slips", "[3/5] 6e B: 1 slip", "[4/5] 6e/A: 1 slip",
+        "[2/5] 6e A: 2 slips",
+        "[3/5] 6e B: 1 slip",
+        "[4/5] 6e/A: 1 slip",
         "[5/5] ../../evil: 1 slip",
     ]
     assert "warning: no birth date, no slip for Sans Date" in lines
     events = audit.events(db, action=slips.SLIPS_ACTION)
     assert sorted((e.details["class"], e.details["learners"]) for e in events) == [
-        ("../../evil", 1), ("6e A", 2), ("6e B", 1), ("6e/A", 1)]
+        ("../../evil", 1),
+        ("6e A", 2),
+        ("6e B", 1),
+        ("6e/A", 1),
+    ]
 
 
 def test_cli_slips_of_every_class_refusals_write_nothing(cli, db, tmp_path: Path) -> None:

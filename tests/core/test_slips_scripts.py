@@ -27,8 +27,15 @@ NAME_PT = 22  # the name's size on a one-per-page slip (no shrinking for these s
 def test_only_right_to_left_text_and_combining_marks_go_through_the_shaping_engine() -> None:
     assert needs_shaping("محمد") and needs_shaping("נועה") and needs_shaping("Benali ياسمين")
     assert needs_shaping("Nguye\u0302\u0303n")  # decomposed accents: marks placed on their base
-    for text in ("Dubois Hugo", "Œuvray-Straße Łukasz", "Ζωγράφου Ζωή", "Дмитриев", "Nguyễn",
-                 "17052013", ""):
+    for text in (
+        "Dubois Hugo",
+        "Œuvray-Straße Łukasz",
+        "Ζωγράφου Ζωή",
+        "Дмитриев",
+        "Nguyễn",
+        "17052013",
+        "",
+    ):
         assert not needs_shaping(text), text  # drawn glyph by glyph, the fast way
 
 
@@ -38,8 +45,9 @@ def test_a_right_to_left_name_reads_in_order_in_the_text_layer(
     layout: str, name: tuple[str, str]
 ) -> None:
     last, first = name
-    document = slips_pdf.slips_pdf(make([row(1, last, first, login="m.alali")]), OPTIONS,
-                                   "fr", layout)
+    document = slips_pdf.slips_pdf(
+        make([row(1, last, first, login="m.alali")]), OPTIONS, "fr", layout
+    )
     assert document.missing == ()
     (text,) = slip_texts(document.data, layout)
     assert f"{last} {first}" in one_line(text)
@@ -58,14 +66,30 @@ def _slip_name(tmp_path: Path, last: str, first: str) -> Image.Image:
     first line, 26 mm from the top, 22 pt bold)."""
     slip_set = make([row(1, last, first, class_name=None, login="x")])
     path = tmp_path / "slip.pdf"
-    path.write_bytes(slips_pdf.slips_pdf(slip_set, replace(OPTIONS, school_name=""), "fr",
-                                         "1").data)
-    subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", "-png", "-singlefile", "-f", "1",
-                    "-l", "1", str(path), str(tmp_path / "page")], check=True, timeout=60)
+    path.write_bytes(
+        slips_pdf.slips_pdf(slip_set, replace(OPTIONS, school_name=""), "fr", "1").data
+    )
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            str(DPI),
+            "-gray",
+            "-png",
+            "-singlefile",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(path),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+        timeout=60,
+    )
     with Image.open(tmp_path / "page.png") as page:
         mm = DPI / 25.4
-        band = page.convert("L").crop((int(15 * mm), int(23 * mm), int(195 * mm),
-                                       int(40 * mm)))
+        band = page.convert("L").crop((int(15 * mm), int(23 * mm), int(195 * mm), int(40 * mm)))
     return _ink(band)
 
 

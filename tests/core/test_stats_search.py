@@ -115,7 +115,10 @@ def test_the_stats_command_prints_the_per_class_table(cli, db: Database, admin: 
     lines = out.splitlines()
     assert lines[0].split() == list(stats.CSV_COLUMNS)
     assert [line.split()[:2] for line in lines[1:]] == [
-        ["5e", "C"], ["6e", "A"], ["6e", "B"], ["TOTAL", "12"]
+        ["5e", "C"],
+        ["6e", "A"],
+        ["6e", "B"],
+        ["TOTAL", "12"],
     ]
     assert lines[2].split()[2:] == ["4", "1", "2", "1", "1", "25.0"]
 
@@ -139,8 +142,8 @@ def test_the_stats_command_refuses_an_unknown_actor(cli, roster):
 
 
 @pytest.mark.parametrize("text", ["lea", "LÉA", "dupont", "lea.dup", "  Léa ", "DUPONT"])
-def test_the_search_finds_lea_dupont_ignoring_case_and_accents(find,
-    db: Database, admin: str, roster: Roster, text: str
+def test_the_search_finds_lea_dupont_ignoring_case_and_accents(
+    find, db: Database, admin: str, roster: Roster, text: str
 ):
     assert find(db, admin, text) == [roster.lea]
 
@@ -151,8 +154,8 @@ def test_upper_case_accented_names_are_found_without_accents(find, db: Database,
     assert find(db, admin, "sean") == [roster.obrien]
 
 
-def test_the_search_spans_the_school_and_the_recent_deactivations_only(find, searcher,
-    db: Database, admin: str, roster: Roster
+def test_the_search_spans_the_school_and_the_recent_deactivations_only(
+    find, searcher, db: Database, admin: str, roster: Roster
 ):
     result = searcher(db, admin, "noe")
     assert [r.id for r in result.rows] == [roster.noe_recent]

@@ -63,7 +63,7 @@ def test_every_plural_form_has_a_singular_and_a_plural(surface: str) -> None:
         for key, text in module.TEXTS.items():
             for _, name, spec, _ in Formatter().parse(text):
                 if spec and spec.startswith(PLURAL_SPEC):
-                    one, bar, other = spec[len(PLURAL_SPEC):].partition("|")
+                    one, bar, other = spec[len(PLURAL_SPEC) :].partition("|")
                     assert bar and one and other, (key, name)
 
 
@@ -113,9 +113,13 @@ def test_an_unknown_language_falls_back_to_french() -> None:
         ("reset_done", "fr", {}, "1 mot de passe réinitialisé.", "2 mots de passe réinitialisés."),
         ("reset_done", "en", {}, "1 password reset.", "2 passwords reset."),
         ("marked_count", "fr", {"total": 3}, "1 élève marqué sur 3.", "2 élèves marqués sur 3."),
-        ("import_departed", "fr", {},
-         "1 élève sorti avant aujourd'hui (DATE_SORTIE) : traité comme absent du fichier.",
-         "2 élèves sortis avant aujourd'hui (DATE_SORTIE) : traités comme absents du fichier."),
+        (
+            "import_departed",
+            "fr",
+            {},
+            "1 élève sorti avant aujourd'hui (DATE_SORTIE) : traité comme absent du fichier.",
+            "2 élèves sortis avant aujourd'hui (DATE_SORTIE) : traités comme absents du fichier.",
+        ),
         ("cli_unknown_logins", "fr", {"logins": "x"}, "login inconnu : x", "logins inconnus : x"),
         ("cli_unknown_logins", "en", {"logins": "x"}, "unknown login: x", "unknown logins: x"),
     ],
@@ -137,8 +141,11 @@ def test_french_says_zero_in_the_singular_english_in_the_plural() -> None:
     ("lang", "n", "expected"),
     [
         ("fr", 1, "importé : 1 nouveau, 1 mis à jour, 1 changé de classe, 1 réactivé, 1 désactivé"),
-        ("fr", 2, "importé : 2 nouveaux, 2 mis à jour, 2 changés de classe, 2 réactivés, "
-                  "2 désactivés"),
+        (
+            "fr",
+            2,
+            "importé : 2 nouveaux, 2 mis à jour, 2 changés de classe, 2 réactivés, 2 désactivés",
+        ),
         ("en", 2, "imported: 2 new, 2 updated, 2 moved, 2 reactivated, 2 deactivated"),
     ],
 )

@@ -351,9 +351,7 @@ def test_after_a_lockout_ends_exactly_the_fifth_failure_locks_again(db, settings
 
 
 def test_after_the_window_expires_exactly_the_fifth_failure_locks(db, settings, admin):
-    assert [login(db, settings, admin, WRONG).status for _ in range(4)] == [
-        LoginStatus.REFUSED
-    ] * 4
+    assert [login(db, settings, admin, WRONG).status for _ in range(4)] == [LoginStatus.REFUSED] * 4
 
     time_passes(db, timedelta(minutes=settings.login_window_minutes, seconds=1))
 

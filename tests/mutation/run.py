@@ -30,7 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 TARGETS: dict[str, tuple[str, list[str]]] = {
     "resets": (
-        "access_core/roster/resets.py", ["tests/core/test_resets.py", "tests/core/test_throttle.py"]
+        "access_core/roster/resets.py",
+        ["tests/core/test_resets.py", "tests/core/test_throttle.py"],
     ),
     "passwords": ("access_core/accounts/passwords.py", ["tests/core/test_passwords.py"]),
     "throttle": ("access_core/accounts/throttle.py", ["tests/core/test_throttle.py"]),
@@ -123,8 +124,10 @@ def mutants(source: str) -> list[tuple[Mutant, str]]:
 def _parent_line(tree: ast.Module, site: ast.AST) -> int:
     for node in ast.walk(tree):
         for child in ast.iter_child_nodes(node):
-            if child is site or getattr(node, "op", None) is site or site in getattr(
-                node, "ops", []
+            if (
+                child is site
+                or getattr(node, "op", None) is site
+                or site in getattr(node, "ops", [])
             ):
                 return getattr(node, "lineno", 0)
     return 0
@@ -152,8 +155,12 @@ def run_module(name: str, sample: int | None, timeout_s: int) -> tuple[int, int,
             command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
             try:
                 result = subprocess.run(
-                    [*command, *tests], cwd=work, env=env, capture_output=True,
-                    timeout=timeout_s, check=False,
+                    [*command, *tests],
+                    cwd=work,
+                    env=env,
+                    capture_output=True,
+                    timeout=timeout_s,
+                    check=False,
                 )
                 dead = result.returncode != 0
             except subprocess.TimeoutExpired:

@@ -14,8 +14,13 @@ from access_ui.http_headers import NO_STORE, SecurityHeaders
 
 def _response_headers(path: str) -> list[tuple[bytes, bytes]]:
     async def app(scope: Any, receive: Any, send: Any) -> None:
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"cache-control", b"public, max-age=3600")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"cache-control", b"public, max-age=3600")],
+            }
+        )
 
     sent: list[dict[str, Any]] = []
 
@@ -32,8 +37,9 @@ def _response_headers(path: str) -> list[tuple[bytes, bytes]]:
     return list(sent[0]["headers"])
 
 
-@pytest.mark.parametrize("path", ["/media/abc.xlsx", "/lycee-a/media/abc.pdf",
-                                  "/a/b/media/journal.csv"])
+@pytest.mark.parametrize(
+    "path", ["/media/abc.xlsx", "/lycee-a/media/abc.pdf", "/a/b/media/journal.csv"]
+)
 def test_a_download_is_no_store_at_the_root_and_under_a_base_path(path: str) -> None:
     headers = _response_headers(path)
     assert NO_STORE in headers

@@ -46,7 +46,8 @@ def test_field_names_are_worded_in_the_language_of_the_message() -> None:
     assert rejection_reason(problems[3], "fr") == "champ manquant : Prénom"
     too_long = read_roster(
         f"Nom;Prénom;Date de naissance;Classe\n{'N' * 101};Léa;01/01/2013;6e A".encode(),
-        "r.csv", TODAY,
+        "r.csv",
+        TODAY,
     ).problems[0]
     assert rejection_reason(too_long, "en") == "too long: Last name"
     assert rejection_reason(too_long, "fr") == "trop long : Nom"

@@ -58,7 +58,8 @@ def test_exports_and_imports_record_their_class(db: Database, admin: str) -> Non
     exports.record_export(db, admin, "6e A", 0)
     roster = read_roster(
         "Nom;Prénom;Date de naissance;Classe\nDurand;Camille;05/04/2013;5e C\n".encode(),
-        "r.csv", today=date(2025, 6, 1),
+        "r.csv",
+        today=date(2025, 6, 1),
     )
     imports.apply(db, admin, imports.preview(db, admin, roster, partial=True), TEST_ROUNDS)
     camille = journal.search(db, admin, JournalFilter(learner="camille"), PARIS)[0][0].learner_id

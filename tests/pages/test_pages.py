@@ -537,8 +537,12 @@ def deferred(monkeypatch: pytest.MonkeyPatch) -> list[Deferred]:
     original = MediaFileManager.add_deferred
 
     def recording(
-        self: MediaFileManager, data_callable: Any, mimetype: str | None, coordinates: str,
-        file_name: str | None = None, **kwargs: Any,
+        self: MediaFileManager,
+        data_callable: Any,
+        mimetype: str | None,
+        coordinates: str,
+        file_name: str | None = None,
+        **kwargs: Any,
     ) -> str:
         found.append(Deferred(data_callable, mimetype, file_name))
         return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
@@ -729,8 +733,7 @@ def test_a_schema_from_a_newer_version_says_so_not_to_run_init(
     no_exception(at)
     messages = texts(at.warning) + texts(at.error)
     assert any(
-        "La base de données a la révision de schéma 0099, inconnue" in m
-        for m in messages
+        "La base de données a la révision de schéma 0099, inconnue" in m for m in messages
     ), messages
     assert not any("lancez « access-core init »" in m for m in messages), messages
     assert not at.dataframe

@@ -41,8 +41,7 @@ def test_a_siecle_zip_is_previewed_with_its_format_and_imported(app_db: Database
     ) in captions
     assert any(c.startswith("1 élève sorti avant aujourd'hui") for c in captions)
     assert any(
-        c.startswith("Mots de passe initiaux à créer pour 4 nouveaux élèves : ≈ ")
-        for c in captions
+        c.startswith("Mots de passe initiaux à créer pour 4 nouveaux élèves : ≈ ") for c in captions
     )
     assert metrics(at) == expected_metrics(new=4, rejected=2)
     (rejected,) = [d.value for d in at.dataframe if "Motif" in d.value.columns]
@@ -105,9 +104,7 @@ def test_the_row_limit_is_a_setting(app_db: Database, app_env, admin: str):
     at = upload(import_page(admin).run(), "e.xml", siecle_xml())
     no_exception(at)
     assert any("Au plus 50 Mo et 3 élèves" in c for c in texts(at.caption))
-    assert texts(at.error) == [
-        "Le fichier a plus de 3 lignes (réglage ACCESS_IMPORT_MAX_ROWS)."
-    ]
+    assert texts(at.error) == ["Le fichier a plus de 3 lignes (réglage ACCESS_IMPORT_MAX_ROWS)."]
 
 
 def test_the_upload_limit_is_lowered_to_a_rosters_size():

@@ -60,8 +60,10 @@ PARIS = ZoneInfo("Europe/Paris")
 
 SKIP_LABEL = "Ignorer les lignes rejetées et importer les autres"
 
+
 def confirm_label(count: int) -> str:
     return f"Je confirme la désactivation de {count} élève{'s' if count > 1 else ''}"
+
 
 METRIC_LABELS = [
     "Nouveaux",
@@ -170,8 +172,7 @@ def test_the_preview_counts_each_kind_of_change_and_applying_it_updates_the_scho
 
     no_exception(at)
     assert texts(at.success) == [
-        "Import appliqué : 1 nouveau, 0 mis à jour, 1 changé de classe, "
-        "1 réactivé, 1 désactivé."
+        "Import appliqué : 1 nouveau, 0 mis à jour, 1 changé de classe, 1 réactivé, 1 désactivé."
     ]
     camille = by_login(app_db, "camille.durand")
     assert camille is not None and camille.password_hash is not None
@@ -229,8 +230,7 @@ def test_bad_rows_are_listed_and_block_the_import_until_skipped(
 
     no_exception(at)
     assert texts(at.success) == [
-        "Import appliqué : 3 nouveaux, 0 mis à jour, 0 changé de classe, "
-        "0 réactivé, 0 désactivé."
+        "Import appliqué : 3 nouveaux, 0 mis à jour, 0 changé de classe, 0 réactivé, 0 désactivé."
     ]
     with app_db.transaction() as session:
         logins = sorted(session.scalars(select(Learner.login)).all())

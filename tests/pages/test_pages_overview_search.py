@@ -77,7 +77,12 @@ def test_the_overview_shows_the_school_totals_and_each_class(roster: Roster, adm
     (table,) = at.dataframe
     frame = table.value
     assert list(frame.columns) == [
-        "Classe", "Élèves", "Personnalisés", "Initiaux", "Expirés", "Sans date de naissance",
+        "Classe",
+        "Élèves",
+        "Personnalisés",
+        "Initiaux",
+        "Expirés",
+        "Sans date de naissance",
         "Taux d'activation",
     ]
     rows = [tuple(r) for r in frame.drop(columns="Taux d'activation").itertuples(index=False)]
@@ -124,7 +129,9 @@ def test_selecting_a_class_opens_it_with_only_its_initial_passwords(roster: Rost
     # Initial (Dupont, Sans) and expired (Petit); not Hugo, who chose his own.
     assert list(frame.index) == [roster.lea, roster.zoe_expired, roster.no_birth]
     assert list(frame["Mot de passe"]) == [
-        "Initial — à personnaliser", "Initial — expiré", "Initial — à personnaliser"
+        "Initial — à personnaliser",
+        "Initial — expiré",
+        "Initial — à personnaliser",
     ]
     # Switched off, the whole class is back. (AppTest keeps requesting the page last given
     # to its own switch_page, where a browser follows the URL: name the page again.)
@@ -176,7 +183,11 @@ def test_the_search_finds_lea_dupont(roster: Roster, admin: str, text: str):
     frame = results(at, text)
     assert list(frame.index) == [roster.lea]
     assert list(frame.loc[roster.lea, ["Nom", "Prénom", "Classe", "Compte", "Mot de passe"]]) == [
-        "Dupont", "Léa", "6e A", "Actif", "Initial — à personnaliser"
+        "Dupont",
+        "Léa",
+        "6e A",
+        "Actif",
+        "Initial — à personnaliser",
     ]
 
 
@@ -194,8 +205,9 @@ def test_one_character_asks_for_more_and_shows_no_results(roster: Roster, admin:
     assert not any(str(e.key).startswith("editor:search-") for e in at.data_editor)
 
 
-@pytest.mark.parametrize(("text", "expected"), [("x%a", "percent"), ("s_t", "underscore"),
-                                                ("o'b", "obrien")])
+@pytest.mark.parametrize(
+    ("text", "expected"), [("x%a", "percent"), ("s_t", "underscore"), ("o'b", "obrien")]
+)
 def test_percent_underscore_and_quote_are_searched_literally(
     roster: Roster, admin: str, text: str, expected: str
 ):
@@ -229,9 +241,7 @@ def test_a_reset_from_the_results_changes_exactly_the_marked_learners(
 
     no_exception(at)
     assert texts(at.success) == ["1 mot de passe réinitialisé."]
-    assert without(dump_tables(app_db), {roster.underscore}) == without(
-        before, {roster.underscore}
-    )
+    assert without(dump_tables(app_db), {roster.underscore}) == without(before, {roster.underscore})
     with app_db.transaction() as session:
         row = session.get(Learner, roster.underscore)
         assert row is not None and row.birth_date is not None

@@ -141,8 +141,12 @@ def test_a_confirmation_with_a_live_session_still_applies(
 
 @ENDINGS
 def test_the_journal_csv_asked_for_after_the_session_ended_is_refused(
-    school: School, app_db: Database, admin: str, deferred: list[Deferred],
-    end_session: Any, notice: str,
+    school: School,
+    app_db: Database,
+    admin: str,
+    deferred: list[Deferred],
+    end_session: Any,
+    notice: str,
 ) -> None:
     at = live_session(AppTest.from_file(JOURNAL_PAGE, default_timeout=TIMEOUT_S), admin).run()
     no_exception(at)
@@ -159,8 +163,12 @@ def test_the_journal_csv_asked_for_after_the_session_ended_is_refused(
 
 @ENDINGS
 def test_the_identifier_workbook_asked_for_after_the_session_ended_is_refused_unjournalled(
-    school: School, app_db: Database, admin: str, deferred: list[Deferred],
-    end_session: Any, notice: str,
+    school: School,
+    app_db: Database,
+    admin: str,
+    deferred: list[Deferred],
+    end_session: Any,
+    notice: str,
 ) -> None:
     at = page(admin).run()
     no_exception(at)

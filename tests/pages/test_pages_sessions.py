@@ -105,9 +105,7 @@ def age_session(db: Database, at: AppTest, login_ago: timedelta, seen_ago: timed
         )
 
 
-def session_at(
-    db: Database, login_ago: timedelta, seen_ago: timedelta, username: str
-) -> AppTest:
+def session_at(db: Database, login_ago: timedelta, seen_ago: timedelta, username: str) -> AppTest:
     """The dashboard with the session of ``username``, logged in ``login_ago`` and last seen
     ``seen_ago`` before now."""
     at = live_session(dashboard(), username)
@@ -212,7 +210,11 @@ def test_a_new_browser_session_with_the_same_session_id_gets_no_fresh_idle_clock
     ],
 )
 def test_the_idle_notice_names_the_configured_timeout(
-    school: School, app_env: pytest.MonkeyPatch, app_db: Database, admin: str, minutes: str,
+    school: School,
+    app_env: pytest.MonkeyPatch,
+    app_db: Database,
+    admin: str,
+    minutes: str,
     notice: str,
 ) -> None:
     app_env.setenv("ACCESS_IDLE_TIMEOUT_MINUTES", minutes)

@@ -42,8 +42,13 @@ def download(at: AppTest, deferred: list[Deferred], key: str) -> tuple[Any, Defe
     run's): calling it is what the browser's click does, session check and audit included."""
     (button,) = [b for b in at.get("download_button") if b.proto.id.endswith(key)]  # type: ignore[attr-defined]
     batch = key == "download_batch_slips"
-    made = [d for d in deferred if d.file_name and d.file_name.startswith("fiches_")
-            and d.file_name.startswith("fiches_reinitialisation_") == batch]
+    made = [
+        d
+        for d in deferred
+        if d.file_name
+        and d.file_name.startswith("fiches_")
+        and d.file_name.startswith("fiches_reinitialisation_") == batch
+    ]
     assert made, f"no deferred download for {key}"
     return button, made[-1]
 
@@ -72,7 +77,10 @@ def test_without_marks_the_button_gives_the_class_slips(
 
 
 def test_the_pdf_is_drawn_only_when_the_browser_asks_for_it(
-    school: School, app_db: Database, admin: str, deferred: list[Deferred],
+    school: School,
+    app_db: Database,
+    admin: str,
+    deferred: list[Deferred],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A page run (a class switch) draws no PDF: that was most of a switch's server time."""
@@ -139,8 +147,9 @@ def test_one_per_page_layout_and_a_learner_without_birth_date_named(
     no_exception(at)
     _, made = download(at, deferred, "download_slips")
     pages = slip_texts(made.make(), "1")
-    assert len(pages) == 3 and all("Première connexion" in p or "Pour te connecter" in p
-                                   for p in pages)
+    assert len(pages) == 3 and all(
+        "Première connexion" in p or "Pour te connecter" in p for p in pages
+    )
     assert "Pas de fiche sans date de naissance : Sansdate Noé." in texts(at.warning)
 
 
@@ -169,8 +178,7 @@ def test_after_a_reset_the_notice_offers_exactly_the_batch_slips(
     assert event.details["learners"] == 2 and event.details["batch"]
 
     at.run()  # another interaction: the offer is gone
-    assert not [b for b in at.get("download_button")
-                if b.proto.id.endswith("download_batch_slips")]  # type: ignore[attr-defined]
+    assert not [b for b in at.get("download_button") if b.proto.id.endswith("download_batch_slips")]  # type: ignore[attr-defined]
 
 
 def test_after_a_reset_of_deactivated_learners_the_notice_offers_their_slips(

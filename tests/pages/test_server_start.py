@@ -17,9 +17,25 @@ def test_the_server_refuses_to_start_with_a_cookie_key_shorter_than_32_bytes(tmp
         "ACCESS_DATABASE_URL": f"sqlite:///{tmp_path / 'access.db'}",
     }
     result = subprocess.run(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", "0"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            "0",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
     assert result.returncode != 0

@@ -24,13 +24,33 @@ def browser_available() -> None:
 def test_the_benchmark_prints_every_measure_with_its_reference_and_target():
     result = subprocess.run(
         [sys.executable, "-m", "tests.bench", "--quick"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
 
     assert result.returncode == 0, result.stderr[-2000:]
     lines = result.stdout.splitlines()
-    for measure in ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10", "S1", "S2", "S3",
-                    "S4", "S5", "Y1"):
+    for measure in (
+        "P1",
+        "P2",
+        "P3",
+        "P4",
+        "P5",
+        "P6",
+        "P7",
+        "P8",
+        "P9",
+        "P10",
+        "S1",
+        "S2",
+        "S3",
+        "S4",
+        "S5",
+        "Y1",
+    ):
         row = next((line for line in lines if line.startswith(measure)), None)
         assert row is not None, f"{measure} missing from:\n{result.stdout}"
         assert "failed" not in row
@@ -39,8 +59,14 @@ def test_the_benchmark_prints_every_measure_with_its_reference_and_target():
 
 
 def _bench(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tests.bench", "--quick", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=900, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "tests.bench", "--quick", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
 
 
 def _rows(stdout: str, *measures: str) -> None:
@@ -63,14 +89,18 @@ def test_the_browser_measures_run_against_a_real_server_in_chromium(browser_avai
 def test_a_district_school_builds_on_postgresql_with_copy(request):
     from tests.conftest import create_server_database, drop_server_database
 
-    servers = [u for u in str(request.config.getoption("--database-urls")).split(",")
-               if u.startswith("postgresql")]
+    servers = [
+        u
+        for u in str(request.config.getoption("--database-urls")).split(",")
+        if u.startswith("postgresql")
+    ]
     if not servers:
         pytest.skip("no PostgreSQL server named (ACCESS_TEST_DATABASE_URLS)")
     url = create_server_database(servers[0])
     try:
-        result = _bench("--database-url", url, "--learners", "900", "--classes", "30",
-                        "--measures", "P2,P4")
+        result = _bench(
+            "--database-url", url, "--learners", "900", "--classes", "30", "--measures", "P2,P4"
+        )
         assert result.returncode == 0, result.stderr[-3000:]
         _rows(result.stdout, "P2", "P4")
         assert "900 learners in 30 classes" in result.stdout

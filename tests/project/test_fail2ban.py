@@ -66,7 +66,10 @@ def server_log(tmp_path: Path) -> Iterator[Path]:
     upgrade_schema(url)
     db = Database.from_url(url)
     settings = replace(
-        load_settings({}), database_url=url, bcrypt_rounds=TEST_ROUNDS, var_dir=tmp_path / "var",
+        load_settings({}),
+        database_url=url,
+        bcrypt_rounds=TEST_ROUNDS,
+        var_dir=tmp_path / "var",
         cookie_key="k" * 40,
     )
     admin = create_test_admin(db)
@@ -103,7 +106,10 @@ def server_log(tmp_path: Path) -> Iterator[Path]:
 def matched_addresses(program: str, log: Path, *options: str) -> Counter[str]:
     result = subprocess.run(  # noqa: S603 - Debian's fail2ban-regex, fixed arguments
         [program, *options, "-o", "ip", str(log), str(FILTER)],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return Counter(line.strip() for line in result.stdout.splitlines() if line.strip())

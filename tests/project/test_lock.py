@@ -31,16 +31,21 @@ def _declared(*extras: str) -> set[str]:
 
 
 def test_every_declared_dependency_is_pinned_with_hashes_in_its_lock() -> None:
-    for lock_name, extras in {"run": ("postgres", "mysql"),
-                              "test": ("postgres", "mysql", "test")}.items():
+    for lock_name, extras in {
+        "run": ("postgres", "mysql"),
+        "test": ("postgres", "mysql", "test"),
+    }.items():
         lock = ROOT / "requirements" / f"{lock_name}.lock"
         pins = _pinned(lock)
         missing = _declared(*extras) - set(pins)
         assert not missing, f"{lock.name} lacks {sorted(missing)}: run `python3 dev.py lock`"
         lines = lock.read_text().splitlines()
-        unhashed = [line for line, after in zip(lines, lines[1:] + [""], strict=True)
-                    if re.match(r"^[A-Za-z0-9_.\-]+==", line)
-                    and not after.strip().startswith("--hash=sha256:")]
+        unhashed = [
+            line
+            for line, after in zip(lines, lines[1:] + [""], strict=True)
+            if re.match(r"^[A-Za-z0-9_.\-]+==", line)
+            and not after.strip().startswith("--hash=sha256:")
+        ]
         assert not unhashed, f"{lock.name}: pins without hashes: {unhashed}"
 
 

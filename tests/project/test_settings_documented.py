@@ -14,8 +14,11 @@ NAME = re.compile(r"ACCESS_[A-Z][A-Z_]*[A-Z]")
 
 
 def _names_in_code() -> set[str]:
-    files = [*(ROOT / "access_core").rglob("*.py"), *(ROOT / "access_ui").rglob("*.py"),
-             ROOT / "app.py"]
+    files = [
+        *(ROOT / "access_core").rglob("*.py"),
+        *(ROOT / "access_ui").rglob("*.py"),
+        ROOT / "app.py",
+    ]
     return {name for path in files for name in NAME.findall(path.read_text(encoding="utf-8"))}
 
 

@@ -26,23 +26,31 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SHIPPED = {
-    "access_app/app.py", "access_app/dashboard.py", "access_app/.streamlit/config.toml",
-    "access_app/pages/learner_access.py", "access_app/pages/overview.py",
-    "access_app/pages/import_roster.py", "access_app/pages/journal.py",
+    "access_app/app.py",
+    "access_app/dashboard.py",
+    "access_app/.streamlit/config.toml",
+    "access_app/pages/learner_access.py",
+    "access_app/pages/overview.py",
+    "access_app/pages/import_roster.py",
+    "access_app/pages/journal.py",
 }
 
 
 def _clean_environment() -> dict[str, str]:
     """No ACCESS_* setting, and not this checkout on PYTHONPATH (the build leaves its
     .egg-info there, which pip would take for an installed copy)."""
-    return {k: v for k, v in os.environ.items()
-            if not k.startswith("ACCESS_") and k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ACCESS_") and k not in ("PYTHONPATH", "VIRTUAL_ENV")
+    }
 
 
 def _run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
     kwargs.setdefault("env", _clean_environment())
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False,
-                            **kwargs)  # type: ignore[call-overload]
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=300, check=False, **kwargs
+    )  # type: ignore[call-overload]
     assert result.returncode == 0, (command, result.stdout, result.stderr)
     return result
 
@@ -51,13 +59,25 @@ def _run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[st
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Built from a copy of the sources: setuptools would reuse (and ship) a stale build/."""
     source = tmp_path_factory.mktemp("source") / "src"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "build", "*.egg-info", "var", "tests", "__pycache__", ".*_cache",
-        "secrets.toml",
-    ))
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git",
+            ".venv",
+            "build",
+            "*.egg-info",
+            "var",
+            "tests",
+            "__pycache__",
+            ".*_cache",
+            "secrets.toml",
+        ),
+    )
     out = tmp_path_factory.mktemp("wheel")
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", str(source), "-w",
-          str(out)])
+    _run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", str(source), "-w", str(out)]
+    )
     (built,) = out.glob("acces_apprenants-*.whl")
     return built
 
@@ -96,13 +116,26 @@ def installed(wheel, tmp_path) -> Iterator[tuple[Path, dict[str, str]]]:
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
     purelib = Path(sysconfig.get_paths(vars={"base": str(venv), "platbase": str(venv)})["purelib"])
-    _run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install",
-          "--no-deps", "--no-index", "--quiet", str(wheel)])
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(venv / "bin" / "python"),
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--quiet",
+            str(wheel),
+        ]
+    )
     # only now (pip must not see, let alone touch, the running environment's packages)
     (purelib / "borrowed.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     env = _clean_environment()
-    env.update(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "data"),
-               ACCESS_BCRYPT_ROUNDS="4")
+    env.update(
+        HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "data"), ACCESS_BCRYPT_ROUNDS="4"
+    )
     yield venv, env
 
 
@@ -113,18 +146,29 @@ def test_the_installed_wheel_initialises_and_serves_from_any_directory(installed
     elsewhere.mkdir()
     data = tmp_path / "data" / "acces-apprenants"
 
-    where = _run([str(venv / "bin" / "python"), "-c",
-                  "import access_core; print(access_core.__file__)"], env=env, cwd=elsewhere)
+    where = _run(
+        [str(venv / "bin" / "python"), "-c", "import access_core; print(access_core.__file__)"],
+        env=env,
+        cwd=elsewhere,
+    )
     assert str(venv) in where.stdout and str(ROOT) not in where.stdout
     _run([script, "init"], env=env, cwd=elsewhere)
-    _run([script, "create-admin", "direction", "--password-stdin"], env=env, cwd=elsewhere,
-         input="un mot de passe solide\n")
+    _run(
+        [script, "create-admin", "direction", "--password-stdin"],
+        env=env,
+        cwd=elsewhere,
+        input="un mot de passe solide\n",
+    )
     assert (data / "access.db").is_file()
 
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - our own script
-        [script, "serve", "--port", str(port)], env=env, cwd=elsewhere,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [script, "serve", "--port", str(port)],
+        env=env,
+        cwd=elsewhere,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 90

@@ -42,8 +42,15 @@ def make_roster(db: Database) -> Roster:
     changed = now - timedelta(days=20)
 
     def personal(last: str, first: str, login: str, cls: str) -> int:
-        return add_learner(db, last, first, class_name=cls, login=login, password=PERSONAL,
-                           password_changed_at=changed)
+        return add_learner(
+            db,
+            last,
+            first,
+            class_name=cls,
+            login=login,
+            password=PERSONAL,
+            password_changed_at=changed,
+        )
 
     return Roster(
         class_a=a,
@@ -51,8 +58,13 @@ def make_roster(db: Database) -> Roster:
         class_c=c,
         lea=add_learner(db, "Dupont", "Léa", birth_date=date(2013, 3, 2), login="lea.dupont"),
         hugo=personal("Dubois", "Hugo", "hugo.dubois", "6e A"),
-        zoe_expired=add_learner(db, "Petit", "Zoé", login="zoe.petit",
-                                password_changed_at=now - timedelta(days=INITIAL_DAYS + 5)),
+        zoe_expired=add_learner(
+            db,
+            "Petit",
+            "Zoé",
+            login="zoe.petit",
+            password_changed_at=now - timedelta(days=INITIAL_DAYS + 5),
+        ),
         no_birth=add_learner(db, "Sans", "Date", birth_date=None, login="sans.date"),
         ines=personal("Roux", "Inès", "ines.roux", "6e B"),
         emile=add_learner(db, "FAURE", "ÉMILE", class_name="6e B", login="emile.faure"),
@@ -62,10 +74,12 @@ def make_roster(db: Database) -> Roster:
         percent_plain=add_learner(db, "Cent", "Plein", class_name="5e C", login="tauxza"),
         underscore=add_learner(db, "Bas", "Tiret", class_name="5e C", login="bas_tiret"),
         underscore_plain=add_learner(db, "Bas", "Trait", class_name="5e C", login="basxtiret"),
-        noe_recent=add_learner(db, "Leroy", "Noé", login="noe.leroy",
-                               deactivated_at=now - timedelta(days=10)),
-        jules_old=add_learner(db, "Noir", "Jules", login="jules.noir",
-                              deactivated_at=now - timedelta(days=200)),
+        noe_recent=add_learner(
+            db, "Leroy", "Noé", login="noe.leroy", deactivated_at=now - timedelta(days=10)
+        ),
+        jules_old=add_learner(
+            db, "Noir", "Jules", login="jules.noir", deactivated_at=now - timedelta(days=200)
+        ),
     )
 
 
@@ -79,8 +93,14 @@ def insert_as_another_program(db: Database, last: str, first: str, login: str) -
                 "INSERT INTO learners (last_name, first_name, login, birth_date, class_id, "
                 "password_hash) VALUES (:last, :first, :login, :born, :class_id, :hash)"
             ),
-            {"last": last, "first": first, "login": login, "born": date(2012, 1, 2),
-             "class_id": class_id.scalar_one(), "hash": hash_password("02012012", TEST_ROUNDS)},
+            {
+                "last": last,
+                "first": first,
+                "login": login,
+                "born": date(2012, 1, 2),
+                "class_id": class_id.scalar_one(),
+                "hash": hash_password("02012012", TEST_ROUNDS),
+            },
         )
         found = session.execute(text("SELECT id FROM learners WHERE login = :l"), {"l": login})
         return int(found.scalar_one())

@@ -33,12 +33,14 @@ class Pupil:
 
 PUPILS = (
     Pupil("4711", "070803070AJ", "Lefèvre", "Chloé", date(2011, 5, 17), "4A", group="LV2 ESP"),
-    Pupil("4712", "071234567BB", "Martin-Garçon", "Jérôme", date(2011, 3, 2), "4A",
-          usage_name="Dupré"),
+    Pupil(
+        "4712", "071234567BB", "Martin-Garçon", "Jérôme", date(2011, 3, 2), "4A", usage_name="Dupré"
+    ),
     Pupil("4713", "071234568CC", "Benoît", "Zoé", date(2011, 11, 30), "4B"),
     Pupil("4714", "071234569DD", "N'Diaye", "Anaïs Éléonore", date(2010, 12, 24), "4B"),
-    Pupil("4715", "071234570EE", "Sortant", "Paul", date(2011, 1, 9), "4A",
-          left_on=date(2025, 11, 3)),
+    Pupil(
+        "4715", "071234570EE", "Sortant", "Paul", date(2011, 1, 9), "4A", left_on=date(2025, 11, 3)
+    ),
     Pupil("4716", "071234571FF", "Groupé", "Inès", date(2011, 7, 14), None, group="LATIN"),
     Pupil("4717", "070803070AJ", "Doublon", "Léa", date(2011, 2, 1), "4B"),
 )
@@ -69,7 +71,7 @@ def siecle_xml(
     ]
     for p in pupils:
         name_tag = "NOM" if old_names else "NOM_DE_FAMILLE"
-        out.append(f"<ELEVE ELEVE_ID={quoteattr(p.eleve_id)} ELENOET=\"{p.eleve_id}0\">")
+        out.append(f'<ELEVE ELEVE_ID={quoteattr(p.eleve_id)} ELENOET="{p.eleve_id}0">')
         out.append(f"<ID_NATIONAL>{escape(p.ine)}</ID_NATIONAL>")
         out.append(f"<{name_tag}>{escape(p.last_name)}</{name_tag}>")
         if p.usage_name:
@@ -114,26 +116,67 @@ def siecle_zip(xml: bytes, macos: bool = True) -> bytes:
     return buffer.getvalue()
 
 
-def siecle_csv(pupils: list[Pupil] = PRESENT, encoding: str = "iso-8859-1",
-               with_sex: bool = False) -> bytes:
+def siecle_csv(
+    pupils: list[Pupil] = PRESENT, encoding: str = "iso-8859-1", with_sex: bool = False
+) -> bytes:
     """« Liste des élèves par division »: no INE, divisions wrapped as ="4A"."""
     sex = ["SEXE"] if with_sex else []
-    header = ["NOM", "PRENOM", *sex, "NE(E) LE", "MEF", "DIV.", "REG.", "OPT1", "OPT2",
-              "DIV. PREC.", "Doublant"]
+    header = [
+        "NOM",
+        "PRENOM",
+        *sex,
+        "NE(E) LE",
+        "MEF",
+        "DIV.",
+        "REG.",
+        "OPT1",
+        "OPT2",
+        "DIV. PREC.",
+        "Doublant",
+    ]
     lines = [";".join(header)]
     for p in pupils:
         division = f'="{p.division}"' if p.division else ""
-        cells = [p.last_name, p.first_name, *(["F"] if with_sex else []), _d(p.birth),
-                 "4EME", division, "DP DAN", "ANGLAIS LV1", "ESPAGNOL LV2", '="5Z"', "N"]
+        cells = [
+            p.last_name,
+            p.first_name,
+            *(["F"] if with_sex else []),
+            _d(p.birth),
+            "4EME",
+            division,
+            "DP DAN",
+            "ANGLAIS LV1",
+            "ESPAGNOL LV2",
+            '="5Z"',
+            "N",
+        ]
         lines.append(";".join(cells))
     return ("\r\n".join(lines) + "\r\n").encode(encoding)
 
 
 ONDE_HEADER = [
-    "Nom élève", "Nom d’usage élève", "Prénom élève", "Date naissance", "Sexe", "INE",
-    "Adresse1", "Cp1", "Commune1", "Pays1", "Adresse2", "Cp2", "Commune2", "Pays2", " Cycle",
-    "Niveau", "Libellé classe", "Identifiant classe", "Attestation fournie",
-    "Autorisation associations", "Autorisation photo", "Décision de passage",
+    "Nom élève",
+    "Nom d’usage élève",
+    "Prénom élève",
+    "Date naissance",
+    "Sexe",
+    "INE",
+    "Adresse1",
+    "Cp1",
+    "Commune1",
+    "Pays1",
+    "Adresse2",
+    "Cp2",
+    "Commune2",
+    "Pays2",
+    " Cycle",
+    "Niveau",
+    "Libellé classe",
+    "Identifiant classe",
+    "Attestation fournie",
+    "Autorisation associations",
+    "Autorisation photo",
+    "Décision de passage",
 ]
 
 
@@ -147,14 +190,33 @@ def onde_csv(pupils: list[Pupil] = PRESENT, encoding: str = "iso-8859-1") -> byt
     for index, p in enumerate(pupils):
         birth = _d(p.birth) if index % 2 == 0 else p.birth.isoformat()
         level = "CM1" if index % 3 else "CM2"
-        cells = [p.last_name, p.usage_name, p.first_name, birth, "F", p.ine,
-                 "1 rue des Écoles", "75001", "PARIS", "FRANCE", "", "", "", "", "C3", level,
-                 f"CM1-CM2 {p.division}" if p.division else "", "1234" if p.division else "",
-                 "Oui", "Non", "Oui", ""]
+        cells = [
+            p.last_name,
+            p.usage_name,
+            p.first_name,
+            birth,
+            "F",
+            p.ine,
+            "1 rue des Écoles",
+            "75001",
+            "PARIS",
+            "FRANCE",
+            "",
+            "",
+            "",
+            "",
+            "C3",
+            level,
+            f"CM1-CM2 {p.division}" if p.division else "",
+            "1234" if p.division else "",
+            "Oui",
+            "Non",
+            "Oui",
+            "",
+        ]
         lines.append(";".join(cells) + ";")
     return ("\r\n".join(lines) + "\r\n").encode(encoding)
 
 
-def with_departure(pupil_id: str, left_on: date, pupils: tuple[Pupil, ...] = PUPILS
-                   ) -> list[Pupil]:
+def with_departure(pupil_id: str, left_on: date, pupils: tuple[Pupil, ...] = PUPILS) -> list[Pupil]:
     return [replace(p, left_on=left_on) if p.eleve_id == pupil_id else p for p in pupils]

@@ -29,12 +29,23 @@ MOJIBAKE = re.compile(
     "[\ufffd\u0080-\u009f]|[\u00c2\u00c3][\u00a0-\u00bf\u0152\u0153\u0160\u0161\u0178"
     "\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
 )
-NAMES = {"utf-8": "UTF-8", "iso8859-1": "ISO-8859-1", "iso8859-15": "ISO-8859-15",
-         "cp1252": "Windows-1252", "utf-16": "UTF-16", "utf-32": "UTF-32",
-         "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}
+NAMES = {
+    "utf-8": "UTF-8",
+    "iso8859-1": "ISO-8859-1",
+    "iso8859-15": "ISO-8859-15",
+    "cp1252": "Windows-1252",
+    "utf-16": "UTF-16",
+    "utf-32": "UTF-32",
+    "utf-16-le": "UTF-16LE",
+    "utf-16-be": "UTF-16BE",
+}
 # Byte-order marks that name their encoding (UTF-32's first: it begins like UTF-16's)
-UNICODE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+UNICODE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 WINDOWS_ONLY = re.compile(rb"[\x80-\x9f]")  # letters in Windows-1252, controls in ISO-8859
 # the eight bytes where ISO-8859-15 (€ Š š Ž ž Œ œ Ÿ) and Windows-1252 (¤ ¦ ¨ ´ ¸ ¼ ½ ¾) differ
 LATIN9_ONLY = re.compile(rb"[\xa4\xa6\xa8\xb4\xb8\xbc\xbd\xbe]")
@@ -124,7 +135,7 @@ def _name(codec: str, bom: bool) -> str:
 
 def decode(data: bytes, xml: bool = False) -> Decoded:
     """The text of ``data``, trying UTF-8, the XML declaration's encoding, then Windows-1252."""
-    body = data[len(BOM):] if data.startswith(BOM) else data
+    body = data[len(BOM) :] if data.startswith(BOM) else data
     for codec in _candidates(data, xml):
         try:
             text = body.decode(codec)
@@ -135,12 +146,10 @@ def decode(data: bytes, xml: bool = False) -> Decoded:
     raise _unknown()
 
 
-def decode_chunks(data: bytes, xml: bool = False, size: int = 1 << 20) -> tuple[
-    str, Iterator[str]
-]:
+def decode_chunks(data: bytes, xml: bool = False, size: int = 1 << 20) -> tuple[str, Iterator[str]]:
     """Like ``decode`` (the same encoding chosen, the same refusals) without ever holding the
     whole text: the encoding's name and the text in pieces of about ``size`` characters."""
-    body = memoryview(data)[len(BOM):] if data.startswith(BOM) else memoryview(data)
+    body = memoryview(data)[len(BOM) :] if data.startswith(BOM) else memoryview(data)
 
     def pieces(codec: str) -> Iterator[str]:
         decoder = codecs.getincrementaldecoder(codec)("strict")
@@ -158,8 +167,10 @@ def decode_chunks(data: bytes, xml: bool = False, size: int = 1 << 20) -> tuple[
                 tail = (tail + piece)[-1:]
         except UnicodeDecodeError:
             continue
-        return (_name(codec, len(body) != len(data) or codec in ("utf-16", "utf-32")),
-                pieces(codec))
+        return (
+            _name(codec, len(body) != len(data) or codec in ("utf-16", "utf-32")),
+            pieces(codec),
+        )
     raise _unknown()
 
 

@@ -68,8 +68,9 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
-def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int,
-                limits: ImportLimits) -> bytes:
+def read_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, limits: ImportLimits
+) -> bytes:
     """The member's bytes, refused as soon as more than ``budget`` bytes come out."""
     parts: list[bytes] = []
     total = 0
@@ -80,8 +81,15 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int,
                 if total > budget:
                     raise too_large(limits)
                 parts.append(chunk)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error,
-            NotImplementedError, RuntimeError):  # damaged, unknown method, encrypted
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        zlib.error,
+        NotImplementedError,
+        RuntimeError,
+    ):  # damaged, unknown method, encrypted
         raise bad_zip() from None
     return b"".join(parts)
 
@@ -104,8 +112,10 @@ def is_ignored_entry(name: str) -> bool:
 def single_xml(archive: zipfile.ZipFile, limits: ImportLimits) -> bytes:
     """The one ``.xml`` file of a SIECLE zip, decompressed within the byte limit."""
     xml = [
-        info for info in archive.infolist()
-        if not info.is_dir() and not is_ignored_entry(info.filename)
+        info
+        for info in archive.infolist()
+        if not info.is_dir()
+        and not is_ignored_entry(info.filename)
         and info.filename.lower().endswith(".xml")
     ]
     if len(xml) != 1:

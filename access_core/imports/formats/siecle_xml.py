@@ -87,8 +87,7 @@ class _Handler(ContentHandler):
             return  # nothing read lies this deep (the text of a field is collected above)
         if not self.path and name != ROOT:
             raise ValidationError(
-                f"the XML file is not a SIECLE pupil export (root {name[:40]}, "
-                f"expected {ROOT})",
+                f"the XML file is not a SIECLE pupil export (root {name[:40]}, expected {ROOT})",
                 root=name[:40],
                 key="import_not_siecle",
             )
@@ -196,14 +195,17 @@ def read_siecle_xml(data: bytes, today: date, limits: ImportLimits) -> SourceFil
         encoding=encoding,
         school_year=_school_year(handler.parameters.get("ANNEE_SCOLAIRE")),
         school=handler.parameters.get("UAJ") or None,
-        columns={"external_id": "ID_NATIONAL", "last_name": "NOM_DE_FAMILLE",
-                 "usage_name": "NOM_USAGE", "first_name": "PRENOM",
-                 "birth_date": "DATE_NAISS", "class_name": "STRUCTURE (D)"},
+        columns={
+            "external_id": "ID_NATIONAL",
+            "last_name": "NOM_DE_FAMILLE",
+            "usage_name": "NOM_USAGE",
+            "first_name": "PRENOM",
+            "birth_date": "DATE_NAISS",
+            "class_name": "STRUCTURE (D)",
+        },
     )
     for record in handler.repeated:
-        source.problems.append(
-            (record, "siecle_repeated_id", {}, _name(record))
-        )
+        source.problems.append((record, "siecle_repeated_id", {}, _name(record)))
     for pupil_id, record in handler.pupils.items():
         left_on = str(record.values.get("left_on") or "").strip()
         if left_on:
@@ -218,9 +220,7 @@ def read_siecle_xml(data: bytes, today: date, limits: ImportLimits) -> SourceFil
                 continue
         division = handler.divisions.get(pupil_id)
         if division is None:
-            source.problems.append(
-                (record, "siecle_no_division", {}, _name(record))
-            )
+            source.problems.append((record, "siecle_no_division", {}, _name(record)))
             continue
         source.records.append(
             SourceRecord(record.line, {**record.values, "class_name": division}, record.ref)

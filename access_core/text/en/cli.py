@@ -19,9 +19,7 @@ TEXTS: dict[str, str] = {
     "cli_not_locked": "'{username}' was not locked",
     "cli_first_admin": "  administrator: {username}",
     "cli_first_password": "  password:      {password}",
-    "cli_first_once": (
-        "  shown once only: note it now (it is stored only as a bcrypt hash)"
-    ),
+    "cli_first_once": ("  shown once only: note it now (it is stored only as a bcrypt hash)"),
     "cli_admins_exist": "administrator accounts exist already; log in with yours",
     "cli_export_written": (
         "{count} {count:p:learner|learners} of {class_name} written to {output}"

@@ -8,9 +8,7 @@ TEXTS: dict[str, str] = {
         "it must be changed at first login."
     ),
     "slips_button": "Login slips (PDF)",
-    "slips_button_marked": (
-        "Login slips of the {count} marked {count:p:learner|learners} (PDF)"
-    ),
+    "slips_button_marked": ("Login slips of the {count} marked {count:p:learner|learners} (PDF)"),
     "slips_batch_button": "Slips of the reset accounts (PDF)",
     "slips_skipped_warning": "No slip without a birth date: {names}.",
     "slips_missing_glyphs_warning": (

@@ -12,8 +12,7 @@ TEXTS: dict[str, str] = {
         "{percent} %): check the file, or confirm these deactivations explicitly."
     ),
     "import_changed_meanwhile": (
-        "The learners changed since the preview: nothing was imported. "
-        "Check the new preview."
+        "The learners changed since the preview: nothing was imported. Check the new preview."
     ),
     "import_too_large": (
         "The file is too large: more than {limit} MB once decompressed "
@@ -21,18 +20,13 @@ TEXTS: dict[str, str] = {
     ),
     "import_too_many_rows": "The file has more than {limit} rows (ACCESS_IMPORT_MAX_ROWS).",
     "import_bad_zip": "The ZIP file cannot be read (damaged).",
-    "import_zip_xml_count": (
-        "The ZIP file must hold exactly one .xml file; it holds {count}."
-    ),
+    "import_zip_xml_count": ("The ZIP file must hold exactly one .xml file; it holds {count}."),
     "import_bad_xml": "The XML file cannot be read (line {line}).",
     "import_too_many_columns": "The file has more than {limit} columns (line {line}).",
     "import_xml_too_deep": (
-        "The XML file nests elements more than {depth} deep (line {line}): "
-        "not a SIECLE export."
+        "The XML file nests elements more than {depth} deep (line {line}): not a SIECLE export."
     ),
-    "import_xml_forbidden": (
-        "The XML file declares entities or external references: refused."
-    ),
+    "import_xml_forbidden": ("The XML file declares entities or external references: refused."),
     "import_not_siecle": (
         "This XML file is not a SIECLE pupil export (expected the root BEE_ELEVES)."
     ),
@@ -79,9 +73,7 @@ TEXTS: dict[str, str] = {
         "Reset refused, no account was changed. Birth date missing for: {names}."
     ),
     "error_batch_already_applied": "This reset has already been applied.",
-    "error_concurrent_change": (
-        "{name} was changed meanwhile; no account was reset. Try again."
-    ),
+    "error_concurrent_change": ("{name} was changed meanwhile; no account was reset. Try again."),
     "error_database_unavailable": (
         "The database cannot be reached right now. Try again in a moment; "
         "the page will recover by itself."
@@ -104,16 +96,14 @@ TEXTS: dict[str, str] = {
         "with « access-core init »."
     ),
     "error_driver_missing": (
-        "The database driver {driver} is not installed: "
-        "pip install 'acces-apprenants[{extra}]'."
+        "The database driver {driver} is not installed: pip install 'acces-apprenants[{extra}]'."
     ),
     "error_database_refused": (
         "The database server refused the connection (user, password or database name): "
         "check ACCESS_DATABASE_URL."
     ),
     "error_database_failure": (
-        "The database reported an error; nothing was changed. The details are in the "
-        "server log."
+        "The database reported an error; nothing was changed. The details are in the server log."
     ),
     "error_not_found": "Learner not found; the list may have changed. Reload the page.",
     "error_validation_error": "Invalid input: {message}",

@@ -43,8 +43,7 @@ TEXTS: dict[str, str] = {
         "de naissance)"
     ),
     "cli_slip_missing_glyph": (
-        "attention : aucune police installée n'a {char} (U+{code}) de {name} ; imprimé "
-        "comme {mark}"
+        "attention : aucune police installée n'a {char} (U+{code}) de {name} ; imprimé comme {mark}"
     ),
     "cli_state_active": "actif",
     "cli_state_deactivated": "désactivé",
@@ -56,13 +55,9 @@ TEXTS: dict[str, str] = {
         "{count} {count:p:mot de passe réinitialisé|mots de passe réinitialisés} (lot {batch})"
     ),
     "cli_reset_slips_hint": "leurs fiches de connexion : {command}",
-    "cli_import_file": (
-        "format : {format}, encodage : {encoding}, année scolaire : {year}"
-    ),
+    "cli_import_file": ("format : {format}, encodage : {encoding}, année scolaire : {year}"),
     "cli_import_year_unknown": "non indiquée",
-    "cli_import_departed": (
-        " ; {count} {count:p:élève parti|élèves partis} avant aujourd'hui"
-    ),
+    "cli_import_departed": (" ; {count} {count:p:élève parti|élèves partis} avant aujourd'hui"),
     "cli_plan_new": "nouveaux",
     "cli_plan_updated": "mis à jour",
     "cli_plan_moved": "changés de classe",
@@ -70,9 +65,7 @@ TEXTS: dict[str, str] = {
     "cli_plan_deactivated": "désactivés",
     "cli_plan_unchanged": "inchangés",
     "cli_plan_rejected": "rejetés",
-    "cli_plan_password_moved": (
-        "mot de passe initial déplacé vers la date de naissance corrigée"
-    ),
+    "cli_plan_password_moved": ("mot de passe initial déplacé vers la date de naissance corrigée"),
     "cli_plan_kept": "gardés actifs : leur ligne est rejetée",
     "cli_plan_count": "nombre",
     "cli_plan_line": "ligne {line}",
@@ -103,13 +96,10 @@ TEXTS: dict[str, str] = {
         " ; {count} {count:p:mot de passe initial déplacé|mots de passe initiaux déplacés} "
         "vers la date de naissance corrigée"
     ),
-    "cli_import_skipped": (
-        " ; {count} {count:p:ligne invalide ignorée|lignes invalides ignorées}"
-    ),
+    "cli_import_skipped": (" ; {count} {count:p:ligne invalide ignorée|lignes invalides ignorées}"),
     "cli_check_problems": "{count} {count:p:problème|problèmes}",
     "cli_backup_written": (
-        "sauvegarde écrite dans {path} (schéma {revision}, "
-        "{learners} {learners:p:élève|élèves})"
+        "sauvegarde écrite dans {path} (schéma {revision}, {learners} {learners:p:élève|élèves})"
     ),
     "cli_restored": (
         "restauré depuis {path} (schéma {revision}, {learners} {learners:p:élève|élèves}) ; "
@@ -129,9 +119,7 @@ TEXTS: dict[str, str] = {
     "cli_folder_not_empty": "{path} n'est pas vide : indiquez un nouveau dossier",
     "cli_cannot_read": "impossible de lire {path} : {reason}",
     "cli_unknown_logins": "{count:p:login inconnu|logins inconnus} : {logins}",
-    "cli_no_slip_no_birth_date": (
-        "aucune fiche à imprimer : aucun élève n'a de date de naissance"
-    ),
+    "cli_no_slip_no_birth_date": ("aucune fiche à imprimer : aucun élève n'a de date de naissance"),
     "cli_no_slip_no_learner": "aucune fiche à imprimer : aucun élève trouvé",
     "cli_nothing_to_reset": "aucun élève à réinitialiser",
     "cli_confirmation_needed": (

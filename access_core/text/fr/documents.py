@@ -33,9 +33,7 @@ TEXTS: dict[str, str] = {
     "slip_forgotten": (
         "Oublié ? Demande à un administrateur de l'établissement de le réinitialiser."
     ),
-    "slip_expired_help": (
-        "Demande à un administrateur de l'établissement de le réinitialiser."
-    ),
+    "slip_expired_help": ("Demande à un administrateur de l'établissement de le réinitialiser."),
     "slip_portal": "Portail : {url}",
     "slip_steps_title": "Première connexion",
     "slip_login_title": "Pour te connecter",

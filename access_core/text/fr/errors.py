@@ -12,8 +12,7 @@ TEXTS: dict[str, str] = {
         "vérifiez le fichier, ou confirmez explicitement ces désactivations."
     ),
     "import_changed_meanwhile": (
-        "Les élèves ont changé depuis l'aperçu : rien n'a été importé. "
-        "Vérifiez le nouvel aperçu."
+        "Les élèves ont changé depuis l'aperçu : rien n'a été importé. Vérifiez le nouvel aperçu."
     ),
     "import_too_large": (
         "Fichier trop volumineux : plus de {limit} Mo une fois décompressé "
@@ -74,9 +73,7 @@ TEXTS: dict[str, str] = {
         "en « CSV UTF-8 »"
     ),
     "login_failed": "Identifiant ou mot de passe incorrect.",
-    "login_locked": (
-        "Trop d'échecs de connexion : cet identifiant est bloqué jusqu'à {until}."
-    ),
+    "login_locked": ("Trop d'échecs de connexion : cet identifiant est bloqué jusqu'à {until}."),
     "col_last_name": "Nom",
     "col_first_name": "Prénom",
     "col_login": "Login",

@@ -113,9 +113,7 @@ TEXTS: dict[str, str] = {
     "session_idle": "Session fermée après {duration} d'inactivité : reconnectez-vous.",
     "minutes_one": "{count} minute",
     "minutes_many": "{count} minutes",
-    "session_revoked": (
-        "Session fermée (déconnexion ou changement du compte) : reconnectez-vous."
-    ),
+    "session_revoked": ("Session fermée (déconnexion ou changement du compte) : reconnectez-vous."),
     "login_required": "Connectez-vous avec un compte administrateur pour accéder à cette page.",
     "logout": "Se déconnecter",
     "logged_in_as": "Connecté : {username}",
@@ -181,8 +179,7 @@ TEXTS: dict[str, str] = {
     ),
     "overview_chart_title": "Mots de passe par classe",
     "overview_chart_limited": (
-        "Le graphique montre les {shown} classes au taux d'activation le plus bas "
-        "(sur {total})."
+        "Le graphique montre les {shown} classes au taux d'activation le plus bas (sur {total})."
     ),
     "overview_empty": "Aucun élève actif pour l'instant.",
     "overview_no_class": "(sans classe)",
