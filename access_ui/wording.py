@@ -7,8 +7,8 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from access_core.imports.files import RowProblem
 from access_core.imports.preview import Change
+from access_core.imports.rows import RowProblem
 from access_core.roster.queries import PasswordState
 from access_core.text.catalogue import format_date, t
 from access_core.text.catalogue import rejection_reason as i18n_rejection_reason

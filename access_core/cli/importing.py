@@ -17,7 +17,7 @@ from access_core.errors import ValidationError
 from access_core.imports import files as roster_files
 from access_core.imports import plan as import_plan
 from access_core.imports import preview as imports
-from access_core.imports.files import visible
+from access_core.imports.validation import visible
 from access_core.text.catalogue import rejection_reason, t
 
 PARTIAL_APPLIED = 3  # applied (or previewed) with rejected rows left out

@@ -25,7 +25,7 @@ from access_core.db.unit_of_work import Database
 from access_core.documents import slips, slips_pdf
 from access_core.documents import workbook as exports
 from access_core.errors import NotFound, ValidationError
-from access_core.imports.files import visible
+from access_core.imports.validation import visible
 from access_core.ops.private_files import PRIVATE_DIR_MODE, make_private_dir
 from access_core.roster import queries as roster
 from access_core.roster import resets

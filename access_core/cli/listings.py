@@ -6,7 +6,7 @@ import click
 
 from access_core.cli.base import actor_option, command, database
 from access_core.config import Settings
-from access_core.imports.files import visible
+from access_core.imports.validation import visible
 from access_core.roster import queries as roster
 from access_core.roster import stats
 

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from access_core.imports.files import RosterRow, RowProblem
+from access_core.imports.rows import RosterRow, RowProblem
 from access_core.roster.names import full_name
 
 DEFAULT_MAX_DEACTIVATION_PERCENT = 10

@@ -25,7 +25,6 @@ from access_core.db.models import Learner, SchoolClass
 from access_core.db.unit_of_work import Database
 from access_core.errors import ValidationError
 from access_core.imports.apply import ImportOutcome, apply
-from access_core.imports.files import RosterFile, RosterRow, RowProblem, problem
 from access_core.imports.plan import (
     CHANGED_MEANWHILE,
     DEFAULT_MAX_DEACTIVATION_PERCENT,
@@ -35,6 +34,7 @@ from access_core.imports.plan import (
     Existing,
     ImportPlan,
 )
+from access_core.imports.rows import RosterFile, RosterRow, RowProblem, problem
 from access_core.roster.logins import fold, unique_login
 from access_core.roster.names import full_name, name_key
 

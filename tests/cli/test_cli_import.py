@@ -124,8 +124,8 @@ def test_bad_rows_are_listed_and_nothing_is_imported(db, admin, import_cli):
     assert code == 1
     assert summary(out)["rejected"] == 9 and summary(out)["new"] == 3
     assert "rejected (9):" in out
-    assert "  line 3: missing first_name (Moreau)" in out
-    assert "  line 4: impossible date '31/02/2013' (Girard Inès)" in out
+    assert "  line 3: missing field: First name (Moreau)" in out
+    assert "  line 4: impossible date « 31/02/2013 » (Girard Inès)" in out
     assert "  line 7: external id BAD-001 already on line 2 (Petit Louis)" in out
     assert "  line 9: login tom.bernard already on line 8 (Bernard Théo)" in out
     assert err.strip().splitlines() == [

@@ -7,9 +7,10 @@ import pytest
 
 from access_core.errors import ValidationError
 from access_core.imports import preview as imports
-from access_core.imports.files import RowProblem, read_roster
+from access_core.imports.files import read_roster
 from access_core.imports.plan import NEEDS_CONFIRMATION, ROWS_REJECTED, Change, blockers
 from access_core.imports.preview import ImportPlan
+from access_core.imports.rows import RowProblem
 from tests.support.factories import TEST_ROUNDS, add_learner, dump_tables
 
 HEADER = "INE;Nom;Prénom;Date de naissance;Classe"

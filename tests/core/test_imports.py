@@ -20,8 +20,9 @@ from access_core.db.unit_of_work import Database
 from access_core.errors import NotAuthorized, ValidationError
 from access_core.imports import preview as imports
 from access_core.imports.apply import INITIAL_PASSWORD_MOVED
-from access_core.imports.files import RosterFile, read_roster
+from access_core.imports.files import read_roster
 from access_core.imports.preview import ImportOutcome, ImportPlan
+from access_core.imports.rows import RosterFile
 from access_core.roster.queries import recently_deactivated
 from tests.support.factories import TEST_ROUNDS, add_learner, create_test_admin, dump_tables
 

@@ -12,6 +12,7 @@ import pytest
 
 from access_core.imports import preview as imports
 from access_core.imports.files import read_roster
+from access_core.text.catalogue import rejection_reason
 from tests.core.test_imports_formats import import_file, learners
 from tests.support.roster_samples import PRESENT, TODAY, Pupil, onde_csv, siecle_csv, siecle_xml
 
@@ -114,8 +115,9 @@ def test_the_symbols_a_wrong_8_bit_reading_gives_are_a_rejected_row():
     assert [r.last_name for r in roster.rows] == ["N’Diaye"]
     (problem,) = roster.problems
     assert (problem.line, problem.code) == (3, "ambiguous_symbols")
-    assert problem.reason == (
-        "symbol ¼ in Nom, Prénom (encoding misread): save the file as « CSV UTF-8 »"
+    assert problem.params["fields"] == ("last_name", "first_name")
+    assert rejection_reason(problem.code, problem.params, problem.reason, "fr") == (
+        "symbole ¼ dans : Nom, Prénom (encodage mal reconnu) : enregistrez le fichier en « CSV UTF-8 »"
     )
 
 
@@ -155,7 +157,9 @@ def test_a_control_character_is_a_rejected_row_with_its_line(
 
     (problem,) = plan.rejected
     assert (problem.line, problem.code) == (3, "control_characters")
-    assert problem.reason == f"control characters in {fields}"
+    assert rejection_reason(problem.code, problem.params, problem.reason, "fr") == (
+        f"caractères de contrôle dans : {fields}"
+    )
     assert not any(c in problem.name for c in (NUL, ESC, BEL))  # shown as ␀ ␛ ␇
     if field != "division":  # the bad value is not kept to recognise the learner
         assert getattr(problem, field) is None
@@ -174,7 +178,7 @@ def test_the_cli_shows_a_rejected_name_without_its_escape_sequence(db, admin, cl
     code, out, err = cli("import", str(path), "--actor", admin)
 
     assert code == 1 and ESC not in out + err and BEL not in out + err
-    assert "line 4: control characters in Nom (Benoît␇␛[2J␛[31m Zoé)" in out
+    assert "line 4: control characters in Last name (Benoît␇␛[2J␛[31m Zoé)" in out
 
 
 def test_a_control_character_in_siecle_xml_is_refused_by_the_parser():

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from access_core.errors import ValidationError
-from access_core.imports.files import RosterFile, read_roster
+from access_core.imports.files import read_roster
+from access_core.imports.rows import RosterFile
 from tests.data import make_data
 
 DATA = Path(__file__).parent.parent / "data"

@@ -10,8 +10,9 @@ import zipfile
 import pytest
 
 from access_core.errors import ValidationError
-from access_core.imports.files import RosterFile, read_roster
+from access_core.imports.files import read_roster
 from access_core.imports.formats.limits import ImportLimits
+from access_core.imports.rows import RosterFile
 from tests.support.roster_samples import (
     IMPORTED,
     PRESENT,

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from access_core.db.unit_of_work import Database
 from access_core.errors import AccessError
 from access_core.imports import preview as imports
-from access_core.imports.files import RosterFile, read_roster
+from access_core.imports.files import read_roster
 from access_core.imports.formats.limits import ImportLimits
+from access_core.imports.rows import RosterFile
 from tests.support.factories import TEST_ROUNDS, dump_tables
 from tests.support.roster_samples import TODAY, onde_csv, siecle_csv, siecle_xml, siecle_zip
 

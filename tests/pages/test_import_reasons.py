@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from access_core.db.unit_of_work import Database
 from access_core.errors import ValidationError
-from access_core.imports.files import HEADER_ALIASES, REASONS, read_roster
+from access_core.imports.files import HEADER_ALIASES, read_roster
+from access_core.imports.rows import REASONS
 from access_core.text.catalogue import MESSAGES, error_message
 from access_ui.wording import rejection_reason
 from tests.pages import test_pages
@@ -41,8 +42,8 @@ def test_field_names_are_worded_in_the_language_of_the_message() -> None:
     (no French label in an English message)."""
     problems = {p.line: p for p in read_roster(BAD_ROWS.read_bytes(), "r.csv", TODAY).problems}
     assert problems[3].params["fields"] == ("first_name",)
-    assert rejection_reason(problems[3], "en") == "missing First name"
-    assert rejection_reason(problems[12], "en") == "missing Birth date"
+    assert rejection_reason(problems[3], "en") == "missing field: First name"
+    assert rejection_reason(problems[12], "en") == "missing field: Birth date"
     assert rejection_reason(problems[3], "fr") == "champ manquant : Prénom"
     too_long = read_roster(
         f"Nom;Prénom;Date de naissance;Classe\n{'N' * 101};Léa;01/01/2013;6e A".encode(),

@@ -32,5 +32,5 @@ class SourceFile:
     school: str | None = None  # UAI code (SIECLE's UAJ)
     departed: int = 0  # pupils who left before today (SIECLE's DATE_SORTIE), left out
     # rows already refused by the reader, with the values they hold (to recognise the learner)
-    # (record, reason code of roster_files.REASONS, its values, name)
+    # (record, reason code of imports.rows.REASONS, its values, name)
     problems: list[tuple[SourceRecord, str, dict[str, object], str]] = field(default_factory=list)
