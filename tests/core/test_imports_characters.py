@@ -117,7 +117,8 @@ def test_the_symbols_a_wrong_8_bit_reading_gives_are_a_rejected_row():
     assert (problem.line, problem.code) == (3, "ambiguous_symbols")
     assert problem.params["fields"] == ("last_name", "first_name")
     assert rejection_reason(problem.code, problem.params, problem.reason, "fr") == (
-        "symbole ¼ dans : Nom, Prénom (encodage mal reconnu) : enregistrez le fichier en « CSV UTF-8 »"
+        "symbole ¼ dans : Nom, Prénom (encodage mal reconnu) : "
+        "enregistrez le fichier en « CSV UTF-8 »"
     )
 
 
