@@ -231,7 +231,7 @@ def test_backup_through_the_installed_script(school, tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert mode(copy) == 0o600
-    assert "1 learners" in result.stdout
+    assert ", 1 learner)" in result.stdout
 
 
 # --- private files -----------------------------------------------------------------------------

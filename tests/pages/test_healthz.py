@@ -5,6 +5,7 @@ missing, and a dashboard would have written into the deleted file."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import json
 import shutil
 from collections.abc import Iterator
@@ -24,7 +25,9 @@ from tests.support.factories import add_learner, create_test_admin
 def get_healthz() -> tuple[int, dict[str, str]]:
     """The route's answer, through its ASGI handler (as the server calls it)."""
     scope = {"type": "http", "method": "GET", "path": healthz.PATH, "headers": []}
-    response = asyncio.run(healthz.healthz(Request(scope)))
+    # in a thread of its own: Playwright may hold an event loop in the main one
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        response = pool.submit(asyncio.run, healthz.healthz(Request(scope))).result()
     return response.status_code, json.loads(bytes(response.body))
 
 
