@@ -111,18 +111,11 @@ columns = (
     t("class_label", lang),
     t("import_line", lang),
 )
-for key, changes in (
-    ("import_new", plan.new),
-    ("import_updated", plan.updated),
-    ("import_moved", plan.moved),
-    ("import_reactivated", plan.reactivated),
-    ("import_deactivated", plan.deactivated),
-    ("import_password_moved", plan.initial_password_moved),
-    ("import_kept", plan.kept),
-):
+for section, changes in plan.sections:
     if changes:
-        expanded = key in ("import_deactivated", "import_password_moved", "import_kept")
-        with st.expander(f"{t(key, lang)} ({len(changes)})", expanded=expanded):
+        # what will be lost or needs a look is open at once
+        expanded = section in ("deactivated", "password_moved", "kept")
+        with st.expander(f"{t(f'import_{section}', lang)} ({len(changes)})", expanded=expanded):
             st.dataframe(
                 [
                     dict(zip(columns, wording.describe_change(change), strict=True))

@@ -24,18 +24,9 @@ PARTIAL_APPLIED = 3  # applied (or previewed) with rejected rows left out
 
 
 def print_plan(plan: imports.ImportPlan, lang: str, force: bool = False) -> None:
-    sections = [
-        ("cli_plan_new", plan.new),
-        ("cli_plan_updated", plan.updated),
-        ("cli_plan_moved", plan.moved),
-        ("cli_plan_reactivated", plan.reactivated),
-        ("cli_plan_deactivated", plan.deactivated),
-        ("cli_plan_password_moved", plan.initial_password_moved),
-        ("cli_plan_kept", plan.kept),
-    ]
-    for title, changes in sections:
+    for section, changes in plan.sections:
         if changes:
-            print(f"{t(title, lang)} ({len(changes)}):")
+            print(f"{t(f'cli_plan_{section}', lang)} ({len(changes)}):")
             for change in changes[:LIST_LIMIT]:
                 where = (
                     t("cli_plan_line", lang, line=change.line)

@@ -90,6 +90,21 @@ class ImportPlan:
         return list(seen.values())
 
     @property
+    def sections(self) -> tuple[tuple[str, list[Change]], ...]:
+        """The plan's lists as a preview shows them, in order, each with its code (``new``,
+        ``updated``, ``moved``, ``reactivated``, ``deactivated``, ``password_moved``,
+        ``kept``): the page and the command line word the same sections."""
+        return (
+            ("new", self.new),
+            ("updated", self.updated),
+            ("moved", self.moved),
+            ("reactivated", self.reactivated),
+            ("deactivated", self.deactivated),
+            ("password_moved", self.initial_password_moved),
+            ("kept", self.kept),
+        )
+
+    @property
     def has_changes(self) -> bool:
         return bool(self.new or self.changes)
 
