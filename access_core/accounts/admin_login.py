@@ -90,8 +90,11 @@ def login(db: Database, settings: Settings, username: str, password: str) -> Log
     actor = name if row else UNKNOWN_ACTOR
     admission = throttle.admit(db, subject, policy)
     if not admission.admitted:
-        with db.transaction(write=True) as session:
-            audit.record(session, actor, "login_refused_locked")
+
+        def record_locked(session_: Session) -> None:
+            audit.record(session_, actor, "login_refused_locked")
+
+        db.write(record_locked)
         return LoginResult(LoginStatus.LOCKED, name, locked_until=admission.locked_until)
 
     stored_hash = row[0] if row else dummy_hash(settings.bcrypt_rounds)
@@ -135,7 +138,8 @@ def revoke_sessions(db: Database, username: str, actor: str, reason: str) -> Non
     """Every session and cookie of ``username`` opened so far stops working (its generation is
     raised; ``sessions_not_before`` keeps the time, for the record only)."""
     now = datetime.now(UTC)
-    with db.transaction(write=True) as session:
+
+    def work(session: Session) -> None:
         session.execute(
             update(Admin)
             .where(Admin.username == normalize_username(username))
@@ -144,3 +148,5 @@ def revoke_sessions(db: Database, username: str, actor: str, reason: str) -> Non
         audit.record(
             session, actor, "sessions_revoked", details={"username": username, "reason": reason}
         )
+
+    db.write(work)

@@ -68,19 +68,22 @@ def create_admin(
         raise ValidationError("a username is 1 to 150 characters without spaces")
     check_admin_password(password)
     password_hash = hash_password(password, rounds)
-    try:
-        with db.transaction(write=True) as session:
-            session.add(
-                Admin(
-                    username=name,
-                    password_hash=password_hash,
-                    display_name=display_name,
-                    is_active=True,
-                    created_at=datetime.now(UTC),
-                )
+
+    def work(session: Session) -> None:
+        session.add(
+            Admin(
+                username=name,
+                password_hash=password_hash,
+                display_name=display_name,
+                is_active=True,
+                created_at=datetime.now(UTC),
             )
-            session.flush()
-            audit.record(session, actor, "admin_created", details={"username": name})
+        )
+        session.flush()
+        audit.record(session, actor, "admin_created", details={"username": name})
+
+    try:
+        db.write(work)
     except IntegrityError:
         raise ValidationError(f"the administrator {name!r} already exists") from None
     return AdminAccount(username=name, display_name=display_name)
@@ -94,7 +97,8 @@ def count_admins(db: Database) -> int:
 def _set_admin(db: Database, username: str, actor: str, action: str, **values: object) -> None:
     name = normalize_username(username)
     now = datetime.now(UTC)
-    with db.transaction(write=True) as session:
+
+    def work(session: Session) -> None:
         result = session.execute(
             update(Admin)
             .where(Admin.username == name)
@@ -110,6 +114,8 @@ def _set_admin(db: Database, username: str, actor: str, action: str, **values: o
                 f"no administrator named {name!r}", username=name, key="error_admin_not_found"
             )
         audit.record(session, actor, action, details={"username": name}, occurred_at=now)
+
+    db.write(work)
 
 
 def set_password(

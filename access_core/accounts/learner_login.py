@@ -100,8 +100,11 @@ def _authenticate(
     policy = throttle.ThrottlePolicy.from_settings(settings)
     admission = throttle.admit(db, subject, policy, learner_id)
     if not admission.admitted:
-        with db.transaction(write=True) as session:
+
+        def record_locked(session: Session) -> None:
             audit.record(session, "learner", "learner_login_refused_locked", learner_id=learner_id)
+
+        db.write(record_locked)
         # no learner id: a locked answer must not tell whether the login exists
         return LearnerAuthResult(LearnerStatus.LOCKED, None, admission.locked_until), None
     if row is None:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from access_core.accounts.admins import normalize_username
 from access_core.audit import events as audit
@@ -107,7 +108,8 @@ def start(
     now = _now(now)
     name = normalize_username(username)
     session_id = secrets.token_urlsafe(32)
-    with db.transaction(write=True) as session:
+
+    def work(session: Session) -> str | None:
         current = session.execute(
             select(Admin.is_active, Admin.session_generation).where(Admin.username == name)
         ).first()
@@ -131,7 +133,9 @@ def start(
                 else (int(current[1]) if current is not None else 0),
             )
         )
-    return session_id
+        return session_id
+
+    return db.write(work)
 
 
 def _verdict(
@@ -176,19 +180,22 @@ def check(
         username, created_at, last_seen = row.username, row.created_at, row.last_seen_at
     result = SessionCheck(status, username, created_at)
     if status is SessionStatus.LIVE and touch and now - last_seen >= policy.touch_interval:
-        with db.transaction(write=True) as session:
+
+        def touch_it(session: Session) -> None:
             session.execute(
                 update(AdminSession)
                 .where(AdminSession.token_hash == digest, AdminSession.ended_at.is_(None))
                 .values(last_seen_at=now)
             )
+
+        db.write(touch_it)
     elif status in (SessionStatus.IDLE, SessionStatus.EXPIRED):
         _end(db, digest, status.value, now)
     return result
 
 
 def _end(db: Database, digest: str, reason: str, now: datetime) -> None:
-    with db.transaction(write=True) as session:
+    def work(session: Session) -> None:
         row = session.execute(
             select(AdminSession.username).where(
                 AdminSession.token_hash == digest, AdminSession.ended_at.is_(None)
@@ -209,6 +216,8 @@ def _end(db: Database, digest: str, reason: str, now: datetime) -> None:
                 details={"reason": reason},
                 occurred_at=now,
             )
+
+    db.write(work)
 
 
 def end(db: Database, session_id: str | None, reason: str, now: datetime | None = None) -> None:

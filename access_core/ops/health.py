@@ -58,7 +58,12 @@ def _counts(db: Database) -> dict[str, int]:
 
 def _can_write(db: Database) -> None:
     """A write that matches no row, rolled back: refused by a read-only file, server or
-    account (raises ``DatabaseReadOnly``)."""
+    account (raises ``DatabaseReadOnly``).
+
+    A deliberate exception to "every write through ``Database.write``": it opens its write
+    transaction itself, tried once, because a probe reports the first failure it meets (a
+    busy database included) instead of retrying it away; it changes nothing and always rolls
+    back, so there is nothing to retry for."""
 
     class _Rollback(Exception):
         pass

@@ -2,29 +2,32 @@
 transaction meets a serialization failure (PostgreSQL) or a deadlock (MariaDB) once is tried
 again and succeeds, recording its audit event once.
 
-The failure is raised by the server itself: a trigger fails the first insert (or delete) on a
+The failure is raised by the server itself: a trigger fails the first insert, update or delete on a
 table, counted by a sequence (sequences are not rolled back with the failed transaction).
 SQLite serialises writers with its lock and has no such failure to retry.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select, text
 
-from access_core.accounts import throttle
+from access_core.accounts import admin_login, admins, learner_login, sessions, throttle
 from access_core.audit import journal
 from access_core.audit.journal import JournalFilter
-from access_core.db.models import AuditEvent, Learner, LoginThrottle
+from access_core.config import Settings
+from access_core.db.models import Admin, AdminSession, AuditEvent, Learner, LoginThrottle
 from access_core.db.unit_of_work import Database
 from access_core.documents import slips
 from access_core.documents import workbook as exports
+from access_core.errors import NotFound
 from access_core.ops import demo
-from tests.support.factories import TEST_ROUNDS
+from tests.support.factories import ADMIN_PASSWORD, TEST_ROUNDS, add_learner
 
 PARIS = ZoneInfo("Europe/Paris")
 DAY = timedelta(days=1)
@@ -186,3 +189,296 @@ def test_creating_the_demo_school_is_retried_after_a_serialization_failure(
     with db.transaction() as session:
         learners = session.scalar(select(func.count()).select_from(Learner))
     assert learners == summary.active_learners + summary.deactivated_learners
+
+
+# --- accounts: sessions, administrators, logins ------------------------------------------------
+# The audit event is the failed insert where there is one: the try's other writes (a session
+# ended, a generation raised, a hash stored) are rolled back with it and done again once.
+
+SESSION_POLICY = sessions.SessionPolicy(idle=timedelta(minutes=30), lifetime=timedelta(hours=12))
+T0 = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
+NEW_ADMIN_PASSWORD = "un tout nouveau mot de passe"
+
+
+@pytest.fixture
+def security_lines(caplog: pytest.LogCaptureFixture) -> Callable[[str], int]:
+    """How many security-log lines were written for an action."""
+    caplog.set_level(logging.INFO, logger="access_core.security")
+
+    def count(action: str) -> int:
+        return sum(
+            r.name == "access_core.security" and r.getMessage().startswith(f"event={action} ")
+            for r in caplog.records
+        )
+
+    return count
+
+
+def _session_rows(db: Database) -> list[AdminSession]:
+    with db.transaction() as session:
+        return list(session.scalars(select(AdminSession)))
+
+
+def _generation(db: Database, username: str) -> tuple[int, bool]:
+    with db.transaction() as session:
+        row = session.execute(
+            select(Admin.session_generation, Admin.is_active).where(Admin.username == username)
+        ).one()
+    return int(row[0]), bool(row[1])
+
+
+def test_starting_a_session_is_retried_after_a_serialization_failure(
+    db: Database, settings: Settings, admin: str, conflict_once: Arm
+) -> None:
+    result = admin_login.login(db, settings, admin, ADMIN_PASSWORD)
+    tried = conflict_once("admin_sessions", "INSERT")
+
+    sid = sessions.start(db, admin, SESSION_POLICY, now=T0, generation=result.generation)
+
+    assert sid is not None
+    assert tried() == 2
+    [row] = _session_rows(db)
+    assert row.generation == result.generation
+    assert sessions.check(db, SESSION_POLICY, sid, now=T0).live
+
+
+def test_a_retried_session_start_still_refuses_a_generation_changed_during_the_login(
+    db: Database, settings: Settings, admin: str, conflict_once: Arm
+) -> None:
+    result = admin_login.login(db, settings, admin, ADMIN_PASSWORD)
+    admins.set_password(db, admin, NEW_ADMIN_PASSWORD, TEST_ROUNDS)
+    tried = conflict_once("admin_sessions", "INSERT")
+
+    assert sessions.start(db, admin, SESSION_POLICY, now=T0, generation=result.generation) is None
+    assert tried() == 0  # refused inside the unit of work, before any insert
+    assert _session_rows(db) == []
+
+
+def test_recording_a_sessions_activity_is_retried_after_a_serialization_failure(
+    db: Database, admin: str, conflict_once: Arm
+) -> None:
+    sid = sessions.start(db, admin, SESSION_POLICY, now=T0)
+    tried = conflict_once("admin_sessions", "UPDATE")
+    later = T0 + timedelta(minutes=2)
+
+    assert sessions.check(db, SESSION_POLICY, sid, now=later).live
+    assert tried() == 2
+    [row] = _session_rows(db)
+    assert row.last_seen_at == later.replace(tzinfo=row.last_seen_at.tzinfo)
+    assert row.ended_at is None
+
+
+def test_ending_a_session_is_retried_after_a_serialization_failure(
+    db: Database, admin: str, conflict_once: Arm, security_lines: Callable[[str], int]
+) -> None:
+    sid = sessions.start(db, admin, SESSION_POLICY, now=T0)
+    tried = conflict_once()
+
+    sessions.end(db, sid, "logout", now=T0)
+
+    assert tried() == 2
+    assert _events(db, sessions.SESSION_ENDED_ACTION) == 1
+    assert security_lines(sessions.SESSION_ENDED_ACTION) == 1
+    [row] = _session_rows(db)
+    assert row.end_reason == "logout"
+    assert sessions.check(db, SESSION_POLICY, sid, now=T0).status is sessions.SessionStatus.ENDED
+
+
+def test_ending_an_idle_session_is_retried_after_a_serialization_failure(
+    db: Database, admin: str, conflict_once: Arm, security_lines: Callable[[str], int]
+) -> None:
+    sid = sessions.start(db, admin, SESSION_POLICY, now=T0)
+    tried = conflict_once()
+    idle = T0 + timedelta(minutes=31)
+
+    assert sessions.check(db, SESSION_POLICY, sid, now=idle).status is sessions.SessionStatus.IDLE
+    assert tried() == 2
+    assert _events(db, sessions.SESSION_ENDED_ACTION) == 1
+    assert security_lines(sessions.SESSION_ENDED_ACTION) == 1
+    [row] = _session_rows(db)
+    assert row.end_reason == "idle"
+
+
+def test_creating_an_administrator_is_retried_after_a_serialization_failure(
+    db: Database,
+    settings: Settings,
+    admin: str,
+    conflict_once: Arm,
+    security_lines: Callable[[str], int],
+) -> None:
+    created_before = _events(db, "admin_created")  # the fixture's administrator
+    tried = conflict_once()
+
+    admins.create_admin(db, "secretariat", NEW_ADMIN_PASSWORD, TEST_ROUNDS)
+
+    assert tried() == 2
+    assert [a.username for a in admins.list_admins(db)] == sorted([admin, "secretariat"])
+    assert _events(db, "admin_created") == created_before + 1
+    assert security_lines("admin_created") == 1
+    assert admin_login.login(db, settings, "secretariat", NEW_ADMIN_PASSWORD).ok
+
+
+def test_setting_an_administrators_password_is_retried_after_a_serialization_failure(
+    db: Database,
+    settings: Settings,
+    admin: str,
+    conflict_once: Arm,
+    security_lines: Callable[[str], int],
+) -> None:
+    generation, _ = _generation(db, admin)
+    tried = conflict_once()
+
+    admins.set_password(db, admin, NEW_ADMIN_PASSWORD, TEST_ROUNDS)
+
+    assert tried() == 2
+    assert _generation(db, admin) == (generation + 1, True)  # raised once, not twice
+    assert _events(db, "admin_password_changed") == 1
+    assert security_lines("admin_password_changed") == 1
+    assert admin_login.login(db, settings, admin, NEW_ADMIN_PASSWORD).ok
+
+
+def test_disabling_an_administrator_is_retried_after_a_serialization_failure(
+    db: Database, admin: str, conflict_once: Arm, security_lines: Callable[[str], int]
+) -> None:
+    generation, _ = _generation(db, admin)
+    tried = conflict_once()
+
+    admins.disable_admin(db, admin)
+
+    assert tried() == 2
+    assert _generation(db, admin) == (generation + 1, False)
+    assert _events(db, "admin_disabled") == 1
+    assert security_lines("admin_disabled") == 1
+
+
+def test_disabling_an_unknown_administrator_is_not_found_and_writes_nothing(
+    db: Database, admin: str, conflict_once: Arm
+) -> None:
+    tried = conflict_once()
+
+    with pytest.raises(NotFound):
+        admins.disable_admin(db, "nobody")
+
+    assert tried() == 0
+    assert _events(db, "admin_disabled") == 0
+
+
+def test_revoking_sessions_is_retried_after_a_serialization_failure(
+    db: Database, admin: str, conflict_once: Arm
+) -> None:
+    sid = sessions.start(db, admin, SESSION_POLICY, now=T0)
+    generation, _ = _generation(db, admin)
+    tried = conflict_once()
+
+    admin_login.revoke_sessions(db, admin, admin, "logout")
+
+    assert tried() == 2
+    assert _generation(db, admin) == (generation + 1, True)
+    assert _events(db, "sessions_revoked") == 1
+    assert sessions.check(db, SESSION_POLICY, sid, now=T0).status is sessions.SessionStatus.REVOKED
+
+
+def test_an_administrators_login_success_is_recorded_after_a_serialization_failure(
+    db: Database,
+    settings: Settings,
+    admin: str,
+    conflict_once: Arm,
+    security_lines: Callable[[str], int],
+) -> None:
+    tried = conflict_once()
+
+    assert admin_login.login(db, settings, admin, ADMIN_PASSWORD).ok
+    assert tried() == 2
+    assert _events(db, "login_succeeded") == 1
+    assert security_lines("login_succeeded") == 1
+
+
+def test_an_administrators_login_failure_is_recorded_after_a_serialization_failure(
+    db: Database,
+    settings: Settings,
+    admin: str,
+    conflict_once: Arm,
+    security_lines: Callable[[str], int],
+) -> None:
+    tried = conflict_once()
+
+    result = admin_login.login(db, settings, admin, "not the right password")
+
+    assert result.status is admin_login.LoginStatus.REFUSED
+    assert tried() == 2
+    assert _events(db, "login_failed") == 1
+    assert security_lines("login_failed") == 1
+
+
+def _lock(db: Database, subject: str) -> None:
+    now = datetime.now(UTC)
+    with db.transaction(write=True) as session:
+        session.add(
+            LoginThrottle(
+                subject=subject, failures=0, window_started_at=now, locked_until=now + DAY
+            )
+        )
+
+
+def test_a_locked_administrators_refusal_is_recorded_after_a_serialization_failure(
+    db: Database,
+    settings: Settings,
+    admin: str,
+    conflict_once: Arm,
+    security_lines: Callable[[str], int],
+) -> None:
+    _lock(db, admin_login.admin_subject(settings, admin))
+    tried = conflict_once()
+
+    result = admin_login.login(db, settings, admin, ADMIN_PASSWORD)
+
+    assert result.status is admin_login.LoginStatus.LOCKED
+    assert tried() == 2
+    assert _events(db, "login_refused_locked") == 1
+    assert security_lines("login_refused_locked") == 1
+
+
+LEARNER_LOGIN = "lea.martin"
+LEARNER_INITIAL = "29022012"
+LEARNER_NEW = "Un-vrai-secret-42"
+
+
+def test_a_learners_password_change_is_retried_after_a_serialization_failure(
+    db: Database,
+    settings: Settings,
+    admin: str,
+    conflict_once: Arm,
+    security_lines: Callable[[str], int],
+) -> None:
+    learner_id = add_learner(db, "Martin", "Léa", birth_date=date(2012, 2, 29), login=LEARNER_LOGIN)
+    tried = conflict_once("learners", "UPDATE")  # the login check rewrites nothing at this cost
+
+    learner_login.change_password(db, settings, LEARNER_LOGIN, LEARNER_INITIAL, LEARNER_NEW)
+
+    assert tried() == 2
+    assert _events(db, "learner_password_changed") == 1
+    assert security_lines("learner_password_changed") == 1
+    with db.transaction() as session:
+        learner = session.get_one(Learner, learner_id)
+        assert learner.must_change_password is False
+    result = learner_login.authenticate(db, settings, LEARNER_LOGIN, LEARNER_NEW)
+    assert result.status is learner_login.LearnerStatus.OK
+
+
+def test_a_locked_learners_refusal_is_recorded_after_a_serialization_failure(
+    db: Database,
+    settings: Settings,
+    admin: str,
+    conflict_once: Arm,
+    security_lines: Callable[[str], int],
+) -> None:
+    add_learner(db, "Martin", "Léa", birth_date=date(2012, 2, 29), login=LEARNER_LOGIN)
+    _lock(db, learner_login.learner_subject(settings, LEARNER_LOGIN))
+    tried = conflict_once()
+
+    result = learner_login.authenticate(db, settings, LEARNER_LOGIN, LEARNER_INITIAL)
+
+    assert result.status is learner_login.LearnerStatus.LOCKED
+    assert tried() == 2
+    assert _events(db, "learner_login_refused_locked") == 1
+    assert security_lines("learner_login_refused_locked") == 1
