@@ -118,13 +118,6 @@ def make_engine(
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
             cursor.close()
-            # folding.folded(...) on SQLite: searches ignoring case and accents
-            dbapi_conn.create_function(
-                folding.SQLITE_FUNCTION, 1, folding.sqlite_fold, deterministic=True
-            )
-            dbapi_conn.create_function(
-                folding.SQLITE_LOWER, 1, folding.sqlite_lower, deterministic=True
-            )
             # folding.search_folded(...) on SQLite: the learner search's folding
             dbapi_conn.create_function(
                 folding.SQLITE_SEARCH_FUNCTION, 1, folding.sqlite_search_fold, deterministic=True

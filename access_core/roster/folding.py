@@ -1,18 +1,10 @@
-"""``folded(text)``: a SQL expression for ``logins.fold`` (lower case, accents removed), so that
-searches ignoring case and accents run in the database on every backend, on the columns the
-integration contract defines (no extra column to keep filled).
-
-PostgreSQL, MariaDB/MySQL: ``lower`` + nested ``replace`` (measured faster than PostgreSQL's
-``translate`` on UTF-8 text). SQLite, whose ``lower`` folds ASCII only and whose parser refuses
-deep nesting: ``access_fold``, ``logins.fold`` itself, registered on each connection by
-``db.make_engine``. (``folded`` and ``lowered`` no longer have a caller: the learner search and
-the journal's learner filter use ``search_folded`` below, which folds as ``search.search_key``
-does; ``logins.fold`` now transliterates every script, which ``folded``'s ``replace`` chain on
-PostgreSQL and MariaDB does not.)
+"""The learner search's folding, in Python and in SQL, on every backend.
 
 ``search_folded(text, old1, new1, ...)``: the learner search's folding in SQL (Latin letters
 and typographic marks to ASCII, other scripts kept): ``lower`` + the given ``replace`` pairs on
-PostgreSQL and MariaDB, ``search_fold`` itself on SQLite (``access_search_fold``).
+PostgreSQL and MariaDB, ``search_fold`` itself on SQLite (``access_search_fold``, registered on
+each connection by ``db.engine.make_engine``: SQLite's ``lower`` folds ASCII only and its parser
+refuses deep nesting). Used by the search and the journal's learner filter.
 """
 
 from __future__ import annotations
@@ -25,78 +17,7 @@ from sqlalchemy import String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from access_core.roster.logins import fold
-
-SQLITE_FUNCTION = "access_fold"
 SQLITE_SEARCH_FUNCTION = "access_search_fold"
-SQLITE_LOWER = "access_lower"  # SQLite's own lower() folds ASCII letters only
-# one character to one letter (lower case: every backend but SQLite lowers first)
-SINGLE = {
-    "a": "àáâãäå",
-    "c": "ç",
-    "e": "èéêë",
-    "i": "ìíîï",
-    "n": "ñ",
-    "o": "òóôõö",
-    "u": "ùúûü",
-    "y": "ýÿ",
-}
-MULTIPLE = {"œ": "oe", "æ": "ae", "ß": "ss"}
-PAIRS = [(accented, letter) for letter, chars in SINGLE.items() for accented in chars]
-
-
-class folded(FunctionElement[str]):  # noqa: N801 - reads as a SQL function
-    type = String()
-    inherit_cache = True
-    name = "folded"
-
-
-def _replace_multiple(expression: str) -> str:
-    for source, target in MULTIPLE.items():
-        expression = f"replace({expression}, '{source}', '{target}')"
-    return expression
-
-
-@compiles(folded)
-def _compile_default(element: folded, compiler: Any, **kw: Any) -> str:
-    expression = f"lower({compiler.process(element.clauses, **kw)})"
-    for source, target in PAIRS:
-        expression = f"replace({expression}, '{source}', '{target}')"
-    return _replace_multiple(expression)
-
-
-@compiles(folded, "sqlite")
-def _compile_sqlite(element: folded, compiler: Any, **kw: Any) -> str:
-    return f"{SQLITE_FUNCTION}({compiler.process(element.clauses, **kw)})"
-
-
-def sqlite_fold(text: str | None) -> str | None:
-    """The SQLite function behind ``folded``."""
-    return None if text is None else fold(text)
-
-
-class lowered(FunctionElement[str]):  # noqa: N801 - reads as a SQL function
-    """``lower(text)`` for every script: SQLite's ``lower`` knows ASCII only, so there it is
-    Python's ``str.lower`` (registered by ``db.make_engine``)."""
-
-    type = String()
-    inherit_cache = True
-    name = "lowered"
-
-
-@compiles(lowered)
-def _compile_lower_default(element: lowered, compiler: Any, **kw: Any) -> str:
-    return f"lower({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(lowered, "sqlite")
-def _compile_lower_sqlite(element: lowered, compiler: Any, **kw: Any) -> str:
-    return f"{SQLITE_LOWER}({compiler.process(element.clauses, **kw)})"
-
-
-def sqlite_lower(text: str | None) -> str | None:
-    """The SQLite function behind ``lowered``."""
-    return None if text is None else text.lower()
 
 
 # --- the search's folding (``search.search_key``): Latin letters to ASCII, other scripts kept --
