@@ -22,6 +22,7 @@ from access_core.accounts import throttle
 from access_core.accounts.admins import normalize_username
 from access_core.accounts.passwords import BCRYPT_MAX_BYTES, hash_password, verify_password
 from access_core.audit import events as audit
+from access_core.characters import has_control_characters
 from access_core.config import Settings
 from access_core.db.models import Admin
 from access_core.db.unit_of_work import Database
@@ -71,15 +72,20 @@ def login(db: Database, settings: Settings, username: str, password: str) -> Log
     name = normalize_username(username)[:150]
     policy = throttle.ThrottlePolicy.from_settings(settings)
     with db.transaction() as session:
-        row = session.execute(
-            select(
-                Admin.password_hash,
-                Admin.is_active,
-                Admin.display_name,
-                Admin.username,
-                Admin.session_generation,
-            ).where(Admin.username == name)
-        ).first()
+        # a name with a control character names no account (none can be created so)
+        row = (
+            None
+            if has_control_characters(name)
+            else session.execute(
+                select(
+                    Admin.password_hash,
+                    Admin.is_active,
+                    Admin.display_name,
+                    Admin.username,
+                    Admin.session_generation,
+                ).where(Admin.username == name)
+            ).first()
+        )
     if row is not None:
         # The account's own name, not the text typed: a database whose collation ignores
         # accents or case (MariaDB's default) finds « ádmin » for « admin », and every such

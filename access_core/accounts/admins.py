@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from access_core.accounts.passwords import BCRYPT_MAX_BYTES, hash_password
 from access_core.audit import events as audit
+from access_core.characters import has_control_characters
 from access_core.db.models import Admin
 from access_core.db.unit_of_work import Database
 from access_core.errors import NotAuthorized, NotFound, ValidationError
@@ -66,6 +67,8 @@ def create_admin(
     name = normalize_username(username)
     if not name or len(name) > 150 or any(c.isspace() for c in name):
         raise ValidationError("a username is 1 to 150 characters without spaces")
+    if has_control_characters(name) or has_control_characters(display_name or ""):
+        raise ValidationError("a username or display name cannot hold control characters")
     check_admin_password(password)
     password_hash = hash_password(password, rounds)
 

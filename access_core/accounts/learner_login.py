@@ -23,6 +23,7 @@ from access_core.accounts.passwords import (
     verify_password,
 )
 from access_core.audit import events as audit
+from access_core.characters import has_control_characters
 from access_core.config import Settings
 from access_core.db.models import Learner
 from access_core.db.unit_of_work import Database
@@ -83,16 +84,21 @@ def _authenticate(
     """``authenticate``, with the hash stored once it answered (the verified one, or its
     rehash): a change of password made on the strength of this check writes only over it."""
     with db.transaction() as session:
-        row = session.execute(
-            select(
-                Learner.id,
-                Learner.password_hash,
-                Learner.must_change_password,
-                Learner.password_changed_at,
-                Learner.deactivated_at,
-                Learner.login,
-            ).where(Learner.login == login.strip())
-        ).first()
+        # a login with a control character names no learner (imports refuse them)
+        row = (
+            None
+            if has_control_characters(login)
+            else session.execute(
+                select(
+                    Learner.id,
+                    Learner.password_hash,
+                    Learner.must_change_password,
+                    Learner.password_changed_at,
+                    Learner.deactivated_at,
+                    Learner.login,
+                ).where(Learner.login == login.strip())
+            ).first()
+        )
     # keyed by the stored login once found: every spelling a collation matches (MariaDB
     # ignores accents and case by default) shares one throttle row
     subject = learner_subject(settings, str(row.login) if row is not None else login)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from access_core.characters import CONTROL
 from access_core.imports.formats.records import SourceRecord
 from access_core.imports.rows import DateProblem, RosterFile, RosterRow, RowProblem, english_reason
 from access_core.roster.names import full_name
@@ -30,7 +31,6 @@ LOGIN_PATTERN = re.compile(r"[a-z0-9]([a-z0-9._-]*[a-z0-9])?")
 # Characters no name, class or login holds: C0 and C1 controls (NUL breaks PostgreSQL, ESC
 # rewrites a terminal), DEL, and the bidirectional overrides and isolates that reorder what is
 # shown. Tabs and line breaks inside a value are tidied into spaces before this check.
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 # Windows-1252's reading of the eight bytes where ISO-8859-15 has letters (¼ for Œ, ½ for œ…):
 # in a name they mean a file read in the wrong one of the two (see roster_formats.encoding)

@@ -445,3 +445,22 @@ def test_disable_admin_is_audited_and_stops_every_service_at_once(db, admin):
     assert (event.actor, event.details) == ("cli:root", {"username": admin})
     with db.transaction() as session:
         assert session.scalar(select(Admin.is_active).where(Admin.username == admin)) is False
+
+
+@pytest.mark.parametrize("typed", ["adm\x00in", "admin\x1b[2J", "\u202eadmin"])
+def test_a_username_with_a_control_character_is_a_refused_login_never_a_database_error(
+    db, settings, admin, typed
+):
+    """PostgreSQL refuses a NUL in a query (psycopg DataError, a traceback behind the form's
+    generic message): such a name names no account, so the attempt is refused like any other."""
+    result = login(db, settings, typed, ADMIN_PASSWORD)
+
+    assert result.status is LoginStatus.REFUSED
+
+
+@pytest.mark.parametrize(
+    ("username", "display_name"), [("bad\x00name", None), ("ok.name", "Nom\x1b[31m")]
+)
+def test_an_administrator_with_a_control_character_is_refused(db, username, display_name):
+    with pytest.raises(ValidationError, match="control characters"):
+        admins.create_admin(db, username, ADMIN_PASSWORD, TEST_ROUNDS, display_name=display_name)

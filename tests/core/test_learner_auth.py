@@ -501,3 +501,8 @@ def test_a_change_right_after_a_rehash_at_a_higher_cost_is_stored(db, settings, 
     after = learner_row(db, learner)
     assert verify_password(NEW, str(after["password_hash"]))
     assert after["must_change_password"] is False
+
+
+@pytest.mark.parametrize("typed", ["lea.martin\x00", "lea\x1b.martin"])
+def test_a_login_with_a_control_character_is_refused_never_a_database_error(db, settings, typed):
+    assert authenticate(db, settings, typed, "anything").status is LearnerStatus.REFUSED
