@@ -26,7 +26,12 @@ actions = call_or_stop(lang, journal.known_actions, db, user)
 with st.form("journal_filters"):
     left, middle, right = st.columns(3)
     period = left.date_input(t("journal_period", lang), value=[], format="DD/MM/YYYY")
-    chosen_actions = middle.multiselect(t("journal_actions", lang), actions, key="journal_actions")
+    chosen_actions = middle.multiselect(
+        t("journal_actions", lang),
+        actions,
+        key="journal_actions",
+        placeholder=t("journal_all_actions", lang),
+    )
     class_name = right.selectbox(
         t("class_label", lang),
         [None, *(c.name for c in classes)],

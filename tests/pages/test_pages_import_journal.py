@@ -489,3 +489,10 @@ def test_the_csv_export_holds_the_filtered_events(
         (admin, {"events": 1, "filters": {"actions": ["login_failed"]}}),
         (admin, {"events": 3, "filters": {}}),
     ]
+
+
+def test_the_journal_action_filter_speaks_the_page_language(history: None, admin: str) -> None:
+    """Streamlit's own placeholder is English (« Choose options »): the page gives its own."""
+    at = journal_page(admin).run()
+    (chooser,) = [m for m in at.multiselect if m.key == "journal_actions"]
+    assert chooser.placeholder == "Toutes les actions"

@@ -84,6 +84,7 @@ TEXTS: dict[str, str] = {
     ),
     "page_journal": "Journal",
     "journal_period": "Period",
+    "journal_all_actions": "All actions",
     "journal_actions": "Actions",
     "journal_all_classes": "All classes",
     "journal_actor": "Actor (administrator username)",

@@ -90,6 +90,7 @@ TEXTS: dict[str, str] = {
     ),
     "page_journal": "Journal",
     "journal_period": "Période",
+    "journal_all_actions": "Toutes les actions",
     "journal_actions": "Actions",
     "journal_all_classes": "Toutes les classes",
     "journal_actor": "Auteur (identifiant administrateur)",
