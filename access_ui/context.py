@@ -67,10 +67,18 @@ def client_address() -> str | None:
     if ip is not None and not isinstance(ip, str):
         return None  # no real connection (AppTest)
     peer = ip or "127.0.0.1"  # Streamlit gives None for localhost
-    forwarded = st.context.headers.get("X-Forwarded-For")
-    if not isinstance(forwarded, str):
-        forwarded = None
+    forwarded = forwarded_for(st.context.headers.get_all("X-Forwarded-For"))
     return request_context.client_from(peer, forwarded, _trusted_proxies())
+
+
+def forwarded_for(lines: object) -> str | None:
+    """Every ``X-Forwarded-For`` line of the request, joined in order (RFC 9110 5.3: one list):
+    a proxy that adds its own line after the client's (HAProxy's « option forwardfor ») is
+    then read last, as the rule reads the list, never the client's forged first line."""
+    if not isinstance(lines, list | tuple):
+        return None
+    texts = [line for line in lines if isinstance(line, str) and line.strip()]
+    return ", ".join(texts) or None
 
 
 @st.cache_resource(show_spinner=False)
