@@ -45,6 +45,16 @@ def no_project_secrets_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     monkeypatch.setattr(access_core.config, "SECRETS_FILE", tmp_path / "no-secrets.toml")
 
 
+@pytest.fixture(autouse=True)
+def no_acting_session() -> Iterator[None]:
+    """Each test starts outside any dashboard session (``sessions.check`` binds one per run)."""
+    from access_core.audit import request_context
+
+    token = request_context.acting_session.set(None)
+    yield
+    request_context.acting_session.reset(token)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--database-urls",

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from access_core.accounts.passwords import BCRYPT_MAX_BYTES, hash_password
 from access_core.audit import events as audit
+from access_core.audit import request_context
 from access_core.characters import has_control_characters
-from access_core.db.models import Admin
+from access_core.db.models import Admin, AdminSession
 from access_core.db.unit_of_work import Database
 from access_core.errors import NotAuthorized, NotFound, ValidationError
 
@@ -33,14 +34,28 @@ def normalize_username(username: str) -> str:
 
 
 def require_active_admin(session: Session, username: str | None) -> None:
-    """Raise ``NotAuthorized`` unless ``username`` is an active administrator."""
+    """Raise ``NotAuthorized`` unless ``username`` is an active administrator, and, when this
+    run acts on the strength of a dashboard session (``request_context.acting_session``), unless
+    the account's credential is still the one that session was opened with: a reset or import
+    that was hashing while the password changed (or the account was disabled, or logged out
+    elsewhere) writes nothing."""
     if not username:
         raise NotAuthorized("an administrator login is required")
-    active = session.scalar(
-        select(Admin.is_active).where(Admin.username == normalize_username(username))
-    )
-    if not active:
+    name = normalize_username(username)
+    row = session.execute(
+        select(Admin.is_active, Admin.session_generation, Admin.username).where(
+            Admin.username == name
+        )
+    ).first()
+    if row is None or not row[0]:
         raise NotAuthorized("this account is not an active administrator")
+    acting = request_context.acting_session.get()
+    if acting is not None and acting[0] in (name, row[2]):
+        ended = session.scalar(
+            select(AdminSession.ended_at).where(AdminSession.token_hash == acting[2])
+        )
+        if acting[1] != int(row[1]) or ended is not None:
+            raise NotAuthorized("the session was revoked")
 
 
 def check_admin_password(password: str) -> None:

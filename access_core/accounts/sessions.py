@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from access_core.accounts.admins import normalize_username
 from access_core.audit import events as audit
+from access_core.audit import request_context
 from access_core.config import Settings
 from access_core.db.models import Admin, AdminSession
 from access_core.db.unit_of_work import Database
@@ -178,7 +179,12 @@ def check(
         admin = None if admin_row is None else (bool(admin_row[0]), int(admin_row[1]))
         status = _verdict(row, admin, policy, now)
         username, created_at, last_seen = row.username, row.created_at, row.last_seen_at
+        generation = int(row.generation)
     result = SessionCheck(status, username, created_at)
+    if status is SessionStatus.LIVE:
+        # what this run does on the strength of the session stops at its next write if the
+        # credential changes meanwhile (``admins.require_active_admin`` compares)
+        request_context.acting_session.set((username, generation, digest))
     if status is SessionStatus.LIVE and touch and now - last_seen >= policy.touch_interval:
 
         def touch_it(session: Session) -> None:

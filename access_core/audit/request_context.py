@@ -19,6 +19,12 @@ from access_core.errors import ConfigError
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 client_address: ContextVar[str | None] = ContextVar("client_address", default=None)
+# The administrator a live session was checked for in this run, the credential generation the
+# session was opened under and the session's key (``sessions.check`` sets it): a write made on
+# the strength of the session is refused once the session has ended (a logout in another tab)
+# or that generation is no longer the account's (a password changed, the account disabled),
+# e.g. while a long reset or import was hashing.
+acting_session: ContextVar[tuple[str, int, str] | None] = ContextVar("acting_session", default=None)
 
 
 def trusted_proxies(values: Mapping[str, str]) -> tuple[Network, ...]:

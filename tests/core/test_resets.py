@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import delete, inspect, select, update
 
+from access_core.accounts import admins, sessions
 from access_core.accounts.passwords import verify_password
 from access_core.audit import events as audit
 from access_core.db.models import Admin, Learner, ResetBatch
@@ -286,6 +287,45 @@ def test_an_administrator_disabled_while_the_batch_is_hashed_resets_nothing(
         reset(db, admin, [school.lea])
 
     assert dump_tables(db) == state["before"]
+
+
+@pytest.mark.parametrize("change", ["set_password", "logout_elsewhere"])
+def test_a_reset_hashing_while_the_sessions_credential_changes_writes_nothing(
+    db, admin, school, monkeypatch, change
+):
+    """The page checked the session, then the reset hashes for seconds: a password changed
+    (`access-core set-password`, what a school does for a stolen password) or a logout in
+    another tab meanwhile revokes the session, and the reset made on its strength writes
+    nothing (the write re-checks the session's credential, not only « an active admin »)."""
+    policy = sessions.SessionPolicy(idle=timedelta(minutes=30), lifetime=timedelta(hours=8))
+    session_id = sessions.start(db, admin, policy)
+    assert sessions.check(db, policy, session_id).live  # what every page run does first
+    real_hash_many = resets.hash_many
+    state = {}
+
+    def revoke_meanwhile(passwords, rounds, progress=None, workers=None):
+        if change == "set_password":
+            admins.set_password(db, admin, "a brand new passphrase", TEST_ROUNDS)
+        else:  # « Se déconnecter » in another tab of the same browser: the same session
+            sessions.end(db, session_id, "logout")
+        state["before"] = dump_tables(db)
+        return real_hash_many(passwords, rounds, progress)
+
+    monkeypatch.setattr(resets, "hash_many", revoke_meanwhile)
+
+    with pytest.raises(NotAuthorized):
+        reset(db, admin, [school.lea])
+
+    assert dump_tables(db) == state["before"]
+
+
+def test_a_reset_from_a_live_session_whose_credential_is_unchanged_writes(db, admin, school):
+    policy = sessions.SessionPolicy(idle=timedelta(minutes=30), lifetime=timedelta(hours=8))
+    assert sessions.check(db, policy, sessions.start(db, admin, policy)).live
+
+    outcome = reset(db, admin, [school.lea])
+
+    assert [row.id for row in outcome.learners] == [school.lea]
 
 
 def test_another_active_administrator_can_reset(db, admin, school):
