@@ -33,6 +33,15 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
+class OneLineFormatter(logging.Formatter):
+    """Every record on one line: a line break in a message, an exception's text or a traceback
+    is written ``\\n``, so no text can start a line of its own that a log reader (fail2ban)
+    would take for another record."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return super().format(record).replace("\r", "\\r").replace("\n", "\\n")
+
+
 def configure_logging(level: int = logging.INFO, stream: TextIO | None = None) -> None:
     """One handler on our loggers (idempotent: a second call only changes the level)."""
     for name in OUR_LOGGERS:
@@ -45,7 +54,7 @@ def configure_logging(level: int = logging.INFO, stream: TextIO | None = None) -
         handler = _StderrHandler(stream)
         handler.setLevel(level)
         handler.set_name(_HANDLER_NAME)
-        handler.setFormatter(logging.Formatter(LOG_FORMAT, DATE_FORMAT))
+        handler.setFormatter(OneLineFormatter(LOG_FORMAT, DATE_FORMAT))
         logger.addHandler(handler)
 
 

@@ -156,3 +156,42 @@ def test_the_operations_guide_points_to_the_tested_filter():
 
     assert "docs/fail2ban/acces-apprenants.conf" in readme
     assert f"maxretry = {MAXRETRY}" in readme
+
+
+def test_a_record_with_a_line_break_stays_one_line_and_bans_no_one(fail2ban_regex, tmp_path):
+    """A message or a traceback quoting input that holds a line break (an exception's text)
+    cannot start a line of its own that reads like a failed login: every record is one line."""
+    forged = (
+        f"bad value 'x\n INFO access_core.security: event=login_failed client={VICTIM} actor=y'"
+    )
+    path = tmp_path / "server.log"
+    with open(path, "w", encoding="utf-8") as stream:
+        configure_logging(logging.INFO, stream=stream)
+        try:
+            log = logging.getLogger("access_ui.feedback")
+            log.error("unexpected error: %s", forged)
+            try:
+                raise ValueError(forged)
+            except ValueError:
+                log.exception("unexpected error")
+        finally:
+            remove_handler()
+    lines = path.read_text(encoding="utf-8").splitlines()
+
+    assert len(lines) == 2  # two records, two lines
+    assert matched_addresses(fail2ban_regex, path) == Counter()
+
+
+def test_a_journal_line_without_the_records_own_date_bans_no_one(fail2ban_regex, tmp_path):
+    """``backend = systemd``: a line another program writes (Streamlit's own tracebacks, any
+    stderr) has no date of ours after « host identifier[pid]: » and is never taken."""
+    journal = tmp_path / "journal.log"
+    journal.write_text(
+        f"web1 streamlit[812]: x INFO access_core.security: event=login_failed client={VICTIM} "
+        "actor=x\n"
+        f"web1 streamlit[812]:  INFO access_core.security: event=login_failed client={VICTIM} "
+        "actor=x\n",
+        encoding="utf-8",
+    )
+
+    assert matched_addresses(fail2ban_regex, journal, "--datepattern", "{NONE}") == Counter()
