@@ -79,6 +79,7 @@ class Settings:
     bcrypt_rounds: int = 12
     language: str = "fr"
     recent_deactivation_months: int = 3
+    journal_retention_months: int = 12
     timezone: str = "Europe/Paris"
     cookie_key: str | None = field(default=None, repr=False)
     var_dir: Path = VAR_DIR
@@ -176,6 +177,7 @@ SETTING_NAMES = (
     "ACCESS_BCRYPT_ROUNDS",
     "ACCESS_LANGUAGE",
     "ACCESS_RECENT_DEACTIVATION_MONTHS",
+    "ACCESS_JOURNAL_RETENTION_MONTHS",
     "ACCESS_TIMEZONE",
     "ACCESS_COOKIE_KEY",
     "ACCESS_LOGIN_MAX_FAILURES",
@@ -251,6 +253,7 @@ def load_settings(values: Mapping[str, str] | None = None, **overrides: object) 
         recent_deactivation_months=_int_setting(
             env, "ACCESS_RECENT_DEACTIVATION_MONTHS", 3, 1, 120
         ),
+        journal_retention_months=_int_setting(env, "ACCESS_JOURNAL_RETENTION_MONTHS", 12, 1, 120),
         timezone=timezone,
         cookie_key=(str(env["ACCESS_COOKIE_KEY"]) if env.get("ACCESS_COOKIE_KEY") else None),
         login_max_failures=_int_setting(env, "ACCESS_LOGIN_MAX_FAILURES", 5, 1, 100),

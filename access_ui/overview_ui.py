@@ -1,4 +1,5 @@
-"""The « Vue d'ensemble » page's pieces: metrics, the per-class table and the chart."""
+"""The « Vue d'ensemble » page's pieces: metrics, the per-class table, the chart and the
+accounts the retention purge deletes soon."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from access_core.config import Settings
+from access_core.db.unit_of_work import Database
+from access_core.roster import retention
 from access_core.roster.stats import ClassStats, SchoolStats
 from access_core.text.catalogue import t
 from access_ui.class_request import request_class
@@ -151,3 +155,19 @@ def show_chart(stats: SchoolStats, lang: str) -> None:
             t("overview_chart_limited", lang, shown=CHART_MAX_CLASSES, total=len(stats.classes))
         )
     st.altair_chart(chart(stats, lang), width="stretch")
+
+
+DUE_DAYS = 7
+
+
+def retention_figures(db: Database, user: str, settings: Settings, lang: str) -> None:
+    """How many deactivated accounts the purge deletes within 7 days, and a warning when some
+    are already past the term (the daily purge is not running)."""
+    months, tz = settings.recent_deactivation_months, settings.tz
+    due = retention.due_within(db, user, months, tz, DUE_DAYS)
+    overdue = retention.overdue_summary(db, months, tz).count
+    column = st.columns(3)[0]
+    help_text = t("overview_due_week_help", lang, months=months)
+    column.metric(t("overview_due_week", lang), f"{due:,}".replace(",", " "), help=help_text)
+    if overdue:
+        st.warning(t("overview_overdue", lang, count=overdue), icon=":material/warning:")

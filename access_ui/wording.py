@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from access_core.audit.journal import JournalEntry
 from access_core.imports.preview import Change
 from access_core.imports.rows import RowProblem
 from access_core.roster.queries import PasswordState
@@ -60,3 +61,13 @@ def describe_change(change: Change) -> tuple[str, str, str, str, str]:
         class_name = (change.learner.class_name if change.learner else None) or ""
     line = str(change.line) if change.line is not None else "—"
     return (source.last_name, source.first_name, change.login, class_name or "", line)
+
+
+def journal_learner(entry: JournalEntry, lang: str) -> str:
+    """The journal's learner: their name, or « Élève supprimé n° 42 » once a purge deleted them
+    (the event keeps the learner's number, never their name)."""
+    if entry.learner_name:
+        return entry.learner_name
+    if entry.learner_id is not None and entry.learner_login is None:
+        return t("journal_deleted_learner", lang, number=entry.learner_id)
+    return ""

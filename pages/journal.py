@@ -14,6 +14,7 @@ from access_core.text.catalogue import t  # noqa: E402
 from access_ui import cached, context  # noqa: E402
 from access_ui.feedback import call_or_stop  # noqa: E402
 from access_ui.session import live_download  # noqa: E402
+from access_ui.wording import journal_learner  # noqa: E402
 
 lang = context.language()
 settings = context.settings()
@@ -73,7 +74,7 @@ if entries:
                 ),
                 t("journal_col_actor", lang): e.actor,
                 t("journal_col_action", lang): e.action,
-                t("journal_col_learner", lang): e.learner_name or "",
+                t("journal_col_learner", lang): journal_learner(e, lang),
                 t("col_login", lang): e.learner_login or "",
                 t("class_label", lang): (
                     t("journal_current_class", lang, name=e.class_name)

@@ -109,6 +109,9 @@ months = settings.recent_deactivation_months
 st.subheader(
     t("deactivated_title", lang) if months == 3 else t("deactivated_title_n", lang, months=months)
 )
+st.caption(
+    t("deactivated_terms", lang, months=months, journal_months=settings.journal_retention_months)
+)
 recent = call_or_stop(lang, roster.recently_deactivated, db, user, months, settings.tz)
 if not recent:
     st.info(t("no_deactivated", lang))

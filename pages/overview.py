@@ -11,13 +11,14 @@ user = require_admin()  # first: nothing below runs for anyone else
 from access_core.text.catalogue import t  # noqa: E402
 from access_ui import cached, context  # noqa: E402
 from access_ui.feedback import call_or_stop  # noqa: E402
-from access_ui.overview_ui import class_table, metrics, show_chart  # noqa: E402
+from access_ui.overview_ui import class_table, metrics, retention_figures, show_chart  # noqa: E402
 
 lang = context.language()
 settings = context.settings()
 
 st.title(t("page_overview", lang))
 stats = call_or_stop(lang, cached.school_stats, user, settings.initial_password_days)
+call_or_stop(lang, retention_figures, call_or_stop(lang, context.database), user, settings, lang)
 if not stats.classes:
     st.info(t("overview_empty", lang))
 else:

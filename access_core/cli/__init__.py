@@ -3,14 +3,15 @@
 One module per command group, each command's options beside its handler:
 ``operations`` (init, quickstart, demo, check, backup, restore, serve), ``accounts``
 (administrators, unlock), ``importing`` (import), ``learners`` (export, reset, slips),
-``listings`` (list-classes, stats). ``base`` holds what they share and ``main``, the one place
+``listings`` (list-classes, stats), ``retention`` (purge, learner-data). ``base`` holds what
+they share and ``main``, the one place
 that turns every error into one ``error: ...`` line (worded by ``failures``) and an exit code
 (0 success, 1 error, 2 usage error, 3 an import applied with bad rows skipped, 130 interrupted).
 """
 
 from __future__ import annotations
 
-from access_core.cli import accounts, importing, learners, listings, operations
+from access_core.cli import accounts, importing, learners, listings, operations, retention
 from access_core.cli.base import CLI_ACTOR, main, os_user
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "listings",
     "main",
     "operations",
+    "retention",
     "os_user",
 ]

@@ -22,6 +22,7 @@ from access_core.db.schema import upgrade_schema
 from access_core.errors import ValidationError
 from access_core.ops import backup, demo, health
 from access_core.roster import queries as roster
+from access_core.roster import retention
 from access_core.text.catalogue import t
 
 # The Streamlit scripts and server settings ship in the wheel as the package ``access_app``
@@ -100,10 +101,15 @@ def settings_sources() -> dict[str, str]:
     return config.load_settings_with_sources()[1]
 
 
-@command("check", "check the database: backend, schema, writable, counts")
+@command("check", "check the database: backend, schema, writable, counts, retention")
 def check(settings: Settings) -> int:
     with database(settings) as db:
         state = health.probe(db, write=True, counts=True)
+        if state.ok:  # learners kept past the legal term: a problem for the school's DPO
+            overdue = health.retention_problem(db, settings.recent_deactivation_months, settings.tz)
+            if overdue:
+                state.problems.append(overdue)
+                state.codes.append("learners_overdue")
     path = sqlite_path(settings.database_url)
     print(f"backend:   {state.backend}" + (f" ({path})" if path else ""))
     print(f"schema:    {state.revision or '-'} (code: {state.head})")
@@ -155,6 +161,14 @@ def restore_database(settings: Settings, file: str) -> int:
             head=health.head_revision(),
         )
     )
+    with database(settings) as db:
+        summary = retention.overdue_summary(db, settings.recent_deactivation_months, settings.tz)
+    if summary.count and summary.oldest is not None:
+        since = summary.oldest.astimezone(settings.tz).strftime("%d/%m/%Y")
+        print(
+            t("cli_restore_overdue", settings.language, count=summary.count, since=since),
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, text
 
@@ -17,6 +19,7 @@ from access_core.db.models import Admin, AuditEvent, Learner, SchoolClass
 from access_core.db.schema import alembic_config, current_revision, known_revisions
 from access_core.db.unit_of_work import Database
 from access_core.errors import AccessError
+from access_core.roster import retention
 
 log = logging.getLogger(__name__)
 
@@ -126,3 +129,18 @@ def probe(db: Database, write: bool = True, counts: bool = True) -> Health:
             problems.append(str(exc))
             codes.append(exc.code)
     return Health(db.backend, head, revision, writable, found, problems, codes)
+
+
+def retention_problem(
+    db: Database, months: int, tz: ZoneInfo, now: datetime | None = None
+) -> str | None:
+    """A problem when learners past the retention term are still stored (for ``check``, not
+    for ``/healthz``: the dashboard works, the data should be gone): how many, since when."""
+    summary = retention.overdue_summary(db, months, tz, now)
+    if not summary.count or summary.oldest is None:
+        return None
+    since = summary.oldest.astimezone(tz).strftime("%Y-%m-%d")
+    return (
+        f"{summary.count} learner(s) deactivated more than {months} month(s) ago are still "
+        f"stored (the oldest deactivated on {since}): run `access-core purge`"
+    )

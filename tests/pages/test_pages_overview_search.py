@@ -73,6 +73,7 @@ def test_the_overview_shows_the_school_totals_and_each_class(roster: Roster, adm
         "Initiaux expirés": "1",
         "Sans date de naissance": "1",
         "Taux d'activation": "25,0 %",
+        "À supprimer sous 7 jours": "0",
     }
     (table,) = at.dataframe
     frame = table.value

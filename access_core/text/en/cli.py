@@ -134,4 +134,19 @@ TEXTS: dict[str, str] = {
         "{path} has schema revision {revision}, unknown to this version of access-core "
         "(written by a newer version?): restore it with that version; nothing was changed"
     ),
+    "cli_purge_list": (
+        "{count} {count:p:learner|learners} deactivated before {date} (past the retention term)"
+    ),
+    "cli_dry_run": "dry run: nothing was changed",
+    "cli_confirm_purge": "Delete these learners and their data for good? [y/N] ",
+    "cli_purge_done": (
+        "{learners} {learners:p:learner|learners} deleted; {events} journal "
+        "{events:p:event|events} and {sessions} ended {sessions:p:session|sessions} older than "
+        "{months} months deleted"
+    ),
+    "cli_learner_data_written": "the learner's data written to {path}",
+    "cli_restore_overdue": (
+        "warning: the restored backup holds {count} deactivated {count:p:learner|learners} past "
+        "the retention term (since {since}): run `access-core purge` now"
+    ),
 }

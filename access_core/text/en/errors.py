@@ -112,4 +112,5 @@ TEXTS: dict[str, str] = {
     "error_unexpected": (
         "An unexpected error occurred; nothing was changed. The details are in the server log."
     ),
+    "learner_data_not_found": "No learner with the login « {login} ».",
 }

@@ -199,4 +199,21 @@ TEXTS: dict[str, str] = {
     "account_active": "Active",
     "account_deactivated_on": "Deactivated on {date}",
     "reset_marked_search": "Reset the marked accounts (search)",
+    "deactivated_terms": (
+        "« Days left »: days until the account and its data are deleted for good (the legal "
+        "term of {months} months after deactivation); at 0, the learner is deleted at the end "
+        "of the day by the daily purge. The journal is kept {journal_months} months."
+    ),
+    "overview_due_week": "To be deleted within 7 days",
+    "overview_due_week_help": (
+        "Deactivated accounts reaching the retention term ({months} months) within 7 days: the "
+        "daily purge deletes them with their data."
+    ),
+    "overview_overdue": (
+        "{count} deactivated {count:p:account is|accounts are} past the retention term and "
+        "still stored: is the daily purge not running? (`access-core purge`)"
+    ),
+    "learner_data_download": "Learner's data (JSON)",
+    "learner_data_choose": "Learner whose data to download",
+    "journal_deleted_learner": "Deleted learner no. {number}",
 }

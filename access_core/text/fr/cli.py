@@ -168,4 +168,21 @@ TEXTS: dict[str, str] = {
         "(écrite par une version plus récente ?) : restaurez-la avec cette version ; rien n'a "
         "été modifié"
     ),
+    "cli_purge_list": (
+        "{count} {count:p:élève désactivé|élèves désactivés} avant le {date} "
+        "(délai de conservation dépassé)"
+    ),
+    "cli_dry_run": "essai : rien n'a été modifié",
+    "cli_confirm_purge": "Supprimer définitivement ces élèves et leurs données ? [o/N] ",
+    "cli_purge_done": (
+        "{learners} {learners:p:élève supprimé|élèves supprimés} ; {events} "
+        "{events:p:événement|événements} du journal et {sessions} "
+        "{sessions:p:session terminée|sessions terminées} de plus de {months} mois supprimés"
+    ),
+    "cli_learner_data_written": "données de l'élève écrites dans {path}",
+    "cli_restore_overdue": (
+        "attention : la sauvegarde restaurée contient {count} "
+        "{count:p:élève désactivé|élèves désactivés} au-delà du délai de conservation (depuis le "
+        "{since}) ; lancez `access-core purge` maintenant"
+    ),
 }

@@ -132,4 +132,5 @@ TEXTS: dict[str, str] = {
         "Une erreur inattendue est survenue ; rien n'a été modifié. "
         "Les détails sont dans le journal du serveur."
     ),
+    "learner_data_not_found": "Aucun élève avec l'identifiant « {login} ».",
 }

@@ -207,4 +207,23 @@ TEXTS: dict[str, str] = {
     "account_active": "Actif",
     "account_deactivated_on": "Désactivé le {date}",
     "reset_marked_search": "Réinitialiser les comptes marqués (recherche)",
+    "deactivated_terms": (
+        "« Jours restants » : jours avant la suppression définitive du compte et de ses données "
+        "(délai légal de {months} mois après la désactivation) ; à 0, l'élève est supprimé à la "
+        "fin de la journée par la purge quotidienne. Le journal est conservé {journal_months} "
+        "mois."
+    ),
+    "overview_due_week": "À supprimer sous 7 jours",
+    "overview_due_week_help": (
+        "Comptes désactivés qui atteignent le délai de conservation ({months} mois) dans les "
+        "7 jours : la purge quotidienne les supprime avec leurs données."
+    ),
+    "overview_overdue": (
+        "{count} {count:p:compte désactivé dépasse|comptes désactivés dépassent} le délai de "
+        "conservation et {count:p:est encore enregistré|sont encore enregistrés} : la purge "
+        "quotidienne ne tourne pas ? (`access-core purge`)"
+    ),
+    "learner_data_download": "Données de l'élève (JSON)",
+    "learner_data_choose": "Élève dont télécharger les données",
+    "journal_deleted_learner": "Élève supprimé n° {number}",
 }

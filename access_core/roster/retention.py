@@ -1,0 +1,274 @@
+"""Retention: learners' data are kept only as long as the law allows, the journal one term.
+
+The arrêté du 30 novembre 2006 (ENT), article 6, as amended in 2017: in school education a
+person's data are deleted within three months once they no longer have reason to hold an
+account. A learner deactivated before the start of the deactivated table's window
+(``ACCESS_RECENT_DEACTIVATION_MONTHS``, the same calendar rule and boundary as
+``queries.recently_deactivated``) is *overdue*. ``purge`` deletes, in one transaction:
+
+- overdue learners' rows and their throttle rows, re-checking the condition under lock, so a
+  learner reactivated meanwhile (an import, an undone deactivation) is kept;
+- in the journal, whatever names them: their events stay (who did what and when, with the
+  learner's stable number ``learner_id``) but their details keep only non-identifying keys;
+  events of no learner whose details hold their login or names have those values masked;
+- journal events older than ``ACCESS_JOURNAL_RETENTION_MONTHS`` and admin sessions ended (or
+  dead) before that term.
+
+It journals the counts, never a name. The learner is worded « Élève supprimé » at the edge.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from access_core.accounts.admins import require_active_admin
+from access_core.audit import events as audit
+from access_core.db.models import AdminSession, AuditEvent, Learner, LoginThrottle, SchoolClass
+from access_core.db.unit_of_work import Database
+from access_core.roster.queries import days_left, deactivation_window_start
+
+PURGE_ACTION = "learners_purged"
+# details of a purged learner's events that name nobody (a learner's client address does)
+KEPT_DETAIL_KEYS = frozenset({"class", "reason", "line", "until", "via", "os_user", "format"})
+MASK = "*"
+CHUNK = 200
+NAMES_CHUNK = 50
+
+
+@dataclass(frozen=True)
+class OverdueLearner:
+    id: int
+    login: str
+    class_name: str | None
+    deactivated_at: datetime
+
+
+@dataclass(frozen=True)
+class OverdueSummary:
+    count: int
+    oldest: datetime | None  # the earliest deactivation among them
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    learners: int
+    journal_events: int  # events older than the journal's term, deleted
+    sessions: int  # ended admin sessions deleted
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The two terms and the clock they are read on."""
+
+    learner_months: int
+    journal_months: int
+    tz: ZoneInfo
+
+
+def _overdue_condition(months: int, tz: ZoneInfo, now: datetime) -> Any:
+    start = deactivation_window_start(now, months, tz)
+    return Learner.deactivated_at.is_not(None) & (Learner.deactivated_at <= start)
+
+
+def overdue(
+    db: Database, actor: str, months: int, tz: ZoneInfo, now: datetime | None = None
+) -> list[OverdueLearner]:
+    """Who a purge would delete now (the dry run): oldest deactivation first."""
+    query = (
+        select(Learner.id, Learner.login, SchoolClass.name, Learner.deactivated_at)
+        .outerjoin(SchoolClass, SchoolClass.id == Learner.class_id)
+        .where(_overdue_condition(months, tz, now or datetime.now(UTC)))
+        .order_by(Learner.deactivated_at, Learner.id)
+    )
+    with db.transaction() as session:
+        require_active_admin(session, actor)
+        rows = session.execute(query).all()
+    return [OverdueLearner(r[0], r[1], r[2], r[3]) for r in rows if r[3] is not None]
+
+
+def overdue_summary(
+    db: Database, months: int, tz: ZoneInfo, now: datetime | None = None
+) -> OverdueSummary:
+    """How many learners are overdue and since when (no name: for ``check`` and ``restore``)."""
+    condition = _overdue_condition(months, tz, now or datetime.now(UTC))
+    with db.transaction() as session:
+        count, oldest = session.execute(
+            select(func.count(Learner.id), func.min(Learner.deactivated_at)).where(condition)
+        ).one()
+    if oldest is not None and oldest.tzinfo is None:  # min() loses the column's type
+        oldest = datetime.fromisoformat(str(oldest)).replace(tzinfo=UTC)
+    return OverdueSummary(int(count or 0), oldest if count else None)
+
+
+def due_within(
+    db: Database, actor: str, months: int, tz: ZoneInfo, days: int, now: datetime | None = None
+) -> int:
+    """Learners of the deactivated table whose « Jours restants » is below ``days``: deleted by
+    the purge within the next ``days`` days (0: by the end of today)."""
+    now = now or datetime.now(UTC)
+    start = deactivation_window_start(now, months, tz)
+    query = select(Learner.deactivated_at).where(
+        Learner.deactivated_at > start, Learner.deactivated_at <= now
+    )
+    with db.transaction() as session:
+        require_active_admin(session, actor)
+        moments = session.scalars(query).all()
+    return sum(1 for m in moments if m is not None and days_left(m, months, tz, now) < days)
+
+
+def _kept_details(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    kept = {k: v for k, v in data.items() if k in KEPT_DETAIL_KEYS}
+    return json.dumps(kept, ensure_ascii=False) if kept else None
+
+
+def _masked(value: Any, patterns: Sequence[re.Pattern[str]]) -> Any:
+    if isinstance(value, str):
+        return MASK if any(p.search(value) for p in patterns) else value
+    if isinstance(value, dict):
+        return {k: _masked(v, patterns) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v, patterns) for v in value]
+    return value
+
+
+def _word(text: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(text.strip())}(?!\w)", re.IGNORECASE)
+
+
+def _mask_mentions(session: Session, people: Sequence[tuple[str, str, str]]) -> None:
+    """Events of no learner (a journal export filtered by a name...) whose details hold a
+    purged learner's login or names: those values are masked."""
+    for start in range(0, len(people), NAMES_CHUNK):
+        chunk = people[start : start + NAMES_CHUNK]
+        terms = sorted({term.strip() for person in chunk for term in person if term.strip()})
+        if not terms:
+            continue
+        likes = [AuditEvent.details.contains(term, autoescape=True) for term in terms]
+        rows = session.execute(
+            select(AuditEvent.id, AuditEvent.details).where(
+                AuditEvent.learner_id.is_(None), AuditEvent.details.is_not(None), or_(*likes)
+            )
+        ).all()
+        patterns = [_word(term) for term in terms]
+        for event_id, raw in rows:
+            try:
+                data = json.loads(raw or "null")
+            except ValueError:
+                data = None
+            masked = (
+                json.dumps(_masked(data, patterns), ensure_ascii=False, default=str)
+                if data is not None
+                else None
+            )
+            session.execute(
+                update(AuditEvent)
+                .where(AuditEvent.id == event_id)
+                .values(details=masked)
+                .execution_options(synchronize_session=False)
+            )
+
+
+def _scrub_events(session: Session, learner_ids: Sequence[int]) -> None:
+    rows = session.execute(
+        select(AuditEvent.id, AuditEvent.details).where(
+            AuditEvent.learner_id.in_(learner_ids), AuditEvent.details.is_not(None)
+        )
+    ).all()
+    for event_id, raw in rows:
+        session.execute(
+            update(AuditEvent)
+            .where(AuditEvent.id == event_id)
+            .values(details=_kept_details(raw))
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _purge_learners(session: Session, months: int, tz: ZoneInfo, now: datetime) -> int:
+    condition = _overdue_condition(months, tz, now)
+    # Locked for the transaction (SQLite: the write lock is already held): an import that
+    # reactivates one of them waits, then finds it gone; one that committed first is seen.
+    rows = session.execute(
+        select(Learner.id, Learner.login, Learner.last_name, Learner.first_name)
+        .where(condition)
+        .order_by(Learner.id)
+        .with_for_update()
+    ).all()
+    purged = 0
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        ids = [row[0] for row in chunk]
+        session.execute(
+            delete(LoginThrottle)
+            .where(LoginThrottle.learner_id.in_(ids))
+            .execution_options(synchronize_session=False)
+        )
+        _scrub_events(session, ids)
+        _mask_mentions(session, [(row[1], row[2], row[3]) for row in chunk])
+        result = session.execute(
+            delete(Learner)
+            .where(Learner.id.in_(ids), condition)  # the condition again, under the lock
+            .execution_options(synchronize_session=False)
+        )
+        purged += int(result.rowcount)  # type: ignore[attr-defined]
+    return purged
+
+
+def purge(db: Database, actor: str, terms: Terms, now: datetime | None = None) -> PurgeResult:
+    """Delete overdue learners, old journal events and old ended sessions: all or nothing."""
+    moment = now or datetime.now(UTC)
+    journal_start = deactivation_window_start(moment, terms.journal_months, terms.tz)
+
+    def work(session: Session) -> PurgeResult:
+        require_active_admin(session, actor)
+        learners = _purge_learners(session, terms.learner_months, terms.tz, moment)
+        events = session.execute(
+            delete(AuditEvent)
+            .where(AuditEvent.occurred_at < journal_start)
+            .execution_options(synchronize_session=False)
+        )
+        sessions = session.execute(
+            delete(AdminSession)
+            .where(
+                or_(
+                    AdminSession.ended_at < journal_start,
+                    AdminSession.last_seen_at < journal_start,
+                )
+            )
+            .execution_options(synchronize_session=False)
+        )
+        result = PurgeResult(
+            learners,
+            int(events.rowcount),  # type: ignore[attr-defined]
+            int(sessions.rowcount),  # type: ignore[attr-defined]
+        )
+        audit.record(
+            session,
+            actor,
+            PURGE_ACTION,
+            occurred_at=moment,
+            details={
+                "learners": result.learners,
+                "journal_events": result.journal_events,
+                "sessions": result.sessions,
+            },
+        )
+        return result
+
+    return db.write(work)

@@ -1,0 +1,161 @@
+"""``access-core purge`` and ``learner-data`` through the command line (and its installed entry
+point): exit codes, ``--dry-run`` changing nothing, no hash in a learner's data, ``check``
+failing while an overdue learner is stored, ``restore`` warning about one."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from access_core.db.models import Learner
+from tests.conftest import assert_one_line_error
+from tests.support.factories import TEST_COOKIE_KEY, TEST_ROUNDS, add_learner, dump_tables
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SCRIPT = Path(sys.executable).parent / "access-core"
+
+
+def logins(db) -> set[str]:
+    with db.transaction() as session:
+        return set(session.scalars(select(Learner.login)))
+
+
+@pytest.fixture
+def school(db, admin):
+    now = datetime.now(UTC)
+    add_learner(
+        db,
+        "Ancien",
+        "Aline",
+        class_name="3e C",
+        login="aancien",
+        deactivated_at=now - timedelta(days=150),
+    )
+    add_learner(
+        db,
+        "Recent",
+        "Remi",
+        class_name="3e C",
+        login="rrecent",
+        deactivated_at=now - timedelta(days=10),
+    )
+    add_learner(db, "Present", "Paul", class_name="3e C", login="ppresent")
+
+
+def entry_point(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    if not SCRIPT.exists():
+        pytest.skip("the access-core script is not installed next to this interpreter")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ACCESS_")}
+    env.update(
+        PYTHONPATH=str(ROOT),
+        ACCESS_LANGUAGE="en",
+        ACCESS_BCRYPT_ROUNDS=str(TEST_ROUNDS),
+        ACCESS_COOKIE_KEY=TEST_COOKIE_KEY,
+        ACCESS_SECRETS_FILE=os.devnull,
+    )
+    return subprocess.run(
+        [str(SCRIPT), "--database-url", database_url, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+
+
+def test_a_dry_run_lists_who_would_go_and_changes_nothing(cli, db, admin, school):
+    before = dump_tables(db)
+
+    code, out, err = cli("purge", "--dry-run", "--actor", admin)
+
+    assert code == 0, err
+    assert "aancien" in out and "3e C" in out
+    assert "rrecent" not in out and "ppresent" not in out
+    assert "nothing was changed" in out
+    assert dump_tables(db) == before
+
+
+def test_without_yes_and_without_a_terminal_the_purge_refuses_and_changes_nothing(
+    cli, db, admin, school
+):
+    before = dump_tables(db)
+
+    code, out, err = cli("purge", "--actor", admin, stdin="")
+
+    assert_one_line_error(code, out, err, "--yes")
+    assert dump_tables(db) == before
+
+
+def test_check_fails_while_an_overdue_learner_is_stored_and_passes_after_the_purge(
+    cli, db, admin, school
+):
+    code, out, err = cli("check")
+    assert code == 1
+    assert "1 learner(s) deactivated more than 3 month(s) ago" in err
+    assert "access-core purge" in err
+
+    code, out, err = cli("purge", "--yes", "--actor", admin)
+    assert code == 0, err
+    assert "1 learner deleted" in out
+    assert "aancien" not in out  # the count, never the names
+    assert logins(db) == {"rrecent", "ppresent"}
+
+    code, out, err = cli("check")
+    assert code == 0, err
+    assert out.strip().endswith("ok")
+
+
+def test_the_purge_refuses_someone_who_is_not_an_administrator(cli, db, admin, school):
+    code, out, err = cli("purge", "--yes", "--actor", "intrus")
+
+    assert code == 1
+    assert len(logins(db)) == 3
+
+
+def test_purge_and_learner_data_through_the_entry_point(database_url, db, admin, school):
+    dry = entry_point(database_url, "purge", "--dry-run", "--actor", admin)
+    assert dry.returncode == 0, dry.stderr
+    assert "aancien" in dry.stdout and len(logins(db)) == 3
+
+    data = entry_point(database_url, "learner-data", "aancien", "--actor", admin)
+    assert data.returncode == 0, data.stderr
+    parsed = json.loads(data.stdout)
+    with db.transaction() as session:
+        stored = session.scalar(select(Learner.password_hash).where(Learner.login == "aancien"))
+    assert parsed["learner"]["login"] == "aancien" and parsed["account"]["active"] is False
+    assert stored and stored not in data.stdout and "$2b$" not in data.stdout
+    as_csv = entry_point(
+        database_url, "learner-data", "aancien", "--actor", admin, "--format", "csv"
+    )
+    assert as_csv.returncode == 0 and "$2b$" not in as_csv.stdout and "Ancien" in as_csv.stdout
+
+    missing = entry_point(database_url, "learner-data", "personne", "--actor", admin)
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("error: ") and "personne" in missing.stderr
+
+    purge = entry_point(database_url, "purge", "--yes", "--actor", admin)
+    assert purge.returncode == 0, purge.stderr
+    assert logins(db) == {"rrecent", "ppresent"}
+
+
+def test_restore_warns_when_the_backup_holds_overdue_learners(
+    cli, db, admin, school, backend, tmp_path
+):
+    if backend != "sqlite":
+        pytest.skip("backup and restore are SQLite's (servers have their own tools)")
+    backup_file = tmp_path / "backup.db"
+    assert cli("backup", str(backup_file))[0] == 0
+    assert cli("purge", "--yes", "--actor", admin)[0] == 0
+
+    code, out, err = cli("restore", str(backup_file))
+
+    assert code == 0, err
+    assert "1 deactivated learner past the retention term" in err
+    assert "access-core purge" in err
