@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import io
 import os
+import secrets
 import shutil
 import stat
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -34,6 +36,7 @@ from tests.support.factories import (
     TEST_ROUNDS,
     create_test_admin,
 )
+from tests.support.school import School, build_school
 
 
 @pytest.fixture(autouse=True)
@@ -201,6 +204,13 @@ def admin(db: Database) -> str:
 
 
 @pytest.fixture
+def school() -> Callable[..., School]:
+    """A factory: ``school(db, **options)`` builds the small named school of
+    ``tests/support/school.py`` on ``db`` and returns the ids of its classes and learners."""
+    return build_school
+
+
+@pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], database_url: str, monkeypatch: pytest.MonkeyPatch):
     """Run ``access-core --database-url <the test database> ARGS`` in-process, with only the
     ACCESS_* settings the test sets (none leaks in from the shell; ACCESS_LANGUAGE=en unless
@@ -255,3 +265,18 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
 def file_mode(path: Path) -> int:
     """The permission bits of ``path`` (0o600 for a private file)."""
     return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def app_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """A clean process-wide configuration; the test sets ACCESS_DATABASE_URL itself."""
+    for name in ("ACCESS_LANGUAGE", "ACCESS_RECENT_DEACTIVATION_MONTHS", "ACCESS_TIMEZONE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ACCESS_BCRYPT_ROUNDS", "4")
+    monkeypatch.setenv("ACCESS_COOKIE_KEY", secrets.token_urlsafe(40))
+    # settings() and database() are st.cache_resource: drop those of the previous test.
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield monkeypatch
+    st.cache_resource.clear()
+    st.cache_data.clear()

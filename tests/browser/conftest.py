@@ -424,3 +424,14 @@ def choose_class(page: Any, name: str) -> None:
     page.get_by_test_id("stSelectbox").filter(has_text="Classe").click()
     page.get_by_role("option", name=name, exact=True).click()
     settle(page)
+
+
+@pytest.fixture
+def app_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """A freshly started ``streamlit run app.py`` that no browser has opened yet."""
+    server = start_server(tmp_path_factory.mktemp("streamlit-app"))
+    request.node.streamlit_servers = [server]  # its log goes into the report of a failure
+    yield server
+    stop_server(server)

@@ -6,18 +6,12 @@ Each test gets its own freshly started ``streamlit run dashboard.py`` (see conft
 
 from __future__ import annotations
 
-import io
-import sqlite3
-import unicodedata
-from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import bcrypt
 import pytest
 from openpyxl import load_workbook
-from PIL import Image
 
 from access_core.accounts.passwords import initial_password
 from tests.browser.conftest import (
@@ -29,7 +23,17 @@ from tests.browser.conftest import (
     expect_no_learner_data,
     settle,
 )
-from tests.support.factories import ADMIN_PASSWORD, ADMIN_USERNAME
+from tests.support.browser_dashboard import (
+    CLASS,
+    CLASS_PUPILS,
+    TICKED_ROWS,
+    column_cells,
+    log_in,
+    open_app,
+    password_rows,
+    tick,
+    verifies,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -39,28 +43,8 @@ try:
 except ImportError:  # the browser fixture skips (or fails) with the reason
     expect = None
 
-HEADER_PX = 35
-ROW_PX = 35
-CLASS = "5e B"
-CLASS_PUPILS = sorted(  # as the dashboard lists them: by last name, ignoring accents
-    (p for p in PUPILS if p.class_name == CLASS and not p.deactivated),
-    key=lambda p: unicodedata.normalize("NFKD", p.last_name).encode("ascii", "ignore"),
-)
 # Each file of pages/ is served under its file name (see dashboard.PAGES).
 PAGE_URL_PATHS = sorted(path.stem for path in (REPO_ROOT / "pages").glob("*.py"))
-TICKED_ROWS = (0, 2)  # Garnaudel Inès, Pétrequin Maëlle: both had a personal password
-
-
-def open_app(page: Any, url: str) -> None:
-    page.goto(url)
-    settle(page)
-
-
-def log_in(page: Any, username: str = ADMIN_USERNAME, password: str = ADMIN_PASSWORD) -> None:
-    page.get_by_label("Identifiant", exact=True).fill(username)
-    page.get_by_label("Mot de passe", exact=True).fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    settle(page)
 
 
 def expect_login_form(page: Any, lang: str = "fr") -> None:
@@ -72,52 +56,6 @@ def expect_login_form(page: Any, lang: str = "fr") -> None:
     expect(page.get_by_label(labels[0], exact=True)).to_be_visible()
     expect(page.get_by_label(labels[1], exact=True)).to_be_visible()
     expect(page.get_by_role("button", name=labels[2])).to_be_visible()
-
-
-def column_cells(grid: Any, column: int) -> Any:
-    """The cells of one column in the grid's hidden accessible table."""
-    return grid.locator(f"[id^='glide-cell-{column}-']")
-
-
-def checkbox_x(grid: Any) -> float:
-    """The horizontal centre of the first column's checkboxes, in grid pixels.
-
-    The grid is a canvas and the column width depends on the data: find the drawn box of
-    the first row's checkbox (the first dark pixels of that row, past the grid border).
-    """
-    image = Image.open(io.BytesIO(canvas_of(grid).screenshot())).convert("RGB")
-    y = HEADER_PX + ROW_PX // 2
-    dark = [x for x in range(3, image.width) if max(image.getpixel((x, y))) < 200]
-    assert dark, "no checkbox drawn in the first row of the grid"
-    left = dark[0]
-    right = max(x for x in dark if x < left + 30)
-    return (left + right) / 2
-
-
-def canvas_of(grid: Any) -> Any:
-    return grid.get_by_test_id("stDataFrameResizable")
-
-
-def tick(page: Any, grid: Any, rows: tuple[int, ...]) -> None:
-    """Tick the checkbox of each row with a click where the canvas draws it."""
-    x = checkbox_x(grid)
-    for row in rows:
-        box = canvas_of(grid).bounding_box()
-        page.mouse.click(box["x"] + x, box["y"] + HEADER_PX + row * ROW_PX + ROW_PX / 2)
-        settle(page)
-        expect(grid.locator(f"[id='glide-cell-0-{row}']")).to_have_text("true")
-
-
-def password_rows(database_url: str) -> dict[str, tuple[str, bool]]:
-    """login -> (password hash, must change password), read straight from the database."""
-    path = database_url.removeprefix("sqlite:///")
-    with closing(sqlite3.connect(path)) as conn:
-        rows = conn.execute("SELECT login, password_hash, must_change_password FROM learners")
-        return {login: (hashed, bool(must)) for login, hashed, must in rows}
-
-
-def verifies(password: str, hashed: str) -> bool:
-    return bcrypt.checkpw(password.encode(), hashed.encode())
 
 
 def test_admin_marks_two_learners_resets_them_and_downloads_the_class_list(

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_security_import_browser import (
+from tests.support.browser_app import (
     AppServer,
     expect,
     expect_logged_in,
@@ -19,7 +19,6 @@ from tests.browser.test_security_import_browser import (
     settle,
     sql,
 )
-from tests.browser.test_security_import_browser import app_server as app_server  # noqa: F401
 from tests.support.roster_samples import IMPORTED, siecle_xml, siecle_zip
 
 pytestmark = pytest.mark.browser
@@ -28,7 +27,7 @@ pytestmark = pytest.mark.browser
 def test_a_siecle_zip_is_previewed_and_imported(
     app_server: AppServer,
     page: Any,
-    tmp_path: Path,  # noqa: F811 - the fixture
+    tmp_path: Path,
 ) -> None:
     upload = tmp_path / "ExportXML_ElevesSansAdresses.zip"
     upload.write_bytes(siecle_zip(siecle_xml()))

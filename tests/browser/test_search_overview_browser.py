@@ -11,7 +11,7 @@ import pytest
 
 from access_core.accounts.passwords import initial_password
 from tests.browser.conftest import PUPILS, Server, settle
-from tests.browser.test_dashboard_browser import (
+from tests.support.browser_dashboard import (
     column_cells,
     log_in,
     open_app,

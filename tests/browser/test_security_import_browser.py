@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import csv
 import secrets
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -41,10 +39,21 @@ from tests.browser.conftest import (
     choose_class,
     expect_no_learner_data,
     settle,
-    start_server,
-    stop_server,
 )
-from tests.support.factories import ADMIN_PASSWORD, ADMIN_USERNAME
+from tests.support.browser_app import (
+    COOKIE_NAME,
+    MAIN_TITLE,
+    SESSION_HOURS,
+    AppServer,
+    expect_logged_in,
+    expect_login_form,
+    log_in,
+    login_cookie,
+    metric,
+    open_app,
+    sql,
+)
+from tests.support.factories import ADMIN_USERNAME
 
 pytestmark = pytest.mark.browser
 
@@ -54,29 +63,11 @@ try:
 except ImportError:  # the browser fixture skips (or fails) with the reason
     expect = None
 
-COOKIE_NAME = "acces_apprenants_auth"
-SESSION_HOURS = 12  # the default ACCESS_SESSION_HOURS, which the server below keeps
-COOKIE_WAIT_S = 15.0
-MAIN_TITLE = "Gestion des accès apprenants"
 LOGIN_NOTICE = "Connectez-vous avec un compte administrateur"
 ACTIVE_PUPILS = [p for p in PUPILS if not p.deactivated]
 
 
 # --- a server on app.py, whose cookie key the tests know ----------------------------------
-
-
-AppServer = Server  # start_server serves app.py and keeps its cookie key
-
-
-@pytest.fixture
-def app_server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[AppServer]:
-    """A freshly started ``streamlit run app.py`` that no browser has opened yet."""
-    server = start_server(tmp_path_factory.mktemp("streamlit-app"))
-    request.node.streamlit_servers = [server]  # its log goes into the report of a failure
-    yield server
-    stop_server(server)
 
 
 @pytest.fixture
@@ -117,71 +108,6 @@ def new_page(
 # --- helpers --------------------------------------------------------------------------------
 
 
-# The cookie manager's frame, rendered on every run of the login gate once the session may set
-# or delete the login cookie, may be inserted some 0.6 s after a run has finished, and its
-# value then asks for one more run: ``settle`` alone can return before the frame exists. A new
-# visitor's login form (no login cookie in the browser, no login yet) has no such frame.
-COOKIE_FRAME_SPOKE = """
-() => {
-  const frames = [...document.querySelectorAll("iframe")];
-  if (frames.length > 0) return frames.every((f) => f.dataset.settleSpoke === "1");
-  const newVisitor = !document.cookie.includes("acces_apprenants_auth")
-    && document.querySelector("[data-testid=stForm]") !== null
-    && document.querySelector("[data-testid=stSidebarNav], [data-testid=stPageLink]") === null;
-  return newVisitor;
-}
-"""
-
-
-def settle_with_cookie_frame(page: Any) -> None:
-    settle(page)
-    page.wait_for_function(COOKIE_FRAME_SPOKE, polling=50)
-    settle(page)
-
-
-def open_app(page: Any, url: str, cookie_frame: bool = True) -> Any:
-    """Open ``url`` and wait until Streamlit is idle (and, by default, the cookie frame too:
-    every page of the app has it once the login gate has run)."""
-    response = page.goto(url)
-    if cookie_frame:
-        settle_with_cookie_frame(page)
-    else:
-        settle(page)
-    return response
-
-
-def log_in(page: Any) -> None:
-    page.get_by_label("Identifiant", exact=True).fill(ADMIN_USERNAME)
-    page.get_by_label("Mot de passe", exact=True).fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    settle(page)
-
-
-def expect_login_form(page: Any) -> None:
-    expect(page.get_by_label("Identifiant", exact=True)).to_be_visible()
-    expect(page.get_by_label("Mot de passe", exact=True)).to_be_visible()
-    expect(page.get_by_role("button", name="Se connecter")).to_be_visible()
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-
-
-def expect_logged_in(page: Any) -> None:
-    expect(page.get_by_role("heading", name=MAIN_TITLE)).to_be_visible()
-    expect(page.get_by_label("Identifiant", exact=True)).to_have_count(0)
-    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
-
-
-def login_cookie(page: Any) -> dict[str, Any]:
-    """The login cookie, once the cookie component has stored it (readiness polling)."""
-    deadline = time.monotonic() + COOKIE_WAIT_S
-    while time.monotonic() < deadline:
-        for cookie in page.context.cookies():
-            if cookie["name"] == COOKIE_NAME:
-                settle(page)  # the cookie component's answer asks for a run
-                return dict(cookie)
-        page.wait_for_timeout(100)
-    pytest.fail(f"no {COOKIE_NAME} cookie {COOKIE_WAIT_S:.0f} s after the login")
-
-
 def add_login_cookie(page: Any, server: Server, value: str) -> None:
     page.context.add_cookies([{"name": COOKIE_NAME, "value": value, "url": server.url}])
 
@@ -208,11 +134,6 @@ def server_session(server: Server, username: str = ADMIN_USERNAME) -> str:
         return sessions.start(db, username, policy)
     finally:
         db.dispose()
-
-
-def sql(server: Server, query: str, *params: Any) -> list[tuple[Any, ...]]:
-    with closing(sqlite3.connect(server.database_url.removeprefix("sqlite:///"))) as conn:
-        return conn.execute(query, params).fetchall()
 
 
 # --- 1. forged cookie ---------------------------------------------------------------------
@@ -335,14 +256,6 @@ def write_roster(path: Path) -> None:
             writer.writerow([p.last_name, p.first_name, f"{p.birth_date:%d/%m/%Y}", p.class_name])
         for last, first, born, _ in NEWCOMERS:
             writer.writerow([last, first, f"{born:%d/%m/%Y}", NEW_CLASS])
-
-
-def metric(page: Any, label: str) -> Any:
-    return (
-        page.get_by_test_id("stMetric")
-        .filter(has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
-        .get_by_test_id("stMetricValue")
-    )
 
 
 def test_import_page_uploads_previews_applies_and_the_new_class_is_offered(

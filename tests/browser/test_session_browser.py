@@ -25,7 +25,7 @@ from tests.browser.conftest import (
     choose_class,
     expect_no_learner_data,
 )
-from tests.browser.test_security_import_browser import (
+from tests.support.browser_app import (
     COOKIE_NAME,
     MAIN_TITLE,
     expect_logged_in,

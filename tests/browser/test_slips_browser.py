@@ -10,7 +10,7 @@ import pytest
 
 from access_core.accounts.passwords import initial_password
 from tests.browser.conftest import Server, choose_class, settle
-from tests.browser.test_dashboard_browser import (
+from tests.support.browser_dashboard import (
     CLASS,
     CLASS_PUPILS,
     TICKED_ROWS,

@@ -9,8 +9,8 @@ from access_core.accounts.sessions import SessionStatus
 from access_core.audit import events as audit
 from access_core.cli import os_user
 from tests.conftest import assert_one_line_error
-from tests.core.test_sessions import POLICY
 from tests.support.factories import ADMIN_PASSWORD, add_learner, dump_tables
+from tests.support.sessions import POLICY
 
 NEW_PASSWORD = "un tout nouveau mot de passe"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -12,6 +11,7 @@ from sqlalchemy import select
 
 from access_core.db.models import Learner, SchoolClass
 from tests.support.factories import add_learner, dump_tables
+from tests.support.imports import summary
 
 DATA = Path(__file__).parent.parent / "data"
 LONG_AGO = datetime(2020, 1, 6, 9, 0, tzinfo=UTC)
@@ -21,15 +21,6 @@ LONG_AGO = datetime(2020, 1, 6, 9, 0, tzinfo=UTC)
 def import_cli(cli):
     """``access-core --database-url <the test database> import ARGS``: (code, stdout, stderr)."""
     return lambda *args: cli("import", *args)
-
-
-def summary(out: str) -> dict[str, int]:
-    """The counts of the table printed at the end."""
-    found = re.findall(
-        r"^(new|updated|moved|reactivated|deactivated|unchanged|rejected) +(\d+)$", out, re.M
-    )
-    assert len(found) == 7, out
-    return {title: int(count) for title, count in found}
 
 
 def state(db) -> dict[str, tuple[str | None, bool]]:

@@ -24,32 +24,39 @@ def french(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def school(db, admin):
+def admin_with_learners(db, admin):
+    """The administrator's name, with Léa Martin and Hugo Dubois in 6e A, Inès Roux in 5e B."""
     add_learner(db, "Martin", "Léa", class_name="6e A", birth_date=date(2012, 2, 29))
     add_learner(db, "Dubois", "Hugo", class_name="6e A", birth_date=date(2012, 7, 3))
     add_learner(db, "Roux", "Inès", class_name="5e B")
     return admin
 
 
-def test_an_unknown_class_is_a_french_error_line_with_the_closest_names(cli, school, french):
-    code, out, err = cli("export", "--class", "6eA", "--output", "x.xlsx", "--actor", school)
+def test_an_unknown_class_is_a_french_error_line_with_the_closest_names(
+    cli, admin_with_learners, french
+):
+    code, out, err = cli(
+        "export", "--class", "6eA", "--output", "x.xlsx", "--actor", admin_with_learners
+    )
 
     assert_one_line_error(
         code, out, err, "aucune classe nommée « 6eA » ; vouliez-vous dire : 6e A ?"
     )
 
 
-def test_export_says_what_it_wrote_in_french(cli, school, french, tmp_path):
+def test_export_says_what_it_wrote_in_french(cli, admin_with_learners, french, tmp_path):
     output = tmp_path / "ids.xlsx"
 
-    code, out, err = cli("export", "--class", "6e A", "--output", str(output), "--actor", school)
+    code, out, err = cli(
+        "export", "--class", "6e A", "--output", str(output), "--actor", admin_with_learners
+    )
 
     assert code == 0, err
     assert out.strip() == f"2 élèves de 6e A écrits dans {output}"
 
 
-def test_reset_lists_and_sums_up_in_french(cli, db, school, french):
-    code, out, err = cli("reset", "--class", "6e A", "--actor", school, "--yes")
+def test_reset_lists_and_sums_up_in_french(cli, db, admin_with_learners, french):
+    code, out, err = cli("reset", "--class", "6e A", "--actor", admin_with_learners, "--yes")
 
     assert code == 0, err
     lines = out.splitlines()
@@ -62,7 +69,7 @@ def test_reset_lists_and_sums_up_in_french(cli, db, school, french):
     batch_id = lines[3].removeprefix("2 mots de passe réinitialisés (lot ").rstrip(")")
     assert lines[4] == (
         f"leurs fiches de connexion : access-core slips --batch {batch_id} --output FILE.pdf "
-        f"--actor {school}"
+        f"--actor {admin_with_learners}"
     )
 
 
@@ -147,13 +154,15 @@ def test_a_configuration_error_stays_english(cli, monkeypatch):
     assert_one_line_error(code, out, err, "ACCESS_LANGUAGE must be one of fr, en, got 'de'")
 
 
-def test_machine_readable_output_does_not_depend_on_the_language(cli, school, monkeypatch):
+def test_machine_readable_output_does_not_depend_on_the_language(
+    cli, admin_with_learners, monkeypatch
+):
     outputs = {}
     for language in ("fr", "en"):
         monkeypatch.setenv("ACCESS_LANGUAGE", language)
-        listing = cli("list-classes", "--actor", school)
+        listing = cli("list-classes", "--actor", admin_with_learners)
         admins = cli("list-admins")
-        csv = cli("stats", "--actor", school, "--format", "csv")
+        csv = cli("stats", "--actor", admin_with_learners, "--format", "csv")
         assert listing[0] == admins[0] == csv[0] == 0
         outputs[language] = (listing[1], admins[1], csv[1])
 

@@ -30,21 +30,12 @@ from access_core.cli import os_user
 from access_core.db.models import Admin, LoginThrottle
 from access_core.db.unit_of_work import Database
 from access_core.errors import ValidationError
-from tests.core.test_sessions import POLICY
 from tests.support.factories import ADMIN_PASSWORD, TEST_COOKIE_KEY, TEST_ROUNDS, dump_tables
+from tests.support.sessions import POLICY, time_passes
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 WRONG = "not the right password"
 EUROS_75_BYTES = "€" * 25
-
-
-def time_passes(db: Database, delta: timedelta) -> None:
-    """Every throttle timestamp moves ``delta`` into the past, as if ``delta`` had elapsed."""
-    with db.transaction(write=True) as session:
-        for row in session.scalars(select(LoginThrottle)):
-            row.window_started_at = row.window_started_at - delta
-            if row.locked_until is not None:
-                row.locked_until = row.locked_until - delta
 
 
 def fail(db, settings, username: str, times: int) -> list[LoginStatus]:

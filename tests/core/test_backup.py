@@ -30,7 +30,7 @@ pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
-def school(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Path, int]]:
+def school_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Path, int]]:
     """(URL, file, learner id) of a SQLite school with a learner who chose her password."""
     monkeypatch.setenv("ACCESS_BCRYPT_ROUNDS", str(TEST_ROUNDS))
     path = tmp_path / "var" / "access.db"
@@ -63,8 +63,10 @@ def password_state(url: str, learner_id: int) -> tuple[str, bool]:
     return row[0], bool(row[1])
 
 
-def test_backup_reset_restore_undoes_the_reset_and_the_schema_is_at_head(capsys, school, tmp_path):
-    url, path, learner = school
+def test_backup_reset_restore_undoes_the_reset_and_the_schema_is_at_head(
+    capsys, school_file, tmp_path
+):
+    url, path, learner = school_file
     before = password_state(url, learner)
     copy = tmp_path / "backups" / "access-2026-11-29.db"
     copy.parent.mkdir()
@@ -118,8 +120,8 @@ def test_an_older_backup_is_restored_then_upgraded_to_head(capsys, tmp_path):
     db.dispose()
 
 
-def test_restore_is_refused_while_a_server_holds_the_database(capsys, school, tmp_path):
-    url, path, learner = school
+def test_restore_is_refused_while_a_server_holds_the_database(capsys, school_file, tmp_path):
+    url, path, learner = school_file
     copy = tmp_path / "copy.db"
     assert run_cli(capsys, "--database-url", url, "backup", str(copy))[0] == 0
     assert backup.hold_server_lock(url)  # what each dashboard server does at start
@@ -134,8 +136,10 @@ def test_restore_is_refused_while_a_server_holds_the_database(capsys, school, tm
     assert "second" in out  # nothing was restored
 
 
-def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(capsys, school, tmp_path):
-    url, path, learner = school
+def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(
+    capsys, school_file, tmp_path
+):
+    url, path, learner = school_file
     before = path.read_bytes()
     bogus = tmp_path / "notes.db"
     bogus.write_text("not a database at all " * 100)
@@ -148,12 +152,12 @@ def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(capsys,
 
 
 def test_restore_refuses_a_backup_from_a_newer_schema_before_writing_anything(
-    capsys, school, tmp_path
+    capsys, school_file, tmp_path
 ):
     """Issue 19 item 9: a backup whose schema revision this code does not know (written by a
     newer version) used to replace the live data, then fail to upgrade (« unexpected
     CommandError »), leaving a database that ``init`` could not open."""
-    url, path, learner = school
+    url, path, learner = school_file
     newer = tmp_path / "newer.db"
     assert run_cli(capsys, "--database-url", url, "backup", str(newer))[0] == 0
     with sqlite3.connect(newer) as conn:
@@ -183,8 +187,8 @@ def test_restore_refuses_a_backup_from_a_newer_schema_before_writing_anything(
     assert "nothing to do" in out
 
 
-def test_restore_refuses_a_backup_without_a_schema_revision(capsys, school, tmp_path):
-    url, path, _ = school
+def test_restore_refuses_a_backup_without_a_schema_revision(capsys, school_file, tmp_path):
+    url, path, _ = school_file
     bare = tmp_path / "bare.db"
     assert run_cli(capsys, "--database-url", url, "backup", str(bare))[0] == 0
     with sqlite3.connect(bare) as conn:
@@ -198,8 +202,8 @@ def test_restore_refuses_a_backup_without_a_schema_revision(capsys, school, tmp_
     assert path.read_bytes() == before
 
 
-def test_backup_refuses_to_overwrite_a_file(capsys, school, tmp_path):
-    url, _, _ = school
+def test_backup_refuses_to_overwrite_a_file(capsys, school_file, tmp_path):
+    url, _, _ = school_file
     existing = tmp_path / "keep.db"
     existing.write_text("precious")
 
@@ -217,8 +221,8 @@ def test_backup_of_a_server_database_names_its_native_tool(capsys):
     assert_one_line_error(code, out, err, "pg_dump", "mariadb-dump")
 
 
-def test_backup_through_the_installed_script(school, tmp_path):
-    url, _, _ = school
+def test_backup_through_the_installed_script(school_file, tmp_path):
+    url, _, _ = school_file
     copy = tmp_path / "script.db"
 
     result = subprocess.run(
@@ -237,8 +241,8 @@ def test_backup_through_the_installed_script(school, tmp_path):
 # --- private files -----------------------------------------------------------------------------
 
 
-def test_the_cli_export_is_private(capsys, school, tmp_path):
-    url, _, _ = school
+def test_the_cli_export_is_private(capsys, school_file, tmp_path):
+    url, _, _ = school_file
     output = tmp_path / "out" / "ids.xlsx"
     output.parent.mkdir()
 

@@ -18,9 +18,9 @@ from access_core.errors import DatabaseUnavailable
 from access_core.roster import queries as roster
 from access_core.roster.resets import new_batch_id, reset_passwords
 from access_core.text.catalogue import error_message
-from tests.pages.test_pages import app_env, page  # noqa: F401 - fixture and helper
 from tests.support.factories import TEST_ROUNDS, add_learner, dump_tables
 from tests.support.netproxy import TcpProxy
+from tests.support.pages import page
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 

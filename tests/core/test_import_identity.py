@@ -18,7 +18,8 @@ from access_core.errors import ConcurrentChange, ConfigError
 from access_core.imports import preview as imports
 from access_core.imports.apply import INITIAL_PASSWORD_MOVED
 from access_core.imports.files import read_roster
-from tests.core.test_imports import (
+from tests.support.factories import TEST_ROUNDS, add_learner, dump_tables
+from tests.support.imports import (
     HEADER,
     LONG_AGO,
     actions,
@@ -29,7 +30,6 @@ from tests.core.test_imports import (
     learner_count,
     run,
 )
-from tests.support.factories import TEST_ROUNDS, add_learner, dump_tables
 
 LOGIN_HEADER = HEADER + ";Login"
 
@@ -133,7 +133,7 @@ def test_an_unchanged_birth_date_never_touches_the_password(db, admin):
 # --- 2. a rejected row never deactivates its learner ------------------------------------------
 
 
-def school(db) -> dict[str, int]:
+def ten_learners_and_one_gone(db) -> dict[str, int]:
     """Ten active learners and one gone long ago."""
     ids = {
         "lea": add_learner(db, "Dupont", "Léa", external_id="INE-1", login="lea.dupont"),
@@ -163,7 +163,7 @@ OTHERS = tuple(f"X-{i};Autre;Élève{i};17/05/2013;6e A;" for i in range(7))
     ],
 )
 def test_a_rejected_row_never_deactivates_its_learner(db, admin, row, who):
-    ids = school(db)
+    ids = ten_learners_and_one_gone(db)
     roster = csv_roster(*OTHERS, row, "INE-4;Blanc;Ève;31/02/2013;6e A;", header=LOGIN_HEADER)
     assert [p.line for p in roster.problems] == [9, 10]
 
@@ -184,13 +184,13 @@ def test_a_rejected_row_never_deactivates_its_learner(db, admin, row, who):
 
 
 def test_a_partial_import_lists_nobody_as_kept(db, admin):
-    school(db)
+    ten_learners_and_one_gone(db)
     plan = imports.preview(db, admin, csv_roster("INE-1;Dupont;Léa;31/02/2013;6e A"), partial=True)
     assert plan.kept == [] and plan.deactivated == []
 
 
 def test_a_rejected_row_with_another_national_id_keeps_no_namesake(db, admin):
-    ids = school(db)
+    ids = ten_learners_and_one_gone(db)
     roster = csv_roster(*OTHERS, "INE-9;Dupont;Léa;17/05/2013;;", header=LOGIN_HEADER)
     plan = imports.preview(db, admin, roster)
     assert plan.kept == []
@@ -244,7 +244,7 @@ def test_a_known_learner_without_external_id_is_matched_and_gets_it(db, admin):
 
 def test_a_row_whose_login_belongs_to_another_learner_is_in_no_list(db, admin):
     """Rejected, so neither new, updated nor moved; its own learner is kept, not deactivated."""
-    ids = school(db)
+    ids = ten_learners_and_one_gone(db)
     roster = csv_roster(
         *OTHERS,
         "INE-1;Dupont;Léa;17/05/2013;6e A;",
@@ -274,7 +274,7 @@ def test_a_row_whose_login_belongs_to_another_learner_is_in_no_list(db, admin):
 
 
 def test_a_plan_is_not_applied_over_a_learner_changed_since_the_preview(db, admin):
-    ids = school(db)
+    ids = ten_learners_and_one_gone(db)
     mine = imports.preview(db, admin, csv_roster(*OTHERS, "INE-1;Dupont;Léa;17/05/2013;5e B;"))
     assert {c.learner.id for c in mine.deactivated if c.learner} == {ids["tom"], ids["ana"]}
     # meanwhile another administrator imports a corrected file: Tom gets his national id
@@ -372,7 +372,7 @@ def test_a_bad_deactivation_share_is_refused(raw):
 def test_any_change_to_a_planned_learner_meanwhile_refuses_the_whole_plan(db, admin, column, value):
     """Ana is to be deactivated and Léa moved: Ana changed by someone else in between (another
     program, another administrator) makes the plan stale; nothing of it is written."""
-    ids = school(db)
+    ids = ten_learners_and_one_gone(db)
     plan = imports.preview(db, admin, csv_roster(*OTHERS, "INE-1;Dupont;Léa;17/05/2013;5e B;"))
     assert ids["ana"] in {c.learner.id for c in plan.deactivated if c.learner}
     with db.transaction(write=True) as session:
@@ -386,7 +386,7 @@ def test_any_change_to_a_planned_learner_meanwhile_refuses_the_whole_plan(db, ad
 
 
 def test_the_plan_signature_follows_its_decisions(db, admin):
-    ids = school(db)
+    ids = ten_learners_and_one_gone(db)
     roster = csv_roster(*OTHERS, "INE-1;Dupont;Léa;17/05/2013;5e B;", ";Neuf;Noé;01/01/2013;6e A;")
     first = imports.preview(db, admin, roster)
     assert imports.preview(db, admin, roster).signature == first.signature

@@ -17,7 +17,8 @@ from access_core.roster import search
 from access_core.roster.logins import base_login
 from access_core.roster.names import name_key
 from access_core.roster.resets import reset_passwords
-from tests.core.test_imports import (
+from tests.support.factories import TEST_ROUNDS, add_learner
+from tests.support.imports import (
     actions,
     checkpw,
     csv_roster,
@@ -26,7 +27,6 @@ from tests.core.test_imports import (
     logins,
     run,
 )
-from tests.support.factories import TEST_ROUNDS, add_learner
 
 TZ = ZoneInfo("Europe/Paris")
 

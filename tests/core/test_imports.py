@@ -8,9 +8,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import bcrypt
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from access_core.accounts import admins
 from access_core.accounts.passwords import hash_cost, hash_password
@@ -21,79 +20,32 @@ from access_core.errors import NotAuthorized, ValidationError
 from access_core.imports import preview as imports
 from access_core.imports.apply import INITIAL_PASSWORD_MOVED
 from access_core.imports.files import read_roster
-from access_core.imports.preview import ImportOutcome, ImportPlan
+from access_core.imports.preview import ImportOutcome
 from access_core.imports.rows import RosterFile
 from access_core.roster.queries import recently_deactivated
 from tests.support.factories import TEST_ROUNDS, add_learner, create_test_admin, dump_tables
+from tests.support.imports import (
+    HEADER,
+    LONG_AGO,
+    actions,
+    audit_rows,
+    checkpw,
+    csv_roster,
+    learner,
+    learner_count,
+    logins,
+    run,
+)
 
 DATA = Path(__file__).parent.parent / "data"
 PARIS = ZoneInfo("Europe/Paris")
-LONG_AGO = datetime(2020, 1, 6, 9, 0, tzinfo=UTC)
-HEADER = "INE;Nom;Prénom;Date de naissance;Classe"
 
 
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def csv_roster(*rows: str, header: str = HEADER) -> RosterFile:
-    return read_roster("\n".join([header, *rows]).encode(), "roster.csv")
-
-
 def file_roster(name: str) -> RosterFile:
     return read_roster((DATA / name).read_bytes(), name)
-
-
-def run(
-    db: Database,
-    actor: str,
-    roster: RosterFile,
-    partial: bool = False,
-    force: bool = False,
-    skip_bad_rows: bool = False,
-) -> tuple[ImportPlan, ImportOutcome]:
-    plan = imports.preview(db, actor, roster, partial=partial)
-    return plan, imports.apply(
-        db, actor, plan, TEST_ROUNDS, skip_bad_rows=skip_bad_rows, force=force
-    )
-
-
-def learner(db: Database, **where: object) -> dict[str, object]:
-    """One learner's whole row (and its class name), found by column values."""
-    query = select(Learner.__table__, SchoolClass.name.label("class_name")).outerjoin(
-        SchoolClass, SchoolClass.id == Learner.class_id
-    )
-    for column, value in where.items():
-        query = query.where(Learner.__table__.c[column] == value)
-    with db.engine.connect() as conn:
-        return dict(conn.execute(query).mappings().one())
-
-
-def logins(db: Database) -> list[str]:
-    with db.transaction() as session:
-        return sorted(session.scalars(select(Learner.login)).all())
-
-
-def learner_count(db: Database) -> int:
-    with db.transaction() as session:
-        return int(session.scalar(select(func.count()).select_from(Learner)) or 0)
-
-
-def checkpw(password: str, password_hash: object) -> bool:
-    return bcrypt.checkpw(password.encode(), str(password_hash).encode())
-
-
-def audit_rows(db: Database) -> list[tuple[str, int | None, str | None]]:
-    with db.engine.connect() as conn:
-        return [
-            (r.action, r.learner_id, r.details)
-            for r in conn.execute(
-                text("SELECT action, learner_id, details FROM audit_events ORDER BY id")
-            )
-        ]
-
-
-def actions(db: Database) -> list[str]:
-    return [action for action, _, _ in audit_rows(db)]
 
 
 def without(row: dict[str, object], *columns: str) -> dict[str, object]:
@@ -467,7 +419,7 @@ def test_changed_class_creates_the_class(db, admin):
     assert moved == [{"login": "lea.dupont", "line": 2, "from": "6e A", "to": "5e C"}]
 
 
-def school(db: Database) -> dict[str, int]:
+def four_learners(db: Database) -> dict[str, int]:
     """Three active learners and one deactivated long ago (who changed their password)."""
     return {
         "lea": add_learner(db, "Dupont", "Léa", external_id="INE-1", login="lea.dupont"),
@@ -492,7 +444,7 @@ LEA_AND_TOM = ("INE-1;Dupont;Léa;17/05/2013;6e A", "INE-2;Petit;Tom;17/05/2013;
 
 
 def test_full_import_deactivates_the_absent_active_learners_only(db, admin):
-    ids = school(db)
+    ids = four_learners(db)
     ana_before = learner(db, id=ids["ana"])
     eve_before = learner(db, id=ids["eve"])
     assert [r.id for r in recently_deactivated(db, admin, 3, PARIS)] == []
@@ -512,7 +464,7 @@ def test_full_import_deactivates_the_absent_active_learners_only(db, admin):
 
 
 def test_partial_import_deactivates_nobody(db, admin):
-    ids = school(db)
+    ids = four_learners(db)
     dump = dump_tables(db)
     plan, outcome = run(db, admin, csv_roster(*LEA_AND_TOM), partial=True)
     assert plan.deactivated == [] and outcome.deactivated == 0 and not plan.has_changes
@@ -521,7 +473,7 @@ def test_partial_import_deactivates_nobody(db, admin):
 
 
 def test_reactivation_keeps_login_and_password(db, admin):
-    ids = school(db)
+    ids = four_learners(db)
     eve_before = learner(db, id=ids["eve"])
     plan, outcome = run(
         db, admin, csv_roster(*LEA_AND_TOM, "INE-4;Blanc;Ève;17/05/2013;4e A"), force=True
@@ -587,7 +539,7 @@ def test_a_file_with_bad_rows_applies_nothing_unless_they_are_skipped(db, admin)
 @pytest.mark.parametrize("partial", [False, True])
 def test_an_empty_file_says_no_rows_even_forced(db, admin, partial):
     """Not "would deactivate everyone": an export without rows is never an import."""
-    school(db)
+    four_learners(db)
     dump = dump_tables(db)
     with pytest.raises(ValidationError, match="no learner rows") as caught:
         imports.preview(db, admin, file_roster("roster_empty.csv"), partial=partial)
@@ -598,7 +550,7 @@ def test_an_empty_file_says_no_rows_even_forced(db, admin, partial):
 def test_a_mass_deactivation_is_flagged_and_refused_unless_forced(db, admin):
     """A 4-row file in full mode would deactivate most of the school: the service refuses it
     without an explicit confirmation, whoever calls it."""
-    ids = school(db)
+    ids = four_learners(db)
     extra = [add_learner(db, f"Élève{i}", "Anne", login=f"eleve{i}") for i in range(7)]
     plan = imports.preview(db, admin, csv_roster(*LEA_AND_TOM))
     assert plan.active_learners == 10 and len(plan.deactivated) == 8
@@ -638,7 +590,7 @@ def test_the_share_that_needs_confirmation_is_a_setting(db, admin, percent, deac
 
 
 def test_a_file_of_rejected_rows_deactivates_none_of_their_learners(db, admin):
-    ids = school(db)
+    ids = four_learners(db)
     roster = csv_roster(
         "INE-1;Dupont;;17/05/2013;6e A",  # missing first name
         "INE-2;Petit;Tom;31/02/2013;6e A",  # impossible date
@@ -676,7 +628,7 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(db, admin
 
 
 def test_one_audit_event_per_change_and_never_a_secret(db, admin):
-    ids = school(db)
+    ids = four_learners(db)
     lea_hash = str(learner(db, id=ids["lea"])["password_hash"])
     start = len(audit_rows(db))
     plan, _ = run(

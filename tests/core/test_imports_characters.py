@@ -13,7 +13,7 @@ import pytest
 from access_core.imports import preview as imports
 from access_core.imports.files import read_roster
 from access_core.text.catalogue import rejection_reason
-from tests.core.test_imports_formats import import_file, learners
+from tests.support.imports import import_file, learners
 from tests.support.roster_samples import PRESENT, TODAY, Pupil, onde_csv, siecle_csv, siecle_xml
 
 # 20 pupils, the names of French schools: Œ and œ are the letters ISO-8859-15 has and Latin-1

@@ -10,12 +10,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from access_core.db.models import Learner, SchoolClass
+from access_core.db.models import Learner
 from access_core.db.unit_of_work import Database
 from access_core.imports import preview as imports
 from access_core.imports.files import read_roster
-from tests.cli.test_cli_import import summary
 from tests.support.factories import TEST_ROUNDS, dump_tables
+from tests.support.imports import import_file, learners, summary
 from tests.support.roster_samples import (
     IMPORTED,
     PUPILS,
@@ -26,31 +26,6 @@ from tests.support.roster_samples import (
     siecle_zip,
     with_departure,
 )
-
-
-def learners(db: Database) -> dict[str, tuple[str, str, str | None, bool]]:
-    """external id (or name) -> (last name, first name, class, active)."""
-    with db.transaction() as session:
-        rows = session.execute(
-            select(
-                Learner.external_id,
-                Learner.last_name,
-                Learner.first_name,
-                SchoolClass.name,
-                Learner.deactivated_at,
-            ).outerjoin(SchoolClass, SchoolClass.id == Learner.class_id)
-        ).all()
-    return {
-        (ine or f"{last} {first}"): (last, first, class_name, left is None)
-        for ine, last, first, class_name, left in rows
-    }
-
-
-def import_file(db: Database, admin: str, data: bytes, name: str) -> imports.ImportPlan:
-    plan = imports.preview(db, admin, read_roster(data, name, today=TODAY))
-    # a school of a few pupils: one departure is more than the share that asks for confirmation
-    imports.apply(db, admin, plan, TEST_ROUNDS, skip_bad_rows=True, force=True)
-    return plan
 
 
 def test_siecle_xml_twice_changes_nothing_then_a_departure_deactivates_exactly_that_pupil(

@@ -1,6 +1,5 @@
 """The reset service: each test says what a reset does, or why it changes nothing at all."""
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -21,43 +20,21 @@ from access_core.errors import (
 from access_core.roster import resets
 from access_core.roster.resets import RESET_ACTION, reset_passwords
 from tests.support.factories import TEST_ROUNDS, add_learner, create_test_admin, dump_tables
+from tests.support.school import School
 
 PASSWORD_COLUMNS = {"password_hash", "must_change_password", "password_changed_at"}
 DEACTIVATED_AT = datetime(2025, 5, 2, 8, 30, tzinfo=UTC)
-CHANGED_AT = datetime(2025, 4, 1, 12, 0, tzinfo=UTC)
-
-
-@dataclass
-class School:
-    lea: int
-    hugo: int
-    zoe: int
-    other_class: int
-    deactivated: int
 
 
 @pytest.fixture
-def school(db, admin) -> School:
-    return School(
-        lea=add_learner(db, "Martin", "Léa", birth_date=date(2012, 2, 29)),
-        hugo=add_learner(
-            db,
-            "Dubois",
-            "Hugo",
-            birth_date=date(2012, 7, 3),
-            password="mon-mot-de-passe",
-            password_changed_at=CHANGED_AT,
-        ),
-        zoe=add_learner(db, "Petit", "Zoé", birth_date=date(2013, 1, 1)),
-        other_class=add_learner(db, "Roux", "Inès", class_name="6e B"),
-        deactivated=add_learner(
-            db,
-            "Leroy",
-            "Noé",
-            birth_date=date(2010, 12, 31),
-            password="déjà-personnalisé",
-            deactivated_at=DEACTIVATED_AT,
-        ),
+def pupils(db, admin, school) -> School:
+    """The small pupils, Noé deactivated on DEACTIVATED_AT after choosing his password, logins
+    made from the names (``léa.martin``)."""
+    return school(
+        db,
+        noe_deactivated_at=DEACTIVATED_AT,
+        noe_password="déjà-personnalisé",
+        accented_logins=True,
     )
 
 
@@ -107,25 +84,25 @@ def assert_only_these_learners_were_reset(db, before, after, reset_ids):
     assert len(after["reset_batches"]) == len(before["reset_batches"]) + 1
 
 
-def test_a_reset_sets_each_marked_learners_password_to_the_birth_date(db, admin, school):
-    outcome = reset(db, admin, [school.lea, school.hugo])
+def test_a_reset_sets_each_marked_learners_password_to_the_birth_date(db, admin, pupils):
+    outcome = reset(db, admin, [pupils.lea, pupils.hugo])
 
-    for learner_id, expected in ((school.lea, "29022012"), (school.hugo, "03072012")):
+    for learner_id, expected in ((pupils.lea, "29022012"), (pupils.hugo, "03072012")):
         row = learner(db, learner_id)
         assert verify_password(expected, row.password_hash)
         assert row.must_change_password is True
         assert row.password_changed_at is not None
         assert abs(row.password_changed_at - outcome.applied_at) < timedelta(seconds=1)
-    assert not verify_password("mon-mot-de-passe", learner(db, school.hugo).password_hash)
+    assert not verify_password("mon-mot-de-passe", learner(db, pupils.hugo).password_hash)
     assert outcome.count == 2
-    assert sorted(row.id for row in outcome.learners) == sorted([school.lea, school.hugo])
+    assert sorted(row.id for row in outcome.learners) == sorted([pupils.lea, pupils.hugo])
 
 
-def test_a_reset_records_one_audit_event_per_learner_with_actor_and_batch(db, admin, school):
-    outcome = reset(db, admin, [school.lea, school.hugo, school.zoe])
+def test_a_reset_records_one_audit_event_per_learner_with_actor_and_batch(db, admin, pupils):
+    outcome = reset(db, admin, [pupils.lea, pupils.hugo, pupils.zoe])
 
     events = audit.events(db, action=RESET_ACTION)
-    assert sorted(e.learner_id for e in events) == sorted([school.lea, school.hugo, school.zoe])
+    assert sorted(e.learner_id for e in events) == sorted([pupils.lea, pupils.hugo, pupils.zoe])
     assert {e.actor for e in events} == {admin}
     assert {e.batch_id for e in events} == {outcome.batch_id}
     assert {e.details["login"] for e in events} == {"léa.martin", "hugo.dubois", "zoé.petit"}
@@ -136,63 +113,63 @@ def test_a_reset_records_one_audit_event_per_learner_with_actor_and_batch(db, ad
         assert (batch.actor, batch.learner_count) == (admin, 3)
 
 
-def test_a_reset_changes_only_the_password_columns_of_the_marked_learners(db, admin, school):
+def test_a_reset_changes_only_the_password_columns_of_the_marked_learners(db, admin, pupils):
     before = dump_tables(db)
 
-    reset(db, admin, [school.lea, school.hugo])
+    reset(db, admin, [pupils.lea, pupils.hugo])
 
-    assert_only_these_learners_were_reset(db, before, dump_tables(db), {school.lea, school.hugo})
+    assert_only_these_learners_were_reset(db, before, dump_tables(db), {pupils.lea, pupils.hugo})
 
 
-def test_a_deactivated_learner_can_be_reset_and_stays_deactivated(db, admin, school):
+def test_a_deactivated_learner_can_be_reset_and_stays_deactivated(db, admin, pupils):
     before = dump_tables(db)
 
-    reset(db, admin, [school.deactivated])
+    reset(db, admin, [pupils.noe])
 
-    row = learner(db, school.deactivated)
+    row = learner(db, pupils.noe)
     assert verify_password("31122010", row.password_hash)
     assert row.must_change_password is True
     assert row.deactivated_at == DEACTIVATED_AT
-    assert_only_these_learners_were_reset(db, before, dump_tables(db), {school.deactivated})
+    assert_only_these_learners_were_reset(db, before, dump_tables(db), {pupils.noe})
 
 
-def test_a_batch_with_a_learner_without_birth_date_is_refused_whole(db, admin, school):
+def test_a_batch_with_a_learner_without_birth_date_is_refused_whole(db, admin, pupils):
     nobody_knows = add_learner(db, "Sans", "Date", birth_date=None)
     before = dump_tables(db)
 
     with pytest.raises(ResetRefused, match="Sans Date") as refused:
-        reset(db, admin, [school.lea, nobody_knows, school.zoe])
+        reset(db, admin, [pupils.lea, nobody_knows, pupils.zoe])
 
     assert refused.value.params["names"] == ["Sans Date"]
     assert dump_tables(db) == before
 
 
-def test_the_same_batch_applied_twice_is_refused_the_second_time(db, admin, school):
-    outcome = reset(db, admin, [school.lea])
+def test_the_same_batch_applied_twice_is_refused_the_second_time(db, admin, pupils):
+    outcome = reset(db, admin, [pupils.lea])
     after_first = dump_tables(db)
 
     with pytest.raises(BatchAlreadyApplied):
-        reset(db, admin, [school.lea], batch_id=outcome.batch_id)
+        reset(db, admin, [pupils.lea], batch_id=outcome.batch_id)
     with pytest.raises(BatchAlreadyApplied):
-        reset(db, admin, [school.zoe], batch_id=outcome.batch_id)
+        reset(db, admin, [pupils.zoe], batch_id=outcome.batch_id)
 
     assert dump_tables(db) == after_first
 
 
-def test_an_already_applied_batch_is_refused_before_any_hashing(db, admin, school):
-    outcome = reset(db, admin, [school.lea])
+def test_an_already_applied_batch_is_refused_before_any_hashing(db, admin, pupils):
+    outcome = reset(db, admin, [pupils.lea])
     calls: list[tuple[int, int]] = []
 
     with pytest.raises(BatchAlreadyApplied):
         reset(
-            db, admin, [school.lea], batch_id=outcome.batch_id, progress=lambda *c: calls.append(c)
+            db, admin, [pupils.lea], batch_id=outcome.batch_id, progress=lambda *c: calls.append(c)
         )
 
     assert calls == []
 
 
 def test_a_batch_applied_concurrently_by_someone_else_is_refused_and_changes_nothing(
-    db, admin, school, monkeypatch
+    db, admin, pupils, monkeypatch
 ):
     """Both requests passed validation; the other one writes its batch row first."""
     real_hash_many = resets.hash_many
@@ -210,17 +187,17 @@ def test_a_batch_applied_concurrently_by_someone_else_is_refused_and_changes_not
     monkeypatch.setattr(resets, "hash_many", other_request_applies_the_same_batch)
 
     with pytest.raises(BatchAlreadyApplied):
-        reset(db, admin, [school.lea, school.zoe], batch_id=batch_id)
+        reset(db, admin, [pupils.lea, pupils.zoe], batch_id=batch_id)
 
     assert dump_tables(db) == state["before"]
 
 
 @pytest.mark.parametrize("actor", ["nobody", "", None, "  "])
-def test_someone_who_is_not_an_administrator_cannot_reset(db, admin, school, actor):
+def test_someone_who_is_not_an_administrator_cannot_reset(db, admin, pupils, actor):
     before = dump_tables(db)
 
     with pytest.raises(NotAuthorized):
-        reset(db, actor, [school.lea])
+        reset(db, actor, [pupils.lea])
 
     assert dump_tables(db) == before
 
@@ -230,23 +207,23 @@ def set_admin_active(db, username: str, active: bool) -> None:
         session.execute(update(Admin).where(Admin.username == username).values(is_active=active))
 
 
-def test_a_reset_event_records_the_class_of_its_learner(db, admin, school):
-    reset(db, admin, [school.other_class, school.lea])
+def test_a_reset_event_records_the_class_of_its_learner(db, admin, pupils):
+    reset(db, admin, [pupils.ines, pupils.lea])
 
     classes = {e.learner_id: e.details["class"] for e in audit.events(db, action=RESET_ACTION)}
-    assert classes == {school.other_class: "6e B", school.lea: "6e A"}
+    assert classes == {pupils.ines: "6e B", pupils.lea: "6e A"}
 
 
 @pytest.mark.parametrize("who", ["not an administrator", "a disabled administrator"])
 @pytest.mark.parametrize("request_", ["unknown ids", "a learner without birth date"])
 def test_an_unauthorised_actor_is_refused_before_any_name_leaks_or_any_hashing(
-    db, admin, school, monkeypatch, who, request_
+    db, admin, pupils, monkeypatch, who, request_
 ):
     actor = "nobody" if who == "not an administrator" else admin
     if who == "a disabled administrator":
         set_admin_active(db, admin, False)
     no_birth_date = add_learner(db, "Sansdate", "Camille", birth_date=None)
-    ids = [999_999] if request_ == "unknown ids" else [school.lea, no_birth_date]
+    ids = [999_999] if request_ == "unknown ids" else [pupils.lea, no_birth_date]
     hashed: list[int] = []
     monkeypatch.setattr(resets, "hash_many", lambda passwords, *a, **k: hashed.append(1) or [])
     before = dump_tables(db)
@@ -260,18 +237,18 @@ def test_an_unauthorised_actor_is_refused_before_any_name_leaks_or_any_hashing(
     assert dump_tables(db) == before
 
 
-def test_a_disabled_administrator_cannot_reset(db, admin, school):
+def test_a_disabled_administrator_cannot_reset(db, admin, pupils):
     set_admin_active(db, admin, False)
     before = dump_tables(db)
 
     with pytest.raises(NotAuthorized):
-        reset(db, admin, [school.lea])
+        reset(db, admin, [pupils.lea])
 
     assert dump_tables(db) == before
 
 
 def test_an_administrator_disabled_while_the_batch_is_hashed_resets_nothing(
-    db, admin, school, monkeypatch
+    db, admin, pupils, monkeypatch
 ):
     real_hash_many = resets.hash_many
     state = {}
@@ -284,14 +261,14 @@ def test_an_administrator_disabled_while_the_batch_is_hashed_resets_nothing(
     monkeypatch.setattr(resets, "hash_many", disable_admin_meanwhile)
 
     with pytest.raises(NotAuthorized):
-        reset(db, admin, [school.lea])
+        reset(db, admin, [pupils.lea])
 
     assert dump_tables(db) == state["before"]
 
 
 @pytest.mark.parametrize("change", ["set_password", "logout_elsewhere"])
 def test_a_reset_hashing_while_the_sessions_credential_changes_writes_nothing(
-    db, admin, school, monkeypatch, change
+    db, admin, pupils, monkeypatch, change
 ):
     """The page checked the session, then the reset hashes for seconds: a password changed
     (`access-core set-password`, what a school does for a stolen password) or a logout in
@@ -314,41 +291,41 @@ def test_a_reset_hashing_while_the_sessions_credential_changes_writes_nothing(
     monkeypatch.setattr(resets, "hash_many", revoke_meanwhile)
 
     with pytest.raises(NotAuthorized):
-        reset(db, admin, [school.lea])
+        reset(db, admin, [pupils.lea])
 
     assert dump_tables(db) == state["before"]
 
 
-def test_a_reset_from_a_live_session_whose_credential_is_unchanged_writes(db, admin, school):
+def test_a_reset_from_a_live_session_whose_credential_is_unchanged_writes(db, admin, pupils):
     policy = sessions.SessionPolicy(idle=timedelta(minutes=30), lifetime=timedelta(hours=8))
     assert sessions.check(db, policy, sessions.start(db, admin, policy)).live
 
-    outcome = reset(db, admin, [school.lea])
+    outcome = reset(db, admin, [pupils.lea])
 
-    assert [row.id for row in outcome.learners] == [school.lea]
+    assert [row.id for row in outcome.learners] == [pupils.lea]
 
 
-def test_another_active_administrator_can_reset(db, admin, school):
+def test_another_active_administrator_can_reset(db, admin, pupils):
     create_test_admin(db, "second.admin")
 
-    outcome = reset(db, " Second.Admin ", [school.lea])
+    outcome = reset(db, " Second.Admin ", [pupils.lea])
 
     assert outcome.count == 1
-    assert verify_password("29022012", learner(db, school.lea).password_hash)
+    assert verify_password("29022012", learner(db, pupils.lea).password_hash)
 
 
-def test_unknown_learner_ids_are_not_found_and_nothing_changes(db, admin, school):
+def test_unknown_learner_ids_are_not_found_and_nothing_changes(db, admin, pupils):
     before = dump_tables(db)
-    unknown = max(school.lea, school.hugo, school.zoe, school.deactivated) + 1000
+    unknown = max(pupils.lea, pupils.hugo, pupils.zoe, pupils.noe) + 1000
 
     with pytest.raises(NotFound) as not_found:
-        reset(db, admin, [school.lea, unknown])
+        reset(db, admin, [pupils.lea, unknown])
 
     assert not_found.value.params["ids"] == [unknown]
     assert dump_tables(db) == before
 
 
-def test_an_empty_batch_is_a_validation_error(db, admin, school):
+def test_an_empty_batch_is_a_validation_error(db, admin, pupils):
     before = dump_tables(db)
 
     with pytest.raises(ValidationError):
@@ -358,7 +335,7 @@ def test_an_empty_batch_is_a_validation_error(db, admin, school):
 
 
 def test_a_birth_date_changed_between_validation_and_write_resets_nobody(
-    db, admin, school, monkeypatch
+    db, admin, pupils, monkeypatch
 ):
     real_hash_many = resets.hash_many
     state = {}
@@ -366,7 +343,7 @@ def test_a_birth_date_changed_between_validation_and_write_resets_nobody(
     def birth_date_corrected_meanwhile(passwords, rounds, progress=None, workers=None):
         with db.transaction(write=True) as session:
             session.execute(
-                update(Learner).where(Learner.id == school.zoe).values(birth_date=date(2013, 1, 2))
+                update(Learner).where(Learner.id == pupils.zoe).values(birth_date=date(2013, 1, 2))
             )
         state["before"] = dump_tables(db)
         return real_hash_many(passwords, rounds, progress)
@@ -374,40 +351,40 @@ def test_a_birth_date_changed_between_validation_and_write_resets_nobody(
     monkeypatch.setattr(resets, "hash_many", birth_date_corrected_meanwhile)
 
     with pytest.raises(ConcurrentChange, match="Petit Zoé"):
-        reset(db, admin, [school.lea, school.zoe, school.hugo])
+        reset(db, admin, [pupils.lea, pupils.zoe, pupils.hugo])
 
     assert dump_tables(db) == state["before"]
-    zoe_hash = learner(db, school.zoe).password_hash
+    zoe_hash = learner(db, pupils.zoe).password_hash
     assert verify_password("01012013", zoe_hash)  # the hash written before, untouched
     assert not verify_password("02012013", zoe_hash)
-    assert verify_password("mon-mot-de-passe", learner(db, school.hugo).password_hash)
+    assert verify_password("mon-mot-de-passe", learner(db, pupils.hugo).password_hash)
 
 
 def test_a_learner_removed_between_validation_and_write_resets_nobody(
-    db, admin, school, monkeypatch
+    db, admin, pupils, monkeypatch
 ):
     real_hash_many = resets.hash_many
     state = {}
 
     def learner_removed_meanwhile(passwords, rounds, progress=None, workers=None):
         with db.transaction(write=True) as session:
-            session.execute(delete(Learner).where(Learner.id == school.zoe))
+            session.execute(delete(Learner).where(Learner.id == pupils.zoe))
         state["before"] = dump_tables(db)
         return real_hash_many(passwords, rounds, progress)
 
     monkeypatch.setattr(resets, "hash_many", learner_removed_meanwhile)
 
     with pytest.raises(ConcurrentChange):
-        reset(db, admin, [school.hugo, school.zoe])
+        reset(db, admin, [pupils.hugo, pupils.zoe])
 
     assert dump_tables(db) == state["before"]
     with db.transaction() as session:
-        assert session.scalar(select(Learner.id).where(Learner.id == school.zoe)) is None
+        assert session.scalar(select(Learner.id).where(Learner.id == pupils.zoe)) is None
 
 
-def test_a_reset_reports_hashing_progress_up_to_the_batch_size(db, admin, school):
+def test_a_reset_reports_hashing_progress_up_to_the_batch_size(db, admin, pupils):
     calls: list[tuple[int, int]] = []
 
-    reset(db, admin, [school.lea, school.zoe], progress=lambda d, t: calls.append((d, t)))
+    reset(db, admin, [pupils.lea, pupils.zoe], progress=lambda d, t: calls.append((d, t)))
 
     assert calls[-1] == (2, 2)

@@ -21,8 +21,8 @@ from access_core.config import Settings
 from access_core.db.models import AdminSession
 from access_core.db.unit_of_work import Database
 from tests.support.factories import ADMIN_PASSWORD, TEST_ROUNDS, create_test_admin, dump_tables
+from tests.support.sessions import POLICY
 
-POLICY = SessionPolicy(idle=timedelta(minutes=30), lifetime=timedelta(hours=12))
 T0 = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
 NEW_PASSWORD = "un tout nouveau mot de passe"
 

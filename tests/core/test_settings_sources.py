@@ -32,8 +32,9 @@ from access_core.db.unit_of_work import Database
 from access_core.errors import ConfigError
 from access_core.text.catalogue import t
 from access_ui.session import SESSION_ID, USERNAME
-from tests.pages.test_pages import POLICY, TIMEOUT_S, no_exception
 from tests.support.factories import add_class, add_learner
+from tests.support.pages import TIMEOUT_S, no_exception
+from tests.support.sessions import POLICY
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 GOOD_KEY = "s" * 40

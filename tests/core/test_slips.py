@@ -9,7 +9,6 @@ import shutil
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
@@ -21,43 +20,14 @@ from access_core.config import load_settings
 from access_core.documents import slips, slips_pdf
 from access_core.documents.slips import SlipOptions, build_slips
 from access_core.errors import ConfigError, NotAuthorized, NotFound
-from access_core.roster.queries import LearnerRow, PasswordState, password_state
+from access_core.roster.queries import PasswordState, password_state
 from access_core.roster.resets import reset_passwords
 from tests.conftest import assert_one_line_error, file_mode
 from tests.support.factories import TEST_ROUNDS, add_learner, create_test_admin
 from tests.support.slips_helpers import one_line, page_count, slip_texts
+from tests.support.slips_rows import NOW, OPTIONS, TZ, make, row
 
-TZ = ZoneInfo("Europe/Paris")
-NOW = datetime(2026, 9, 10, 8, 0, tzinfo=UTC)
-OPTIONS = SlipOptions("Collège Jean-Moulin", "https://ent.example.org/eleves", "digits")
 DIGITS = re.compile(r"\d{8}")
-
-
-def row(
-    i: int,
-    last: str,
-    first: str,
-    birth: date | None = date(2013, 5, 17),
-    class_name: str | None = "6e A",
-    must_change: bool = True,
-    changed_at: datetime | None = NOW - timedelta(days=2),
-    login: str | None = None,
-) -> LearnerRow:
-    return LearnerRow(
-        i,
-        last,
-        first,
-        login or f"l{i}.{first.lower()}",
-        birth,
-        class_name,
-        must_change,
-        changed_at,
-        None,
-    )
-
-
-def make(rows: list[LearnerRow], mode: str = "digits", days: int = 60) -> slips.SlipSet:
-    return build_slips(rows, mode, days, TZ, now=NOW)
 
 
 def pdf(slip_set: slips.SlipSet, layout: str = "8", options: SlipOptions = OPTIONS) -> bytes:

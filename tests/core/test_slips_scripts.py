@@ -14,8 +14,8 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont, features
 
 from access_core.documents import slips_pdf
 from access_core.documents.slip_fonts import needs_shaping
-from tests.core.test_slips import OPTIONS, make, row
 from tests.support.slips_helpers import one_line, slip_texts
+from tests.support.slips_rows import OPTIONS, make, row
 
 ARABIC = ("العلي", "محمد")
 HEBREW = ("כהן", "נועה")

@@ -31,8 +31,8 @@ from access_core.db.models import Learner, LoginThrottle
 from access_core.db.unit_of_work import Database
 from access_core.roster.resets import RESET_ACTION, UNLOCK_ACTION, reset_passwords
 from access_core.text import catalogue as i18n
-from tests.core.test_admin_auth import time_passes
 from tests.support.factories import ADMIN_PASSWORD, TEST_ROUNDS, add_learner, dump_tables
+from tests.support.sessions import time_passes
 
 THREADS = 24
 BIRTH = date(2013, 5, 17)

@@ -15,12 +15,9 @@ from access_core.imports.files import HEADER_ALIASES, read_roster
 from access_core.imports.rows import REASONS
 from access_core.text.catalogue import MESSAGES, error_message
 from access_ui.wording import rejection_reason
-from tests.pages import test_pages
-from tests.pages.test_pages import TIMEOUT_S, live_session, no_exception
-from tests.pages.test_pages_import_journal import IMPORT_PAGE, upload
+from tests.support.import_pages import IMPORT_PAGE, upload
+from tests.support.pages import TIMEOUT_S, live_session, no_exception
 
-app_env = test_pages.app_env
-app_db = test_pages.app_db
 BAD_ROWS = Path(__file__).resolve().parent.parent / "data" / "roster_bad_rows.csv"
 TODAY = date(2025, 6, 1)
 

@@ -19,14 +19,11 @@ from access_core.documents import workbook as exports
 from access_core.imports import preview as imports
 from access_core.imports.files import read_roster
 from access_core.roster import resets
-from tests.pages import test_pages
-from tests.pages.test_pages import TIMEOUT_S, live_session, no_exception
-from tests.pages.test_pages_import_journal import JOURNAL_PAGE, journal_frame
 from tests.support.factories import TEST_ROUNDS, add_class, add_learner
+from tests.support.import_pages import JOURNAL_PAGE, journal_frame
+from tests.support.pages import TIMEOUT_S, live_session, no_exception
 
 PARIS = ZoneInfo("Europe/Paris")
-app_env = test_pages.app_env
-app_db = test_pages.app_db
 
 
 def search(db: Database, admin: str, **filters: object) -> list[tuple[str, str | None, bool]]:

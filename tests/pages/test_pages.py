@@ -8,278 +8,66 @@ form does (``access_ui.auth``), except in the tests of the login form itself.
 
 from __future__ import annotations
 
-import io
-import os
-import secrets
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import bcrypt
 import pytest
-import streamlit as st
-from google.protobuf import text_format
-from google.protobuf.message import Message
-from openpyxl import load_workbook
-from sqlalchemy import func, select, update
-from streamlit.runtime.media_file_manager import MediaFileManager
+from sqlalchemy import update
 from streamlit.testing.v1 import AppTest
 
 from access_core.accounts.passwords import initial_password
-from access_core.accounts.sessions import SessionPolicy
-from access_core.accounts.sessions import start as start_session
 from access_core.audit import events as audit
-from access_core.db.models import Admin, Learner, ResetBatch
+from access_core.db.models import Admin
 from access_core.db.unit_of_work import Database
 from access_core.documents import workbook as exports
 from access_core.roster import queries as roster
 from access_core.roster.resets import RESET_ACTION
 from access_core.text.catalogue import t
-from access_ui.session import SESSION_ID, USERNAME
-from tests.support.factories import ADMIN_PASSWORD, add_class, add_learner, dump_tables
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-DASHBOARD = ROOT / "dashboard.py"
-PAGE = ROOT / "pages" / "learner_access.py"
-PAGE_FILES = sorted((ROOT / "pages").glob("*.py"))  # each page guards itself
-TIMEOUT_S = 30
-
-RESET_COLUMN = "Réinitialiser"
-LOGIN_COLUMN = "Login"
-PASSWORD_COLUMN = "Mot de passe"
-STATUS_INITIAL = "Initial — à personnaliser"
-RESET_LABEL = "Réinitialiser tous les comptes marqués"
-CONFIRM_LABEL = "Confirmer la réinitialisation"
-LOGIN_FAILED = "Identifiant ou mot de passe incorrect."
-LOGIN_REQUIRED = "Connectez-vous avec un compte administrateur pour accéder à cette page."
-DEACTIVATED_TITLE = "Élèves désactivés depuis moins de trois mois"
-
-
-# --- configuration and sessions -------------------------------------------------------------
-
-
-@pytest.fixture
-def app_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    """A clean process-wide configuration; the test sets ACCESS_DATABASE_URL itself."""
-    for name in ("ACCESS_LANGUAGE", "ACCESS_RECENT_DEACTIVATION_MONTHS", "ACCESS_TIMEZONE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("ACCESS_BCRYPT_ROUNDS", "4")
-    monkeypatch.setenv("ACCESS_COOKIE_KEY", secrets.token_urlsafe(40))
-    # settings() and database() are st.cache_resource: drop those of the previous test.
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield monkeypatch
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
-@pytest.fixture
-def app_db(app_env: pytest.MonkeyPatch, database_url: str, db: Database) -> Database:
-    """The test database, configured as the app's database."""
-    app_env.setenv("ACCESS_DATABASE_URL", database_url)
-    return db
-
-
-def dashboard() -> AppTest:
-    return AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT_S)
-
-
-POLICY = SessionPolicy(idle=timedelta(minutes=30), lifetime=timedelta(hours=12))
-
-
-def live_session(at: AppTest, username: str, database: bool = True) -> AppTest:
-    """Put in ``at`` the session of ``username`` having just logged in: a server session in
-    the configured database (``ACCESS_DATABASE_URL``), its id in the session state, as the
-    login form does. ``database=False``: an id the server never issued (no usable database)."""
-    session_id = secrets.token_urlsafe(32)
-    if database:
-        db = Database.from_url(os.environ["ACCESS_DATABASE_URL"])
-        try:
-            session_id = start_session(db, username, POLICY)
-        finally:
-            db.dispose()
-    at.session_state[SESSION_ID] = session_id
-    at.session_state[USERNAME] = username
-    return at
-
-
-def logged_in(at: AppTest) -> bool:
-    return bool(at.session_state[SESSION_ID]) if SESSION_ID in at.session_state else False
-
-
-def page(username: str | None = None) -> AppTest:
-    """The learner access page alone; logged in as ``username`` when given."""
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT_S)
-    return at if username is None else live_session(at, username)
-
-
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
-# --- reading the rendered tree ----------------------------------------------------------------
-
-
-def rendered_text(at: AppTest) -> str:
-    """Every text of the rendered page: element protos (labels, bodies, options, values) and
-    the cells of every table."""
-    parts: list[str] = []
-    for root in (at.main, at.sidebar):
-        for node in root:
-            proto = getattr(node, "proto", None)
-            if isinstance(proto, Message):
-                parts.append(text_format.MessageToString(proto, as_utf8=True))
-            if getattr(node, "type", None) == "dataframe":
-                frame = node.value  # type: ignore[union-attr]
-                parts.append(frame.to_csv())
-    return "\n".join(parts)
-
-
-def dialog_names(at: AppTest) -> list[str]:
-    """The learners named by the open confirmation dialog (plain text, one per line)."""
-    (names,) = at.text
-    return str(names.value).splitlines()
-
-
-def texts(elements: Any) -> list[str]:
-    return [str(e.value) for e in elements]
-
-
-def editor(at: AppTest, key: str) -> Any:
-    return at.data_editor(key=key)
-
-
-def editor_frame(at: AppTest, key: str) -> Any:
-    return editor(at, key).value
-
-
-def mark(at: AppTest, key: str, learner_ids: list[int]) -> None:
-    """Tick the « Réinitialiser » boxes of ``learner_ids`` in the editor ``key``, by row position
-    as the grid reports its edits."""
-    index = list(editor_frame(at, key).index)
-    at.session_state[key] = {
-        "edited_rows": {index.index(i): {RESET_COLUMN: True} for i in learner_ids},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
-
-
-def text_input(at: AppTest, label: str) -> Any:
-    (widget,) = [w for w in at.text_input if w.label == label]
-    return widget
-
-
-def login_fields(at: AppTest) -> list[str]:
-    return [w.label for w in at.text_input if w.label in ("Identifiant", "Mot de passe")]
-
-
-def login_through_form(at: AppTest, username: str, password: str) -> None:
-    text_input(at, "Identifiant").input(username)
-    text_input(at, "Mot de passe").input(password)
-    (submit,) = at.get("form_submit_button")
-    submit.click()  # type: ignore[attr-defined]
-    at.run()
-
-
-# --- a school --------------------------------------------------------------------------------
-
-
-@dataclass
-class School:
-    class_a: int
-    class_b: int
-    lea: int  # 6e A
-    hugo: int  # 6e A
-    zoe: int  # 6e A
-    ines: int  # 6e B
-    noe_deactivated: int  # was in 6e A, deactivated 10 days ago
-
-
-def make_school(db: Database) -> School:
-    now = datetime.now(UTC)
-    return School(
-        class_a=add_class(db, "6e A"),
-        class_b=add_class(db, "6e B"),
-        lea=add_learner(db, "Martin", "Léa", birth_date=date(2012, 2, 29), login="lea.martin"),
-        hugo=add_learner(
-            db,
-            "Dubois",
-            "Hugo",
-            birth_date=date(2012, 7, 3),
-            login="hugo.dubois",
-            password="mon-mot-de-passe",
-            password_changed_at=datetime(2025, 4, 1, 12, 0, tzinfo=UTC),
-        ),
-        zoe=add_learner(db, "Petit", "Zoé", birth_date=date(2013, 1, 1), login="zoe.petit"),
-        ines=add_learner(db, "Roux", "Inès", class_name="6e B", login="ines.roux"),
-        noe_deactivated=add_learner(
-            db,
-            "Leroy",
-            "Noé",
-            birth_date=date(2010, 12, 31),
-            login="noe.leroy",
-            deactivated_at=now - timedelta(days=10),
-        ),
-    )
-
-
-SCHOOL_SECRETS = (
-    "Martin",
-    "Dubois",
-    "Petit",
-    "Roux",
-    "Leroy",
-    "lea.martin",
-    "hugo.dubois",
-    "zoe.petit",
-    "ines.roux",
-    "noe.leroy",
-    "Zoé",
-    "Inès",
+from access_ui.session import USERNAME
+from tests.support.factories import ADMIN_PASSWORD, add_learner, dump_tables
+from tests.support.pages import (
+    CONFIRM_LABEL,
+    DASHBOARD,
+    DEACTIVATED_TITLE,
+    LOGIN_COLUMN,
+    LOGIN_FAILED,
+    LOGIN_REQUIRED,
+    PAGE,
+    PAGE_FILES,
+    PASSWORD_COLUMN,
+    RESET_COLUMN,
+    RESET_LABEL,
+    STATUS_INITIAL,
+    TIMEOUT_S,
+    Deferred,
+    assert_no_school_data,
+    count_batches,
+    dashboard,
+    dialog_names,
+    editor_frame,
+    last_download,
+    learner,
+    live_session,
+    logged_in,
+    login_fields,
+    login_through_form,
+    mark,
+    no_exception,
+    page,
+    rendered_text,
+    select_class,
+    sheet_rows,
+    texts,
+    without,
 )
-
-
-@pytest.fixture
-def school(app_db: Database, admin: str) -> School:
-    return make_school(app_db)
-
-
-def learner(db: Database, learner_id: int) -> Learner:
-    with db.transaction() as session:
-        found = session.get(Learner, learner_id)
-        assert found is not None
-        return found
-
-
-def without(dump: dict[str, list[tuple[Any, ...]]], learner_ids: set[int]) -> list[tuple[Any, ...]]:
-    return [row for row in dump["learners"] if row[0] not in learner_ids]
-
-
-def count_batches(db: Database) -> int:
-    with db.transaction() as session:
-        return int(session.scalar(select(func.count()).select_from(ResetBatch)) or 0)
-
-
-def assert_no_school_data(at: AppTest) -> None:
-    assert all(s.label != "Classe" for s in at.selectbox)
-    assert not at.dataframe
-    text = rendered_text(at)
-    for secret in SCHOOL_SECRETS:
-        assert secret not in text
-
-
-def select_class(at: AppTest, class_id: int) -> None:
-    at.selectbox(key="class_id").select(class_id)
-    at.run()
-
+from tests.support.school import School
 
 # --- 1. nothing before the login --------------------------------------------------------------
 
 
 def test_the_entry_point_without_a_session_shows_only_the_login_form(
-    school: School,
+    app_school: School,
 ) -> None:
     at = dashboard().run()
 
@@ -295,7 +83,7 @@ def test_the_entry_point_without_a_session_shows_only_the_login_form(
 
 @pytest.mark.parametrize("script", PAGE_FILES, ids=[p.stem for p in PAGE_FILES])
 def test_every_page_opened_alone_without_a_session_shows_a_warning_and_no_data(
-    school: School, script: Path
+    app_school: School, script: Path
 ) -> None:
     at = AppTest.from_file(script, default_timeout=TIMEOUT_S).run()
 
@@ -309,7 +97,7 @@ def test_every_page_opened_alone_without_a_session_shows_a_warning_and_no_data(
 # --- 2. authenticated but not an active administrator ------------------------------------------
 
 
-def test_a_session_for_someone_who_is_not_an_administrator_is_refused(school: School) -> None:
+def test_a_session_for_someone_who_is_not_an_administrator_is_refused(app_school: School) -> None:
     at = page("mallory").run()
 
     no_exception(at)
@@ -326,7 +114,7 @@ def deactivated_admin(app_db: Database, admin: str) -> str:
 
 
 def test_a_deactivated_administrator_is_refused_by_the_page(
-    school: School, deactivated_admin: str
+    app_school: School, deactivated_admin: str
 ) -> None:
     at = page(deactivated_admin).run()
 
@@ -336,7 +124,7 @@ def test_a_deactivated_administrator_is_refused_by_the_page(
 
 
 def test_a_deactivated_administrator_is_logged_out_by_the_entry_point(
-    school: School, deactivated_admin: str
+    app_school: School, deactivated_admin: str
 ) -> None:
     at = live_session(dashboard(), deactivated_admin).run()
 
@@ -350,7 +138,7 @@ def test_a_deactivated_administrator_is_logged_out_by_the_entry_point(
 # --- 3. the login form --------------------------------------------------------------------------
 
 
-def test_logging_in_with_the_right_password_opens_the_page(school: School, admin: str) -> None:
+def test_logging_in_with_the_right_password_opens_the_page(app_school: School, admin: str) -> None:
     at = dashboard().run()
     login_through_form(at, admin, ADMIN_PASSWORD)
 
@@ -359,14 +147,16 @@ def test_logging_in_with_the_right_password_opens_the_page(school: School, admin
     assert at.session_state[USERNAME] == admin
     assert not login_fields(at)  # the form is gone
     assert at.selectbox(key="class_id").label == "Classe"
-    assert "lea.martin" in list(editor_frame(at, f"editor:class-{school.class_a}:0")[LOGIN_COLUMN])
+    assert "lea.martin" in list(
+        editor_frame(at, f"editor:class-{app_school.class_a}:0")[LOGIN_COLUMN]
+    )
     at.run()  # and the next run is still logged in, without the form
     no_exception(at)
     assert not login_fields(at)
     assert at.selectbox(key="class_id").label == "Classe"
 
 
-def test_a_wrong_password_is_refused_and_shows_no_data(school: School, admin: str) -> None:
+def test_a_wrong_password_is_refused_and_shows_no_data(app_school: School, admin: str) -> None:
     at = dashboard().run()
     login_through_form(at, admin, "not the password")
 
@@ -380,23 +170,23 @@ def test_a_wrong_password_is_refused_and_shows_no_data(school: School, admin: st
 # --- 4. a class's table -----------------------------------------------------------------------
 
 
-def test_choosing_a_class_shows_exactly_its_active_learners(school: School, admin: str) -> None:
+def test_choosing_a_class_shows_exactly_its_active_learners(app_school: School, admin: str) -> None:
     at = page(admin).run()
     no_exception(at)
     classes = at.selectbox(key="class_id")
     assert classes.label == "Classe"
     assert classes.options == ["6e A", "6e B"]
 
-    select_class(at, school.class_b)
-    frame = editor_frame(at, f"editor:class-{school.class_b}:0")
-    assert list(frame.index) == [school.ines]
+    select_class(at, app_school.class_b)
+    frame = editor_frame(at, f"editor:class-{app_school.class_b}:0")
+    assert list(frame.index) == [app_school.ines]
     assert list(frame[LOGIN_COLUMN]) == ["ines.roux"]
 
-    select_class(at, school.class_a)
+    select_class(at, app_school.class_a)
     no_exception(at)
-    frame = editor_frame(at, f"editor:class-{school.class_a}:0")
+    frame = editor_frame(at, f"editor:class-{app_school.class_a}:0")
     # Sorted by last name; the learner deactivated 10 days ago is not in the class table.
-    assert list(frame.index) == [school.hugo, school.lea, school.zoe]
+    assert list(frame.index) == [app_school.hugo, app_school.lea, app_school.zoe]
     assert list(frame[LOGIN_COLUMN]) == ["hugo.dubois", "lea.martin", "zoe.petit"]
     assert list(frame[PASSWORD_COLUMN]) == [
         "Personnalisé le 01/04/2025",
@@ -413,17 +203,17 @@ def test_choosing_a_class_shows_exactly_its_active_learners(school: School, admi
 
 
 def test_a_confirmed_reset_changes_exactly_the_marked_learners(
-    school: School, app_db: Database, admin: str
+    app_school: School, app_db: Database, admin: str
 ) -> None:
     at = page(admin).run()
-    select_class(at, school.class_a)
-    key = f"editor:class-{school.class_a}:0"
-    mark(at, key, [school.hugo, school.zoe])
+    select_class(at, app_school.class_a)
+    key = f"editor:class-{app_school.class_a}:0"
+    mark(at, key, [app_school.hugo, app_school.zoe])
     at.run()
     no_exception(at)
     assert "2 élèves marqués sur 3." in texts(at.caption)
 
-    reset = at.button(key=f"reset_btn:class-{school.class_a}")
+    reset = at.button(key=f"reset_btn:class-{app_school.class_a}")
     assert reset.label == RESET_LABEL
     reset.click()
     at.run()
@@ -437,7 +227,7 @@ def test_a_confirmed_reset_changes_exactly_the_marked_learners(
     no_exception(at)
 
     after = dump_tables(app_db)
-    reset_ids = {school.hugo, school.zoe}
+    reset_ids = {app_school.hugo, app_school.zoe}
     assert without(after, reset_ids) == without(before, reset_ids)
     for learner_id in reset_ids:
         row = learner(app_db, learner_id)
@@ -453,7 +243,7 @@ def test_a_confirmed_reset_changes_exactly_the_marked_learners(
     # The marks are cleared: a new editor generation, nothing ticked, no dialog.
     assert "0 élève marqué sur 3." in texts(at.caption)
     assert not _button_exists(at, "confirm_reset")
-    frame = editor_frame(at, f"editor:class-{school.class_a}:1")
+    frame = editor_frame(at, f"editor:class-{app_school.class_a}:1")
     assert list(frame[PASSWORD_COLUMN]) == [STATUS_INITIAL] * 3
     at.run()  # a rerun applies nothing again
     assert count_batches(app_db) == 1
@@ -461,13 +251,13 @@ def test_a_confirmed_reset_changes_exactly_the_marked_learners(
 
 
 def test_the_same_confirmation_arriving_twice_applies_one_batch(
-    school: School, app_db: Database, admin: str
+    app_school: School, app_db: Database, admin: str
 ) -> None:
     at = page(admin).run()
-    key = f"editor:class-{school.class_a}:0"
-    mark(at, key, [school.lea])
+    key = f"editor:class-{app_school.class_a}:0"
+    mark(at, key, [app_school.lea])
     at.run()
-    at.button(key=f"reset_btn:class-{school.class_a}").click()
+    at.button(key=f"reset_btn:class-{app_school.class_a}").click()
     at.run()
     pending = dict(at.session_state["pending_reset"])
     at.button(key="confirm_reset").click()
@@ -496,14 +286,14 @@ def _button_exists(at: AppTest, key: str) -> bool:
 
 
 def test_a_batch_with_a_learner_without_birth_date_changes_nothing(
-    school: School, app_db: Database, admin: str
+    app_school: School, app_db: Database, admin: str
 ) -> None:
     no_birth = add_learner(app_db, "Sans", "Date", birth_date=None, login="sans.date")
     at = page(admin).run()
-    key = f"editor:class-{school.class_a}:0"
-    mark(at, key, [school.lea, no_birth])
+    key = f"editor:class-{app_school.class_a}:0"
+    mark(at, key, [app_school.lea, no_birth])
     at.run()
-    at.button(key=f"reset_btn:class-{school.class_a}").click()
+    at.button(key=f"reset_btn:class-{app_school.class_a}").click()
     at.run()
     before = dump_tables(app_db)
 
@@ -522,52 +312,12 @@ def test_a_batch_with_a_learner_without_birth_date_changes_nothing(
 # --- 7. the identifier workbook -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Deferred:
-    make: Callable[[], Any]
-    mimetype: str | None
-    file_name: str | None
-
-
-@pytest.fixture
-def deferred(monkeypatch: pytest.MonkeyPatch) -> list[Deferred]:
-    """The callables given to ``download_button(data=...)``, as Streamlit registers them: the
-    browser's click on such a button runs one (on another thread) and downloads its bytes."""
-    found: list[Deferred] = []
-    original = MediaFileManager.add_deferred
-
-    def recording(
-        self: MediaFileManager,
-        data_callable: Any,
-        mimetype: str | None,
-        coordinates: str,
-        file_name: str | None = None,
-        **kwargs: Any,
-    ) -> str:
-        found.append(Deferred(data_callable, mimetype, file_name))
-        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
-    return found
-
-
-def last_download(deferred: list[Deferred], suffix: str) -> Deferred:
-    """The last registered download whose file name ends with ``suffix`` (the page offers
-    several: the workbook, the slips)."""
-    return [d for d in deferred if (d.file_name or "").endswith(suffix)][-1]
-
-
-def sheet_rows(data: bytes) -> list[tuple[Any, ...]]:
-    sheet = load_workbook(io.BytesIO(data)).active
-    return [tuple(cell.value for cell in row) for row in sheet.iter_rows()]
-
-
 def test_the_download_button_serves_the_class_workbook(
-    school: School, app_db: Database, admin: str, deferred: list[Deferred]
+    app_school: School, app_db: Database, admin: str, deferred: list[Deferred]
 ) -> None:
     at = page(admin).run()
-    select_class(at, school.class_b)
-    select_class(at, school.class_a)
+    select_class(at, app_school.class_b)
+    select_class(at, app_school.class_a)
     no_exception(at)
 
     buttons = at.get("download_button")
@@ -585,7 +335,7 @@ def test_the_download_button_serves_the_class_workbook(
     assert [r[2] for r in rows[1:4]] == ["hugo.dubois", "lea.martin", "zoe.petit"]
     assert all(r[2] not in ("ines.roux", "noe.leroy") for r in rows)
     expected = exports.identifier_workbook(
-        "6e A", roster.class_learners(app_db, admin, school.class_a), "fr"
+        "6e A", roster.class_learners(app_db, admin, app_school.class_a), "fr"
     )
     assert rows == sheet_rows(expected)
 
@@ -594,7 +344,7 @@ def test_the_download_button_serves_the_class_workbook(
 
 
 def test_the_deactivated_table_lists_the_window_most_recent_first_and_resets(
-    school: School, app_db: Database, admin: str
+    app_school: School, app_db: Database, admin: str
 ) -> None:
     now = datetime.now(UTC)
     older_recent = add_learner(
@@ -615,7 +365,7 @@ def test_the_deactivated_table_lists_the_window_most_recent_first_and_resets(
     assert DEACTIVATED_TITLE in texts(at.subheader)
     key = "editor:deactivated:0"
     frame = editor_frame(at, key)
-    assert list(frame.index) == [school.noe_deactivated, older_recent]
+    assert list(frame.index) == [app_school.noe, older_recent]
     assert list(frame[LOGIN_COLUMN]) == ["noe.leroy", "emma.blanc"]
     assert list(frame["Ancienne classe"]) == ["6e A", "6e B"]
     assert long_ago not in frame.index
@@ -658,19 +408,19 @@ def _first_class(at: AppTest) -> int:
 
 
 def test_the_page_speaks_english_when_configured(
-    school: School, app_env: pytest.MonkeyPatch, admin: str
+    app_school: School, app_env: pytest.MonkeyPatch, admin: str
 ) -> None:
     app_env.setenv("ACCESS_LANGUAGE", "en")
     _assert_english(page(admin).run())
 
 
-def test_the_page_speaks_english_on_request(school: School, admin: str) -> None:
+def test_the_page_speaks_english_on_request(app_school: School, admin: str) -> None:
     at = page(admin)
     at.query_params["lang"] = "en"
     _assert_english(at.run())
 
 
-def test_the_login_form_speaks_english_on_request(school: School) -> None:
+def test_the_login_form_speaks_english_on_request(app_school: School) -> None:
     at = dashboard()
     at.query_params["lang"] = "en"
     at.run()

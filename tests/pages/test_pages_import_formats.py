@@ -10,8 +10,7 @@ import pytest
 
 from access_core.config import Settings
 from access_core.db.unit_of_work import Database
-from tests.pages.test_pages import ROOT, no_exception, texts
-from tests.pages.test_pages_import_journal import (
+from tests.support.import_pages import (
     SKIP_LABEL,
     apply_button,
     by_login,
@@ -21,8 +20,7 @@ from tests.pages.test_pages_import_journal import (
     tick,
     upload,
 )
-from tests.pages.test_pages_import_journal import app_db as app_db  # noqa: F401 - fixtures
-from tests.pages.test_pages_import_journal import app_env as app_env  # noqa: F401
+from tests.support.pages import ROOT, no_exception, texts
 from tests.support.roster_samples import IMPORTED, onde_csv, siecle_xml, siecle_zip
 
 

@@ -15,9 +15,8 @@ from access_core.db.unit_of_work import Database
 from access_core.imports import preview as imports
 from access_core.imports.files import read_roster
 from access_core.text.catalogue import t
-from tests.pages import test_pages
-from tests.pages.test_pages import School, no_exception, texts
-from tests.pages.test_pages_import_journal import (
+from tests.support.factories import TEST_ROUNDS, dump_tables
+from tests.support.import_pages import (
     SCHOOL_ROSTER,
     SKIP_LABEL,
     apply_button,
@@ -29,11 +28,8 @@ from tests.pages.test_pages_import_journal import (
     tick,
     upload,
 )
-from tests.support.factories import TEST_ROUNDS, dump_tables
-
-app_env = test_pages.app_env
-app_db = test_pages.app_db
-school = test_pages.school
+from tests.support.pages import no_exception, texts
+from tests.support.school import School
 
 
 def expander(at: AppTest, label: str) -> Any:
@@ -47,11 +43,11 @@ def rows_of(element: Any) -> list[dict[str, object]]:
 
 
 def test_the_preview_says_whose_initial_password_follows_a_corrected_birth_date(
-    school: School, app_db: Database, admin: str
+    app_school: School, app_db: Database, admin: str
 ) -> None:
     # Léa is still on her initial password, Hugo chose his own: both dates are corrected.
     with app_db.transaction(write=True) as session:
-        for learner_id, ine in ((school.lea, "INE-LEA"), (school.hugo, "INE-HUGO")):
+        for learner_id, ine in ((app_school.lea, "INE-LEA"), (app_school.hugo, "INE-HUGO")):
             session.execute(update(Learner).where(Learner.id == learner_id).values(external_id=ine))
     roster = (
         "INE;Nom;Prénom;Date de naissance;Classe\n"
@@ -87,7 +83,7 @@ def test_the_preview_says_whose_initial_password_follows_a_corrected_birth_date(
 
 
 def test_a_learner_whose_row_is_rejected_is_kept_and_listed(
-    school: School, app_db: Database, admin: str
+    app_school: School, app_db: Database, admin: str
 ) -> None:
     roster = (
         "Nom;Prénom;Date de naissance;Classe\n"
@@ -119,7 +115,7 @@ def test_a_learner_whose_row_is_rejected_is_kept_and_listed(
 
 
 def test_a_preview_changed_by_another_import_is_shown_again_before_it_applies(
-    school: School, app_db: Database, admin: str
+    app_school: School, app_db: Database, admin: str
 ) -> None:
     at = import_page(admin).run()
     upload(at, "base_eleves.csv", SCHOOL_ROSTER)
@@ -154,4 +150,4 @@ def test_a_preview_changed_by_another_import_is_shown_again_before_it_applies(
     no_exception(at)
     assert texts(at.success)
     zoe = by_login(app_db, "zoe.petit")
-    assert zoe is not None and zoe.class_id == school.class_a
+    assert zoe is not None and zoe.class_id == app_school.class_a

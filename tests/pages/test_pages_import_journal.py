@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 import bcrypt
 import pytest
@@ -27,121 +25,51 @@ from access_core.accounts import admins
 from access_core.audit import events as audit
 from access_core.audit import journal
 from access_core.config import Settings
-from access_core.db.models import Learner, SchoolClass
+from access_core.db.models import Learner
 from access_core.db.unit_of_work import Database
 from access_core.errors import ValidationError
 from access_core.imports.files import read_roster
 from access_core.roster.resets import RESET_ACTION, reset_passwords
 from access_core.text.catalogue import error_message, t
 from access_ui.wording import literal
-from tests.pages import test_pages
-from tests.pages.test_pages import (
+from tests.support.factories import TEST_ROUNDS, add_learner, dump_tables
+from tests.support.import_pages import (
+    DATA,
+    IMPORT_PAGE,
+    JOURNAL_COLUMNS,
+    JOURNAL_PAGE,
+    ONLY_A_NEWCOMER,
+    PARIS,
+    SCHOOL_ROSTER,
+    SKIP_LABEL,
+    apply_button,
+    apply_filters,
+    by_login,
+    class_name_of,
+    class_options,
+    confirm_label,
+    expected_metrics,
+    import_page,
+    journal_frame,
+    journal_page,
+    metrics,
+    tick,
+    upload,
+)
+from tests.support.pages import (
     LOGIN_REQUIRED,
-    ROOT,
     TIMEOUT_S,
-    School,
     live_session,
     no_exception,
     texts,
 )
-from tests.support.factories import TEST_ROUNDS, add_learner, dump_tables
-
-# The fixtures of tests/test_pages.py: configured app, its database, a small school.
-app_env = test_pages.app_env
-app_db = test_pages.app_db
-school = test_pages.school
-
-IMPORT_PAGE = ROOT / "pages" / "import_roster.py"
-JOURNAL_PAGE = ROOT / "pages" / "journal.py"
-LEARNER_PAGE = ROOT / "pages" / "learner_access.py"
-DATA = ROOT / "tests" / "data"
-CSV = "text/csv"
-PARIS = ZoneInfo("Europe/Paris")
-
-SKIP_LABEL = "Ignorer les lignes rejetées et importer les autres"
-
-
-def confirm_label(count: int) -> str:
-    return f"Je confirme la désactivation de {count} élève{'s' if count > 1 else ''}"
-
-
-METRIC_LABELS = [
-    "Nouveaux",
-    "Mis à jour",
-    "Changent de classe",
-    "Réactivés",
-    "Désactivés",
-    "Rejetés",
-    "Inchangés",
-]
-JOURNAL_COLUMNS = ["Date", "Auteur", "Action", "Élève", "Login", "Classe", "Détails"]
-
-# The school of tests/test_pages.py is 6e A: Léa Martin, Hugo Dubois, Zoé Petit; 6e B: Inès Roux
-# (born 17/05/2013); Noé Leroy, deactivated 10 days ago. In this file Léa and Zoé stay, Hugo
-# moves to 6e B, Noé comes back, Inès leaves and Camille Durand arrives in a new class, 5e C.
-SCHOOL_ROSTER = """Nom;Prénom;Date de naissance;Classe
-Martin;Léa;29/02/2012;6e A
-Dubois;Hugo;03/07/2012;6e B
-Petit;Zoé;01/01/2013;6e A
-Leroy;Noé;31/12/2010;6e A
-Durand;Camille;05/04/2013;5e C
-""".encode()
-ONLY_A_NEWCOMER = "Nom;Prénom;Date de naissance;Classe\nDurand;Camille;05/04/2013;5e C\n".encode()
-
-
-def import_page(username: str) -> AppTest:
-    return live_session(AppTest.from_file(IMPORT_PAGE, default_timeout=TIMEOUT_S), username)
-
-
-def upload(at: AppTest, name: str, content: bytes) -> AppTest:
-    generation = int(at.session_state.get("import_generation", 0))
-    at.file_uploader(key=f"import:{generation}").upload(name, content, CSV)
-    return at.run()
-
-
-def metrics(at: AppTest) -> dict[str, int]:
-    return {m.label: int(m.value) for m in at.metric}
-
-
-def expected_metrics(**counts: int) -> dict[str, int]:
-    keys = ["new", "updated", "moved", "reactivated", "deactivated", "rejected", "unchanged"]
-    return {label: counts.get(key, 0) for label, key in zip(METRIC_LABELS, keys, strict=True)}
-
-
-def apply_button(at: AppTest) -> Any:
-    return at.button(key="import_apply")
-
-
-def tick(at: AppTest, label: str) -> AppTest:
-    (box,) = [c for c in at.checkbox if c.label == label]
-    box.check()
-    return at.run()
-
-
-def by_login(db: Database, login: str) -> Learner | None:
-    with db.transaction() as session:
-        return session.scalar(select(Learner).where(Learner.login == login))
-
-
-def class_name_of(db: Database, learner: Learner) -> str | None:
-    with db.transaction() as session:
-        return session.scalar(select(SchoolClass.name).where(SchoolClass.id == learner.class_id))
-
-
-def class_options(username: str) -> list[str]:
-    """The « Classe » choices of the learner access page, in a new session."""
-    at = live_session(AppTest.from_file(LEARNER_PAGE, default_timeout=TIMEOUT_S), username).run()
-    no_exception(at)
-    classes = at.selectbox(key="class_id")
-    assert classes.label == "Classe"
-    return list(classes.options)
-
+from tests.support.school import School
 
 # --- « Import » ---------------------------------------------------------------------------------
 
 
 def test_the_preview_counts_each_kind_of_change_and_applying_it_updates_the_school(
-    school: School, app_db: Database, admin: str
+    app_school: School, app_db: Database, admin: str
 ) -> None:
     assert class_options(admin) == ["6e A", "6e B"]  # and the class list is now cached
     at = import_page(admin).run()
@@ -239,7 +167,7 @@ def test_bad_rows_are_listed_and_block_the_import_until_skipped(
 
 
 def test_a_file_that_would_deactivate_everyone_needs_the_confirmation(
-    school: School, app_db: Database, admin: str
+    app_school: School, app_db: Database, admin: str
 ) -> None:
     at = import_page(admin).run()
     upload(at, "only_a_newcomer.csv", ONLY_A_NEWCOMER)
@@ -266,7 +194,7 @@ def test_a_file_that_would_deactivate_everyone_needs_the_confirmation(
         assert sorted(active.all()) == ["camille.durand"]
 
 
-def test_an_empty_file_says_no_rows(school: School, app_db: Database, admin: str) -> None:
+def test_an_empty_file_says_no_rows(app_school: School, app_db: Database, admin: str) -> None:
     at = import_page(admin).run()
     upload(at, "roster_empty.csv", (DATA / "roster_empty.csv").read_bytes())
 
@@ -297,7 +225,7 @@ def test_an_unknown_layout_names_the_missing_columns(app_db: Database, admin: st
 @pytest.mark.parametrize("script", [IMPORT_PAGE, JOURNAL_PAGE], ids=["import", "journal"])
 @pytest.mark.parametrize("who", ["not-an-admin", "disabled-admin"])
 def test_a_session_that_is_not_an_active_admin_sees_nothing(
-    school: School, app_db: Database, admin: str, script: Path, who: str
+    app_school: School, app_db: Database, admin: str, script: Path, who: str
 ) -> None:
     _event_history(app_db, admin)
     username = "mallory"
@@ -346,23 +274,8 @@ def _event_history(db: Database, admin: str) -> None:
     reset_passwords(db, admin, [learner.id], TEST_ROUNDS)
 
 
-def journal_page(username: str) -> AppTest:
-    return live_session(AppTest.from_file(JOURNAL_PAGE, default_timeout=TIMEOUT_S), username)
-
-
-def journal_frame(at: AppTest) -> Any:
-    (frame,) = [d.value for d in at.dataframe]
-    return frame
-
-
-def apply_filters(at: AppTest) -> AppTest:
-    (submit,) = at.get("form_submit_button")
-    cast(Any, submit).click()
-    return at.run()
-
-
 @pytest.fixture
-def history(school: School, app_db: Database, admin: str, settings: Settings) -> None:
+def history(app_school: School, app_db: Database, admin: str, settings: Settings) -> None:
     _event_history(app_db, admin)
     failed = admin_auth.login(app_db, settings, admin, "not the password")
     assert not failed.ok

@@ -18,8 +18,8 @@ from access_core.db.models import Learner
 from access_core.db.unit_of_work import Database
 from access_core.roster.resets import RESET_ACTION
 from access_ui.search_ui import search_scope
-from tests.pages import test_pages
-from tests.pages.test_pages import (
+from tests.support.factories import dump_tables
+from tests.support.pages import (
     DASHBOARD,
     ROOT,
     TIMEOUT_S,
@@ -31,11 +31,7 @@ from tests.pages.test_pages import (
     texts,
     without,
 )
-from tests.support.factories import dump_tables
 from tests.support.roster_overview import INITIAL_DAYS, Roster, make_roster
-
-app_env = test_pages.app_env
-app_db = test_pages.app_db
 
 OVERVIEW = ROOT / "pages" / "overview.py"
 MAIN = ROOT / "pages" / "learner_access.py"

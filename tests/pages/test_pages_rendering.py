@@ -19,8 +19,9 @@ from streamlit.testing.v1 import AppTest
 
 from access_core.db.unit_of_work import Database
 from access_core.roster.names import full_name
-from tests.pages import test_pages
-from tests.pages.test_pages import (
+from tests.support.factories import add_class, add_learner
+from tests.support.import_pages import IMPORT_PAGE, upload
+from tests.support.pages import (
     RESET_COLUMN,
     TIMEOUT_S,
     dialog_names,
@@ -32,11 +33,7 @@ from tests.pages.test_pages import (
     select_class,
     texts,
 )
-from tests.pages.test_pages_import_journal import IMPORT_PAGE, upload
-from tests.support.factories import add_class, add_learner
-
-app_env = test_pages.app_env
-app_db = test_pages.app_db
+from tests.support.school import School
 
 # A remote image, bold, emphasis, raw HTML and a LaTeX formula.
 NASTY = ("![p](http://host/p.png)", "**x**", "_a_", "<img src=x>", "$x$")
@@ -170,19 +167,18 @@ def _marked(at: AppTest, class_id: Any) -> list[bool]:
     return [bool(v) for v in editor.value[RESET_COLUMN]]
 
 
-def test_mark_all_does_not_survive_a_class_change(app_db: Database, admin: str) -> None:
-    school = test_pages.make_school(app_db)
+def test_mark_all_does_not_survive_a_class_change(app_school: School, admin: str) -> None:
     at = page(admin).run()
-    select_class(at, school.class_a)
-    at.button(key=f"mark_all_btn:class-{school.class_a}").click()
+    select_class(at, app_school.class_a)
+    at.button(key=f"mark_all_btn:class-{app_school.class_a}").click()
     at.run()
-    assert _marked(at, school.class_a) == [True, True, True]
+    assert _marked(at, app_school.class_a) == [True, True, True]
     assert "3 élèves marqués sur 3." in texts(at.caption)
 
-    select_class(at, school.class_b)
-    assert _marked(at, school.class_b) == [False]
-    select_class(at, school.class_a)
+    select_class(at, app_school.class_b)
+    assert _marked(at, app_school.class_b) == [False]
+    select_class(at, app_school.class_a)
 
     no_exception(at)
-    assert _marked(at, school.class_a) == [False, False, False]
+    assert _marked(at, app_school.class_a) == [False, False, False]
     assert "0 élève marqué sur 3." in texts(at.caption)

@@ -22,15 +22,16 @@ from access_core.db.unit_of_work import Database
 from access_core.documents.workbook import EXPORT_ACTION
 from access_core.errors import NotAuthorized
 from access_core.roster.resets import RESET_ACTION
-from tests.pages import test_pages
-from tests.pages.test_pages import (
+from tests.support.factories import dump_tables
+from tests.support.import_pages import JOURNAL_PAGE
+from tests.support.pages import (
     LOGIN_REQUIRED,
     TIMEOUT_S,
     Deferred,
-    School,
+    age_session,
     assert_no_school_data,
     count_batches,
-    deferred,
+    dashboard,
     last_download,
     live_session,
     mark,
@@ -38,15 +39,9 @@ from tests.pages.test_pages import (
     page,
     texts,
 )
-from tests.pages.test_pages_import_journal import JOURNAL_PAGE
-from tests.pages.test_pages_sessions import age_session, started_server
-from tests.support.factories import dump_tables
+from tests.support.school import School
 
-app_env = test_pages.app_env
-app_db = test_pages.app_db
-school = test_pages.school
-deferred = deferred  # the fixture, used by name
-as_on_a_started_server = started_server  # autouse: reruns go through dashboard.py
+pytestmark = pytest.mark.usefixtures("started_server")  # reruns go through dashboard.py
 
 IDLE_NOTICE = "Session fermée après 30 minutes d'inactivité : reconnectez-vous."
 REVOKED_NOTICE = "Session fermée (déconnexion ou changement du compte) : reconnectez-vous."
@@ -73,11 +68,11 @@ ENDINGS = pytest.mark.parametrize(
 )
 
 
-def _open_confirmation(at: AppTest, school: School) -> None:
+def _open_confirmation(at: AppTest, app_school: School) -> None:
     at.run()
-    mark(at, f"editor:class-{school.class_a}:0", [school.hugo, school.zoe])
+    mark(at, f"editor:class-{app_school.class_a}:0", [app_school.hugo, app_school.zoe])
     at.run()
-    at.button(key=f"reset_btn:class-{school.class_a}").click()
+    at.button(key=f"reset_btn:class-{app_school.class_a}").click()
     at.run()
     no_exception(at)
     assert at.button(key="confirm_reset")  # the dialog is open
@@ -85,10 +80,10 @@ def _open_confirmation(at: AppTest, school: School) -> None:
 
 @ENDINGS
 def test_a_confirmation_left_open_after_the_session_ended_changes_nothing(
-    school: School, app_db: Database, admin: str, end_session: Any, notice: str
+    app_school: School, app_db: Database, admin: str, end_session: Any, notice: str
 ) -> None:
     at = page(admin)
-    _open_confirmation(at, school)
+    _open_confirmation(at, app_school)
     learners_before = dump_tables(app_db)["learners"]
 
     end_session(app_db, at, admin)  # the session ends while the dialog is open
@@ -107,10 +102,10 @@ def test_a_confirmation_left_open_after_the_session_ended_changes_nothing(
 
 @ENDINGS
 def test_in_the_dashboard_the_refused_confirmation_leads_to_the_login_form_with_why(
-    school: School, app_db: Database, admin: str, end_session: Any, notice: str
+    app_school: School, app_db: Database, admin: str, end_session: Any, notice: str
 ) -> None:
-    at = live_session(test_pages.dashboard(), admin)
-    _open_confirmation(at, school)
+    at = live_session(dashboard(), admin)
+    _open_confirmation(at, app_school)
 
     end_session(app_db, at, admin)
     at.button(key="confirm_reset").click()
@@ -124,11 +119,11 @@ def test_in_the_dashboard_the_refused_confirmation_leads_to_the_login_form_with_
 
 
 def test_a_confirmation_with_a_live_session_still_applies(
-    school: School, app_db: Database, admin: str
+    app_school: School, app_db: Database, admin: str
 ) -> None:
     """The control: the same steps without the session ending apply the batch."""
     at = page(admin)
-    _open_confirmation(at, school)
+    _open_confirmation(at, app_school)
     at.button(key="confirm_reset").click()
     at.run()
     no_exception(at)
@@ -141,7 +136,7 @@ def test_a_confirmation_with_a_live_session_still_applies(
 
 @ENDINGS
 def test_the_journal_csv_asked_for_after_the_session_ended_is_refused(
-    school: School,
+    app_school: School,
     app_db: Database,
     admin: str,
     deferred: list[Deferred],
@@ -163,7 +158,7 @@ def test_the_journal_csv_asked_for_after_the_session_ended_is_refused(
 
 @ENDINGS
 def test_the_identifier_workbook_asked_for_after_the_session_ended_is_refused_unjournalled(
-    school: School,
+    app_school: School,
     app_db: Database,
     admin: str,
     deferred: list[Deferred],

@@ -15,9 +15,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import streamlit.testing.v1.app_test as app_test_module
-from sqlalchemy import select, update
-from streamlit.runtime.pages_manager import PagesManager
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from access_core.accounts import admin_login as admin_auth
@@ -28,16 +26,15 @@ from access_core.db.unit_of_work import Database
 from access_core.documents.workbook import EXPORT_ACTION
 from access_core.text.catalogue import t
 from access_ui.session import SESSION_ID, USERNAME
-from tests.pages import test_pages
-from tests.pages.test_pages import (
+from tests.support.factories import ADMIN_PASSWORD, TEST_ROUNDS, add_class, add_learner
+from tests.support.pages import (
     LOGIN_FAILED,
     PASSWORD_COLUMN,
     STATUS_INITIAL,
     Deferred,
-    School,
+    age_session,
     assert_no_school_data,
     dashboard,
-    deferred,
     editor_frame,
     last_download,
     live_session,
@@ -47,13 +44,10 @@ from tests.pages.test_pages import (
     page,
     texts,
 )
-from tests.support.factories import ADMIN_PASSWORD, TEST_ROUNDS, add_class, add_learner
+from tests.support.school import School
 
-# The fixtures of tests/test_pages.py: configured app, its database, a small school.
-app_env = test_pages.app_env
-app_db = test_pages.app_db
-school = test_pages.school
-deferred = deferred  # the fixture, used by name
+pytestmark = pytest.mark.usefixtures("started_server")  # reruns go through dashboard.py
+
 
 LOGIN_LABELS = ["Identifiant", "Mot de passe"]
 IDLE_NOTICE = "Session fermée après 30 minutes d'inactivité : reconnectez-vous."
@@ -64,25 +58,6 @@ STATUS_EXPIRED = "Initial — expiré"
 OTHER_PASSWORD = "another long password"
 
 
-@pytest.fixture(autouse=True)
-def started_server(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every run goes through dashboard.py, as on a server that has served once.
-
-    AppTest resets ``PagesManager.uses_pages_directory`` before each run, so each run is a fresh
-    server, where Streamlit runs a ``pages/`` file requested by URL directly (multipage v1),
-    without the entry point: a second run of a session that landed on a page would skip
-    dashboard.py's login gate and meet only the page's own guard. On a real server the entry
-    point's ``st.navigation`` turns that off for the life of the process; this models that.
-    """
-
-    class StartedPagesManager(PagesManager):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-            PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(app_test_module, "PagesManager", StartedPagesManager)
-
-
 def session_row(db: Database, at: AppTest) -> AdminSession:
     """The server's row of the session ``at`` holds."""
     digest = sessions._digest(str(at.session_state[SESSION_ID]))
@@ -90,19 +65,6 @@ def session_row(db: Database, at: AppTest) -> AdminSession:
         row = session.scalar(select(AdminSession).where(AdminSession.token_hash == digest))
         assert row is not None
         return row
-
-
-def age_session(db: Database, at: AppTest, login_ago: timedelta, seen_ago: timedelta) -> None:
-    """Move the server session of ``at`` back: started ``login_ago``, last active ``seen_ago``
-    before now."""
-    digest = sessions._digest(str(at.session_state[SESSION_ID]))
-    now = datetime.now(UTC)
-    with db.transaction(write=True) as session:
-        session.execute(
-            update(AdminSession)
-            .where(AdminSession.token_hash == digest)
-            .values(created_at=now - login_ago, last_seen_at=now - seen_ago)
-        )
 
 
 def session_at(db: Database, login_ago: timedelta, seen_ago: timedelta, username: str) -> AppTest:
@@ -151,7 +113,7 @@ def assert_login_form_only(at: AppTest) -> None:
 
 
 def test_31_idle_minutes_end_the_session_on_the_server(
-    school: School, app_db: Database, admin: str
+    app_school: School, app_db: Database, admin: str
 ) -> None:
     at = session_at(app_db, timedelta(minutes=31), timedelta(minutes=31), admin)
     held = session_row_id(at)
@@ -171,7 +133,7 @@ def test_31_idle_minutes_end_the_session_on_the_server(
     assert texts(at.info) == [IDLE_NOTICE]
 
 
-def test_29_idle_minutes_keep_the_session(school: School, app_db: Database, admin: str) -> None:
+def test_29_idle_minutes_keep_the_session(app_school: School, app_db: Database, admin: str) -> None:
     at = session_at(app_db, timedelta(minutes=29), timedelta(minutes=29), admin)
     before = datetime.now(UTC)
 
@@ -185,7 +147,7 @@ def test_29_idle_minutes_keep_the_session(school: School, app_db: Database, admi
 
 
 def test_a_new_browser_session_with_the_same_session_id_gets_no_fresh_idle_clock(
-    school: School, app_db: Database, admin: str
+    app_school: School, app_db: Database, admin: str
 ) -> None:
     """A reload is a new Streamlit session holding the same session id (from the cookie):
     the idle time counts from the last activity the server recorded, not from the reload."""
@@ -210,7 +172,7 @@ def test_a_new_browser_session_with_the_same_session_id_gets_no_fresh_idle_clock
     ],
 )
 def test_the_idle_notice_names_the_configured_timeout(
-    school: School,
+    app_school: School,
     app_env: pytest.MonkeyPatch,
     app_db: Database,
     admin: str,
@@ -231,7 +193,7 @@ def test_the_idle_notice_names_the_configured_timeout(
 
 
 def test_a_session_older_than_12_hours_ends_even_when_active(
-    school: School, app_db: Database, admin: str
+    app_school: School, app_db: Database, admin: str
 ) -> None:
     at = session_at(app_db, timedelta(hours=12, minutes=1), timedelta(seconds=5), admin)
 
@@ -242,7 +204,7 @@ def test_a_session_older_than_12_hours_ends_even_when_active(
 
 
 def test_an_active_session_younger_than_12_hours_goes_on(
-    school: School, app_db: Database, admin: str
+    app_school: School, app_db: Database, admin: str
 ) -> None:
     at = session_at(app_db, timedelta(hours=11, minutes=59), timedelta(seconds=5), admin)
     assert_shows_the_school(at.run())
@@ -269,7 +231,7 @@ def _revoke(db: Database, username: str) -> None:
     ids=["password-changed", "admin-disabled", "sessions-revoked"],
 )
 def test_a_live_session_ends_when_revoked_from_outside(
-    school: School, app_db: Database, admin: str, outside_change: object
+    app_school: School, app_db: Database, admin: str, outside_change: object
 ) -> None:
     at = live_session(dashboard(), admin).run()
     assert_shows_the_school(at)
@@ -285,7 +247,7 @@ def test_a_live_session_ends_when_revoked_from_outside(
 
 
 def test_logging_out_shows_the_form_ends_the_session_and_revokes_every_earlier_one(
-    school: School, app_db: Database, admin: str
+    app_school: School, app_db: Database, admin: str
 ) -> None:
     earlier = live_session(dashboard(), admin).run()  # e.g. another browser, still open
     at = live_session(dashboard(), admin).run()
@@ -310,7 +272,7 @@ def test_logging_out_shows_the_form_ends_the_session_and_revokes_every_earlier_o
     assert_login_form_only(earlier)
 
 
-def test_logging_in_again_after_logging_out_works(school: School, admin: str) -> None:
+def test_logging_in_again_after_logging_out_works(app_school: School, admin: str) -> None:
     at = live_session(dashboard(), admin).run()
     at.button(key="logout_button").click()
     at.run()
@@ -319,7 +281,7 @@ def test_logging_in_again_after_logging_out_works(school: School, admin: str) ->
 
 
 def test_a_password_changed_between_the_login_and_its_session_opens_nothing(
-    school: School, app_db: Database, admin: str, monkeypatch: pytest.MonkeyPatch
+    app_school: School, app_db: Database, admin: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The CLI's ``set-password`` lands after the form's login has verified the old password
     and before the dashboard opens the session (the hook runs it there: no sleep)."""
@@ -355,7 +317,7 @@ def _messages_of_attempts(at: AppTest, username: str, passwords: list[str]) -> l
 
 
 def test_five_wrong_passwords_lock_the_username_even_for_the_right_one(
-    school: School, app_db: Database, admin: str
+    app_school: School, app_db: Database, admin: str
 ) -> None:
     at = dashboard().run()
     shown = _messages_of_attempts(at, admin, ["wrong password!"] * 5 + [ADMIN_PASSWORD])
@@ -368,7 +330,7 @@ def test_five_wrong_passwords_lock_the_username_even_for_the_right_one(
     assert not audit.events(app_db, action="login_succeeded")
 
 
-def test_an_unknown_username_gets_the_same_messages(school: School, admin: str) -> None:
+def test_an_unknown_username_gets_the_same_messages(app_school: School, admin: str) -> None:
     known = _messages_of_attempts(
         dashboard().run(), admin, ["wrong password!"] * 5 + [ADMIN_PASSWORD]
     )
@@ -381,7 +343,7 @@ def test_an_unknown_username_gets_the_same_messages(school: School, admin: str) 
 
 
 def test_a_password_over_72_bytes_is_a_plain_failure(
-    school: School, app_db: Database, admin: str
+    app_school: School, app_db: Database, admin: str
 ) -> None:
     # bcrypt reads 72 bytes at most: an older bcrypt would accept any longer password starting
     # with the 72 bytes of this admin's, a newer one raises. Both must be a plain failure.
@@ -438,10 +400,10 @@ def test_an_initial_password_older_than_60_days_shows_as_expired(
 
 
 def test_downloading_the_identifiers_records_who_took_which_class(
-    school: School, app_db: Database, admin: str, deferred: list[Deferred]
+    app_school: School, app_db: Database, admin: str, deferred: list[Deferred]
 ) -> None:
     at = page(admin).run()
-    at.selectbox(key="class_id").select(school.class_a)
+    at.selectbox(key="class_id").select(app_school.class_a)
     at.run()
     no_exception(at)
     assert not audit.events(app_db, action=EXPORT_ACTION)  # showing the button records nothing

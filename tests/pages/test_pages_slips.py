@@ -16,25 +16,17 @@ from access_core.audit import events as audit
 from access_core.db.unit_of_work import Database
 from access_core.documents import slips
 from access_core.errors import NotAuthorized
-from tests.pages import test_pages
-from tests.pages.test_pages import (
+from tests.support.factories import add_learner
+from tests.support.pages import (
     Deferred,
-    School,
     mark,
     no_exception,
     page,
     select_class,
     texts,
 )
-from tests.support.factories import add_learner
+from tests.support.school import School
 from tests.support.slips_helpers import slip_texts
-
-# The fixtures of tests/test_pages.py: configured app, its database, a small school, the
-# media storages holding the downloads' bytes.
-app_env = test_pages.app_env
-app_db = test_pages.app_db
-school = test_pages.school
-deferred = test_pages.deferred
 
 
 def download(at: AppTest, deferred: list[Deferred], key: str) -> tuple[Any, Deferred]:
@@ -58,10 +50,10 @@ def names_in(data: bytes) -> list[str]:
 
 
 def test_without_marks_the_button_gives_the_class_slips(
-    school: School, app_db: Database, admin: str, deferred: list[Deferred]
+    app_school: School, app_db: Database, admin: str, deferred: list[Deferred]
 ) -> None:
     at = page(admin).run()
-    select_class(at, school.class_a)
+    select_class(at, app_school.class_a)
     no_exception(at)
     button, made = download(at, deferred, "download_slips")
     assert button.label == "Fiches de connexion (PDF)"
@@ -77,7 +69,7 @@ def test_without_marks_the_button_gives_the_class_slips(
 
 
 def test_the_pdf_is_drawn_only_when_the_browser_asks_for_it(
-    school: School,
+    app_school: School,
     app_db: Database,
     admin: str,
     deferred: list[Deferred],
@@ -95,8 +87,8 @@ def test_the_pdf_is_drawn_only_when_the_browser_asks_for_it(
 
     monkeypatch.setattr(slips_pdf, "slips_pdf", counting)
     at = page(admin).run()
-    select_class(at, school.class_b)
-    select_class(at, school.class_a)
+    select_class(at, app_school.class_b)
+    select_class(at, app_school.class_a)
     no_exception(at)
     assert drawn == []
     _, made = download(at, deferred, "download_slips")
@@ -105,7 +97,7 @@ def test_the_pdf_is_drawn_only_when_the_browser_asks_for_it(
 
 
 def test_a_character_no_font_has_is_warned_about_before_any_pdf_is_drawn(
-    school: School, app_db: Database, admin: str, monkeypatch: pytest.MonkeyPatch
+    app_school: School, app_db: Database, admin: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from access_core.documents import slips_pdf
 
@@ -115,17 +107,17 @@ def test_a_character_no_font_has_is_warned_about_before_any_pdf_is_drawn(
     monkeypatch.setattr(slips_pdf, "slips_pdf", not_now)
     add_learner(app_db, "Nom\U0010fffd", "Zoé", class_name="6e A", login="zoe.box")
     at = page(admin).run()
-    select_class(at, school.class_a)
+    select_class(at, app_school.class_a)
     no_exception(at)
     warnings = [w.value for w in at.warning]
     assert any("\U0010fffd" in w and "Nom\U0010fffd Zoé" in w for w in warnings), warnings
 
 
 def test_with_marks_the_button_gives_the_marked_learners_only(
-    school: School, app_db: Database, admin: str, deferred: list[Deferred]
+    app_school: School, app_db: Database, admin: str, deferred: list[Deferred]
 ) -> None:
     at = page(admin).run()
-    mark(at, f"editor:class-{school.class_a}:0", [school.zoe, school.lea])
+    mark(at, f"editor:class-{app_school.class_a}:0", [app_school.zoe, app_school.lea])
     at.run()
     no_exception(at)
     button, made = download(at, deferred, "download_slips")
@@ -139,7 +131,7 @@ def test_with_marks_the_button_gives_the_marked_learners_only(
 
 
 def test_one_per_page_layout_and_a_learner_without_birth_date_named(
-    school: School, app_db: Database, admin: str, deferred: list[Deferred]
+    app_school: School, app_db: Database, admin: str, deferred: list[Deferred]
 ) -> None:
     add_learner(app_db, "Sansdate", "Noé", birth_date=None, login="noe.sansdate")
     at = page(admin).run()
@@ -154,13 +146,13 @@ def test_one_per_page_layout_and_a_learner_without_birth_date_named(
 
 
 def test_after_a_reset_the_notice_offers_exactly_the_batch_slips(
-    school: School, app_db: Database, admin: str, deferred: list[Deferred]
+    app_school: School, app_db: Database, admin: str, deferred: list[Deferred]
 ) -> None:
     at = page(admin).run()
-    key = f"editor:class-{school.class_a}:0"
-    mark(at, key, [school.hugo, school.zoe])
+    key = f"editor:class-{app_school.class_a}:0"
+    mark(at, key, [app_school.hugo, app_school.zoe])
     at.run()
-    at.button(key=f"reset_btn:class-{school.class_a}").click()
+    at.button(key=f"reset_btn:class-{app_school.class_a}").click()
     at.run()
     at.button(key="confirm_reset").click()
     at.run()
@@ -182,10 +174,10 @@ def test_after_a_reset_the_notice_offers_exactly_the_batch_slips(
 
 
 def test_after_a_reset_of_deactivated_learners_the_notice_offers_their_slips(
-    school: School, app_db: Database, admin: str, deferred: list[Deferred]
+    app_school: School, app_db: Database, admin: str, deferred: list[Deferred]
 ) -> None:
     at = page(admin).run()
-    mark(at, "editor:deactivated:0", [school.noe_deactivated])
+    mark(at, "editor:deactivated:0", [app_school.noe])
     at.run()
     at.button(key="reset_btn:deactivated").click()
     at.run()
@@ -199,7 +191,7 @@ def test_after_a_reset_of_deactivated_learners_the_notice_offers_their_slips(
 
 
 def test_an_administrator_disabled_while_the_page_is_open_gets_no_audited_download(
-    school: School, app_db: Database, admin: str, deferred: list[Deferred]
+    app_school: School, app_db: Database, admin: str, deferred: list[Deferred]
 ) -> None:
     at = page(admin).run()
     _, made = download(at, deferred, "download_slips")
@@ -212,12 +204,12 @@ def test_an_administrator_disabled_while_the_page_is_open_gets_no_audited_downlo
 
 
 def test_the_class_slips_read_the_learners_when_the_file_is_built(
-    school: School, app_db: Database, admin: str, deferred: list[Deferred], settings: Any
+    app_school: School, app_db: Database, admin: str, deferred: list[Deferred], settings: Any
 ) -> None:
     """A learner who chooses her password after the page was shown gets no initial password
     on the slips downloaded then: the file is built from the learners read at that moment."""
     at = page(admin).run()
-    select_class(at, school.class_a)
+    select_class(at, app_school.class_a)
     no_exception(at)
     _, made = download(at, deferred, "download_slips")
     change_password(app_db, settings, "zoe.petit", "01012013", "a-new-secret-1")
@@ -230,13 +222,13 @@ def test_the_class_slips_read_the_learners_when_the_file_is_built(
 
 
 def test_the_batch_slips_read_the_learners_when_the_file_is_built(
-    school: School, app_db: Database, admin: str, deferred: list[Deferred], settings: Any
+    app_school: School, app_db: Database, admin: str, deferred: list[Deferred], settings: Any
 ) -> None:
     at = page(admin).run()
-    key = f"editor:class-{school.class_a}:0"
-    mark(at, key, [school.hugo, school.zoe])
+    key = f"editor:class-{app_school.class_a}:0"
+    mark(at, key, [app_school.hugo, app_school.zoe])
     at.run()
-    at.button(key=f"reset_btn:class-{school.class_a}").click()
+    at.button(key=f"reset_btn:class-{app_school.class_a}").click()
     at.run()
     at.button(key="confirm_reset").click()
     at.run()
@@ -251,7 +243,7 @@ def test_the_batch_slips_read_the_learners_when_the_file_is_built(
 
 
 def test_the_identifier_list_reads_the_learners_when_the_file_is_built(
-    school: School, app_db: Database, admin: str, deferred: list[Deferred]
+    app_school: School, app_db: Database, admin: str, deferred: list[Deferred]
 ) -> None:
     """The identifier list downloaded after a correction (another tab, an import) holds the
     corrected birth date and the learners in the class at that moment, not the page's last run."""
@@ -262,14 +254,14 @@ def test_the_identifier_list_reads_the_learners_when_the_file_is_built(
     from access_core.db.models import Learner
 
     at = page(admin).run()
-    select_class(at, school.class_a)
+    select_class(at, app_school.class_a)
     no_exception(at)
     (made,) = [d for d in deferred if d.file_name and d.file_name.startswith("identifiants_")][-1:]
     with app_db.transaction(write=True) as session:
-        lea = session.get(Learner, school.lea)
+        lea = session.get(Learner, app_school.lea)
         assert lea is not None
         lea.birth_date = date(2012, 3, 1)
-        zoe = session.get(Learner, school.zoe)
+        zoe = session.get(Learner, app_school.zoe)
         assert zoe is not None
         zoe.deactivated_at = datetime.now(UTC)
 
