@@ -66,6 +66,13 @@ class SchemaOutdated(SchemaMissing):
     code = "schema_outdated"
 
 
+class SchemaDamaged(AccessError):
+    """The schema says it is at the code's revision but lacks a table or column the code
+    needs: ``access-core init`` has nothing to apply; only a backup can help."""
+
+    code = "schema_damaged"
+
+
 class SchemaNewer(AccessError):
     """The database's schema revision is unknown to this code: written by a newer version
     (upgrading or restoring over it would lose data)."""

@@ -9,7 +9,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from access_core.audit import request_context
 from access_core.config import LANGUAGES, Settings, load_settings, merged_values
-from access_core.db.schema import current_revision, refuse_unknown_revision
+from access_core.db.schema import current_revision, damaged_schema, refuse_unknown_revision
 from access_core.db.unit_of_work import Database
 from access_core.errors import ConfigError, DatabaseUnavailable, SchemaMissing, SchemaOutdated
 from access_core.ops.health import head_revision
@@ -56,6 +56,9 @@ def _require_head(database: Database) -> None:
         raise SchemaOutdated(
             "the database schema is older than this version: run `access-core init`"
         )
+    damaged = damaged_schema(database)  # at head but a table is gone: init cannot help
+    if damaged is not None:
+        raise damaged
 
 
 def client_address() -> str | None:

@@ -18,9 +18,9 @@ from access_core.audit import request_context
 from access_core.cli.base import command, database, options, progress
 from access_core.config import PROJECT_ROOT, Settings, cookie_key, from_checkout
 from access_core.db.engine import sqlite_path
-from access_core.db.schema import upgrade_schema
+from access_core.db.schema import damaged_schema, upgrade_schema
 from access_core.errors import ValidationError
-from access_core.ops import backup, demo, health
+from access_core.ops import backup, demo, health, restore
 from access_core.roster import queries as roster
 from access_core.roster import retention
 from access_core.text.catalogue import t
@@ -34,6 +34,10 @@ APP_PACKAGE = "access_app"
 @command("init", "create or upgrade the schema")
 def init(settings: Settings) -> int:
     before, after = upgrade_schema(settings.database_url)
+    with database(settings) as db:
+        damaged = damaged_schema(db)
+    if damaged is not None:  # at head but a table or column is missing: nothing to apply
+        raise damaged
     lang = settings.language
     if before is None:
         print(t("cli_schema_created", lang, revision=after))
@@ -150,7 +154,7 @@ def backup_database(settings: Settings, file: str) -> int:
 @command("restore", "replace the SQLite database with a backup")
 @click.argument("file")
 def restore_database(settings: Settings, file: str) -> int:
-    info = backup.restore(settings.database_url, Path(file))
+    info = restore.restore(settings.database_url, Path(file))
     print(
         t(
             "cli_restored",
@@ -159,6 +163,11 @@ def restore_database(settings: Settings, file: str) -> int:
             revision=info.revision,
             learners=info.learners,
             head=health.head_revision(),
+        )
+        + (
+            t("cli_restored_previous", settings.language, previous=info.previous)
+            if info.previous is not None
+            else ""
         )
     )
     with database(settings) as db:

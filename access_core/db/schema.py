@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from access_core.db.engine import _make_sqlite_folder, make_engine, parse_url, s
 from access_core.db.failures import _raise_translated
 from access_core.db.unit_of_work import Database
 from access_core.errors import (
+    SchemaDamaged,
     SchemaNewer,
 )
 from access_core.ops.private_files import tighten
@@ -95,3 +97,54 @@ def current_revision(database: Database) -> str | None:
             return MigrationContext.configure(conn).get_current_revision()
     except DBAPIError as exc:
         _raise_translated(exc)
+
+
+def missing_schema(database: Database) -> list[str]:
+    """Every table (``name``) and column (``table.column``) of the models' metadata that the
+    database lacks: empty when the schema holds all the code needs."""
+    from sqlalchemy import inspect
+
+    from access_core.db.models import Base
+
+    try:
+        with database.engine.connect() as conn:
+            inspector = inspect(conn)
+            tables = set(inspector.get_table_names())
+            missing: list[str] = []
+            for table in Base.metadata.sorted_tables:
+                if table.name not in tables:
+                    missing.append(table.name)
+                    continue
+                have = {column["name"] for column in inspector.get_columns(table.name)}
+                missing.extend(
+                    f"{table.name}.{c.name}" for c in table.columns if c.name not in have
+                )
+    except DBAPIError as exc:
+        _raise_translated(exc)
+    return missing
+
+
+@cache
+def head_revision() -> str:
+    """The revision of this code's newest migration."""
+    from alembic.script import ScriptDirectory
+
+    return str(ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head())
+
+
+def damaged_schema(database: Database) -> SchemaDamaged | None:
+    """``SchemaDamaged`` when the database says it is at head but lacks a table or column of
+    the models (``access-core init`` has nothing to apply then); None otherwise."""
+    revision = current_revision(database)
+    if revision is None or revision != head_revision():
+        return None
+    missing = missing_schema(database)
+    if not missing:
+        return None
+    shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+    return SchemaDamaged(
+        f"the database is at schema revision {revision} but lacks {shown}: it is damaged and "
+        "`access-core init` cannot repair it; restore a backup (`access-core restore FILE`)",
+        revision=revision,
+        missing=shown,
+    )

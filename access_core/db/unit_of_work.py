@@ -19,9 +19,10 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from access_core.db.engine import make_engine
-from access_core.db.failures import _raise_translated
+from access_core.db.failures import _raise_translated, _translate, driver_error
 from access_core.errors import (
     DatabaseBusy,
+    SchemaMissing,
 )
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,22 @@ class Database:
                     session.connection(execution_options={"for_write": True})
                 yield session
         except DBAPIError as exc:
+            self._refuse_damaged(exc)
             _raise_translated(exc)
+
+    def _refuse_damaged(self, exc: DBAPIError) -> None:
+        """A missing table or column in a schema at head: « run init » cannot help, say so."""
+        from access_core.db.schema import damaged_schema
+
+        if not isinstance(_translate(exc), SchemaMissing):
+            return
+        try:
+            damaged = damaged_schema(self)
+        except Exception:  # noqa: BLE001 - the original error is reported then
+            return
+        if damaged is not None:
+            log.warning("database error: %s -> SchemaDamaged", driver_error(exc))
+            raise damaged from exc
 
     def write(self, work: Callable[[Session], T], attempts: int = RETRY_ATTEMPTS) -> T:
         """``work(session)`` in one write transaction, retried a bounded number of times

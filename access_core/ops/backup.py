@@ -1,13 +1,10 @@
-"""SQLite backup and restore through SQLite's online backup API (no ``sqlite3`` program).
+"""SQLite backup through SQLite's online backup API (no ``sqlite3`` program), and what a
+restore (``access_core.ops.restore``) shares with it: the check of a copy and the lock.
 
 A backup is one self-contained file (rollback journal, no -wal), checked, created 0600.
-A restore writes the backup's pages into the live database through SQLite itself, so the live
-database's -wal is superseded, never replayed over the restored data; then the log is truncated
-and the schema upgraded to head. A backup whose schema revision this code does not know (a
-newer version wrote it) is refused before anything is written. It refuses while a dashboard
-server holds the database: each server holds a shared ``flock`` on ``<database>.lock`` for its
-lifetime (released by the kernel when the process ends, so no stale pid file), and a restore
-needs it exclusively.
+A restore refuses while a dashboard server holds the database: each server holds a shared
+``flock`` on ``<database>.lock`` for its lifetime (released by the kernel when the process
+ends, so no stale pid file), and a restore needs it exclusively.
 PostgreSQL and MariaDB have their own tools (pg_dump, mariadb-dump: see docs/operations.md).
 """
 
@@ -23,7 +20,6 @@ from pathlib import Path
 from typing import IO
 
 from access_core.db.engine import SQLITE_BUSY_TIMEOUT_S, sqlite_path
-from access_core.db.schema import refuse_unknown_revision
 from access_core.errors import DatabaseFileMissing, ValidationError
 from access_core.ops.private_files import PRIVATE_FILE_MODE, create_private_file, private_temp_path
 
@@ -35,6 +31,7 @@ class BackupInfo:
     path: Path
     revision: str | None
     learners: int
+    previous: Path | None = None  # restore: where the replaced database is kept
 
 
 def lock_path(database: Path) -> Path:
@@ -60,7 +57,7 @@ def hold_server_lock(database_url: str) -> bool:
 
 
 @contextlib.contextmanager
-def _exclusive(database: Path) -> Iterator[None]:
+def exclusive(database: Path) -> Iterator[None]:
     handle = _open_lock(database)
     try:
         try:
@@ -77,12 +74,12 @@ def _exclusive(database: Path) -> Iterator[None]:
         handle.close()
 
 
-def _connect(path: Path, mode: str) -> sqlite3.Connection:
+def connect(path: Path, mode: str) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode={mode}"
     return sqlite3.connect(uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_S)
 
 
-def _describe(conn: sqlite3.Connection, path: Path) -> BackupInfo:
+def describe(conn: sqlite3.Connection, path: Path) -> BackupInfo:
     """Check an opened copy: intact, and a database of this application."""
     try:
         (integrity,) = conn.execute("PRAGMA integrity_check").fetchone()
@@ -112,7 +109,7 @@ def _describe(conn: sqlite3.Connection, path: Path) -> BackupInfo:
     return BackupInfo(path=path, revision=row[0] if row else None, learners=int(learners))
 
 
-def _require_sqlite(database_url: str, verb: str) -> Path:
+def require_sqlite(database_url: str, verb: str) -> Path:
     database = sqlite_path(database_url)
     if database is None:
         raise ValidationError(
@@ -126,7 +123,7 @@ def _require_sqlite(database_url: str, verb: str) -> Path:
 
 def backup(database_url: str, destination: Path) -> BackupInfo:
     """Copy the live database (a server may be running) into ``destination`` (0600)."""
-    database = _require_sqlite(database_url, "backup")
+    database = require_sqlite(database_url, "backup")
     if not database.exists():
         raise DatabaseFileMissing(f"no SQLite database file at {database}", path=str(database))
     if destination.exists():
@@ -137,12 +134,12 @@ def backup(database_url: str, destination: Path) -> BackupInfo:
         )
     tmp = private_temp_path(destination)
     try:
-        source = _connect(database, "ro")
+        source = connect(database, "ro")
         target = sqlite3.connect(tmp)
         try:
             source.backup(target)
             target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-            info = _describe(target, destination)
+            info = describe(target, destination)
         finally:
             target.close()
             source.close()
@@ -151,46 +148,4 @@ def backup(database_url: str, destination: Path) -> BackupInfo:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return info
-
-
-def restore(database_url: str, source_file: Path) -> BackupInfo:
-    """Replace the live database's content with ``source_file``'s, then upgrade to head."""
-    from access_core.db.schema import upgrade_schema
-
-    database = _require_sqlite(database_url, "restore")
-    if not source_file.is_file():
-        raise ValidationError(
-            f"no backup file at {source_file}", key="backup_missing", path=str(source_file)
-        )
-    source = _connect(source_file, "ro")
-    try:
-        info = _describe(source, source_file)
-        # Before anything is written: a backup this code cannot upgrade would replace the live
-        # data, then fail to open (written by a newer version, or with no revision at all).
-        if info.revision is None:
-            raise ValidationError(
-                f"{source_file} is not a database of this application (no schema revision)",
-                key="backup_not_ours",
-                path=str(source_file),
-            )
-        refuse_unknown_revision(info.revision, source_file)
-        if not database.parent.is_dir():
-            raise DatabaseFileMissing(
-                f"no folder {database.parent} for the database",
-                key="backup_no_folder",
-                folder=str(database.parent),
-            )
-        with _exclusive(database):
-            create_private_file(database)
-            target = sqlite3.connect(database, timeout=SQLITE_BUSY_TIMEOUT_S)
-            try:
-                target.execute("PRAGMA journal_mode=WAL")
-                source.backup(target)  # through SQLite: the live -wal is superseded
-                target.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                target.close()
-    finally:
-        source.close()
-    upgrade_schema(database_url)
     return info

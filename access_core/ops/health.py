@@ -10,13 +10,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, text
 
 from access_core.db.models import Admin, AuditEvent, Learner, SchoolClass
-from access_core.db.schema import alembic_config, current_revision, known_revisions
+from access_core.db.schema import (
+    current_revision,
+    damaged_schema,
+    known_revisions,
+)
+from access_core.db.schema import head_revision as head_revision  # noqa: PLC0414 - re-exported
 from access_core.db.unit_of_work import Database
 from access_core.errors import AccessError
 from access_core.roster import retention
@@ -37,14 +41,6 @@ class Health:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-@cache
-def head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
-    return str(head)
 
 
 def _counts(db: Database) -> dict[str, int]:
@@ -114,6 +110,16 @@ def probe(db: Database, write: bool = True, counts: bool = True) -> Health:
                 "run `access-core init`"
             )
             codes.append("schema_outdated")
+    if not problems and revision == head:
+        try:
+            damaged = damaged_schema(db)
+        except AccessError as exc:
+            damaged = None
+            problems.append(str(exc))
+            codes.append(exc.code)
+        if damaged is not None:
+            problems.append(str(damaged))
+            codes.append(damaged.code)
     if not problems and counts:
         try:
             found = _counts(db)

@@ -96,7 +96,8 @@ def test_backup_reset_restore_undoes_the_reset_and_the_schema_is_at_head(
     code, out, err = run_cli(capsys, "--database-url", url, "restore", str(copy))
 
     assert code == 0, err
-    assert path.with_name("access.db-wal").stat().st_size == 0  # nothing left to replay
+    wal = path.with_name("access.db-wal")
+    assert not wal.exists() or wal.stat().st_size == 0  # nothing left to replay
     held.close()
     server.dispose()
     assert password_state(url, learner) == before  # the reset is gone
@@ -271,3 +272,107 @@ def test_the_generated_cookie_key_sits_in_a_private_folder(tmp_path):
 
     assert mode(tmp_path / "var") == 0o700
     assert mode(tmp_path / "var" / "cookie_key") == 0o600
+
+
+def _folder_listing(path: Path) -> set[str]:
+    """The database folder's files, without SQLite's -wal/-shm and the restore's lock file
+    (present or not)."""
+    skip = ("-wal", "-shm", ".lock")
+    return {p.name for p in path.parent.iterdir() if not p.name.endswith(skip)}
+
+
+def test_restore_of_a_backup_whose_revision_was_set_back_changes_nothing(
+    capsys, school_file, tmp_path
+):
+    """Review 03, case A: a backup whose alembic_version says 0002 over head tables replaced
+    the live database, then its upgrade failed (« sqlite3.OperationalError »): data gone."""
+    url, path, learner = school_file
+    stale = tmp_path / "stale.db"
+    assert run_cli(capsys, "--database-url", url, "backup", str(stale))[0] == 0
+    with sqlite3.connect(stale) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0002'")
+        conn.execute("DELETE FROM learners")
+    conn.close()
+    before = path.read_bytes()
+    files = _folder_listing(path)
+
+    code, out, err = run_cli(capsys, "--database-url", url, "restore", str(stale))
+
+    assert_one_line_error(
+        code, out, err, str(stale), "cannot be upgraded", "already exists", "nothing was changed"
+    )
+    assert path.read_bytes() == before
+    assert _folder_listing(path) == files  # no temporary copy, no .before-restore
+    assert password_state(url, learner)[1] is False
+
+
+def test_restore_of_a_head_backup_missing_a_table_changes_nothing(capsys, school_file, tmp_path):
+    """Review 03, case B: a backup at head without ``admins`` was « restored » (exit 0), then
+    every command said « run access-core init » and init said « nothing to do »."""
+    url, path, learner = school_file
+    broken = tmp_path / "noadmins.db"
+    assert run_cli(capsys, "--database-url", url, "backup", str(broken))[0] == 0
+    with sqlite3.connect(broken) as conn:
+        conn.execute("DROP TABLE admins")
+    conn.close()
+    before = path.read_bytes()
+    files = _folder_listing(path)
+
+    code, out, err = run_cli(capsys, "--database-url", url, "restore", str(broken))
+
+    assert_one_line_error(code, out, err, str(broken), "lacks", "admins", "nothing was changed")
+    assert path.read_bytes() == before
+    assert _folder_listing(path) == files
+    code, out, err = run_cli(capsys, "--database-url", url, "list-admins")
+    assert code == 0, err
+    assert "admin" in out
+
+
+def test_restore_replaces_the_file_and_keeps_the_previous_one(capsys, school_file, tmp_path):
+    url, path, learner = school_file
+    copy = tmp_path / "copy.db"
+    assert run_cli(capsys, "--database-url", url, "backup", str(copy))[0] == 0
+    db = Database.from_url(url)
+    add_learner(db, "Durand", "Noé", class_name="6e A")
+    db.dispose()
+    inode = path.stat().st_ino
+
+    code, out, err = run_cli(capsys, "--database-url", url, "restore", str(copy))
+
+    assert code == 0, err
+    previous = path.with_name("access.db.before-restore")
+    assert f"the previous database is kept as {previous}" in out
+    assert path.stat().st_ino != inode  # a new file put in place, not written over
+    assert mode(path) == 0o600 and mode(previous) == 0o600
+    assert _folder_listing(path) == {"access.db", "access.db.before-restore"}
+
+    def names(database: Path) -> set[str]:
+        with sqlite3.connect(database) as conn:
+            rows = conn.execute("SELECT last_name FROM learners").fetchall()
+        conn.close()
+        return {row[0] for row in rows}
+
+    assert names(path) == {"Martin"}
+    assert names(previous) == {"Martin", "Durand"}  # whole: its log was written into it
+    db = Database.from_url(url)
+    assert current_revision(db) == head_revision()
+    db.dispose()
+
+
+def test_restore_messages_in_french(capsys, school_file, tmp_path, monkeypatch):
+    url, path, _ = school_file
+    monkeypatch.setenv("ACCESS_LANGUAGE", "fr")
+    broken = tmp_path / "sans-admins.db"
+    assert run_cli(capsys, "--database-url", url, "backup", str(broken))[0] == 0
+    with sqlite3.connect(broken) as conn:
+        conn.execute("DROP TABLE admins")
+    conn.close()
+
+    code, out, err = run_cli(capsys, "--database-url", url, "restore", str(broken))
+
+    assert_one_line_error(code, out, err, "il manque à", "admins", "rien n'a été modifié")
+    good = tmp_path / "bonne.db"
+    assert run_cli(capsys, "--database-url", url, "backup", str(good))[0] == 0
+    code, out, err = run_cli(capsys, "--database-url", url, "restore", str(good))
+    assert code == 0, err
+    assert "l'ancienne base de données est gardée dans" in out

@@ -89,3 +89,34 @@ def test_init_refuses_a_schema_from_a_newer_version_and_changes_nothing(
     state = health.probe(db, write=False, counts=False)
     assert state.codes == ["schema_newer"]
     db.dispose()
+
+
+def test_a_schema_at_head_missing_a_table_says_damaged_not_run_init(
+    capsys, empty_database_url, monkeypatch
+):
+    """Issue 19 follow-up (review 03, case B): with ``alembic_version`` at head but a table
+    gone, every command said « run access-core init » and init said « nothing to do »."""
+    from sqlalchemy import text
+
+    from access_core.ops import health
+    from tests.conftest import assert_one_line_error, run_cli
+
+    monkeypatch.setenv("ACCESS_LANGUAGE", "en")
+    upgrade_schema(empty_database_url)
+    db = Database.from_url(empty_database_url)
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE admins"))
+
+    state = health.probe(db, write=False, counts=True)
+    db.dispose()
+    assert state.codes == ["schema_damaged"]
+    assert "init" not in state.problems[0].replace("`access-core init` cannot", "")
+    for command in ("list-admins", "init"):
+        code, out, err = run_cli(capsys, "--database-url", empty_database_url, command)
+        assert_one_line_error(code, out, err, "lacks admins", "restore a backup")
+        assert "run `access-core init`" not in err
+    code, out, err = run_cli(capsys, "--database-url", empty_database_url, "check")
+    assert code == 1
+    assert "schema_damaged" not in err  # the problem in words
+    assert "lacks admins" in err and "restore a backup" in err
+    assert "run `access-core init`" not in err

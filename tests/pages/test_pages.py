@@ -490,6 +490,31 @@ def test_a_schema_from_a_newer_version_says_so_not_to_run_init(
 
 
 @pytest.mark.parametrize("script", [DASHBOARD, PAGE], ids=["dashboard", "page"])
+def test_a_schema_at_head_missing_a_table_says_damaged_not_to_run_init(
+    app_env: pytest.MonkeyPatch, tmp_path: Path, script: Path
+) -> None:
+    """Review 03 (case B), the same pattern on the pages: a table gone from a schema at head
+    is damage « access-core init » cannot repair."""
+    import sqlite3
+
+    from access_core.db.schema import upgrade_schema
+
+    upgrade_schema(f"sqlite:///{tmp_path / 'damaged.db'}")
+    with sqlite3.connect(tmp_path / "damaged.db") as conn:
+        conn.execute("DROP TABLE admins")
+    conn.close()
+    app_env.setenv("ACCESS_DATABASE_URL", f"sqlite:///{tmp_path / 'damaged.db'}")
+    at = live_session(AppTest.from_file(script, default_timeout=TIMEOUT_S), "admin", False).run()
+
+    no_exception(at)
+    messages = texts(at.warning) + texts(at.error)
+    assert any("il lui manque admins" in m and "restaurez une sauvegarde" in m for m in messages), (
+        messages
+    )
+    assert not any("lancez « access-core init »." in m for m in messages), messages
+
+
+@pytest.mark.parametrize("script", [DASHBOARD, PAGE], ids=["dashboard", "page"])
 def test_a_missing_database_file_says_so_and_creates_nothing(
     app_env: pytest.MonkeyPatch, tmp_path: Path, script: Path
 ) -> None:

@@ -88,6 +88,7 @@ TEXTS: dict[str, str] = {
         "restored from {path} (schema {revision}, {learners} {learners:p:learner|learners}); "
         "schema now at {head}"
     ),
+    "cli_restored_previous": "; the previous database is kept as {previous}",
     "cli_interrupted": "interrupted, nothing changed",
     "cli_progress_demo": "demo passwords",
     "cli_progress_hashing": "hashing",
@@ -148,5 +149,16 @@ TEXTS: dict[str, str] = {
     "cli_restore_overdue": (
         "warning: the restored backup holds {count} deactivated {count:p:learner|learners} past "
         "the retention term (since {since}): run `access-core purge` now"
+    ),
+    "backup_upgrade_failed": (
+        "{path} cannot be upgraded to schema {head} ({detail}): the backup is damaged; "
+        "nothing was changed"
+    ),
+    "backup_incomplete": (
+        "{path} lacks tables or columns this version needs ({missing}): the backup is "
+        "damaged; nothing was changed"
+    ),
+    "backup_database_busy": (
+        "{database} is in use by another program: stop it before restoring; nothing was changed"
     ),
 }

@@ -83,6 +83,10 @@ TEXTS: dict[str, str] = {
     "error_schema_outdated": (
         "The database schema is older than this version: run « access-core init »."
     ),
+    "error_schema_damaged": (
+        "The database is at schema revision {revision} but lacks {missing}: it is damaged and "
+        "« access-core init » cannot repair it; restore a backup (« access-core restore FILE »)."
+    ),
     "error_schema_newer": (
         "The database has schema revision {revision}, unknown to this version of access-core "
         "(written by a newer version?): install that version; nothing was changed."

@@ -105,6 +105,7 @@ TEXTS: dict[str, str] = {
         "restauré depuis {path} (schéma {revision}, {learners} {learners:p:élève|élèves}) ; "
         "schéma maintenant à {head}"
     ),
+    "cli_restored_previous": " ; l'ancienne base de données est gardée dans {previous}",
     "cli_interrupted": "interrompu, rien n'a été modifié",
     "cli_progress_demo": "mots de passe de démonstration",
     "cli_progress_hashing": "calcul des mots de passe",
@@ -184,5 +185,17 @@ TEXTS: dict[str, str] = {
         "attention : la sauvegarde restaurée contient {count} "
         "{count:p:élève désactivé|élèves désactivés} au-delà du délai de conservation (depuis le "
         "{since}) ; lancez `access-core purge` maintenant"
+    ),
+    "backup_upgrade_failed": (
+        "{path} ne peut pas être mis à jour au schéma {head} ({detail}) : la sauvegarde est "
+        "endommagée ; rien n'a été modifié"
+    ),
+    "backup_incomplete": (
+        "il manque à {path} des tables ou des colonnes dont cette version a besoin "
+        "({missing}) : la sauvegarde est endommagée ; rien n'a été modifié"
+    ),
+    "backup_database_busy": (
+        "{database} est utilisé par un autre programme : arrêtez-le avant de restaurer ; "
+        "rien n'a été modifié"
     ),
 }

@@ -99,6 +99,11 @@ TEXTS: dict[str, str] = {
         "Le schéma de la base de données est en retard sur cette version : "
         "lancez « access-core init »."
     ),
+    "error_schema_damaged": (
+        "La base de données est à la révision de schéma {revision} mais il lui manque "
+        "{missing} : elle est endommagée et « access-core init » ne peut pas la réparer ; "
+        "restaurez une sauvegarde (« access-core restore FICHIER »)."
+    ),
     "error_schema_newer": (
         "La base de données a la révision de schéma {revision}, inconnue de cette version "
         "d'access-core (écrite par une version plus récente ?) : installez cette version ; "
