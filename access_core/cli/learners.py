@@ -165,7 +165,7 @@ def reset(
             )
     print(t("cli_reset_done", lang, count=outcome.count, batch=outcome.batch_id))
     hint = f"access-core slips --batch {outcome.batch_id} --output FILE.pdf --actor {actor}"
-    print(t("cli_reset_slips_hint", lang, command=hint))
+    print(t("cli_reset_slips_hint", lang, count=outcome.count, command=hint))
     if slips_file:
         return write_slips(settings, actor, Path(slips_file), layout, batch=outcome.batch_id)
     return 0
