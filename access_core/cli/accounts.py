@@ -14,6 +14,7 @@ from access_core.accounts.learner_login import learner_subject
 from access_core.cli.base import CLI_ACTOR, command, database
 from access_core.config import Settings
 from access_core.errors import ValidationError
+from access_core.imports.validation import visible
 from access_core.text.catalogue import t
 
 password_stdin = click.option("--password-stdin", is_flag=True, help="read the password from stdin")
@@ -57,7 +58,7 @@ def set_password(settings: Settings, username: str, password_stdin: bool) -> int
     password = read_new_password(password_stdin, settings.language)
     with database(settings) as db:
         admins.set_password(db, username, password, settings.bcrypt_rounds, actor=CLI_ACTOR)
-    print(t("cli_admin_password_changed", settings.language, username=username))
+    print(t("cli_admin_password_changed", settings.language, username=visible(username)))
     return 0
 
 
@@ -66,7 +67,7 @@ def set_password(settings: Settings, username: str, password_stdin: bool) -> int
 def disable_admin(settings: Settings, username: str) -> int:
     with database(settings) as db:
         admins.disable_admin(db, username, actor=CLI_ACTOR)
-    print(t("cli_admin_disabled", settings.language, username=username))
+    print(t("cli_admin_disabled", settings.language, username=visible(username)))
     return 0
 
 
@@ -75,7 +76,7 @@ def disable_admin(settings: Settings, username: str) -> int:
 def enable_admin(settings: Settings, username: str) -> int:
     with database(settings) as db:
         admins.enable_admin(db, username, actor=CLI_ACTOR)
-    print(t("cli_admin_enabled", settings.language, username=username))
+    print(t("cli_admin_enabled", settings.language, username=visible(username)))
     return 0
 
 
@@ -85,7 +86,9 @@ def list_admins(settings: Settings) -> int:
         accounts = admins.list_admins(db)
     for account in accounts:
         state = "active" if account.is_active else "disabled"
-        print(f"{account.username}\t{state}\t{account.display_name or ''}")
+        # stored by another program too: a control character is shown, never acted on
+        name = visible(account.display_name or "")
+        print(f"{visible(account.username)}\t{state}\t{name}")
     return 0
 
 
@@ -97,6 +100,10 @@ def unlock(settings: Settings, username: str, learner: bool) -> int:
     with database(settings) as db:
         was_locked = throttle.unlock(db, subject, actor=CLI_ACTOR, name=username)
     print(
-        t("cli_unlocked" if was_locked else "cli_not_locked", settings.language, username=username)
+        t(
+            "cli_unlocked" if was_locked else "cli_not_locked",
+            settings.language,
+            username=visible(username),
+        )
     )
     return 0

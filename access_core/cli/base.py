@@ -29,6 +29,7 @@ from access_core.cli.failures import PROG, error_line, usage_error
 from access_core.config import Settings, load_settings
 from access_core.db.unit_of_work import Database
 from access_core.errors import ValidationError
+from access_core.imports.validation import visible
 from access_core.ops.private_files import write_private
 from access_core.text.catalogue import t
 
@@ -83,6 +84,16 @@ class _Usage:
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="usage: ")
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """click's parser raises some usage errors without their context (an option missing
+        its value): give them this command's, so they print its usage line and name too."""
+        try:
+            return super().parse_args(ctx, args)  # type: ignore[misc, no-any-return]
+        except click.UsageError as exc:
+            if exc.ctx is None:
+                exc.ctx = ctx
+            raise
 
 
 class AccessCommand(_Usage, click.Command):
@@ -272,7 +283,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - every failure is one line, never a traceback
         if state.verbose:
             traceback.print_exception(exc, file=sys.stderr)
-        print(f"error: {error_line(exc, state.language)}", file=sys.stderr)
+        # a name in the message is data: its control characters are shown, never acted on
+        print(f"error: {visible(error_line(exc, state.language))}", file=sys.stderr)
     finally:
         remove_handler()
     return 1

@@ -26,7 +26,8 @@ PARTIAL_APPLIED = 3  # applied (or previewed) with rejected rows left out
 def print_plan(plan: imports.ImportPlan, lang: str, force: bool = False) -> None:
     for section, changes in plan.sections:
         if changes:
-            print(f"{t(f'cli_plan_{section}', lang)} ({len(changes)}):")
+            title = t(f"cli_plan_{section}", lang)
+            print(t("cli_plan_section", lang, title=title, count=len(changes)))
             for change in changes[:LIST_LIMIT]:
                 where = (
                     t("cli_plan_line", lang, line=change.line)
@@ -37,13 +38,18 @@ def print_plan(plan: imports.ImportPlan, lang: str, force: bool = False) -> None
             if len(changes) > LIST_LIMIT:
                 print(t("cli_plan_more", lang, count=len(changes) - LIST_LIMIT))
     if plan.rejected:
-        print(f"{t('cli_plan_rejected', lang)} ({len(plan.rejected)}):")
+        title = t("cli_plan_rejected", lang)
+        print(t("cli_plan_section", lang, title=title, count=len(plan.rejected)))
         for problem in plan.rejected:
             print(
-                f"  {t('cli_plan_line', lang, line=problem.line)}"
-                + (f" ({problem.ref})" if problem.ref else "")
-                + f": {rejection_reason(problem.code, problem.params, problem.reason, lang)}"
-                + (f" ({visible(problem.name)})" if problem.name else "")
+                t(
+                    "cli_plan_rejected_row",
+                    lang,
+                    line=t("cli_plan_line", lang, line=problem.line),
+                    ref=f" ({problem.ref})" if problem.ref else "",
+                    reason=rejection_reason(problem.code, problem.params, problem.reason, lang),
+                    name=f" ({visible(problem.name)})" if problem.name else "",
+                )
             )
     if plan.new_classes:
         print(t("cli_plan_new_classes", lang, names=", ".join(map(visible, plan.new_classes))))

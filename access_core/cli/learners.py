@@ -41,11 +41,11 @@ def find_class(db: Database, actor: str, name: str) -> roster.ClassInfo:
         return roster.find_class(db, actor, name)
     except NotFound:
         names = [c.name for c in roster.list_classes(db, actor)]
-        close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+        close = [visible(n) for n in difflib.get_close_matches(name, names, n=3, cutoff=0.5)]
         hint = f"; did you mean: {', '.join(close)}?" if close else ""
         raise NotFound(
-            f"no class named {name!r}{hint}",
-            name=name,
+            f"no class named {visible(name)!r}{hint}",
+            name=visible(name),
             suggestions=", ".join(close),
             key="cli_class_not_found_close" if close else "cli_class_not_found",
         ) from None
@@ -91,7 +91,7 @@ def export(settings: Settings, class_name: str, output: str, actor: str) -> int:
             "cli_export_written",
             settings.language,
             count=len(rows),
-            class_name=info.name,
+            class_name=visible(info.name),
             output=path,
         )
     )
@@ -165,7 +165,7 @@ def reset(
             )
     print(t("cli_reset_done", lang, count=outcome.count, batch=outcome.batch_id))
     hint = f"access-core slips --batch {outcome.batch_id} --output FILE.pdf --actor {actor}"
-    print(t("cli_reset_slips_hint", lang, command=hint))
+    print(t("cli_reset_slips_hint", lang, count=outcome.count, command=hint))
     if slips_file:
         return write_slips(settings, actor, Path(slips_file), layout, batch=outcome.batch_id)
     return 0
@@ -309,7 +309,7 @@ def _slips_of_every_class(settings: Settings, actor: str, folder: Path, layout: 
                         lang,
                         number=number,
                         total=len(classes),
-                        class_name=info.name,
+                        class_name=visible(info.name),
                     ),
                     file=sys.stderr,
                 )
@@ -325,7 +325,7 @@ def _slips_of_every_class(settings: Settings, actor: str, folder: Path, layout: 
                     lang,
                     number=number,
                     total=len(classes),
-                    class_name=info.name,
+                    class_name=visible(info.name),
                     count=document.count,
                 ),
                 file=sys.stderr,
@@ -352,7 +352,7 @@ def _slip_warnings(document: slips_pdf.SlipsDocument, lang: str) -> None:
                 lang,
                 char=repr(char),
                 code=f"{ord(char):04X}",
-                name=name,
+                name=visible(name),
                 mark=slips_pdf.MISSING_MARK,
             ),
             file=sys.stderr,

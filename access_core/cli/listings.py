@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import click
 
 from access_core.cli.base import actor_option, command, database
@@ -28,5 +30,13 @@ def list_classes(settings: Settings, actor: str) -> int:
 def school_stats(settings: Settings, actor: str, output_format: str) -> int:
     with database(settings) as db:
         figures = stats.school_stats(db, actor, settings.initial_password_days)
+    # class names are data: a control character is shown, never acted on by the terminal
+    figures = replace(
+        figures,
+        classes=[
+            replace(row, class_name=visible(row.class_name)) if row.class_name else row
+            for row in figures.classes
+        ],
+    )
     print(stats.to_csv(figures) if output_format == "csv" else stats.to_table(figures), end="")
     return 0

@@ -17,7 +17,7 @@ from access_core.accounts import admins
 from access_core.audit import request_context
 from access_core.cli.base import command, database, options, progress
 from access_core.config import PROJECT_ROOT, Settings, cookie_key, from_checkout
-from access_core.db.engine import sqlite_path
+from access_core.db.engine import absolute_sqlite_url, sqlite_path
 from access_core.db.schema import damaged_schema, upgrade_schema
 from access_core.errors import ValidationError
 from access_core.ops import backup, demo, health, restore
@@ -220,14 +220,18 @@ def cookie_secret(settings: Settings) -> str:
 
 
 def serve_environment(settings: Settings) -> dict[str, str]:
-    """The server's environment: the caller's, with the Streamlit cookie secret, and
-    uvicorn's own trust in forwarded headers switched off whatever the caller set."""
+    """The server's environment: the caller's, with the Streamlit cookie secret, uvicorn's
+    own trust in forwarded headers switched off whatever the caller set, and the database URL
+    with a relative SQLite path made absolute (the server runs in the application's folder)."""
     env = {**os.environ, "STREAMLIT_SERVER_COOKIE_SECRET": cookie_secret(settings)}
     # uvicorn rewrites the client address (and scheme) from X-Forwarded-* for the peers this
     # variable lists, 127.0.0.1 and ::1 by default: empty, ACCESS_TRUSTED_PROXIES alone decides.
     env[request_context.UVICORN_TRUST_VARIABLE] = ""
-    if options().database_url:
-        env["ACCESS_DATABASE_URL"] = settings.database_url
+    # Called before serve changes directory: « sqlite:///school.db » names the file that init
+    # and check, run from the same folder, used.
+    url = absolute_sqlite_url(settings.database_url, Path.cwd())
+    if options().database_url or url != settings.database_url:
+        env["ACCESS_DATABASE_URL"] = url
     return env
 
 

@@ -48,6 +48,16 @@ def sqlite_path(url: URL | str) -> Path | None:
     return None
 
 
+def absolute_sqlite_url(database_url: str, base: Path) -> str:
+    """``database_url`` with a relative SQLite file path resolved against ``base`` (the
+    caller's working directory), for a process that runs elsewhere; any other URL as is."""
+    url = parse_url(database_url)
+    path = sqlite_path(url)
+    if path is None or path.is_absolute() or url.query.get("uri"):
+        return database_url
+    return url.set(database=str(base / path)).render_as_string(hide_password=False)
+
+
 def _make_sqlite_folder(url: URL) -> None:
     """SQLite creates the file, not its folder (``var/`` is absent from a fresh clone).
     Only ``init`` calls this: a mistyped path elsewhere must not create folders."""

@@ -132,7 +132,21 @@ def backup(database_url: str, destination: Path) -> BackupInfo:
             key="backup_exists",
             path=str(destination),
         )
-    tmp = private_temp_path(destination)
+    if not destination.parent.is_dir():
+        raise ValidationError(
+            f"no folder {destination.parent}: create it, or choose another path for the backup",
+            key="backup_no_target_folder",
+            folder=str(destination.parent),
+        )
+    try:
+        tmp = private_temp_path(destination)
+    except OSError as exc:  # a folder it may not write: name the backup, not the temp file
+        raise ValidationError(
+            f"cannot write {destination}: {exc.strerror}",
+            key="cli_cannot_write",
+            path=str(destination),
+            reason=exc.strerror or type(exc).__name__,
+        ) from exc
     try:
         source = connect(database, "ro")
         target = sqlite3.connect(tmp)

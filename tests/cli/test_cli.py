@@ -417,6 +417,30 @@ def test_a_usage_error_exits_2_with_the_usage_and_one_error_line(capsys, tmp_pat
     assert not (tmp_path / "untouched.db").exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "command", "option"),
+    [
+        (("list-classes", "--actor"), "list-classes", "--actor"),
+        (("reset", "--class"), "reset", "--class"),
+        (("import", "x.csv", "--actor"), "import", "--actor"),
+        (("stats", "--format"), "stats", "--format"),
+        (("stats", "--actor", "admin", "--database-url"), "stats", "--database-url"),
+        (("--database-url",), "", "--database-url"),
+    ],
+)
+def test_an_option_missing_its_value_is_a_usage_error_of_its_command(capsys, args, command, option):
+    """docs/command-line.md: a usage error prints the usage line, then ``access-core CMD: error:
+    ...``; click raises « requires an argument » without its command, which printed neither."""
+    with pytest.raises(SystemExit) as exited:
+        main(list(args))
+
+    lines = capsys.readouterr().err.splitlines()
+    prog = f"access-core {command}".strip()
+    assert exited.value.code == 2
+    assert lines[0].startswith(f"usage: {prog} [OPTIONS]")
+    assert lines[-1] == f"{prog}: error: Option '{option}' requires an argument."
+
+
 def test_login_takes_several_logins_after_one_flag(cli, db, admin, two_classes):
     code, out, err = cli("reset", "--login", "léa.martin", "noé.leroy", "--actor", admin, "--yes")
 

@@ -278,6 +278,27 @@ def test_export_into_a_folder_it_may_not_write_as_a_regular_user(shared_dir):
 
 
 @as_nobody
+def test_backup_into_a_folder_it_may_not_write_names_the_backup_not_its_temp_file(shared_dir):
+    """Review item 11: the OSError of the temporary file named « .x.db.<pid>.<hex>.part »."""
+    school = shared_dir / "school"
+    school.mkdir()
+    url = school_at(school / "access.db")
+    subprocess.run(["chown", "-R", "nobody", str(school)], check=True)
+    closed = shared_dir / "closed"
+    closed.mkdir(mode=0o755)  # owned by root: nobody may not write in it
+
+    result = run_as_nobody("--database-url", url, "backup", str(closed / "x.db"))
+
+    assert_one_line_error(
+        result.returncode,
+        result.stdout,
+        result.stderr,
+        f"cannot write {closed / 'x.db'}: Permission denied",
+    )
+    assert ".part" not in result.stderr
+
+
+@as_nobody
 def test_a_read_only_database_file_is_called_read_only(shared_dir):
     url = school_at(shared_dir / "access.db")
     subprocess.run(["chown", "-R", "nobody", str(shared_dir)], check=True)

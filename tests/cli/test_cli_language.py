@@ -4,11 +4,14 @@ change with it."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from access_core.cli import main
+from access_core.db.schema import upgrade_schema
 from access_core.errors import AccessError
 from access_core.ops.health import head_revision
 from tests.conftest import assert_one_line_error
@@ -83,7 +86,7 @@ def test_import_previews_and_sums_up_in_french(cli, db, admin, french):
 
     assert code == 0, (out, err)
     assert out.startswith("format : csv, encodage : UTF-8 (BOM), année scolaire : non indiquée\n")
-    assert "nouveaux (3):" in out
+    assert "nouveaux (3) :" in out
     assert "  Roux Ana (ana.roux, absent du fichier)" in out
     assert "nouveaux                3\n" in out
     assert "inchangés               1\n" in out
@@ -184,3 +187,58 @@ def test_backup_errors_are_french_and_keep_the_path(cli, admin, french, database
 
     assert_one_line_error(*taken, f"{existing} existe déjà : choisissez un nouveau nom de fichier")
     assert_one_line_error(*missing, f"aucun fichier de sauvegarde à {tmp_path / 'absent.db'}")
+
+
+def test_french_colons_have_a_space_before_them_in_the_import_preview(cli, admin, french, tmp_path):
+    """Review item 11: « nouveaux (1): » and « ligne 3: » beside « nouvelles classes : »."""
+    roster = tmp_path / "f.csv"
+    roster.write_text(
+        "Nom;Prénom;Date de naissance;Classe\nA;B;01/02/2012;6A\nD;E;31/02/2012;6A\n", "utf-8"
+    )
+
+    code, out, err = cli("import", str(roster), "--actor", admin, "--skip-bad-rows")
+
+    assert code == 3, (out, err)
+    lines = out.splitlines()
+    assert "nouveaux (1) :" in lines
+    assert "rejetés (1) :" in lines
+    assert "  ligne 3 : date impossible « 31/02/2012 » (D E)" in lines
+    assert re.findall(r".*\S:(?:\s|$).*", out) == []  # no colon glued to its word
+
+
+def test_the_reset_hint_agrees_with_the_number_of_learners(
+    cli, admin_with_learners, french, monkeypatch
+):
+    """Review item 11: « leurs fiches de connexion » after resetting one learner."""
+    admin = admin_with_learners
+    one = cli("reset", "--login", "léa.martin", "--actor", admin, "--yes")
+    monkeypatch.setenv("ACCESS_LANGUAGE", "en")
+    one_en = cli("reset", "--login", "léa.martin", "--actor", admin, "--yes")
+
+    assert one[0] == 0, one
+    assert one[1].splitlines()[-1].startswith("sa fiche de connexion : access-core slips --batch ")
+    assert one_en[1].splitlines()[-1].startswith("the login slip: access-core slips --batch ")
+
+
+@pytest.mark.parametrize(
+    ("language", "wording"),
+    [
+        ("fr", "pas de dossier {folder} : créez-le, ou choisissez un autre chemin"),
+        ("en", "no folder {folder}: create it, or choose another path"),
+    ],
+)
+def test_backup_into_a_missing_folder_says_so_in_the_users_language(
+    capsys, monkeypatch, tmp_path, language, wording
+):
+    """Review item 11: « No such file or directory: /nonexistent/.x.db.<pid>.part »."""
+    url = f"sqlite:///{tmp_path / 'access.db'}"
+    upgrade_schema(url)
+    monkeypatch.setenv("ACCESS_LANGUAGE", language)
+    folder = tmp_path / "missing"
+
+    code = main(["--database-url", url, "backup", str(folder / "x.db")])
+
+    out, err = capsys.readouterr()
+    assert_one_line_error(code, out, err, wording.format(folder=folder))
+    assert ".part" not in err
+    assert not folder.exists()

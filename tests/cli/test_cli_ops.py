@@ -15,6 +15,7 @@ import pytest
 from access_core.cli import main
 from access_core.cli import operations as cli_ops
 from access_core.config import load_settings
+from access_core.db.engine import absolute_sqlite_url, sqlite_path
 from access_core.db.schema import upgrade_schema
 from access_core.db.unit_of_work import Database
 from access_core.ops.health import head_revision
@@ -158,6 +159,47 @@ def test_serve_lets_only_access_trusted_proxies_decide_whom_to_believe(monkeypat
     # the same server in the caller's environment believes the header: what serve prevents
     monkeypatch.delenv("FORWARDED_ALLOW_IPS")
     assert _client_seen_by_the_app(dict(os.environ), "203.0.113.9") == "203.0.113.9"
+
+
+@pytest.mark.parametrize("given_by", ["environment", "command line"])
+def test_serve_uses_the_database_a_relative_sqlite_url_names_from_the_callers_folder(
+    monkeypatch, tmp_path, capsys, given_by
+):
+    """Review item 12: serve changes directory to the application's folder before starting
+    the server, so « sqlite:///var/school.db », used by init from the same folder, named a
+    missing file there (and the server wrote its lock file into the application's folder)."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("ACCESS_DATA_DIR", "ACCESS_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ACCESS_COOKIE_KEY", "k" * 40)
+    relative = "sqlite:///var/school.db"
+    url_option = ["--database-url", relative] if given_by == "command line" else []
+    if given_by == "environment":
+        monkeypatch.setenv("ACCESS_DATABASE_URL", relative)
+    assert main([*url_option, "init"]) == 0
+    moved_to: list[str] = []
+    started: list[dict[str, str]] = []
+
+    def execve(_program: str, _argv: list[str], env: dict[str, str]) -> None:
+        started.append(env)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli_ops.os, "chdir", moved_to.append)
+    monkeypatch.setattr(cli_ops.os, "execve", execve)
+    with pytest.raises(SystemExit):
+        main([*url_option, "serve", "--port", "8600"])
+
+    (env,) = started
+    (folder,) = moved_to
+    served = sqlite_path(env["ACCESS_DATABASE_URL"])
+    assert served is not None
+    assert Path(folder) != tmp_path
+    assert (Path(folder) / served).resolve() == (tmp_path / "var" / "school.db").resolve()
+
+
+def test_serve_passes_other_database_urls_as_given():
+    for url in ("sqlite:////srv/acces/access.db", "postgresql+psycopg://u:p%40ss@db/acces"):
+        assert absolute_sqlite_url(url, Path("/elsewhere")) == url
 
 
 def test_the_streamlit_cookie_secret_is_derived_from_the_cookie_key(tmp_path):

@@ -41,7 +41,7 @@ TEXTS: dict[str, str] = {
         "{count} {count:p:learner|learners} to reset to their birth date (ddmmyyyy):"
     ),
     "cli_reset_done": "{count} {count:p:password|passwords} reset (batch {batch})",
-    "cli_reset_slips_hint": "their login slips: {command}",
+    "cli_reset_slips_hint": "{count:p:the login slip|their login slips}: {command}",
     "cli_import_file": "format: {format}, encoding: {encoding}, school year: {year}",
     "cli_import_year_unknown": "not stated",
     "cli_import_departed": "; {count} {count:p:pupil|pupils} left before today",
@@ -56,6 +56,8 @@ TEXTS: dict[str, str] = {
     "cli_plan_kept": "kept active: their row is rejected",
     "cli_plan_count": "count",
     "cli_plan_line": "line {line}",
+    "cli_plan_section": "{title} ({count}):",
+    "cli_plan_rejected_row": "  {line}{ref}: {reason}{name}",
     "cli_plan_not_in_file": "not in the file",
     "cli_plan_more": "  ... and {count} more",
     "cli_plan_new_classes": "new classes: {names}",
@@ -131,6 +133,9 @@ TEXTS: dict[str, str] = {
     "backup_exists": "{path} exists already: choose a new file name",
     "backup_missing": "no backup file at {path}",
     "backup_no_folder": "no folder {folder} for the database",
+    "backup_no_target_folder": (
+        "no folder {folder}: create it, or choose another path for the backup"
+    ),
     "backup_newer_schema": (
         "{path} has schema revision {revision}, unknown to this version of access-core "
         "(written by a newer version?): restore it with that version; nothing was changed"

@@ -54,7 +54,7 @@ TEXTS: dict[str, str] = {
     "cli_reset_done": (
         "{count} {count:p:mot de passe réinitialisé|mots de passe réinitialisés} (lot {batch})"
     ),
-    "cli_reset_slips_hint": "leurs fiches de connexion : {command}",
+    "cli_reset_slips_hint": "{count:p:sa fiche|leurs fiches} de connexion : {command}",
     "cli_import_file": ("format : {format}, encodage : {encoding}, année scolaire : {year}"),
     "cli_import_year_unknown": "non indiquée",
     "cli_import_departed": (" ; {count} {count:p:élève parti|élèves partis} avant aujourd'hui"),
@@ -69,6 +69,8 @@ TEXTS: dict[str, str] = {
     "cli_plan_kept": "gardés actifs : leur ligne est rejetée",
     "cli_plan_count": "nombre",
     "cli_plan_line": "ligne {line}",
+    "cli_plan_section": "{title} ({count}) :",
+    "cli_plan_rejected_row": "  {line}{ref} : {reason}{name}",
     "cli_plan_not_in_file": "absent du fichier",
     "cli_plan_more": "  ... et {count} de plus",
     "cli_plan_new_classes": "nouvelles classes : {names}",
@@ -164,6 +166,9 @@ TEXTS: dict[str, str] = {
     "backup_exists": "{path} existe déjà : choisissez un nouveau nom de fichier",
     "backup_missing": "aucun fichier de sauvegarde à {path}",
     "backup_no_folder": "pas de dossier {folder} pour la base de données",
+    "backup_no_target_folder": (
+        "pas de dossier {folder} : créez-le, ou choisissez un autre chemin pour la sauvegarde"
+    ),
     "backup_newer_schema": (
         "{path} a la révision de schéma {revision}, inconnue de cette version d'access-core "
         "(écrite par une version plus récente ?) : restaurez-la avec cette version ; rien n'a "
