@@ -105,9 +105,9 @@ def _read_source(data: bytes, suffix: str, today: date, limits: ImportLimits) ->
     if suffix == "xml" or _looks_like_xml(data):
         return read_siecle_xml(data, today, limits)
     if suffix in ("csv", "txt", ""):
-        table, encoding = csv_table(data, limits)
+        table, encoding, guessed = csv_table(data, limits)
         source = _table_source(table, formats.CSV)
-        source.encoding = encoding
+        source.encoding, source.encoding_guessed = encoding, guessed
         return source
     raise ValidationError(
         f"unsupported file type .{suffix[:10]}: use .csv, .xlsx, .xml or .zip",
@@ -129,6 +129,7 @@ def read_roster(
         columns=source.columns,
         format=source.format,
         encoding=source.encoding,
+        encoding_guessed=source.encoding_guessed,
         school_year=source.school_year,
         school=source.school,
         departed=source.departed,

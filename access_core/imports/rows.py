@@ -89,6 +89,7 @@ class RosterFile:
     columns: dict[str, str] = field(default_factory=dict)  # field -> header as written
     format: str = formats.CSV  # see roster_formats.records
     encoding: str | None = None  # None for XLSX
+    encoding_guessed: bool = False  # an 8-bit encoding told from the bytes alone
     school_year: str | None = None  # « 2025-2026 », when the file says (SIECLE XML)
     school: str | None = None  # the school's UAI code, when the file says
     departed: int = 0  # pupils who left before today, left out as absent from the file

@@ -33,10 +33,31 @@ LOGIN_PATTERN = re.compile(r"[a-z0-9]([a-z0-9._-]*[a-z0-9])?")
 # shown. Tabs and line breaks inside a value are tidied into spaces before this check.
 
 # Windows-1252's reading of the eight bytes where ISO-8859-15 has letters (¼ for Œ, ½ for œ…):
-# in a name they mean a file read in the wrong one of the two (see roster_formats.encoding)
+# in a name they mean a file read in the wrong one of the two (see imports.formats.encoding)
 AMBIGUOUS = re.compile("[\u00a4\u00a6\u00a8\u00b4\u00b8\u00bc\u00bd\u00be]")
 
 EIGHT_BIT = ("Windows-1252", "ISO-8859-1")  # encodings (as named) that read those bytes so
+
+# ISO-8859-15's reading of the four of those bytes that are plausible in a name either way:
+# 0xB4 « Ž » or « ´ » typed for an apostrophe (« D´ALMEIDA »), 0xA8 « š » or « ¨ », 0xB8 « ž »
+# or « ¸ », 0xA4 « € » or « ¤ ». Where the encoding was only guessed from the bytes, a name
+# holding one is refused, never imported as another pupil's spelling.
+EITHER_WAY = re.compile("[\u20ac\u0161\u017d\u017e]")
+# ... and their Windows-1252 reading, by which such a rejected line still names its pupil
+# (« DŽALMEIDA » is « D´ALMEIDA », the identity of « D'ALMEIDA »: kept, never deactivated)
+AS_WINDOWS_1252 = str.maketrans("\u20ac\u0161\u017d\u017e", "\u00a4\u00a8\u00b4\u00b8")
+LATIN9 = "ISO-8859-15"
+
+
+def misread_symbols(result: RosterFile) -> re.Pattern[str] | None:
+    """The characters that, in a name of ``result``, may come from reading the file in the
+    wrong one of Windows-1252 and ISO-8859-15; None where the encoding leaves no doubt."""
+    if result.encoding in EIGHT_BIT:
+        return AMBIGUOUS
+    if result.encoding == LATIN9 and result.encoding_guessed:
+        return EITHER_WAY
+    return None
+
 
 TEXT_FIELDS = (
     "external_id",
@@ -136,7 +157,7 @@ def refused(
 
 def validate(records: Iterable[SourceRecord], today: date, result: RosterFile) -> None:
     # the symbols of a wrong 8-bit reading matter only where the file was read as 8-bit text
-    misread = AMBIGUOUS if result.encoding in EIGHT_BIT else None
+    misread = misread_symbols(result)
     seen_ids: dict[str, int] = {}
     seen_logins: dict[str, int] = {}
     for record in records:
@@ -182,6 +203,10 @@ def validate(records: Iterable[SourceRecord], today: date, result: RosterFile) -
                 params={
                     "symbol": next(iter(symbols.values())),
                     "fields": tuple(symbols),
+                },
+                texts={
+                    f: v.translate(AS_WINDOWS_1252) if misread is EITHER_WAY else v
+                    for f, v in texts.items()
                 },
             )
             continue

@@ -4,7 +4,8 @@
 match: every letter transliterated by anyascii (« Ł » → « l », « ø » → « o », « ı » → « i »,
 « Đ » → « d », « ß » → « ss », « Œ » → « oe », other scripts too: « 李 » → « li »), and the
 typographic variants of a mark written as one ASCII mark (« ’ », « ʼ », « ‘ », « ` » → « ' »;
-« ‐ », « ‑ », « – », « — » → « - »; no-break and thin spaces → « »); symbols dropped. Existing
+« ‐ », « ‑ », « – », « — », « − » (minus sign) → « - »; no-break and thin spaces → « »; the
+soft hyphen removed: ``folding.MARKS``, the search's table); symbols dropped. Existing
 logins are never recomputed: only new logins follow the rule.
 """
 
@@ -15,6 +16,8 @@ import unicodedata
 from collections.abc import Callable
 
 from anyascii import anyascii
+
+from access_core.roster.folding import MARKS
 
 LOGIN_MAX_LENGTH = 30
 
@@ -34,6 +37,8 @@ def _ascii_char(char: str) -> str:
     control character dropped (anyascii would spell a symbol's name)."""
     if char.isascii():
         return char
+    if char in MARKS:  # « − » (a symbol) is a hyphen, as the search reads it
+        return MARKS[char]
     category = unicodedata.category(char)
     return "" if category != "Sk" and category[0] in "SC" else anyascii(char)
 

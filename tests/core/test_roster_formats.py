@@ -339,8 +339,8 @@ def test_decoding_in_pieces_agrees_with_decoding_at_once(data, size):
             decode_chunks(data, xml=True, size=size)
         assert error.value.params == expected_error.params
         return
-    name, pieces = decode_chunks(data, xml=True, size=size)
-    assert (name, "".join(pieces)) == (whole.encoding, whole.text)
+    name, guessed, pieces = decode_chunks(data, xml=True, size=size)
+    assert (name, guessed, "".join(pieces)) == (whole.encoding, whole.guessed, whole.text)
 
 
 def test_a_school_year_that_is_not_a_year_is_not_shown():

@@ -6,11 +6,14 @@ between ASCII letters. Otherwise strict UTF-8 first (a BOM removed), then the en
 file declares, then an 8-bit encoding told from the bytes: Windows-1252 (what Excel writes in
 France for « CSV (séparateur : point-virgule) ») when the file holds a byte 0x80-0x9F, which
 ISO-8859 only uses for control characters; else ISO-8859-15 (SIECLE's charset, LibreOffice's
-« Europe occidentale ») when it holds one of the eight bytes where the two differ (0xBC « Œ »
-in ISO-8859-15 is « ¼ » in Windows-1252: names hold the letters, never the symbols); else the
-two agree and the file is named Windows-1252. Text that still holds replacement characters, C1
-control characters or the marks of UTF-8 read as Windows-1252 (« Ã© ») is refused: an accent
-silently garbled would become a learner's name.
+« Europe occidentale ») when it holds one of the four bytes that are letters of names only
+there (0xBC « Œ », 0xBD « œ », 0xBE « Ÿ », 0xA6 « Š »: « ¼ ½ ¾ ¦ » in Windows-1252, never in a
+name); else Windows-1252 (the same letters, or the four bytes plausible in either reading:
+0xB4 « ´ » typed for an apostrophe or « Ž », 0xA8 « ¨ » or « š », 0xB8 « ¸ » or « ž », 0xA4
+« ¤ » or « € »). Such a guess is marked ``guessed``: the import then refuses a name holding one
+of those four bytes, whichever reading was chosen (``imports.validation``). Text that still
+holds replacement characters, C1 control characters or the marks of UTF-8 read as Windows-1252
+(« Ã© ») is refused: an accent silently garbled would become a learner's name.
 """
 
 from __future__ import annotations
@@ -47,14 +50,16 @@ UNICODE_BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 WINDOWS_ONLY = re.compile(rb"[\x80-\x9f]")  # letters in Windows-1252, controls in ISO-8859
-# the eight bytes where ISO-8859-15 (€ Š š Ž ž Œ œ Ÿ) and Windows-1252 (¤ ¦ ¨ ´ ¸ ¼ ½ ¾) differ
-LATIN9_ONLY = re.compile(rb"[\xa4\xa6\xa8\xb4\xb8\xbc\xbd\xbe]")
+# of the eight bytes where ISO-8859-15 (€ Š š Ž ž Œ œ Ÿ) and Windows-1252 (¤ ¦ ¨ ´ ¸ ¼ ½ ¾)
+# differ, those whose ISO-8859-15 letter is a name's and whose Windows-1252 symbol is not
+LATIN9_ONLY = re.compile(rb"[\xa6\xbc\xbd\xbe]")
 
 
 @dataclass(frozen=True)
 class Decoded:
     text: str
     encoding: str  # as shown to the administrator: « UTF-8 », « Windows-1252 »…
+    guessed: bool = False  # an 8-bit encoding told from the bytes (no BOM, no declaration)
 
 
 def declared_encoding(data: bytes) -> str | None:
@@ -96,7 +101,8 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def eight_bit(data: bytes | memoryview) -> str:
-    """Windows-1252 or ISO-8859-15, told apart by the bytes only one of them uses for letters."""
+    """Windows-1252 or ISO-8859-15, told apart by the bytes only one of them uses for letters
+    of names."""
     if WINDOWS_ONLY.search(data):
         return "cp1252"
     if LATIN9_ONLY.search(data):
@@ -109,16 +115,19 @@ def wide_encoding(data: bytes) -> str | None:
     return unicode_bom(data) or _utf16_without_bom(data)
 
 
-def _candidates(data: bytes, xml: bool) -> list[str]:
+def _candidates(data: bytes, xml: bool) -> list[tuple[str, bool]]:
+    """The codecs to try in turn, each with whether it is only a guess from the bytes."""
     wide = wide_encoding(data)
     if wide:
-        return [wide]
+        return [(wide, False)]
     candidates: list[str] = ["utf-8"]
     if xml and (declared := declared_encoding(data)) and declared not in candidates:
         candidates.append(declared)
+    tried = [(codec, False) for codec in candidates]
     if (guess := eight_bit(data)) not in candidates:
-        candidates.append(guess)
-    return candidates
+        # a byte 0x80-0x9F is Windows-1252 for sure (ISO-8859's control characters)
+        tried.append((guess, not WINDOWS_ONLY.search(data)))
+    return tried
 
 
 def _unknown() -> ValidationError:
@@ -136,19 +145,23 @@ def _name(codec: str, bom: bool) -> str:
 def decode(data: bytes, xml: bool = False) -> Decoded:
     """The text of ``data``, trying UTF-8, the XML declaration's encoding, then Windows-1252."""
     body = data[len(BOM) :] if data.startswith(BOM) else data
-    for codec in _candidates(data, xml):
+    for codec, guessed in _candidates(data, xml):
         try:
             text = body.decode(codec)
         except UnicodeDecodeError:
             continue
         check_garbled(text)
-        return Decoded(text, _name(codec, body is not data or codec in ("utf-16", "utf-32")))
+        name = _name(codec, body is not data or codec in ("utf-16", "utf-32"))
+        return Decoded(text, name, guessed)
     raise _unknown()
 
 
-def decode_chunks(data: bytes, xml: bool = False, size: int = 1 << 20) -> tuple[str, Iterator[str]]:
+def decode_chunks(
+    data: bytes, xml: bool = False, size: int = 1 << 20
+) -> tuple[str, bool, Iterator[str]]:
     """Like ``decode`` (the same encoding chosen, the same refusals) without ever holding the
-    whole text: the encoding's name and the text in pieces of about ``size`` characters."""
+    whole text: the encoding's name, whether it was guessed, and the text in pieces of about
+    ``size`` characters."""
     body = memoryview(data)[len(BOM) :] if data.startswith(BOM) else memoryview(data)
 
     def pieces(codec: str) -> Iterator[str]:
@@ -158,7 +171,7 @@ def decode_chunks(data: bytes, xml: bool = False, size: int = 1 << 20) -> tuple[
         if not body:
             yield decoder.decode(b"", final=True)
 
-    for codec in _candidates(data, xml):
+    for codec, guessed in _candidates(data, xml):
         try:
             lines, tail = 0, ""
             for piece in pieces(codec):  # a first pass checks, keeping nothing
@@ -169,6 +182,7 @@ def decode_chunks(data: bytes, xml: bool = False, size: int = 1 << 20) -> tuple[
             continue
         return (
             _name(codec, len(body) != len(data) or codec in ("utf-16", "utf-32")),
+            guessed,
             pieces(codec),
         )
     raise _unknown()

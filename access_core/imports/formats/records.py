@@ -28,6 +28,7 @@ class SourceFile:
     records: list[SourceRecord] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # field -> header as written
     encoding: str | None = None
+    encoding_guessed: bool = False  # an 8-bit encoding told from the bytes alone
     school_year: str | None = None
     school: str | None = None  # UAI code (SIECLE's UAJ)
     departed: int = 0  # pupils who left before today (SIECLE's DATE_SORTIE), left out

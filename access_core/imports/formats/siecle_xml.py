@@ -170,7 +170,7 @@ def _left_before(value: str, today: date) -> bool | None:
 
 
 def read_siecle_xml(data: bytes, today: date, limits: ImportLimits) -> SourceFile:
-    encoding, pieces = decode_chunks(data, xml=True, size=CHUNK)
+    encoding, guessed, pieces = decode_chunks(data, xml=True, size=CHUNK)
     parser = make_parser()
     handler = _Handler(parser.getLineNumber, limits)
     parser.setContentHandler(handler)
@@ -193,6 +193,7 @@ def read_siecle_xml(data: bytes, today: date, limits: ImportLimits) -> SourceFil
     source = SourceFile(
         SIECLE_XML,
         encoding=encoding,
+        encoding_guessed=guessed,
         school_year=_school_year(handler.parameters.get("ANNEE_SCOLAIRE")),
         school=handler.parameters.get("UAJ") or None,
         columns={

@@ -38,9 +38,9 @@ def unwrap(value: str) -> str:
     return match.group(1) if match else value
 
 
-def csv_table(data: bytes, limits: ImportLimits) -> tuple[Table, str]:
-    """The cells of a CSV file (``;``, ``,`` or a tab: Excel's « Texte Unicode ») and the
-    encoding it was read in."""
+def csv_table(data: bytes, limits: ImportLimits) -> tuple[Table, str, bool]:
+    """The cells of a CSV file (``;``, ``,`` or a tab: Excel's « Texte Unicode »), the
+    encoding it was read in and whether that encoding was guessed from the bytes."""
     decoded = decode(data)
     text = decoded.text
     first_line = text.split("\n", 1)[0]
@@ -67,7 +67,7 @@ def csv_table(data: bytes, limits: ImportLimits) -> tuple[Table, str]:
             line=len(table) + 1,
             key="import_bad_csv",
         ) from None
-    return table, decoded.encoding
+    return table, decoded.encoding, decoded.guessed
 
 
 def too_many_columns(line: int) -> ValidationError:
