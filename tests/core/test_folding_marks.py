@@ -16,8 +16,8 @@ from access_core.roster import search
 from access_core.roster.folding import MARKS, search_fold
 from access_core.roster.logins import base_login, fold
 from access_core.roster.names import name_key
-from tests.core.test_imports_formats import import_file, learners
 from tests.support.factories import add_learner
+from tests.support.imports import import_file, learners
 from tests.support.roster_samples import TODAY
 
 HYPHENS = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"  # read « - »

@@ -14,7 +14,7 @@ import pytest
 from access_core.imports import preview as imports
 from access_core.imports.files import read_roster
 from access_core.imports.formats.encoding import decode, eight_bit
-from tests.core.test_imports_formats import import_file, learners
+from tests.support.imports import import_file, learners
 from tests.support.roster_samples import TODAY, Pupil, siecle_xml
 
 HEADER = "Nom;Prénom;Date de naissance;Classe\r\n"

@@ -3,7 +3,7 @@ school built there, the downloads the page registers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -12,7 +12,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.pages_manager import PagesManager
 
 from access_core.db.unit_of_work import Database
-from tests.support.pages import Deferred
+from tests.support.pages import Deferred, RecordingManager
 from tests.support.school import School
 
 
@@ -69,3 +69,13 @@ def started_server(monkeypatch: pytest.MonkeyPatch) -> None:
             PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(app_test_module, "PagesManager", StartedPagesManager)
+
+
+@pytest.fixture
+def media_managers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[RecordingManager]]:
+    """The media file managers of the AppTest runs (one per run): a deferred download's
+    callable is registered there and runs when the browser asks for the file."""
+    monkeypatch.setattr(app_test_module, "MediaFileManager", RecordingManager)
+    RecordingManager.created = []
+    yield RecordingManager.created
+    RecordingManager.created = []

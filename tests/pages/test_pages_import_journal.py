@@ -8,16 +8,12 @@ upload; nothing in the page is patched.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import bcrypt
 import pytest
-import streamlit.testing.v1.app_test as app_test_module
 from sqlalchemy import select
-from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from access_core.accounts import admin_login as admin_auth
@@ -59,6 +55,7 @@ from tests.support.import_pages import (
 from tests.support.pages import (
     LOGIN_REQUIRED,
     TIMEOUT_S,
+    RecordingManager,
     live_session,
     no_exception,
     texts,
@@ -244,27 +241,6 @@ def test_a_session_that_is_not_an_active_admin_sees_nothing(
 
 
 # --- « Journal » --------------------------------------------------------------------------------
-
-
-class RecordingManager(MediaFileManager):
-    """AppTest's media file manager, remembered with its storage."""
-
-    created: list[RecordingManager] = []
-
-    def __init__(self, storage: MemoryMediaFileStorage) -> None:
-        super().__init__(storage)
-        self.memory_storage = storage
-        RecordingManager.created.append(self)
-
-
-@pytest.fixture
-def media_managers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[RecordingManager]]:
-    """The media file managers of the AppTest runs (one per run): a deferred download's
-    callable is registered there and runs when the browser asks for the file."""
-    monkeypatch.setattr(app_test_module, "MediaFileManager", RecordingManager)
-    RecordingManager.created = []
-    yield RecordingManager.created
-    RecordingManager.created = []
 
 
 def _event_history(db: Database, admin: str) -> None:

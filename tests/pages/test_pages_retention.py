@@ -17,15 +17,9 @@ from access_core.documents import learner_data
 from access_core.roster import retention
 from access_core.roster.queries import deactivation_window_start
 from access_core.roster.resets import reset_passwords
-from tests.pages import test_pages, test_pages_import_journal
-from tests.pages.test_pages import ROOT, TIMEOUT_S, live_session, no_exception
-from tests.pages.test_pages_import_journal import RecordingManager
 from tests.support.factories import TEST_ROUNDS, add_learner
+from tests.support.pages import ROOT, TIMEOUT_S, RecordingManager, live_session, no_exception
 from tests.support.roster_overview import Roster, make_roster
-
-app_env = test_pages.app_env
-app_db = test_pages.app_db
-media_managers = test_pages_import_journal.media_managers
 
 OVERVIEW = ROOT / "pages" / "overview.py"
 MAIN = ROOT / "pages" / "learner_access.py"

@@ -16,6 +16,8 @@ from google.protobuf import text_format
 from google.protobuf.message import Message
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from access_core.accounts import sessions
@@ -218,3 +220,14 @@ def age_session(db: Database, at: AppTest, login_ago: timedelta, seen_ago: timed
             .where(AdminSession.token_hash == digest)
             .values(created_at=now - login_ago, last_seen_at=now - seen_ago)
         )
+
+
+class RecordingManager(MediaFileManager):
+    """AppTest's media file manager, remembered with its storage."""
+
+    created: list[RecordingManager] = []
+
+    def __init__(self, storage: MemoryMediaFileStorage) -> None:
+        super().__init__(storage)
+        self.memory_storage = storage
+        RecordingManager.created.append(self)
