@@ -17,9 +17,10 @@ OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 HEAD = '<row r="1"><c t="inlineStr"><is><t>Nom</t></is></c>'
 
 
-def workbook(rows: str, shared: str | None = None) -> bytes:
+def workbook(rows: str, shared: str | None = None, extra: dict[str, str] | None = None) -> bytes:
     """A minimal workbook (as the review's reproductions build them): one sheet of ``rows``,
-    and a shared-strings table of the ``<si>`` elements ``shared`` when given."""
+    and a shared-strings table of the ``<si>`` elements ``shared`` when given, and ``extra``
+    parts (name: text) that no relationship names."""
     overrides = (
         '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
         'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
@@ -49,6 +50,7 @@ def workbook(rows: str, shared: str | None = None) -> bytes:
     }
     if shared is not None:
         parts["xl/sharedStrings.xml"] = f'<?xml version="1.0"?><sst xmlns="{MAIN}">{shared}</sst>'
+    parts.update(extra or {})
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in parts.items():

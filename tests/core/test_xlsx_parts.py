@@ -15,6 +15,7 @@ from access_core.imports.formats.limits import ImportLimits
 from access_core.imports.formats.tables import xlsx_table
 from access_core.imports.formats.xlsx_parts import (
     MAX_DEPTH,
+    MAX_PART_DEPTH,
     MAX_ROW_CELLS,
     MAX_ROW_ELEMENTS,
     SHARED_STRINGS_SLACK,
@@ -79,6 +80,17 @@ def test_a_cell_nested_as_deep_as_the_bound_is_read():
 
 def test_a_cell_nested_deeper_than_any_workbook_is_refused():
     assert refused_key(workbook(HEADER + nested(MAX_DEPTH + 1))) == "import_bad_xlsx"
+
+
+@pytest.mark.parametrize(("depth", "read"), [(MAX_PART_DEPTH, True), (MAX_PART_DEPTH + 1, False)])
+def test_other_parts_may_nest_deeper_than_a_sheet_up_to_their_own_bound(depth, read):
+    # a SmartArt layout nests its layout nodes deeper than any sheet
+    layout = '<?xml version="1.0"?>' + "<x>" * depth + "</x>" * depth
+    data = workbook(HEADER + PUPIL.format(more=""), extra={"xl/diagrams/layout1.xml": layout})
+    if read:
+        assert pupils(data) == [("Lefèvre", "Zoé", "4A")]
+    else:
+        assert refused_key(data) == "import_bad_xlsx"
 
 
 def test_a_row_of_more_elements_than_any_real_row_is_refused():

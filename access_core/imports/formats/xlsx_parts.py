@@ -6,7 +6,9 @@ first row: a 40 KB upload of one row of millions of cells, or of one cell nestin
 elements, cost it more than 1 GB. This pass builds nothing: it counts, part by part, and refuses
 at the first element past a bound that no real workbook reaches:
 
-- elements nested more than ``MAX_DEPTH`` deep, in any XML part (a sheet nests 9 at most);
+- elements nested more than ``MAX_DEPTH`` deep in a sheet or the shared strings (a sheet nests
+  11 at most, form controls in their ``mc:AlternateContent``), ``MAX_PART_DEPTH`` in any other
+  XML part (drawings, charts, SmartArt layouts nest deeper than sheets);
 - more than ``MAX_ROW_CELLS`` cells in a row (the format's last column is XFD, 16,384);
 - more than ``MAX_ROW_ELEMENTS`` elements inside one row or one shared string;
 - more shared strings than the workbook's sheets hold cells, plus ``SHARED_STRINGS_SLACK``
@@ -29,7 +31,9 @@ from defusedxml.sax import make_parser
 
 from access_core.imports.formats.limits import CHUNK, bad_xlsx, too_many_columns
 
-MAX_DEPTH = 32  # charts nest about 15; sheets 9 (worksheet/extLst/ext/…/xm:f)
+MAX_DEPTH = 32
+MAX_PART_DEPTH = 256
+COUNTED = {"worksheet", "sst"}  # the roots of the parts whose rows or strings are counted
 MAX_ROW_CELLS = 16_384  # XFD: the last column a workbook may address
 MAX_ROW_ELEMENTS = 4 * MAX_ROW_CELLS  # a full row with values and formulas: 3 per cell
 SHARED_STRINGS_SLACK = 10_000
@@ -53,7 +57,7 @@ class _Counter(ContentHandler):
         self.strings = 0
 
     def startElement(self, name: str, attrs: AttributesImpl) -> None:  # noqa: N802 - SAX API
-        if self.depth >= MAX_DEPTH:
+        if self.depth >= (MAX_DEPTH if self.root in COUNTED else MAX_PART_DEPTH):
             raise bad_xlsx()
         self.depth += 1
         local = name.rpartition(":")[2]
@@ -123,4 +127,4 @@ def check_xlsx_parts(archive: zipfile.ZipFile) -> None:
         _scan(archive, info, cells + SHARED_STRINGS_SLACK)
 
 
-__all__ = ["MAX_DEPTH", "MAX_ROW_CELLS", "MAX_ROW_ELEMENTS", "check_xlsx_parts"]
+__all__ = ["MAX_DEPTH", "MAX_PART_DEPTH", "MAX_ROW_CELLS", "MAX_ROW_ELEMENTS", "check_xlsx_parts"]
