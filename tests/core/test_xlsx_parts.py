@@ -66,6 +66,16 @@ def test_the_count_stops_at_the_bound_before_the_rest_of_the_part_is_read():
     assert refused_key(data) == "import_too_many_columns"
 
 
+def test_a_sheet_is_counted_no_further_than_the_row_after_the_limit():
+    # what lies past the rows openpyxl reads is never read: the file is refused for its rows
+    rows = HEADER + "".join(f'<row r="{n}"><c><v>{n}</v></c></row>' for n in range(2, 9))
+    data = workbook(rows + '<row r="9">' + "<x>" * MAX_DEPTH + "</x>" * MAX_DEPTH + "</row>")
+    with pytest.raises(ValidationError) as error:
+        read_roster(data, "r.xlsx", today=TODAY, limits=ImportLimits(max_rows=5))
+    assert error.value.params["key"] == "import_too_many_rows"
+    assert refused_key(data) == "import_bad_xlsx"  # within the default row limit: counted
+
+
 def nested(depth: int) -> str:
     """A pupil and a fifth cell nesting ``depth`` elements in all (worksheet and row included)."""
     inner = depth - 6  # worksheet/sheetData/row/c/is/t: a cell's text is at depth 6

@@ -89,7 +89,7 @@ def xlsx_table(data: bytes, limits: ImportLimits) -> Table:
     except ValidationError:
         raise bad_xlsx() from None
     check_decompressed(archive, limits)
-    check_xlsx_parts(archive)  # what openpyxl would build of a row or of the shared strings
+    check_xlsx_parts(archive, limits)  # what openpyxl would build of a row or of the shared strings
     # A read-only workbook parses its sheet only while iterating: a damaged sheet fails there.
     # The sheet's declared size (its ``dimension``) is not trusted: openpyxl pads every row to
     # it, so one cell at XFD8000 would make 8,000 rows of 16,384 cells. Rows are read at most

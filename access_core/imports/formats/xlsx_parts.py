@@ -15,6 +15,10 @@ at the first element past a bound that no real workbook reaches:
   (editors may keep a few strings no cell uses any more); the table is scanned after the
   sheets, so that this bound is known before it is read.
 
+A sheet is counted no further than the row after the row limit: openpyxl stops there too (the
+first sheet is then refused for its rows; another sheet is not read). When a sheet was so cut
+short its cells are not all known, and the shared strings are then not counted against them.
+
 What openpyxl alone decides (a part it never reads, ill-formed XML) is left to it.
 """
 
@@ -29,7 +33,7 @@ from xml.sax.xmlreader import AttributesImpl
 from defusedxml import DefusedXmlException
 from defusedxml.sax import make_parser
 
-from access_core.imports.formats.limits import CHUNK, bad_xlsx, too_many_columns
+from access_core.imports.formats.limits import CHUNK, ImportLimits, bad_xlsx, too_many_columns
 
 MAX_DEPTH = 32
 MAX_PART_DEPTH = 256
@@ -43,10 +47,16 @@ class _Deferred(Exception):
     """The part is the shared-strings table: it is scanned once every sheet has been."""
 
 
+class _Enough(Exception):
+    """The sheet has more rows than openpyxl will read."""
+
+
 class _Counter(ContentHandler):
-    def __init__(self, strings_bound: int | None) -> None:
+    def __init__(self, defer: bool, strings_bound: int | None, max_rows: int) -> None:
         super().__init__()
-        self.strings_bound = strings_bound  # None: sheets are still being scanned
+        self.defer = defer  # sheets are still being scanned: the shared strings wait
+        self.strings_bound = strings_bound  # None: not counted
+        self.max_rows = max_rows
         self.depth = 0
         self.root = ""
         self.rows = 0
@@ -63,7 +73,7 @@ class _Counter(ContentHandler):
         local = name.rpartition(":")[2]
         if self.depth == 1:
             self.root = local
-            if local == "sst" and self.strings_bound is None:
+            if local == "sst" and self.defer:
                 raise _Deferred
             return
         if self.unit_depth:
@@ -76,6 +86,8 @@ class _Counter(ContentHandler):
                 if self.row_cells > MAX_ROW_CELLS:
                     raise too_many_columns(self.rows)
         elif self.root == "worksheet" and local == "row":
+            if self.rows > self.max_rows:
+                raise _Enough
             self.rows += 1
             self.row_cells = 0
             self._start_unit()
@@ -95,16 +107,26 @@ class _Counter(ContentHandler):
         self.depth -= 1
 
 
-def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, strings_bound: int | None) -> int:
-    """The cells counted in the part (0 for a part that is not a sheet)."""
+def _scan(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    max_rows: int,
+    *,
+    defer: bool = False,
+    strings_bound: int | None = None,
+) -> int | None:
+    """The cells counted in the part (0 for a part that is not a sheet, None for a sheet of more
+    rows than ``max_rows``)."""
     parser = make_parser()
-    counter = _Counter(strings_bound)
+    counter = _Counter(defer, strings_bound, max_rows)
     parser.setContentHandler(counter)
     try:
         with archive.open(info) as member:
             while chunk := member.read(CHUNK):
                 parser.feed(chunk)
         parser.close()
+    except _Enough:
+        return None
     except (DefusedXmlException, SAXException):
         pass  # not XML, or forbidden constructs: openpyxl refuses the parts it reads
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError):
@@ -112,19 +134,23 @@ def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, strings_bound: int | 
     return counter.cells if counter.root == "worksheet" else 0
 
 
-def check_xlsx_parts(archive: zipfile.ZipFile) -> None:
+def check_xlsx_parts(archive: zipfile.ZipFile, limits: ImportLimits) -> None:
     """Refuse a workbook whose XML parts would cost openpyxl more than a real one can."""
     deferred: list[zipfile.ZipInfo] = []
-    cells = 0
+    cells: int | None = 0
+    max_rows = limits.max_rows + 1  # and a header
     for info in archive.infolist():
         if info.is_dir() or not info.filename.lower().endswith((".xml", ".rels")):
             continue
         try:
-            cells += _scan(archive, info, None)
+            counted = _scan(archive, info, max_rows, defer=True)
         except _Deferred:
             deferred.append(info)
+            continue
+        cells = None if cells is None or counted is None else cells + counted
     for info in deferred:
-        _scan(archive, info, cells + SHARED_STRINGS_SLACK)
+        bound = None if cells is None else cells + SHARED_STRINGS_SLACK
+        _scan(archive, info, max_rows, strings_bound=bound)
 
 
 __all__ = ["MAX_DEPTH", "MAX_PART_DEPTH", "MAX_ROW_CELLS", "MAX_ROW_ELEMENTS", "check_xlsx_parts"]
