@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny sizes, to check it runs")
     parser.add_argument(
         "--measures",
-        default="P1,P2,P3,P4,P5,P6,P7,P8,P9,P10,S1,S2,S3,S4,S5,Y1",
+        default="P1,P2,P3,P4,P5,P6,P7,P8,P9,P10,S1,S2,S3,S4,S5,S6,S7,S8,Y1",
         help="comma-separated subset, e.g. P2,P4",
     )
     parser.add_argument(

@@ -520,6 +520,10 @@ def run_all(url: str, args: Namespace) -> list[Row]:
         rows += s4_nested_xml(args, 10_000 if args.quick else 100_000)
     if "S5" in wanted:
         rows += s5_wide_csv(args, 2 if args.quick else 20)
+    if wanted & {"S6", "S7", "S8"}:
+        from tests.bench.xlsx_hostile import s6_to_s8_hostile_xlsx
+
+        rows += s6_to_s8_hostile_xlsx(args, wanted)
     if "Y1" in wanted:
         from tests.bench.start_of_year import y1_start_of_year
 

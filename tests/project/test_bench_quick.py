@@ -49,6 +49,9 @@ def test_the_benchmark_prints_every_measure_with_its_reference_and_target():
         "S3",
         "S4",
         "S5",
+        "S6",
+        "S7",
+        "S8",
         "Y1",
     ):
         row = next((line for line in lines if line.startswith(measure)), None)

@@ -19,6 +19,9 @@ DEFAULT_MAX_BYTES = 50 * MB
 DEFAULT_MAX_ROWS = 20_000
 MAX_ZIP_ENTRIES = 10_000
 CHUNK = 64 * 1024
+# Columns read from a sheet (those of an old .xls sheet, A-IV; cells further right are ignored)
+# or a CSV line (a longer line is refused)
+MAX_COLUMNS = 256
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,21 @@ def too_many_rows(limits: ImportLimits) -> ValidationError:
     )
 
 
+def too_many_columns(line: int) -> ValidationError:
+    return ValidationError(
+        f"the file has more than {MAX_COLUMNS} columns (line {line})",
+        line=line,
+        limit=MAX_COLUMNS,
+        key="import_too_many_columns",
+    )
+
+
+def bad_xlsx() -> ValidationError:
+    return ValidationError(
+        "the XLSX file cannot be read (damaged or not a workbook)", key="import_bad_xlsx"
+    )
+
+
 def check_size(size: int, limits: ImportLimits) -> None:
     if size > limits.max_bytes:
         raise too_large(limits)
@@ -69,9 +87,15 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
 
 
 def read_member(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, limits: ImportLimits
-) -> bytes:
-    """The member's bytes, refused as soon as more than ``budget`` bytes come out."""
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    budget: int,
+    limits: ImportLimits,
+    *,
+    keep: bool = True,
+) -> tuple[bytes, int]:
+    """The member's bytes and their count, refused as soon as more than ``budget`` bytes come
+    out; with ``keep=False`` they are only counted (``b""`` returned): one chunk in memory."""
     parts: list[bytes] = []
     total = 0
     try:
@@ -80,7 +104,8 @@ def read_member(
                 total += len(chunk)
                 if total > budget:
                     raise too_large(limits)
-                parts.append(chunk)
+                if keep:
+                    parts.append(chunk)
     except (
         zipfile.BadZipFile,
         OSError,
@@ -91,7 +116,7 @@ def read_member(
         RuntimeError,
     ):  # damaged, unknown method, encrypted
         raise bad_zip() from None
-    return b"".join(parts)
+    return b"".join(parts) if keep else b"", total
 
 
 def check_decompressed(archive: zipfile.ZipFile, limits: ImportLimits) -> None:
@@ -100,7 +125,7 @@ def check_decompressed(archive: zipfile.ZipFile, limits: ImportLimits) -> None:
     for info in archive.infolist():
         if info.is_dir():
             continue
-        budget -= len(read_member(archive, info, budget, limits))
+        budget -= read_member(archive, info, budget, limits, keep=False)[1]
 
 
 def is_ignored_entry(name: str) -> bool:
@@ -124,4 +149,4 @@ def single_xml(archive: zipfile.ZipFile, limits: ImportLimits) -> bytes:
             count=len(xml),
             key="import_zip_xml_count",
         )
-    return read_member(archive, xml[0], limits.max_bytes, limits)
+    return read_member(archive, xml[0], limits.max_bytes, limits)[0]

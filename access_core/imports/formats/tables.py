@@ -16,18 +16,19 @@ from collections.abc import Iterator
 from access_core.errors import ValidationError
 from access_core.imports.formats.encoding import decode
 from access_core.imports.formats.limits import (
+    MAX_COLUMNS,
     ImportLimits,
+    bad_xlsx,
     check_decompressed,
     open_zip,
+    too_many_columns,
     too_many_rows,
 )
 from access_core.imports.formats.records import CSV, ONDE_CSV, SIECLE_CSV
+from access_core.imports.formats.xlsx_parts import check_xlsx_parts
 
 WRAPPED = re.compile(r'^="(.*)"$', re.DOTALL)  # ="4A": a spreadsheet's guard against numbers
 ONDE_CSV_MARKS = {"libelleclasse", "nomeleve", "prenomeleve"}
-# Columns read from a sheet (those of an old .xls sheet, A-IV; cells further right are ignored)
-# or a CSV line (a longer line is refused)
-MAX_COLUMNS = 256
 
 Table = list[list[object]]
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # as csv reads lines (newline="")
@@ -70,15 +71,6 @@ def csv_table(data: bytes, limits: ImportLimits) -> tuple[Table, str, bool]:
     return table, decoded.encoding, decoded.guessed
 
 
-def too_many_columns(line: int) -> ValidationError:
-    return ValidationError(
-        f"the file has more than {MAX_COLUMNS} columns (line {line})",
-        line=line,
-        limit=MAX_COLUMNS,
-        key="import_too_many_columns",
-    )
-
-
 def csv_format(header_keys: set[str]) -> str:
     """Which school information system wrote a CSV, from its header keys."""
     if "div" in header_keys:
@@ -95,8 +87,9 @@ def xlsx_table(data: bytes, limits: ImportLimits) -> Table:
     try:
         archive = open_zip(data)
     except ValidationError:
-        raise _bad_xlsx() from None
+        raise bad_xlsx() from None
     check_decompressed(archive, limits)
+    check_xlsx_parts(archive, limits)  # what openpyxl would build of a row or of the shared strings
     # A read-only workbook parses its sheet only while iterating: a damaged sheet fails there.
     # The sheet's declared size (its ``dimension``) is not trusted: openpyxl pads every row to
     # it, so one cell at XFD8000 would make 8,000 rows of 16,384 cells. Rows are read at most
@@ -121,11 +114,8 @@ def xlsx_table(data: bytes, limits: ImportLimits) -> Table:
     except ValidationError:
         raise
     except Exception:  # noqa: BLE001 - any unreadable workbook gets the same clear message
-        raise _bad_xlsx() from None
+        raise bad_xlsx() from None
     return table
 
 
-def _bad_xlsx() -> ValidationError:
-    return ValidationError(
-        "the XLSX file cannot be read (damaged or not a workbook)", key="import_bad_xlsx"
-    )
+__all__ = ["MAX_COLUMNS", "csv_format", "csv_table", "too_many_columns", "unwrap", "xlsx_table"]
