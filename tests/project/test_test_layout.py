@@ -37,7 +37,4 @@ def test_the_scan_sees_such_an_import(tmp_path: Path) -> None:
     sample.write_text(
         "from tests.pages.test_pages import page\nfrom tests.support.pages import live_session\n"
     )
-    assert imported_test_modules(sample) == [
-        "tests.pages.test_pages",
-        "tests.pages.test_pages.page",
-    ]
+    assert imported_test_modules(sample) == ["tests.pages.test_pages"]
