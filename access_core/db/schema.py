@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import (
     DBAPIError,
@@ -12,12 +12,14 @@ from sqlalchemy.exc import (
 
 from access_core.db.engine import _make_sqlite_folder, make_engine, parse_url, sqlite_path
 from access_core.db.failures import _raise_translated
-from access_core.db.unit_of_work import Database
 from access_core.errors import (
     SchemaDamaged,
     SchemaNewer,
 )
 from access_core.ops.private_files import tighten
+
+if TYPE_CHECKING:  # named in annotations only: the unit of work imports this module
+    from access_core.db.unit_of_work import Database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 

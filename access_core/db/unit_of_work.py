@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from access_core.db.engine import make_engine
 from access_core.db.failures import _raise_translated, _translate, driver_error
+from access_core.db.schema import damaged_schema
 from access_core.errors import (
     DatabaseBusy,
     SchemaMissing,
@@ -66,8 +67,6 @@ class Database:
 
     def _refuse_damaged(self, exc: DBAPIError) -> None:
         """A missing table or column in a schema at head: « run init » cannot help, say so."""
-        from access_core.db.schema import damaged_schema
-
         if not isinstance(_translate(exc), SchemaMissing):
             return
         try:
