@@ -2,7 +2,7 @@
 
 One module per command group, each command's options beside its handler:
 ``operations`` (init, quickstart, demo, check, backup, restore, serve), ``accounts``
-(administrators, unlock), ``importing`` (import), ``learners`` (export, reset, slips),
+(administrators, unlock), ``importing`` (import), ``learners`` (export, reset), ``slips``,
 ``listings`` (list-classes, stats), ``retention`` (purge, learner-data). ``base`` holds what
 they share and ``main``, the one place
 that turns every error into one ``error: ...`` line (worded by ``failures``) and an exit code
@@ -11,7 +11,15 @@ that turns every error into one ``error: ...`` line (worded by ``failures``) and
 
 from __future__ import annotations
 
-from access_core.cli import accounts, importing, learners, listings, operations, retention
+from access_core.cli import (
+    accounts,
+    importing,
+    learners,
+    listings,
+    operations,
+    retention,
+    slips,
+)
 from access_core.cli.base import CLI_ACTOR, main, os_user
 
 __all__ = [
@@ -23,5 +31,6 @@ __all__ = [
     "main",
     "operations",
     "retention",
+    "slips",
     "os_user",
 ]

@@ -1,0 +1,213 @@
+"""``slips``: the login slips (PDF) of a class, of learners, of a reset batch or of every class;
+``write_slips`` is shared with ``reset --slips``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from access_core.cli.base import (
+    actor_option,
+    command,
+    database,
+    login_options,
+    logins_given,
+    write_output,
+)
+from access_core.cli.lookup import class_option, find_class, layout_option, learners_by_logins
+from access_core.config import Settings
+from access_core.documents import slips, slips_pdf
+from access_core.errors import ValidationError
+from access_core.imports.validation import visible
+from access_core.ops.private_files import PRIVATE_DIR_MODE, make_private_dir
+from access_core.roster import queries as roster
+from access_core.text.catalogue import t
+
+
+@command(
+    "slips",
+    "write login slips (PDF): of a class, logins or a reset",
+    one_of=("class_name", "logins", "batch", "all_classes"),
+)
+@class_option
+@login_options
+@click.option("--batch", help="the learners of a reset batch (its id)")
+@click.option(
+    "--all-classes", is_flag=True, help="every class, one PDF each, in the folder --output"
+)
+@click.option(
+    "--output", required=True, help="the .pdf file to write (with --all-classes: the folder)"
+)
+@actor_option
+@layout_option
+def slips_command(
+    settings: Settings,
+    class_name: str | None,
+    logins: tuple[str, ...],
+    more_logins: tuple[str, ...],
+    batch: str | None,
+    all_classes: bool,
+    output: str,
+    actor: str,
+    layout: str,
+) -> int:
+    """Login slips (PDF) of a class's active learners, of some logins, or of a reset batch."""
+    wanted = logins_given(logins, more_logins)
+    if all_classes:
+        return _slips_of_every_class(settings, actor, Path(output), layout)
+    return write_slips(
+        settings, actor, Path(output), layout, class_name=class_name, logins=wanted, batch=batch
+    )
+
+
+def write_slips(
+    settings: Settings,
+    actor: str,
+    output: Path,
+    layout: str,
+    *,
+    class_name: str | None = None,
+    logins: Sequence[str] | None = None,
+    batch: str | None = None,
+) -> int:
+    """One PDF of the slips of a class, of some logins or of a reset batch, audited."""
+    found_class = batch_id = None
+    with database(settings) as db:
+        if class_name:
+            info = find_class(db, actor, class_name)
+            rows = roster.class_learners(db, actor, info.id)
+            found_class = title = info.name
+        elif batch:
+            rows = slips.batch_learners(db, actor, batch)
+            batch_id = batch
+            title = f"reinitialisation_{batch[:8]}"
+        else:
+            rows = learners_by_logins(db, actor, logins or [])
+            title = "eleves"
+        slip_set = slips.build_slips(
+            rows, settings.slips_password, settings.initial_password_days, settings.tz
+        )
+        if not slip_set.slips:
+            raise ValidationError(
+                "no slip to print: "
+                + ("no learner has a birth date" if rows else "no learner found"),
+                key="cli_no_slip_no_birth_date" if rows else "cli_no_slip_no_learner",
+            )
+        document = slips_pdf.slips_pdf(
+            slip_set,
+            slips.SlipOptions.from_settings(settings),
+            settings.language,
+            layout,
+            title=found_class or title,
+        )
+        write_output(output, document.data)
+        slips.record_slips(
+            db,
+            actor,
+            document.count,
+            layout,
+            class_name=found_class,
+            batch_id=batch_id,
+            logins=list(logins) if logins else None,
+        )
+    lang = settings.language
+    _slip_warnings(document, lang)
+    print(t("cli_slips_written", lang, count=document.count, pages=document.pages, output=output))
+    return 0
+
+
+def _slips_of_every_class(settings: Settings, actor: str, folder: Path, layout: str) -> int:
+    """One PDF per class (``fiches_<class>.pdf``) in the folder ``--output``, in one process;
+    each class audited as it is written, a line on stderr per class as progress."""
+    lang = settings.language
+    if folder.exists() and not folder.is_dir():
+        raise ValidationError(f"{folder} is not a folder", key="cli_not_a_folder", path=str(folder))
+    options = slips.SlipOptions.from_settings(settings)
+    written = pages = 0
+    with database(settings) as db:
+        classes = roster.list_classes(db, actor)  # refuses a non-administrator first
+        names = slips_pdf.class_file_names([c.name for c in classes])
+        created = not folder.exists()
+        if not created and any(folder.iterdir()):
+            # Never mix with (or silently replace) last year's slips or other files.
+            raise ValidationError(
+                f"{folder} is not empty: name a new folder",
+                key="cli_folder_not_empty",
+                path=str(folder),
+            )
+        try:
+            make_private_dir(folder)
+            os.chmod(folder, PRIVATE_DIR_MODE)  # an empty folder given by the user too
+        except OSError as exc:
+            raise ValidationError(
+                f"cannot write {folder}: {exc.strerror}",
+                key="cli_cannot_write",
+                path=str(folder),
+                reason=exc.strerror or type(exc).__name__,
+            ) from exc
+        without_birth_date = False
+        for number, info in enumerate(classes, start=1):
+            rows = roster.class_learners(db, actor, info.id)
+            slip_set = slips.build_slips(
+                rows, settings.slips_password, settings.initial_password_days, settings.tz
+            )
+            if not slip_set.slips:
+                without_birth_date = without_birth_date or bool(rows)
+                print(
+                    t(
+                        "cli_slips_class_empty",
+                        lang,
+                        number=number,
+                        total=len(classes),
+                        class_name=visible(info.name),
+                    ),
+                    file=sys.stderr,
+                )
+                continue
+            document = slips_pdf.slips_pdf(slip_set, options, lang, layout, title=info.name)
+            write_output(folder / names[info.name], document.data)
+            slips.record_slips(db, actor, document.count, layout, class_name=info.name)
+            _slip_warnings(document, lang)
+            written, pages = written + document.count, pages + document.pages
+            print(
+                t(
+                    "cli_slips_class_written",
+                    lang,
+                    number=number,
+                    total=len(classes),
+                    class_name=visible(info.name),
+                    count=document.count,
+                ),
+                file=sys.stderr,
+            )
+    if not written:
+        if created:
+            folder.rmdir()  # nothing was written in it
+        if without_birth_date:
+            raise ValidationError(
+                "no slip to print: no learner has a birth date", key="cli_no_slip_no_birth_date"
+            )
+        raise ValidationError("no slip to print: no learner found", key="cli_no_slip_no_learner")
+    print(t("cli_slips_written", lang, count=written, pages=pages, output=folder))
+    return 0
+
+
+def _slip_warnings(document: slips_pdf.SlipsDocument, lang: str) -> None:
+    for name in document.skipped:
+        print(t("cli_slip_no_birth_date", lang, name=visible(name)), file=sys.stderr)
+    for char, name in document.missing:
+        print(
+            t(
+                "cli_slip_missing_glyph",
+                lang,
+                char=repr(char),
+                code=f"{ord(char):04X}",
+                name=visible(name),
+                mark=slips_pdf.MISSING_MARK,
+            ),
+            file=sys.stderr,
+        )
