@@ -29,19 +29,16 @@ from access_core.documents.slip_fonts import (
     SlipFonts,
     font_coverage,
     installed_font_for,
-    needs_shaping,
     printable,
     unprintable,
 )
+from access_core.documents.slip_writer import SlipWriter
 from access_core.documents.slips import LAYOUTS, Slip, SlipOptions, SlipSet
 from access_core.documents.workbook import safe_filename
 from access_core.roster.queries import PasswordState
 from access_core.text.catalogue import format_date, t
 
 PAGE_W, PAGE_H = 210.0, 297.0
-GREY = 90
-LINE_FACTOR = 0.3528 * 1.25  # line height in mm per point of font size
-BASELINE_FACTOR = 0.3528 * (1.25 / 2 + 0.3)  # where cell() puts the baseline, below the top
 
 
 __all__ = [
@@ -63,112 +60,6 @@ class SlipsDocument:
     pages: int
     skipped: tuple[str, ...]  # learners without birth date (no slip)
     missing: tuple[tuple[str, str], ...]  # (character, « Nom Prénom ») printed as MISSING_MARK
-
-
-# --- drawing helpers ------------------------------------------------------------------------
-
-
-class _Writer:
-    def __init__(self, pdf: FPDF, fonts: SlipFonts) -> None:
-        self.pdf = pdf
-        self.fonts = fonts
-        self.widths: dict[tuple[str, str, float, str], float] = {}
-        self.font: tuple[str, str, float] | None = None
-
-    def set_font(self, family: str, style: str, size: float) -> None:
-        if self.font != (family, style, size):
-            self.pdf.set_font(family, style, size)
-            self.font = (family, style, size)
-
-    def measure(self, text: str) -> float:
-        """The width of ``text`` in mm, in the current font."""
-        pdf = self.pdf
-        if self.fonts.fallback_set or pdf.text_shaping or pdf.current_font is None:
-            return float(pdf.get_string_width(text))
-        # every glyph is in the font: its advance widths, without fpdf2's per-call overhead
-        return float(pdf.current_font.get_text_width(text, pdf.font_size_pt, None)[1] / pdf.k)
-
-    def width(self, family: str, style: str, size: float, text: str) -> float:
-        """The width of ``text`` in the current font (which is family, style, size); the
-        texts every slip repeats (labels, school, portal) are measured once."""
-        # Monospaced: without fallback fonts nor shaping every character has the same advance.
-        mono = family == "mono" and not self.fonts.fallback_set and not self.pdf.text_shaping
-        key = (family, style, size, "m" * len(text) if mono else text)
-        found = self.widths.get(key)
-        if found is None:
-            found = self.measure(text)
-            if len(self.widths) < 4096:
-                self.widths[key] = found
-        return found
-
-    def text(
-        self,
-        x: float,
-        y: float,
-        width: float,
-        text: str,
-        family: str = "sans",
-        style: str = "",
-        size: float = 9,
-        min_size: float | None = None,
-        grey: bool = False,
-    ) -> float:
-        """Write ``text`` at (x, y) within ``width`` mm: shrunk down to ``min_size`` to hold on
-        one line, else wrapped at spaces, a word too long for a line shrunk until it fits.
-        Nothing is clipped and every line is whole words. Returns the y below it."""
-        pdf = self.pdf
-        text = self.fonts.clean(text)
-        shaped = needs_shaping(text)
-        if shaped:
-            # Right-to-left letters or combining marks: shaped (bidi order, joined letters),
-            # for this text only (shaping costs much more than drawing glyph by glyph). The
-            # slip reads left to right: « Nom Prénom » keeps that order when one is Latin and
-            # the other Arabic.
-            pdf.set_text_shaping(True, direction="ltr")
-        try:
-            pdf.set_text_color(GREY if grey else 0)
-            self.set_font(family, style, size)
-            natural = self.width(family, style, size, text)
-            if natural > width and min_size is not None:
-                size = max(min_size, size * width / natural * 0.98)
-                self.set_font(family, style, size)
-                natural = self.measure(text)
-            lines = [text] if natural <= width else self._wrap(text, width)
-            for line in lines:
-                line_size = size
-                line_width = natural if len(lines) == 1 else self.measure(line)
-                if line_width > width:  # one word longer than the line: smaller, never cut
-                    line_size = size * width / line_width * 0.98
-                    self.set_font(family, style, line_size)
-                if self.fonts.fallback_set or pdf.text_shaping:  # text() does neither
-                    pdf.set_xy(x, y)
-                    pdf.cell(width, line_size * LINE_FACTOR, line)
-                else:  # every glyph is in the font: the much faster text() at the same baseline
-                    pdf.text(x, y + line_size * BASELINE_FACTOR, line)
-                y += size * LINE_FACTOR
-                self.set_font(family, style, size)
-            return y
-        finally:
-            if shaped:
-                pdf.set_text_shaping(False)
-
-    def _wrap(self, text: str, width: float) -> list[str]:
-        """Greedy wrap at spaces in the current font."""
-        lines: list[str] = []
-        current = ""
-        for word in text.split(" "):
-            candidate = f"{current} {word}" if current else word
-            if current and self.measure(candidate) > width:
-                lines.append(current)
-                current = word
-            else:
-                current = candidate
-        lines.append(current)
-        return lines
-
-    def qr(self, image: bytes | None, x: float, y: float, size: float) -> None:
-        if image is not None:
-            self.pdf.image(io.BytesIO(image), x=x, y=y, w=size, h=size)
 
 
 @functools.lru_cache(maxsize=8)
@@ -227,7 +118,13 @@ def _cut_marks(pdf: FPDF) -> None:
 
 
 def _slip_8(
-    w: _Writer, slip: Slip, options: SlipOptions, lang: str, qr: bytes | None, x0: float, y0: float
+    w: SlipWriter,
+    slip: Slip,
+    options: SlipOptions,
+    lang: str,
+    qr: bytes | None,
+    x0: float,
+    y0: float,
 ) -> None:
     x, width = x0 + PAD, CELL_W - 2 * PAD
     bottom = y0 + CELL_H - PAD
@@ -265,7 +162,7 @@ def _slip_8(
 
 def _layout_8(
     pdf: FPDF,
-    w: _Writer,
+    w: SlipWriter,
     slips: tuple[Slip, ...],
     options: SlipOptions,
     lang: str,
@@ -285,7 +182,7 @@ MARGIN_1, QR_1 = 20.0, 40.0
 
 def _layout_1(
     pdf: FPDF,
-    w: _Writer,
+    w: SlipWriter,
     slips: tuple[Slip, ...],
     options: SlipOptions,
     lang: str,
@@ -361,7 +258,7 @@ def slips_pdf(
         + [text for s in slip_set.slips for text in (s.full_name, s.class_name)],
         [s.login for s in slip_set.slips],
     )
-    writer = _Writer(pdf, fonts)
+    writer = SlipWriter(pdf, fonts)
     qr = qr_png(options.portal_url) if options.portal_url else None
     draw = _layout_8 if layout == "8" else _layout_1
     draw(pdf, writer, slip_set.slips, options, lang, qr)
