@@ -85,7 +85,9 @@ def test_the_overview_opens_a_class_with_only_its_initial_passwords(
     page.get_by_test_id("stSidebar").get_by_role("link", name="Vue d'ensemble").click()
     settle(page)
     expect(page.get_by_role("heading", name="Vue d'ensemble")).to_be_visible()
-    expect(page.get_by_test_id("stMetric")).to_have_count(6)
+    # the six school figures and « À supprimer sous 7 jours » (the retention term)
+    expect(page.get_by_test_id("stMetric")).to_have_count(7)
+    expect(page.get_by_test_id("stMetric").first).to_contain_text("À supprimer sous 7 jours")
     expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(1)
     grid = page.get_by_test_id("stDataFrame").first
     # 5e B: 4 active, 3 personalised; lowest rate first: 4e C (0 %), 6e A (0 %), 5e B (75 %).
