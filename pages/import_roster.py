@@ -90,15 +90,7 @@ plan = call_or_stop(
 shown = st.session_state.get("import_shown_plan")
 st.session_state["import_shown_plan"] = plan.signature
 
-counts = [
-    ("import_new", len(plan.new)),
-    ("import_updated", len(plan.updated)),
-    ("import_moved", len(plan.moved)),
-    ("import_reactivated", len(plan.reactivated)),
-    ("import_deactivated", len(plan.deactivated)),
-    ("import_rejected", len(plan.rejected)),
-    ("import_unchanged", plan.unchanged),
-]
+counts = [(f"import_{code}", count) for code, count in plan.totals]
 for column, (key, count) in zip(st.columns(len(counts)), counts, strict=True):
     column.metric(t(key, lang), count)
 if plan.new_classes:

@@ -54,15 +54,7 @@ def print_plan(plan: imports.ImportPlan, lang: str, force: bool = False) -> None
     if plan.new_classes:
         print(t("cli_plan_new_classes", lang, names=", ".join(map(visible, plan.new_classes))))
     print()
-    totals = [
-        ("cli_plan_new", len(plan.new)),
-        ("cli_plan_updated", len(plan.updated)),
-        ("cli_plan_moved", len(plan.moved)),
-        ("cli_plan_reactivated", len(plan.reactivated)),
-        ("cli_plan_deactivated", len(plan.deactivated)),
-        ("cli_plan_unchanged", plan.unchanged),
-        ("cli_plan_rejected", len(plan.rejected)),
-    ]
+    totals = [(f"cli_plan_{code}", count) for code, count in plan.totals]
     width = max(12, *(len(t(title, lang)) + 1 for title, _ in totals))
     print(f"{'':{width}}{t('cli_plan_count', lang):>7}")
     for title, count in totals:

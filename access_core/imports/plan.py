@@ -105,6 +105,20 @@ class ImportPlan:
         )
 
     @property
+    def totals(self) -> tuple[tuple[str, int], ...]:
+        """How many learners each outcome concerns, in the order a preview sums them up, each
+        with its code: the page's figures and the command line's table are the same list."""
+        return (
+            ("new", len(self.new)),
+            ("updated", len(self.updated)),
+            ("moved", len(self.moved)),
+            ("reactivated", len(self.reactivated)),
+            ("deactivated", len(self.deactivated)),
+            ("unchanged", self.unchanged),
+            ("rejected", len(self.rejected)),
+        )
+
+    @property
     def has_changes(self) -> bool:
         return bool(self.new or self.changes)
 
