@@ -19,7 +19,7 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from access_core.db.engine import SQLITE_BUSY_TIMEOUT_S
+from access_core.db.engine import SQLITE_BUSY_TIMEOUT_S, sqlite_path
 from access_core.db.schema import refuse_unknown_revision
 from access_core.errors import DatabaseFileMissing, ValidationError
 from access_core.ops.backup import BackupInfo, connect, describe, exclusive, require_sqlite
@@ -29,6 +29,16 @@ from access_core.ops.private_files import PRIVATE_FILE_MODE, private_temp_path
 def previous_path(database: Path) -> Path:
     """Where ``restore`` keeps the database it replaced."""
     return database.with_name(database.name + ".before-restore")
+
+
+def kept_previous(database_url: str) -> Path | None:
+    """The ``.before-restore`` file a restore left beside the (real) SQLite database, if any:
+    it holds every learner of the replaced database, purged ones included, until deleted."""
+    database = sqlite_path(database_url)
+    if database is None:
+        return None
+    previous = previous_path(Path(os.path.realpath(database)))
+    return previous if previous.exists() else None
 
 
 def _unlink_sqlite(path: Path) -> None:
@@ -134,6 +144,7 @@ def _keep_previous(database: Path) -> Path | None:
         except OSError:  # a file system without hard links
             shutil.copyfile(database, staged)
             os.chmod(staged, PRIVATE_FILE_MODE)
+        os.utime(staged)  # its date is the restore's (``check`` reports it after a day)
         os.replace(staged, previous)
     except BaseException:
         staged.unlink(missing_ok=True)

@@ -8,7 +8,9 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -18,7 +20,7 @@ from access_core.config import load_settings
 from access_core.db.models import Learner
 from access_core.db.schema import current_revision, upgrade_schema
 from access_core.db.unit_of_work import Database
-from access_core.ops import backup
+from access_core.ops import backup, health
 from access_core.ops.health import head_revision
 from tests.conftest import assert_one_line_error, run_cli
 from tests.conftest import file_mode as mode
@@ -456,3 +458,24 @@ def test_restore_through_a_symlink_replaces_the_target_and_keeps_the_link(
     assert previous.is_file() and not previous.is_symlink()
     assert _names(previous) == {"Martin", "Durand"}
     assert sorted(p.name for p in app.iterdir()) == ["access.db"]
+
+
+def test_the_kept_database_is_dated_by_the_restore_and_reported_after_a_day(
+    capsys, school_file, tmp_path
+):
+    """Review 2 #4: `check` reports a .before-restore older than a day; its date is the
+    restore's, not the replaced file's last write (a hard link shares that file's times)."""
+    url, path, _ = school_file
+    copy = tmp_path / "copy.db"
+    assert run_cli(capsys, "--database-url", url, "backup", str(copy))[0] == 0
+    long_ago = (datetime.now(UTC) - timedelta(days=30)).timestamp()
+    os.utime(path, (long_ago, long_ago))
+    assert health.previous_database_problem(url, 3, ZoneInfo("Europe/Paris")) is None
+
+    assert run_cli(capsys, "--database-url", url, "restore", str(copy))[0] == 0
+
+    assert health.previous_database_problem(url, 3, ZoneInfo("Europe/Paris")) is None
+    later = datetime.now(UTC) + timedelta(days=1, minutes=1)
+    problem = health.previous_database_problem(url, 3, ZoneInfo("Europe/Paris"), later)
+    assert problem is not None and "access.db.before-restore" in problem
+    assert "delete it once the restore is verified" in problem
