@@ -114,6 +114,12 @@ def check(settings: Settings) -> int:
             if overdue:
                 state.problems.append(overdue)
                 state.codes.append("learners_overdue")
+        kept = health.previous_database_problem(
+            settings.database_url, settings.recent_deactivation_months, settings.tz
+        )
+        if kept:  # restore's .before-restore: purged learners outside every purge
+            state.problems.append(kept)
+            state.codes.append("previous_database_kept")
     path = sqlite_path(settings.database_url)
     print(f"backend:   {state.backend}" + (f" ({path})" if path else ""))
     print(f"schema:    {state.revision or '-'} (code: {state.head})")

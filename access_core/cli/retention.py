@@ -14,6 +14,7 @@ from access_core.config import Settings
 from access_core.documents import learner_data as data_export
 from access_core.errors import ValidationError
 from access_core.imports.validation import visible
+from access_core.ops.restore import kept_previous
 from access_core.roster import retention
 from access_core.roster.queries import deactivation_window_start
 from access_core.text.catalogue import t
@@ -23,6 +24,13 @@ def terms(settings: Settings) -> retention.Terms:
     return retention.Terms(
         settings.recent_deactivation_months, settings.journal_retention_months, settings.tz
     )
+
+
+def _previous_kept_note(settings: Settings) -> None:
+    """The purge cannot reach restore's ``.before-restore``: say so (stderr)."""
+    previous = kept_previous(settings.database_url)
+    if previous is not None:
+        print(t("cli_purge_previous_kept", settings.language, path=previous), file=sys.stderr)
 
 
 @command("purge", "delete learners past the retention term, old journal events and sessions")
@@ -42,6 +50,7 @@ def purge(settings: Settings, dry_run: bool, yes: bool, actor: str) -> int:
                 day = row.deactivated_at.astimezone(tz).strftime("%d/%m/%Y")
                 print(f"  {visible(row.class_name or '-')}  {visible(row.login)}  {day}")
             print(t("cli_dry_run", lang))
+            _previous_kept_note(settings)
             return 0
         if not yes:
             if not sys.stdin.isatty():
@@ -64,6 +73,7 @@ def purge(settings: Settings, dry_run: bool, yes: bool, actor: str) -> int:
             months=settings.journal_retention_months,
         )
     )
+    _previous_kept_note(settings)
     return 0
 
 

@@ -35,7 +35,9 @@ class BackupInfo:
 
 
 def lock_path(database: Path) -> Path:
-    return database.with_name(database.name + ".lock")
+    """Beside the real file (a symlinked path and its target share one lock)."""
+    real = Path(os.path.realpath(database))
+    return real.with_name(real.name + ".lock")
 
 
 def _open_lock(database: Path) -> IO[bytes]:

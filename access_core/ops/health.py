@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from access_core.db.models import Admin, AuditEvent, Learner, SchoolClass
 from access_core.db.schema import (
@@ -23,7 +26,13 @@ from access_core.db.schema import (
 from access_core.db.schema import head_revision as head_revision  # noqa: PLC0414 - re-exported
 from access_core.db.unit_of_work import Database
 from access_core.errors import AccessError
+from access_core.ops.backup import connect
+from access_core.ops.restore import kept_previous
 from access_core.roster import retention
+from access_core.roster.queries import deactivation_window_start
+
+# A restore is checked within a day; after that its .before-restore should be gone.
+PREVIOUS_KEPT_FOR = timedelta(days=1)
 
 log = logging.getLogger(__name__)
 
@@ -149,4 +158,43 @@ def retention_problem(
     return (
         f"{summary.count} learner(s) deactivated more than {months} month(s) ago are still "
         f"stored (the oldest deactivated on {since}): run `access-core purge`"
+    )
+
+
+def _overdue_in_file(path: Path, months: int, tz: ZoneInfo, now: datetime) -> int | None:
+    """Learners past the retention term in the SQLite file ``path``, read-only; None when the
+    file cannot be read as one of this application's databases."""
+    engine = create_engine("sqlite://", creator=lambda: connect(path, "ro"), poolclass=NullPool)
+    start = deactivation_window_start(now, months, tz)
+    query = select(func.count(Learner.id)).where(
+        Learner.deactivated_at.is_not(None), Learner.deactivated_at <= start
+    )
+    try:
+        with engine.connect() as conn:
+            return int(conn.scalar(query) or 0)
+    except SQLAlchemyError:
+        return None
+    finally:
+        engine.dispose()
+
+
+def previous_database_problem(
+    database_url: str, months: int, tz: ZoneInfo, now: datetime | None = None
+) -> str | None:
+    """A problem when ``restore``'s ``<database>.before-restore`` is older than a day or holds
+    learners past the retention term (for ``check``): it keeps the replaced database's
+    learners, purged ones included, outside every purge and backup rotation."""
+    previous = kept_previous(database_url)
+    if previous is None:
+        return None
+    now = now or datetime.now(UTC)
+    kept = datetime.fromtimestamp(previous.stat().st_mtime, UTC)
+    overdue = _overdue_in_file(previous, months, tz, now)
+    if now - kept <= PREVIOUS_KEPT_FOR and not overdue:
+        return None
+    held = f", holding {overdue} learner(s) past the retention term" if overdue else ""
+    return (
+        f"{previous} (kept by `access-core restore` on {kept.astimezone(tz):%Y-%m-%d}{held}) "
+        "still holds every learner of the replaced database: delete it once the restore is "
+        "verified"
     )

@@ -4,19 +4,22 @@ The backup is copied into a private temporary file beside the live database, che
 to head and compared with the models' metadata (every table and column the code needs) there.
 Only then is the live database's -wal written into its file and emptied (so no log is replayed
 over the restored data), that file kept as ``<database>.before-restore`` and the copy put in
-its place (``os.replace``). A backup that fails any step leaves the live database as it was,
-with one line saying what is wrong with the backup.
+its place (``os.replace``) with the live file's mode, owner and group (as root). A symlinked
+database path is resolved first: the link's target is replaced, the link kept. A backup that
+fails any step leaves the live database as it was, with one line saying what is wrong with it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
 import sqlite3
+import stat
 from pathlib import Path
 
-from access_core.db.engine import SQLITE_BUSY_TIMEOUT_S
+from access_core.db.engine import SQLITE_BUSY_TIMEOUT_S, sqlite_path
 from access_core.db.schema import refuse_unknown_revision
 from access_core.errors import DatabaseFileMissing, ValidationError
 from access_core.ops.backup import BackupInfo, connect, describe, exclusive, require_sqlite
@@ -26,6 +29,16 @@ from access_core.ops.private_files import PRIVATE_FILE_MODE, private_temp_path
 def previous_path(database: Path) -> Path:
     """Where ``restore`` keeps the database it replaced."""
     return database.with_name(database.name + ".before-restore")
+
+
+def kept_previous(database_url: str) -> Path | None:
+    """The ``.before-restore`` file a restore left beside the (real) SQLite database, if any:
+    it holds every learner of the replaced database, purged ones included, until deleted."""
+    database = sqlite_path(database_url)
+    if database is None:
+        return None
+    previous = previous_path(Path(os.path.realpath(database)))
+    return previous if previous.exists() else None
 
 
 def _unlink_sqlite(path: Path) -> None:
@@ -131,11 +144,28 @@ def _keep_previous(database: Path) -> Path | None:
         except OSError:  # a file system without hard links
             shutil.copyfile(database, staged)
             os.chmod(staged, PRIVATE_FILE_MODE)
+        os.utime(staged)  # its date is the restore's (``check`` reports it after a day)
         os.replace(staged, previous)
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
     return previous
+
+
+def _take_owner_and_mode(tmp: Path, database: Path) -> None:
+    """Give ``tmp`` the live file's mode, and its owner and group when allowed (as root), so
+    the service account still opens the restored file (``restore`` run as root must not leave
+    a root-owned 0600 database). No live file: ``tmp`` stays private (0600, the caller's)."""
+    try:
+        live = os.stat(database)
+    except FileNotFoundError:
+        return
+    if os.geteuid() == 0:
+        os.chown(tmp, live.st_uid, live.st_gid)
+    elif live.st_gid != os.stat(tmp).st_gid:
+        with contextlib.suppress(PermissionError):  # a group the caller is not a member of
+            os.chown(tmp, -1, live.st_gid)
+    os.chmod(tmp, stat.S_IMODE(live.st_mode))
 
 
 def restore(database_url: str, source_file: Path) -> BackupInfo:
@@ -145,7 +175,8 @@ def restore(database_url: str, source_file: Path) -> BackupInfo:
     upgraded and compared with the models' metadata there; only then is the live file
     replaced (``os.replace``), the previous one kept as ``<name>.before-restore``. On any
     failure the live database is left as it was."""
-    database = require_sqlite(database_url, "restore")
+    # A symlinked path: the data stay on the link's target (the link is kept).
+    database = Path(os.path.realpath(require_sqlite(database_url, "restore")))
     if not source_file.is_file():
         raise ValidationError(
             f"no backup file at {source_file}", key="backup_missing", path=str(source_file)
@@ -174,6 +205,7 @@ def restore(database_url: str, source_file: Path) -> BackupInfo:
                 if database.exists():
                     _checkpoint(database)
                 previous = _keep_previous(database)
+                _take_owner_and_mode(tmp, database)
                 os.replace(tmp, database)
             except BaseException:
                 _unlink_sqlite(tmp)

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from access_core.db.models import Learner
+from access_core.ops.restore import kept_previous
 from tests.conftest import assert_one_line_error
 from tests.support.factories import TEST_COOKIE_KEY, TEST_ROUNDS, add_learner, dump_tables
 
@@ -159,3 +160,54 @@ def test_restore_warns_when_the_backup_holds_overdue_learners(
     assert code == 0, err
     assert "1 deactivated learner past the retention term" in err
     assert "access-core purge" in err
+
+
+def test_check_and_purge_report_the_database_restore_kept(
+    cli, db, admin, school, backend, database_url, tmp_path
+):
+    """Review 2 #4: <database>.before-restore kept a purged learner's login, names and birth
+    date forever while `check` passed and `purge` said nothing."""
+    if backend != "sqlite":
+        pytest.skip("backup and restore are SQLite's (servers have their own tools)")
+    backup_file = tmp_path / "backup.db"
+    assert cli("backup", str(backup_file))[0] == 0
+    assert cli("restore", str(backup_file))[0] == 0  # keeps the live file (aancien overdue)
+    previous = kept_previous(database_url)
+    assert previous is not None
+
+    code, out, err = cli("purge", "--yes", "--actor", admin)
+    assert code == 0, err
+    assert str(previous) in err and "delete it once the restore is verified" in err
+    assert "aancien" not in err
+
+    code, out, err = cli("check")
+    assert code == 1
+    assert str(previous) in err and "holding 1 learner(s) past the retention term" in err
+
+    previous.unlink()
+    code, out, err = cli("check")
+    assert code == 0, err
+    code, out, err = cli("purge", "--dry-run", "--actor", admin)
+    assert code == 0 and "before-restore" not in err
+
+
+def test_check_reports_a_database_restore_kept_for_more_than_a_day(
+    cli, db, admin, school, backend, database_url, tmp_path
+):
+    if backend != "sqlite":
+        pytest.skip("backup and restore are SQLite's (servers have their own tools)")
+    assert cli("purge", "--yes", "--actor", admin)[0] == 0
+    backup_file = tmp_path / "backup.db"
+    assert cli("backup", str(backup_file))[0] == 0
+    assert cli("restore", str(backup_file))[0] == 0
+    previous = kept_previous(database_url)
+    assert previous is not None
+
+    code, out, err = cli("check")  # just restored, no learner past the term: fine
+    assert code == 0, err
+
+    two_days_ago = (datetime.now(UTC) - timedelta(days=2)).timestamp()
+    os.utime(previous, (two_days_ago, two_days_ago))
+    code, out, err = cli("check")
+    assert code == 1
+    assert str(previous) in err and "delete it once the restore is verified" in err

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import pwd
 import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +20,7 @@ from access_core.config import load_settings
 from access_core.db.models import Learner
 from access_core.db.schema import current_revision, upgrade_schema
 from access_core.db.unit_of_work import Database
-from access_core.ops import backup
+from access_core.ops import backup, health
 from access_core.ops.health import head_revision
 from tests.conftest import assert_one_line_error, run_cli
 from tests.conftest import file_mode as mode
@@ -376,3 +380,102 @@ def test_restore_messages_in_french(capsys, school_file, tmp_path, monkeypatch):
     code, out, err = run_cli(capsys, "--database-url", url, "restore", str(good))
     assert code == 0, err
     assert "l'ancienne base de données est gardée dans" in out
+
+
+def _names(database: Path) -> set[str]:
+    with sqlite3.connect(database) as conn:
+        rows = conn.execute("SELECT last_name FROM learners").fetchall()
+    conn.close()
+    return {row[0] for row in rows}
+
+
+def test_restore_keeps_the_live_files_mode(capsys, school_file, tmp_path):
+    """Review 2 #2: the restored file was the caller's private temporary file (0600)."""
+    url, path, _ = school_file
+    copy = tmp_path / "copy.db"
+    assert run_cli(capsys, "--database-url", url, "backup", str(copy))[0] == 0
+    path.chmod(0o640)
+
+    code, _, err = run_cli(capsys, "--database-url", url, "restore", str(copy))
+
+    assert code == 0, err
+    assert mode(path) == 0o640
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0,
+    reason="restore keeps the live file's owner only when run as root (chown needs root)",
+)
+def test_restore_run_as_root_keeps_the_service_accounts_owner_and_mode(
+    capsys, school_file, tmp_path
+):
+    """Review 2 #2: `access-core restore` run as root (docs/operations.md §7) left the live
+    database root:root 0600; the service account could no longer open it."""
+    url, path, _ = school_file
+    copy = tmp_path / "copy.db"
+    assert run_cli(capsys, "--database-url", url, "backup", str(copy))[0] == 0
+    nobody = pwd.getpwnam("nobody")
+    os.chown(path, nobody.pw_uid, nobody.pw_gid)
+    path.chmod(0o640)
+
+    code, _, err = run_cli(capsys, "--database-url", url, "restore", str(copy))
+
+    assert code == 0, err
+    after = path.stat()
+    assert (after.st_uid, after.st_gid, mode(path)) == (nobody.pw_uid, nobody.pw_gid, 0o640)
+    for suffix in ("-wal", "-shm"):  # SQLite's logs, if any is left, follow the file's owner
+        log = path.with_name(path.name + suffix)
+        if log.exists():
+            assert log.stat().st_uid == nobody.pw_uid, suffix
+    kept = path.with_name("access.db.before-restore").stat()
+    assert (kept.st_uid, kept.st_gid) == (nobody.pw_uid, nobody.pw_gid)
+
+
+def test_restore_through_a_symlink_replaces_the_target_and_keeps_the_link(
+    capsys, school_file, tmp_path
+):
+    """Review 2 #10: os.replace swapped the link for a file beside it; the old target kept
+    every pre-restore learner and .before-restore was a link to it, not a copy."""
+    _, real, _ = school_file
+    copy = tmp_path / "copy.db"
+    real_url = f"sqlite:///{real}"
+    assert run_cli(capsys, "--database-url", real_url, "backup", str(copy))[0] == 0
+    db = Database.from_url(real_url)
+    add_learner(db, "Durand", "Noé", class_name="6e A")
+    db.dispose()
+    app = tmp_path / "app"
+    app.mkdir()
+    link = app / "access.db"
+    link.symlink_to(real)
+
+    code, out, err = run_cli(capsys, "--database-url", f"sqlite:///{link}", "restore", str(copy))
+
+    assert code == 0, err
+    assert link.is_symlink() and link.resolve() == real
+    assert _names(real) == {"Martin"}
+    previous = real.with_name("access.db.before-restore")
+    assert str(previous) in out
+    assert previous.is_file() and not previous.is_symlink()
+    assert _names(previous) == {"Martin", "Durand"}
+    assert sorted(p.name for p in app.iterdir()) == ["access.db"]
+
+
+def test_the_kept_database_is_dated_by_the_restore_and_reported_after_a_day(
+    capsys, school_file, tmp_path
+):
+    """Review 2 #4: `check` reports a .before-restore older than a day; its date is the
+    restore's, not the replaced file's last write (a hard link shares that file's times)."""
+    url, path, _ = school_file
+    copy = tmp_path / "copy.db"
+    assert run_cli(capsys, "--database-url", url, "backup", str(copy))[0] == 0
+    long_ago = (datetime.now(UTC) - timedelta(days=30)).timestamp()
+    os.utime(path, (long_ago, long_ago))
+    assert health.previous_database_problem(url, 3, ZoneInfo("Europe/Paris")) is None
+
+    assert run_cli(capsys, "--database-url", url, "restore", str(copy))[0] == 0
+
+    assert health.previous_database_problem(url, 3, ZoneInfo("Europe/Paris")) is None
+    later = datetime.now(UTC) + timedelta(days=1, minutes=1)
+    problem = health.previous_database_problem(url, 3, ZoneInfo("Europe/Paris"), later)
+    assert problem is not None and "access.db.before-restore" in problem
+    assert "delete it once the restore is verified" in problem

@@ -151,6 +151,10 @@ TEXTS: dict[str, str] = {
         "{months} months deleted"
     ),
     "cli_learner_data_written": "the learner's data written to {path}",
+    "cli_purge_previous_kept": (
+        "warning: {path} (kept by `access-core restore`) still holds the replaced database's "
+        "learners, purged ones included: delete it once the restore is verified"
+    ),
     "cli_restore_overdue": (
         "warning: the restored backup holds {count} deactivated {count:p:learner|learners} past "
         "the retention term (since {since}): run `access-core purge` now"

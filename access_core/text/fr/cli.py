@@ -186,6 +186,10 @@ TEXTS: dict[str, str] = {
         "{sessions:p:session terminée|sessions terminées} de plus de {months} mois supprimés"
     ),
     "cli_learner_data_written": "données de l'élève écrites dans {path}",
+    "cli_purge_previous_kept": (
+        "attention : {path} (gardé par `access-core restore`) contient encore les élèves de "
+        "l'ancienne base, y compris ceux supprimés : effacez-le une fois la restauration vérifiée"
+    ),
     "cli_restore_overdue": (
         "attention : la sauvegarde restaurée contient {count} "
         "{count:p:élève désactivé|élèves désactivés} au-delà du délai de conservation (depuis le "
