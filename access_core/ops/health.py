@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, text
@@ -26,12 +26,6 @@ from access_core.errors import AccessError
 from access_core.roster import retention
 
 log = logging.getLogger(__name__)
-
-# ``check`` reports learners past the retention term only once they are past it by more than
-# this: the daily purge (a timer at night) deletes a learner crossing the term during the day at
-# its next run, so ``check`` fails only when a purge has been missed. The purge itself keeps
-# the exact boundary.
-CHECK_GRACE = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -146,11 +140,11 @@ def probe(db: Database, write: bool = True, counts: bool = True) -> Health:
 def retention_problem(
     db: Database, months: int, tz: ZoneInfo, now: datetime | None = None
 ) -> str | None:
-    """A problem when learners past the retention term by more than ``CHECK_GRACE`` are still
+    """A problem when learners past the retention term by a day or more
+    (``retention.PURGE_GRACE``: the nightly purge deletes those crossing it today) are still
     stored (for ``check``, not for ``/healthz``: the dashboard works, the data should be gone):
     how many, since when."""
-    moment = (now or datetime.now(UTC)) - CHECK_GRACE
-    summary = retention.overdue_summary(db, months, tz, moment)
+    summary = retention.missed_purge(db, months, tz, now)
     if not summary.count or summary.oldest is None:
         return None
     since = summary.oldest.astimezone(tz).strftime("%Y-%m-%d")
