@@ -21,7 +21,7 @@ from access_core.ops.logs import configure_logging
 from access_ui import healthz
 from access_ui.http_headers import SecurityHeaders
 
-configure_logging()  # time, level and logger on every line of access_core / access_ui
+configure_logging()  # time, level, logger on our lines; one line per record of every logger
 try:
     # the same settings as the pages and the CLI (environment, then secrets file)
     _settings = startup_check()

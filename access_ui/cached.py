@@ -3,7 +3,8 @@
 The class list is cached per administrator and invalidated when a class is added or removed
 (``roster.classes_version``), and after five minutes in any case; a workbook (or the login
 slips' PDF) is cached by its exact content (class name, learners, language), so any change of a
-learner gives a new one.
+learner gives a new one. Documents holding learners' names, logins and birth dates are kept ten
+minutes at most (``DOCUMENT_TTL``): after a purge, no copy stays in the server's memory longer.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from access_core.roster import queries as roster
 from access_core.roster import search, stats
 from access_ui import context
 
+DOCUMENT_TTL = 600  # seconds: a document with learners' data is dropped from memory after this
+
 
 @st.cache_resource(ttl=300, max_entries=64, show_spinner=False)  # shared, not copied: a tuple
 def _class_list(actor: str, version: tuple[int, int]) -> tuple[roster.ClassInfo, ...]:
@@ -30,12 +33,12 @@ def class_list(actor: str) -> tuple[roster.ClassInfo, ...]:
     return _class_list(actor, roster.classes_version(context.database(), actor))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(ttl=DOCUMENT_TTL, max_entries=64, show_spinner=False)
 def identifier_workbook(class_name: str, learners: Sequence[roster.LearnerRow], lang: str) -> bytes:
     return exports.identifier_workbook(class_name, learners, lang)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(ttl=DOCUMENT_TTL, max_entries=32, show_spinner=False)
 def slips_document(
     slip_set: slips.SlipSet, options: slips.SlipOptions, lang: str, layout: str, title: str
 ) -> slips_pdf.SlipsDocument:

@@ -162,10 +162,10 @@ DUE_DAYS = 7
 
 def retention_figures(db: Database, user: str, settings: Settings, lang: str) -> None:
     """How many deactivated accounts the purge deletes within 7 days, and a warning when some
-    are already past the term (the daily purge is not running)."""
+    are past the term by a day or more (the daily purge is not running)."""
     months, tz = settings.recent_deactivation_months, settings.tz
     due = retention.due_within(db, user, months, tz, DUE_DAYS)
-    overdue = retention.overdue_summary(db, months, tz).count
+    overdue = retention.missed_purge(db, months, tz).count  # a day's grace for the night
     column = st.columns(3)[0]
     help_text = t("overview_due_week_help", lang, months=months)
     column.metric(t("overview_due_week", lang), f"{due:,}".replace(",", " "), help=help_text)

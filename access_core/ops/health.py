@@ -149,9 +149,11 @@ def probe(db: Database, write: bool = True, counts: bool = True) -> Health:
 def retention_problem(
     db: Database, months: int, tz: ZoneInfo, now: datetime | None = None
 ) -> str | None:
-    """A problem when learners past the retention term are still stored (for ``check``, not
-    for ``/healthz``: the dashboard works, the data should be gone): how many, since when."""
-    summary = retention.overdue_summary(db, months, tz, now)
+    """A problem when learners past the retention term by a day or more
+    (``retention.PURGE_GRACE``: the nightly purge deletes those crossing it today) are still
+    stored (for ``check``, not for ``/healthz``: the dashboard works, the data should be gone):
+    how many, since when."""
+    summary = retention.missed_purge(db, months, tz, now)
     if not summary.count or summary.oldest is None:
         return None
     since = summary.oldest.astimezone(tz).strftime("%Y-%m-%d")

@@ -3,13 +3,19 @@
 The server (app.py) logs INFO and above of ``access_core`` and ``access_ui`` to stderr (journald
 under systemd); the CLI logs errors only (``--verbose``: everything), so that its own one-line
 ``error: ...`` is not repeated.
+
+Every other logger of the process (Streamlit's, uvicorn's: their own handlers, created before
+or after this set-up, uvicorn's replaced by its ``dictConfig`` when the server starts) writes
+one line per record too: a record factory folds their message, traceback and stack into the
+message, with line breaks written ``\\n``, whatever handler or formatter then writes it.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from typing import TextIO
+from collections.abc import Callable
+from typing import Any, TextIO
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
@@ -39,11 +45,51 @@ class OneLineFormatter(logging.Formatter):
     would take for another record."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return super().format(record).replace("\r", "\\r").replace("\n", "\\n")
+        return one_line(super().format(record))
+
+
+def one_line(text: str) -> str:
+    """A text with its line breaks written ``\\r`` / ``\\n``."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+class _OneLineRecords:
+    """The record factory: a record of a logger other than ours gets its message, exception
+    and stack folded into one line (ours keep theirs for ``OneLineFormatter``)."""
+
+    def __init__(self, previous: Callable[..., logging.LogRecord]) -> None:
+        self.previous = previous
+        self._formatter = logging.Formatter()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = self.previous(*args, **kwargs)
+        if record.name.split(".", 1)[0] in OUR_LOGGERS:
+            return record
+        try:
+            text = record.getMessage()
+            if record.exc_info and record.exc_info[0] is not None:
+                text += "\n" + self._formatter.formatException(record.exc_info)
+            elif record.exc_text:
+                text += "\n" + record.exc_text
+            if record.stack_info:
+                text += "\n" + self._formatter.formatStack(record.stack_info)
+        except Exception:  # noqa: BLE001 - a bad record is left to logging's own error report
+            return record
+        record.msg, record.args = one_line(text), ()
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return record
+
+
+def _install_record_factory() -> None:
+    current = logging.getLogRecordFactory()
+    if not isinstance(current, _OneLineRecords):
+        logging.setLogRecordFactory(_OneLineRecords(current))
 
 
 def configure_logging(level: int = logging.INFO, stream: TextIO | None = None) -> None:
-    """One handler on our loggers (idempotent: a second call only changes the level)."""
+    """One handler on our loggers (idempotent: a second call only changes the level), and
+    one line per record of every other logger."""
+    _install_record_factory()
     for name in OUR_LOGGERS:
         logger = logging.getLogger(name)
         if logger.level == logging.NOTSET or logger.level > min(level, logging.INFO):
@@ -59,7 +105,11 @@ def configure_logging(level: int = logging.INFO, stream: TextIO | None = None) -
 
 
 def remove_handler() -> None:
-    """Take our handler off again (the CLI's ``main`` keeps it only while it runs)."""
+    """Take our handler and record factory off again (the CLI's ``main`` keeps them only while
+    it runs)."""
+    current = logging.getLogRecordFactory()
+    if isinstance(current, _OneLineRecords):
+        logging.setLogRecordFactory(current.previous)
     for name in OUR_LOGGERS:
         logger = logging.getLogger(name)
         for handler in list(logger.handlers):

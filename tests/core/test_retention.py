@@ -18,6 +18,7 @@ from access_core.audit import journal
 from access_core.db.models import AdminSession, AuditEvent, Base, Learner, LoginThrottle
 from access_core.db.unit_of_work import Database
 from access_core.documents import learner_data
+from access_core.ops import health
 from access_core.roster import retention
 from access_core.roster.queries import deactivation_window_start, recently_deactivated
 from access_core.roster.resets import reset_passwords
@@ -278,3 +279,48 @@ def test_an_unknown_login_is_not_found(db, admin):
     with db.transaction() as session:
         found = text("SELECT COUNT(*) FROM audit_events WHERE action = 'learner_data_exported'")
         assert session.execute(found).scalar() == 0
+
+
+CROSSED = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)  # 10:00 in Paris: the term ends for Léa
+
+
+@pytest.mark.parametrize(
+    ("clock", "reported"),
+    [
+        (CROSSED - timedelta(seconds=1), False),  # not yet past the term
+        (CROSSED + timedelta(hours=2), False),  # crossed today: tonight's purge deletes her
+        (CROSSED + timedelta(hours=14), False),  # 23:00: still before tonight's purge
+        (CROSSED + timedelta(hours=24, seconds=-1), False),  # still within the day's grace
+        (CROSSED + timedelta(hours=24), True),  # a night's purge was missed
+        (CROSSED + timedelta(days=30), True),
+    ],
+)
+def test_check_reports_a_learner_only_past_the_term_by_more_than_a_day(db, admin, clock, reported):
+    # deactivated on 3 Sept 10:00 Paris: past the three months' term on 3 Dec 10:00 Paris
+    add_learner(
+        db,
+        "Martin",
+        "Léa",
+        login="lea.martin",
+        deactivated_at=datetime(2026, 9, 3, 8, 0, tzinfo=UTC),
+    )
+
+    problem = health.retention_problem(db, 3, PARIS, clock)
+
+    assert (problem is not None) is reported
+    if reported:
+        assert problem is not None and "1 learner(s)" in problem and "2026-09-03" in problem
+
+
+def test_the_purge_keeps_the_exact_boundary_while_check_allows_a_day(db, admin):
+    add_learner(
+        db,
+        "Martin",
+        "Léa",
+        login="lea.martin",
+        deactivated_at=datetime(2026, 9, 3, 8, 0, tzinfo=UTC),
+    )
+    clock = CROSSED + timedelta(seconds=1)
+
+    assert health.retention_problem(db, 3, PARIS, clock) is None
+    assert retention.purge(db, admin, TERMS, clock).learners == 1

@@ -58,6 +58,21 @@ def test_the_overview_counts_the_accounts_deleted_within_seven_days(
     assert not at.warning
 
 
+def test_the_overviews_warning_leaves_a_learner_crossing_the_term_today_to_the_nightly_purge(
+    roster: Roster, app_db: Database, admin: str
+):
+    # Jules Noir, 200 days ago, is a missed purge; Théo crossed the term two hours ago (the
+    # purge would delete him now, the nightly one will): not a sign of a purge not running.
+    start = deactivation_window_start(datetime.now(UTC), 3, PARIS)
+    add_learner(app_db, "Passe", "Théo", login="tpasse", deactivated_at=start - timedelta(hours=2))
+
+    at = run_page(OVERVIEW, admin)
+
+    (warning,) = at.warning
+    assert warning.value.startswith("1 compte désactivé dépasse le délai de conservation")
+    assert len(retention.overdue(app_db, admin, 3, PARIS)) == 2  # the purge's exact boundary
+
+
 def test_the_deactivated_table_says_what_happens_at_zero_days(roster: Roster, admin: str):
     at = run_page(MAIN, admin)
 
