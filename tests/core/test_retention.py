@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import String, Text, select, text, update
+from sqlalchemy import String, Text, func, select, text, update
 from sqlalchemy.orm import Session
 
 from access_core.accounts import learner_login
@@ -278,3 +278,29 @@ def test_an_unknown_login_is_not_found(db, admin):
     with db.transaction() as session:
         found = text("SELECT COUNT(*) FROM audit_events WHERE action = 'learner_data_exported'")
         assert session.execute(found).scalar() == 0
+
+
+def test_a_new_learner_never_takes_a_purged_learners_number(db, admin):
+    """Review 2 #1: SQLite gave the next learner max(id) + 1, the purged learner's own id when
+    he had the highest one: his kept events (« Élève supprimé n° N ») became hers."""
+    kept = add_learner(db, "Reste", "Anne", login="areste")
+    gone = add_learner(
+        db, "Ancien", "Paul", login="pancien", deactivated_at=NOW - timedelta(days=200)
+    )
+    assert gone > kept
+    reset_passwords(db, admin, [gone], TEST_ROUNDS)
+    with db.transaction() as session:
+        his_events = session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.learner_id == gone)
+        )
+    assert his_events
+
+    assert retention.purge(db, admin, TERMS, NOW).learners == 1
+    new = add_learner(db, "Nouvelle", "Inès", login="inouvelle")
+
+    assert new != gone
+    data = json.loads(learner_data.learner_data(db, admin, "inouvelle", "json", NOW))
+    assert [e["action"] for e in data["journal"]] == [learner_data.EXPORT_ACTION]
+    entries, _ = journal.search(db, admin, journal.JournalFilter(), PARIS, page_size=500)
+    his = [e for e in entries if e.learner_id == gone and e.action == "password_reset"]
+    assert his and journal_learner(his[0], "fr") == f"Élève supprimé n° {gone}"
