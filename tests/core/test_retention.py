@@ -304,3 +304,26 @@ def test_a_new_learner_never_takes_a_purged_learners_number(db, admin):
     entries, _ = journal.search(db, admin, journal.JournalFilter(), PARIS, page_size=500)
     his = [e for e in entries if e.learner_id == gone and e.action == "password_reset"]
     assert his and journal_learner(his[0], "fr") == f"Élève supprimé n° {gone}"
+
+
+def test_the_purge_masks_a_name_typed_in_another_case_or_without_accents(db, admin):
+    """Review 2 #3: on PostgreSQL the case-sensitive LIKE let « quetzalbrun » (stored
+    QUETZALBRUN) stay in the journal; an accent-less « Zephyrine » stayed on every backend."""
+    add_learner(
+        db,
+        "QUETZALBRUN",
+        "Zéphyrine",
+        login="zephyrine.quetzalbrun",
+        deactivated_at=NOW - timedelta(days=200),
+    )
+    add_learner(db, "Durand", "Marie", login="mdurand")
+    typed = ("quetzalbrun", "Zephyrine Quetzalbrun", "ZEPHYRINE.QUETZALBRUN", "Zephyrine")
+    for text_typed in (*typed, "Durand"):
+        journal.export_csv(db, admin, journal.JournalFilter(learner=text_typed), PARIS)
+
+    retention.purge(db, admin, TERMS, NOW)
+
+    with db.transaction() as session:
+        details = [d for d in session.scalars(select(AuditEvent.details)) if d]
+    assert [d for d in details if "uetzal" in d.lower() or "phyrine" in d.lower()] == []
+    assert any("Durand" in d for d in details)  # another learner's filter stays
