@@ -35,6 +35,15 @@ def _rebuild(autoincrement: bool) -> None:
 
 def upgrade() -> None:
     _rebuild(True)
+    if op.get_bind().dialect.name == "sqlite":
+        # A learner purged before this migration, with the highest id, lives on only in his
+        # journal events' learner_id: the sequence starts past it too.
+        op.execute("DELETE FROM sqlite_sequence WHERE name = 'learners'")
+        op.execute(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT 'learners', max("
+            "(SELECT coalesce(max(id), 0) FROM learners), "
+            "(SELECT coalesce(max(learner_id), 0) FROM audit_events))"
+        )
 
 
 def downgrade() -> None:
