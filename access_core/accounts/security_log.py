@@ -8,7 +8,8 @@ nothing. The format is stable, for fail2ban and log monitoring:
 
     event=<action> client=<address or -> actor=<actor> [key=value ...]
 
-Values are never secrets (``audit.record`` refuses them) nor learners' names; a value with a
+Values are never secrets (``audit.record`` refuses them) nor learners' names or logins: an
+event about a learner carries ``learner=<number>`` (the journal's stable number); a value with a
 space, a quote or a control character is written as a JSON string.
 """
 
@@ -35,8 +36,9 @@ IMPORT_ACTIONS = {
     "learner_reactivated": "reactivated",
     "class_created": "classes_created",
 }
-# Details worth a log line (no learner names, no login of a learner in a batch).
-LOGGED_DETAILS = ("username", "subject", "class", "learners", "until", "login")
+# Details worth a log line: administrators' names, never a learner's name or login (a learner
+# is logged by number, ``learner=``; the purge cannot reach the log).
+LOGGED_DETAILS = ("username", "subject", "class", "learners", "until")
 _PLAIN = re.compile(r"[\w.@:/+-]+")
 
 
@@ -57,15 +59,16 @@ def queue(
     action: str,
     details: Mapping[str, Any],
     batch_id: str | None,
+    learner_id: int | None = None,
 ) -> None:
     """Keep the event for the log line written after the commit."""
-    session.info.setdefault(_QUEUE, []).append((actor, action, dict(details), batch_id))
+    session.info.setdefault(_QUEUE, []).append((actor, action, dict(details), batch_id, learner_id))
 
 
-def _lines(events: list[tuple[str, str, dict[str, Any], str | None]]) -> list[str]:
+def _lines(events: list[tuple[str, str, dict[str, Any], str | None, int | None]]) -> list[str]:
     lines: list[str] = []
     batches: dict[tuple[str, str, str | None], dict[str, Any]] = {}
-    for actor, action, details, batch_id in events:
+    for actor, action, details, batch_id, learner_id in events:
         client = details.get("client")
         if action in RESET_ACTIONS or action in IMPORT_ACTIONS:
             name = "reset_batch" if action in RESET_ACTIONS else "import_applied"
@@ -77,7 +80,8 @@ def _lines(events: list[tuple[str, str, dict[str, Any], str | None]]) -> list[st
             label = "count" if name == "reset_batch" else IMPORT_ACTIONS[action]
             counts[label] = counts.get(label, 0) + 1
             continue
-        logged = {k: details[k] for k in LOGGED_DETAILS if k in details}
+        logged: dict[str, object] = {"learner": learner_id}
+        logged.update({k: details[k] for k in LOGGED_DETAILS if k in details})
         lines.append(format_line(action, actor, client, logged))
     for (name, actor, batch_id), batch in batches.items():
         fields: dict[str, object] = dict(batch["counts"])

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from access_core.audit import events as audit
 from access_core.config import Settings, cookie_key
-from access_core.db.models import LoginThrottle
+from access_core.db.models import Learner, LoginThrottle
 from access_core.db.unit_of_work import Database
 
 LOCKOUT_ACTION = "login_locked"
@@ -224,13 +224,23 @@ def lift_learner_lockouts(session: Session, learner_ids: list[int], now: datetim
     return sorted(locked)
 
 
-def unlock(db: Database, subject: str, actor: str, name: str) -> bool:
-    """Lift a lockout; True when there was something to lift."""
+def unlock(
+    db: Database, subject: str, actor: str, name: str, learner_login: str | None = None
+) -> bool:
+    """Lift a lockout; True when there was something to lift. An administrator's is journaled
+    with his name; a learner's (``learner_login``) with the learner's number only (none for a
+    login no learner has): the security log never holds a learner's login."""
 
     def work(session: Session) -> bool:
         was_locked = locked_until(session, subject, datetime.now(UTC)) is not None
+        learner_id = None
+        if learner_login is not None:  # the tried login's learner, else the typed login's
+            learner_id = session.scalar(
+                select(LoginThrottle.learner_id).where(LoginThrottle.subject == subject)
+            ) or session.scalar(select(Learner.id).where(Learner.login == learner_login.strip()))
         clear(session, subject)
-        audit.record(session, actor, "login_unlocked", details={"subject": name})
+        details = None if learner_login is not None else {"subject": name}
+        audit.record(session, actor, "login_unlocked", learner_id=learner_id, details=details)
         return was_locked
 
     return db.write(work)

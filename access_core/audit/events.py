@@ -80,7 +80,7 @@ def record(
     client = request_context.current()
     if client is not None and not (details and "client" in details):
         details = {**(details or {}), "client": client}
-    security_log.queue(session, actor, action, details or {}, batch_id)
+    security_log.queue(session, actor, action, details or {}, batch_id, learner_id)
     session.add(
         AuditEvent(
             occurred_at=occurred_at or datetime.now(UTC),

@@ -98,7 +98,9 @@ def list_admins(settings: Settings) -> int:
 def unlock(settings: Settings, username: str, learner: bool) -> int:
     subject = learner_subject(settings, username) if learner else admin_subject(settings, username)
     with database(settings) as db:
-        was_locked = throttle.unlock(db, subject, actor=CLI_ACTOR, name=username)
+        was_locked = throttle.unlock(
+            db, subject, actor=CLI_ACTOR, name=username, learner_login=username if learner else None
+        )
     print(
         t(
             "cli_unlocked" if was_locked else "cli_not_locked",

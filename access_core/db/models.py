@@ -74,6 +74,8 @@ class Learner(Base):
     __table_args__ = (
         Index("ix_learners_class_active", "class_id", "deactivated_at"),
         Index("ix_learners_deactivated_at", "deactivated_at"),
+        # SQLite: never give a purged learner's id to a new one (migration 0007)
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -115,6 +117,7 @@ class AuditEvent(Base):
         Index("ix_audit_events_learner_id", "learner_id"),
         Index("ix_audit_events_batch_id", "batch_id"),
         Index("ix_audit_events_class_name", "class_name"),
+        {"sqlite_autoincrement": True},  # SQLite: ids never reused (migration 0007)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,8 +1,12 @@
 """A learner's data on request (RGPD article 15): everything stored about one learner.
 
 Identity, class, account state and dates (never the hash: only whether a password is set),
-lockout state, and the journal events about them. The export is itself journaled, in the same
-transaction, with the learner's number only. JSON or CSV (``section;field;value``).
+lockout state, and the journal events about them. An event's details are narrowed to
+``EXPORTED_DETAIL_KEYS`` (what happened to the learner): never a client address (an
+administrator's workstation, whoever tried the learner's login), the server's operating-system
+account or anyone else's identifiers (RGPD article 15(4): the copy must not harm others).
+The export is itself journaled, in the same transaction, with the learner's number only.
+JSON or CSV (``section;field;value``).
 """
 
 from __future__ import annotations
@@ -25,6 +29,11 @@ from access_core.errors import NotFound
 
 EXPORT_ACTION = "learner_data_exported"
 FORMATS = ("json", "csv")
+# the learner's own login, the roster line, the class and its move, the fields changed, the
+# batch, why, until when, through which program, in which format: nothing about anyone else
+EXPORTED_DETAIL_KEYS = frozenset(
+    {"login", "line", "class", "from", "to", "fields", "batch", "reason", "until", "via", "format"}
+)
 
 
 def _moment(value: datetime | None) -> str | None:
@@ -33,6 +42,16 @@ def _moment(value: datetime | None) -> str | None:
 
 def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _exported_details(raw: str | None) -> dict[str, Any]:
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if k in EXPORTED_DETAIL_KEYS}
 
 
 def _collect(session: Session, learner_id: int, now: datetime) -> dict[str, Any]:
@@ -91,7 +110,7 @@ def _collect(session: Session, learner_id: int, now: datetime) -> dict[str, Any]
                 "actor": e[1],
                 "action": e[2],
                 "class": e[3],
-                "details": json.loads(e[4]) if e[4] else {},
+                "details": _exported_details(e[4]),
             }
             for e in events
         ],

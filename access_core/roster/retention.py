@@ -34,6 +34,7 @@ from access_core.accounts.admins import require_active_admin
 from access_core.audit import events as audit
 from access_core.db.models import AdminSession, AuditEvent, Learner, LoginThrottle, SchoolClass
 from access_core.db.unit_of_work import Database
+from access_core.roster.folding import search_fold
 from access_core.roster.queries import days_left, deactivation_window_start
 
 PURGE_ACTION = "learners_purged"
@@ -45,7 +46,8 @@ PURGE_GRACE = timedelta(hours=24)
 KEPT_DETAIL_KEYS = frozenset({"class", "reason", "line", "until", "via", "os_user", "format"})
 MASK = "*"
 CHUNK = 200
-NAMES_CHUNK = 50
+NAMES_CHUNK = 150  # terms per compiled pattern
+EVENTS_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -150,9 +152,22 @@ def _kept_details(raw: str | None) -> str | None:
     return json.dumps(kept, ensure_ascii=False) if kept else None
 
 
+def _patterns(terms: Sequence[str]) -> list[re.Pattern[str]]:
+    """Whole-word alternations of the folded terms, NAMES_CHUNK terms each."""
+    folded = sorted({search_fold(term.strip()) for term in terms if term.strip()}, key=len)
+    folded.reverse()  # the longest first, so « jean-pierre » wins over « jean »
+    return [
+        re.compile(
+            r"(?<!\w)(?:" + "|".join(map(re.escape, folded[i : i + NAMES_CHUNK])) + r")(?!\w)"
+        )
+        for i in range(0, len(folded), NAMES_CHUNK)
+    ]
+
+
 def _masked(value: Any, patterns: Sequence[re.Pattern[str]]) -> Any:
     if isinstance(value, str):
-        return MASK if any(p.search(value) for p in patterns) else value
+        folded = search_fold(value)
+        return MASK if any(p.search(folded) for p in patterns) else value
     if isinstance(value, dict):
         return {k: _masked(v, patterns) for k, v in value.items()}
     if isinstance(value, list):
@@ -160,35 +175,44 @@ def _masked(value: Any, patterns: Sequence[re.Pattern[str]]) -> Any:
     return value
 
 
-def _word(text: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(text.strip())}(?!\w)", re.IGNORECASE)
-
-
 def _mask_mentions(session: Session, people: Sequence[tuple[str, str, str]]) -> None:
     """Events of no learner (a journal export filtered by a name...) whose details hold a
-    purged learner's login or names: those values are masked."""
-    for start in range(0, len(people), NAMES_CHUNK):
-        chunk = people[start : start + NAMES_CHUNK]
-        terms = sorted({term.strip() for person in chunk for term in person if term.strip()})
-        if not terms:
-            continue
-        likes = [AuditEvent.details.contains(term, autoescape=True) for term in terms]
+    purged learner's login or names: those values are masked. Compared on the search's fold
+    (case, accents and typographic marks ignored, as the journal's filter matched them), in
+    Python: every backend decides alike (PostgreSQL's LIKE is case-sensitive). One pass over
+    these events for the whole purge, by pages."""
+    patterns = _patterns([term for person in people for term in person])
+    if not patterns:
+        return
+    last = 0
+    while True:
         rows = session.execute(
-            select(AuditEvent.id, AuditEvent.details).where(
-                AuditEvent.learner_id.is_(None), AuditEvent.details.is_not(None), or_(*likes)
+            select(AuditEvent.id, AuditEvent.details)
+            .where(
+                AuditEvent.learner_id.is_(None),
+                AuditEvent.details.is_not(None),
+                AuditEvent.id > last,
             )
+            .order_by(AuditEvent.id)
+            .limit(EVENTS_PAGE)
         ).all()
-        patterns = [_word(term) for term in terms]
+        if not rows:
+            return
+        last = rows[-1][0]
         for event_id, raw in rows:
             try:
                 data = json.loads(raw or "null")
             except ValueError:
                 data = None
-            masked = (
-                json.dumps(_masked(data, patterns), ensure_ascii=False, default=str)
-                if data is not None
-                else None
-            )
+            if data is None:
+                if not any(p.search(search_fold(raw or "")) for p in patterns):
+                    continue
+                masked = None
+            else:
+                kept = _masked(data, patterns)
+                if kept == data:
+                    continue
+                masked = json.dumps(kept, ensure_ascii=False, default=str)
             session.execute(
                 update(AuditEvent)
                 .where(AuditEvent.id == event_id)
@@ -232,13 +256,13 @@ def _purge_learners(session: Session, months: int, tz: ZoneInfo, now: datetime) 
             .execution_options(synchronize_session=False)
         )
         _scrub_events(session, ids)
-        _mask_mentions(session, [(row[1], row[2], row[3]) for row in chunk])
         result = session.execute(
             delete(Learner)
             .where(Learner.id.in_(ids), condition)  # the condition again, under the lock
             .execution_options(synchronize_session=False)
         )
         purged += int(result.rowcount)  # type: ignore[attr-defined]
+    _mask_mentions(session, [(row[1], row[2], row[3]) for row in rows])
     return purged
 
 

@@ -127,9 +127,10 @@ def school_stats(
 
 def stats_version(db: Database, actor: str) -> tuple[int, int]:
     """Changes whenever this product changes a learner (every change is audited: resets,
-    imports, learners' own password changes) and when any program adds one (learners are
-    never deleted): a cache key for ``school_stats`` and the search index. Cheap: two
-    maximums of primary keys."""
+    imports, learners' own password changes, the purge) and when any program adds one (ids
+    are never reused, SQLite included: migration 0007): a cache key for ``school_stats`` and
+    the search index. A learner deleted by another program changes neither maximum unless he
+    had the highest id. Cheap: two maximums of primary keys."""
     with db.transaction() as session:
         require_active_admin(session, actor)
         highest = session.scalar(select(func.coalesce(func.max(Learner.id), 0)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from access_core.accounts import sessions
 from access_core.accounts.admin_login import LoginStatus, login
 from access_core.accounts.learner_login import LearnerStatus, authenticate
@@ -151,3 +153,25 @@ def test_unlock_learner_lifts_a_learners_lockout(cli, db, settings):
 
     assert code == 0, err
     assert authenticate(db, settings, "lea.martin", "17052013").status is LearnerStatus.MUST_CHANGE
+
+
+def test_unlock_learner_logs_and_journals_the_learners_number_never_her_login(
+    cli, db, settings, caplog
+):
+    """Review 2 #9: the security log (out of the purge's reach) read
+    « event=login_unlocked … subject=lea.martin »."""
+    learner = add_learner(db, "Martin", "Léa", login="lea.martin")
+    for _ in range(5):
+        authenticate(db, settings, "lea.martin", "mauvais-mot")
+    caplog.set_level(logging.INFO, logger="access_core.security")
+
+    assert cli("unlock", "--learner", "lea.martin")[0] == 0
+
+    [line] = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "access_core.security" and "login_unlocked" in r.getMessage()
+    ]
+    assert f"learner={learner}" in line and "lea.martin" not in line and "subject" not in line
+    [event] = audit.events(db, action="login_unlocked")
+    assert event.learner_id == learner and "subject" not in event.details

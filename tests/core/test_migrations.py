@@ -120,3 +120,39 @@ def test_a_schema_at_head_missing_a_table_says_damaged_not_run_init(
     assert "schema_damaged" not in err  # the problem in words
     assert "lacks admins" in err and "restore a backup" in err
     assert "run `access-core init`" not in err
+
+
+def test_0007_ids_of_learners_deleted_before_it_are_never_handed_out_again(empty_database_url):
+    """Review 2 #1: after 0007 a SQLite learner's id is never reused, including the id of a
+    learner purged before the upgrade (kept only in his journal events). PostgreSQL's and
+    MariaDB's sequences never reused one: nothing to migrate there."""
+    from sqlalchemy import text
+
+    from tests.support.factories import add_learner
+
+    upgrade_schema(empty_database_url, "0006")
+    db = Database.from_url(empty_database_url)
+    kept = add_learner(db, "Reste", "Anne", login="areste")
+    gone = add_learner(db, "Ancien", "Paul", login="pancien")
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO audit_events (occurred_at, actor, action, learner_id)"
+                " VALUES ('2026-01-05 10:00:00', 'admin', 'password_reset', :gone)"
+            ),
+            {"gone": gone},
+        )
+        conn.execute(text("DELETE FROM learners WHERE id = :gone"), {"gone": gone})
+    db.dispose()
+
+    upgrade_schema(empty_database_url)
+
+    db = Database.from_url(empty_database_url)
+    new = add_learner(db, "Nouvelle", "Inès", login="inouvelle")
+    with db.engine.connect() as conn:
+        kept_login = conn.execute(
+            text("SELECT login FROM learners WHERE id = :kept"), {"kept": kept}
+        ).scalar()
+    db.dispose()
+    assert kept_login == "areste"  # the rebuilt table keeps every row and its id
+    assert new > gone

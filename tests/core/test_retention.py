@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import String, Text, select, text, update
+from sqlalchemy import String, Text, func, select, text, update
 from sqlalchemy.orm import Session
 
 from access_core.accounts import learner_login
@@ -324,3 +324,52 @@ def test_the_purge_keeps_the_exact_boundary_while_check_allows_a_day(db, admin):
 
     assert health.retention_problem(db, 3, PARIS, clock) is None
     assert retention.purge(db, admin, TERMS, clock).learners == 1
+
+
+def test_a_new_learner_never_takes_a_purged_learners_number(db, admin):
+    """Review 2 #1: SQLite gave the next learner max(id) + 1, the purged learner's own id when
+    he had the highest one: his kept events (« Élève supprimé n° N ») became hers."""
+    kept = add_learner(db, "Reste", "Anne", login="areste")
+    gone = add_learner(
+        db, "Ancien", "Paul", login="pancien", deactivated_at=NOW - timedelta(days=200)
+    )
+    assert gone > kept
+    reset_passwords(db, admin, [gone], TEST_ROUNDS)
+    with db.transaction() as session:
+        his_events = session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.learner_id == gone)
+        )
+    assert his_events
+
+    assert retention.purge(db, admin, TERMS, NOW).learners == 1
+    new = add_learner(db, "Nouvelle", "Inès", login="inouvelle")
+
+    assert new != gone
+    data = json.loads(learner_data.learner_data(db, admin, "inouvelle", "json", NOW))
+    assert [e["action"] for e in data["journal"]] == [learner_data.EXPORT_ACTION]
+    entries, _ = journal.search(db, admin, journal.JournalFilter(), PARIS, page_size=500)
+    his = [e for e in entries if e.learner_id == gone and e.action == "password_reset"]
+    assert his and journal_learner(his[0], "fr") == f"Élève supprimé n° {gone}"
+
+
+def test_the_purge_masks_a_name_typed_in_another_case_or_without_accents(db, admin):
+    """Review 2 #3: on PostgreSQL the case-sensitive LIKE let « quetzalbrun » (stored
+    QUETZALBRUN) stay in the journal; an accent-less « Zephyrine » stayed on every backend."""
+    add_learner(
+        db,
+        "QUETZALBRUN",
+        "Zéphyrine",
+        login="zephyrine.quetzalbrun",
+        deactivated_at=NOW - timedelta(days=200),
+    )
+    add_learner(db, "Durand", "Marie", login="mdurand")
+    typed = ("quetzalbrun", "Zephyrine Quetzalbrun", "ZEPHYRINE.QUETZALBRUN", "Zephyrine")
+    for text_typed in (*typed, "Durand"):
+        journal.export_csv(db, admin, journal.JournalFilter(learner=text_typed), PARIS)
+
+    retention.purge(db, admin, TERMS, NOW)
+
+    with db.transaction() as session:
+        details = [d for d in session.scalars(select(AuditEvent.details)) if d]
+    assert [d for d in details if "uetzal" in d.lower() or "phyrine" in d.lower()] == []
+    assert any("Durand" in d for d in details)  # another learner's filter stays
