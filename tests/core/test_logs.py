@@ -83,9 +83,16 @@ def test_a_streamlit_record_with_a_line_break_and_a_traceback_is_one_line(server
 def test_uvicorns_records_are_one_line_after_its_own_logging_set_up(server_logging):
     logging.config.dictConfig(LOGGING_CONFIG)  # what uvicorn.Config does when the server starts
     logger = logging.getLogger("uvicorn.error")
-    buffer = written_by(logging.getLogger("uvicorn"))
+    # LOGGING_CONFIG leaves « uvicorn.error » propagating to « uvicorn »'s handler; importing some
+    # Streamlit modules in this process (an earlier test) turns that off, and dictConfig keeps it
+    propagate = logger.propagate
+    logger.propagate = True
+    try:
+        buffer = written_by(logging.getLogger("uvicorn"))
 
-    log_uncaught(logger)
+        log_uncaught(logger)
+    finally:
+        logger.propagate = propagate
 
     assert_one_record(buffer.getvalue())
 
