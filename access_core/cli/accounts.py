@@ -11,10 +11,10 @@ import click
 from access_core.accounts import admins, throttle
 from access_core.accounts.admin_login import admin_subject
 from access_core.accounts.learner_login import learner_subject
+from access_core.characters import visible
 from access_core.cli.base import CLI_ACTOR, command, database
 from access_core.config import Settings
 from access_core.errors import ValidationError
-from access_core.imports.validation import visible
 from access_core.text.catalogue import t
 
 password_stdin = click.option("--password-stdin", is_flag=True, help="read the password from stdin")

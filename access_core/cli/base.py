@@ -25,11 +25,11 @@ import click
 
 from access_core.accounts.passwords import Progress
 from access_core.audit import events as audit
+from access_core.characters import visible
 from access_core.cli.failures import PROG, error_line, usage_error
 from access_core.config import Settings, load_settings
 from access_core.db.unit_of_work import Database
 from access_core.errors import ValidationError
-from access_core.imports.validation import visible
 from access_core.ops.private_files import write_private
 from access_core.text.catalogue import t
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import click
 
 from access_core.accounts.passwords import estimate_hashing_seconds
+from access_core.characters import visible
 from access_core.cli.base import LIST_LIMIT, actor_option, command, database, progress
 from access_core.config import Settings
 from access_core.errors import ValidationError
 from access_core.imports import files as roster_files
 from access_core.imports import plan as import_plan
 from access_core.imports import preview as imports
-from access_core.imports.validation import visible
 from access_core.text.catalogue import rejection_reason, t
 
 PARTIAL_APPLIED = 3  # applied (or previewed) with rejected rows left out

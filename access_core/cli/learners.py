@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from access_core.characters import visible
 from access_core.cli.base import (
     actor_option,
     command,
@@ -23,7 +24,6 @@ from access_core.cli.slips import write_slips
 from access_core.config import Settings
 from access_core.documents import workbook as exports
 from access_core.errors import ValidationError
-from access_core.imports.validation import visible
 from access_core.roster import queries as roster
 from access_core.roster import resets
 from access_core.roster.names import full_name

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import click
 
+from access_core.characters import visible
 from access_core.cli.base import actor_option, command, database
 from access_core.config import Settings
-from access_core.imports.validation import visible
 from access_core.roster import queries as roster
 from access_core.roster import stats
 

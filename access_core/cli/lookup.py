@@ -8,10 +8,10 @@ from collections.abc import Sequence
 
 import click
 
+from access_core.characters import visible
 from access_core.db.unit_of_work import Database
 from access_core.documents import slips
 from access_core.errors import NotFound, ValidationError
-from access_core.imports.validation import visible
 from access_core.roster import queries as roster
 
 class_option = click.option("--class", "class_name", help="every active learner of a class")

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
+from access_core.characters import visible
 from access_core.cli.base import actor_option, command, database, write_output
 from access_core.config import Settings
 from access_core.documents import learner_data as data_export
 from access_core.errors import ValidationError
-from access_core.imports.validation import visible
 from access_core.ops.restore import kept_previous
 from access_core.roster import retention
 from access_core.roster.queries import deactivation_window_start

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from access_core.characters import visible
 from access_core.cli.base import (
     actor_option,
     command,
@@ -22,7 +23,6 @@ from access_core.cli.lookup import class_option, find_class, layout_option, lear
 from access_core.config import Settings
 from access_core.documents import slips, slips_pdf
 from access_core.errors import ValidationError
-from access_core.imports.validation import visible
 from access_core.ops.private_files import PRIVATE_DIR_MODE, make_private_dir
 from access_core.roster import queries as roster
 from access_core.text.catalogue import t

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from access_core.characters import CONTROL
+from access_core.characters import CONTROL, visible
 from access_core.imports.formats.records import SourceRecord
 from access_core.imports.rows import DateProblem, RosterFile, RosterRow, RowProblem, english_reason
 from access_core.roster.names import full_name
@@ -101,14 +101,6 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return re.sub(r"\s+", " ", str(value)).strip()
-
-
-def visible(text: str) -> str:
-    """``text`` with its control characters shown as symbols (« ␛ » for ESC), never acted on
-    by a terminal or a page."""
-    return CONTROL.sub(
-        lambda m: chr(0x2400 + ord(m.group())) if m.group() < " " else "\ufffd", text
-    )
 
 
 def _problem(
