@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +18,9 @@ from access_core.characters import has_control_characters
 from access_core.db.models import Admin, AdminSession
 from access_core.db.unit_of_work import Database
 from access_core.errors import NotAuthorized, NotFound, ValidationError
+
+if TYPE_CHECKING:
+    from access_core.accounts.scope import Scope
 
 ADMIN_PASSWORD_MIN_CHARS = 12
 SYSTEM_ACTOR = "system"
@@ -33,29 +37,34 @@ def normalize_username(username: str) -> str:
     return username.strip().lower()
 
 
-def require_active_admin(session: Session, username: str | None) -> None:
-    """Raise ``NotAuthorized`` unless ``username`` is an active administrator, and, when this
-    run acts on the strength of a dashboard session (``request_context.acting_session``), unless
-    the account's credential is still the one that session was opened with: a reset or import
-    that was hashing while the password changed (or the account was disabled, or logged out
-    elsewhere) writes nothing."""
+def require_active_account(session: Session, username: str | None) -> Admin:
+    """The active account ``username`` (administrator or teacher); ``NotAuthorized`` unless it
+    is active and, when this run acts on the strength of a dashboard session
+    (``request_context.acting_session``), unless the account's credential is still the one
+    that session was opened with: a reset or import that was hashing while the password changed
+    (or the account was disabled, or logged out elsewhere) writes nothing."""
     if not username:
         raise NotAuthorized("an administrator login is required")
     name = normalize_username(username)
-    row = session.execute(
-        select(Admin.is_active, Admin.session_generation, Admin.username).where(
-            Admin.username == name
-        )
-    ).first()
-    if row is None or not row[0]:
+    row = session.scalar(select(Admin).where(Admin.username == name))
+    if row is None or not row.is_active:
         raise NotAuthorized("this account is not an active administrator")
     acting = request_context.acting_session.get()
-    if acting is not None and acting[0] in (name, row[2]):
+    if acting is not None and acting[0] in (name, row.username):
         ended = session.scalar(
             select(AdminSession.ended_at).where(AdminSession.token_hash == acting[2])
         )
-        if acting[1] != int(row[1]) or ended is not None:
+        if acting[1] != int(row.session_generation) or ended is not None:
             raise NotAuthorized("the session was revoked")
+    return row
+
+
+def require_active_admin(session: Session, username: str | None) -> Scope:
+    """``require_active_account`` for an administrator: a teacher is refused. Returns the
+    administrator's scope (their schools, or every school)."""
+    from access_core.accounts.scope import require_scope
+
+    return require_scope(session, username, admin_only=True)
 
 
 def check_admin_password(password: str) -> None:

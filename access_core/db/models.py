@@ -21,6 +21,8 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.dialects import mysql
@@ -60,11 +62,28 @@ class Base(DeclarativeBase):
     pass
 
 
-class SchoolClass(Base):
-    __tablename__ = "school_classes"
+class School(Base):
+    """One establishment. ``uai`` is the ministry's code (7 digits and a check letter); the
+    school an older one-school installation was migrated to may have none until one is set."""
+
+    __tablename__ = "schools"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    uai: Mapped[str | None] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # the learners' portal address printed on this school's slips (NULL: none)
+    portal_url: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SchoolClass(Base):
+    __tablename__ = "school_classes"
+    __table_args__ = (UniqueConstraint("school_id", "name", name="uq_school_classes_school_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # server default 1: a program written for one school inserts classes of the first school
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), server_default="1")
 
     learners: Mapped[list[Learner]] = relationship(back_populates="school_class")
 
@@ -74,6 +93,7 @@ class Learner(Base):
     __table_args__ = (
         Index("ix_learners_class_active", "class_id", "deactivated_at"),
         Index("ix_learners_deactivated_at", "deactivated_at"),
+        Index("ix_learners_school_deactivated", "school_id", "deactivated_at"),
         # SQLite: never give a purged learner's id to a new one (migration 0007)
         {"sqlite_autoincrement": True},
     )
@@ -89,6 +109,9 @@ class Learner(Base):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The learner's school (their class, when they have one, is of the same school); server
+    # default 1 as for classes.
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), server_default="1")
 
     school_class: Mapped[SchoolClass | None] = relationship(back_populates="learners")
 
@@ -108,6 +131,33 @@ class Admin(Base):
     # Raised by one in the same UPDATE as every change that revokes sessions (password, disable,
     # enable, logout): a session lives only while it carries the account's current value.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # ``admin`` (administers the schools of ``account_schools``, or every school when
+    # ``all_schools``) or ``teacher`` (the classes of ``account_classes``).
+    role: Mapped[str] = mapped_column(String(20), default="admin", server_default="admin")
+    all_schools: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # set on an account whose password someone else chose: it must choose its own at next login
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+
+
+class AccountSchool(Base):
+    """An administrator's school (a teacher's school is that of their classes)."""
+
+    __tablename__ = "account_schools"
+
+    admin_id: Mapped[int] = mapped_column(ForeignKey("admins.id"), primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), primary_key=True)
+
+
+class AccountClass(Base):
+    """A teacher's class."""
+
+    __tablename__ = "account_classes"
+    __table_args__ = (Index("ix_account_classes_class_id", "class_id"),)
+
+    admin_id: Mapped[int] = mapped_column(ForeignKey("admins.id"), primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("school_classes.id"), primary_key=True)
 
 
 class AuditEvent(Base):
@@ -117,6 +167,7 @@ class AuditEvent(Base):
         Index("ix_audit_events_learner_id", "learner_id"),
         Index("ix_audit_events_batch_id", "batch_id"),
         Index("ix_audit_events_class_name", "class_name"),
+        Index("ix_audit_events_school_occurred", "school_id", "occurred_at"),
         {"sqlite_autoincrement": True},  # SQLite: ids never reused (migration 0007)
     )
 
@@ -129,6 +180,8 @@ class AuditEvent(Base):
     batch_id: Mapped[str | None] = mapped_column(String(36))
     # the learner's class when the event happened (NULL for older events and events of no class)
     class_name: Mapped[str | None] = mapped_column(String(100))
+    # the school the event concerns (NULL: none, e.g. a login; older events: the first school)
+    school_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class ResetBatch(Base):
