@@ -409,6 +409,29 @@ def page(browser: Any, request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     del _trackers[id(page)]
 
 
+@pytest.fixture
+def context_page(browser: Any) -> Iterator[Callable[..., Any]]:
+    """Pages in fresh browser contexts with the given options (e.g. ``timezone_id``)."""
+    made: list[Any] = []
+
+    def make(**options: Any) -> Any:
+        context = browser.new_context(
+            viewport={"width": 1400, "height": 1000}, locale="fr-FR", **options
+        )
+        context.set_default_timeout(20_000)
+        page = context.new_page()
+        page.add_init_script(SETTLE_SCRIPT)
+        tracker = _trackers[id(page)] = RunTracker()
+        page.on("websocket", tracker.watch)
+        made.append(page)
+        return page
+
+    yield make
+    for page in made:
+        page.context.close()
+        _trackers.pop(id(page), None)
+
+
 def expect_no_learner_data(page: Any) -> None:
     """No grid, no page links, and no learner's name or login anywhere in the page."""
     from playwright.sync_api import expect

@@ -6,7 +6,7 @@ Idle time is made by moving the session's last activity back in the database, no
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,10 +18,7 @@ from access_core.accounts import admin_login as admin_auth
 from access_core.db.models import AdminSession
 from access_core.db.unit_of_work import Database
 from tests.browser.conftest import (
-    SETTLE_SCRIPT,
-    RunTracker,
     Server,
-    _trackers,
     choose_class,
     expect_no_learner_data,
 )
@@ -46,29 +43,6 @@ except ImportError:  # the browser fixture skips (or fails) with the reason
     expect = None
 
 IDLE_NOTICE_1_MIN = "Session fermée après 1 minute d'inactivité : reconnectez-vous."
-
-
-@pytest.fixture
-def context_page(browser: Any) -> Iterator[Callable[..., Any]]:
-    """Pages in fresh browser contexts with the given options (e.g. ``timezone_id``)."""
-    made: list[Any] = []
-
-    def make(**options: Any) -> Any:
-        context = browser.new_context(
-            viewport={"width": 1400, "height": 1000}, locale="fr-FR", **options
-        )
-        context.set_default_timeout(20_000)
-        page = context.new_page()
-        page.add_init_script(SETTLE_SCRIPT)
-        tracker = _trackers[id(page)] = RunTracker()
-        page.on("websocket", tracker.watch)
-        made.append(page)
-        return page
-
-    yield make
-    for page in made:
-        page.context.close()
-        _trackers.pop(id(page), None)
 
 
 def idle_for(server: Server, delta: timedelta) -> None:
