@@ -104,29 +104,34 @@ def cmd_lock(extra: list[str]) -> None:
 
 
 def ensure_test_tools() -> None:
-    """Debian's Chromium (browser tests), poppler-utils (the slips rendered to PNG) and fail2ban
-    (its fail2ban-regex checks the README's filter on the server's log lines): installed when we
-    may, else those tests skip."""
+    """Debian's Chromium (browser tests), poppler-utils (the slips rendered to PNG), fail2ban
+    (its fail2ban-regex checks the README's filter on the server's log lines) and nginx (two
+    servers behind the shipped proxy configuration): installed when we may, else those tests
+    skip."""
     missing = [
         package
         for package, present in (
             ("chromium", CHROMIUM.exists()),
             ("poppler-utils", shutil.which("pdftoppm") is not None),
             ("fail2ban", shutil.which("fail2ban-regex") is not None),
+            ("nginx", shutil.which("nginx") is not None or Path("/usr/sbin/nginx").exists()),
         )
         if not present
     ]
     if not missing:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        say(f"installing Debian's {' and '.join(missing)} for the browser, PDF and fail2ban tests")
+        say(
+            f"installing Debian's {' and '.join(missing)} "
+            "for the browser, PDF, fail2ban and nginx tests"
+        )
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         run("apt-get", "update", "-qq", env=env)
         run("apt-get", "install", "-y", "-qq", *missing, env=env)
     else:
         say(
-            f"missing {', '.join(missing)}: the browser, PDF rendering and fail2ban tests will be "
-            "skipped (install these Debian packages to run them)"
+            f"missing {', '.join(missing)}: the browser, PDF rendering, fail2ban and nginx tests "
+            "will be skipped (install these Debian packages to run them)"
         )
 
 
