@@ -12,11 +12,14 @@ one stops a server.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
 
 from access_core.db.unit_of_work import Database
@@ -41,6 +44,7 @@ from tests.support.browser_dashboard import log_in as log_in_as
 from tests.support.factories import ADMIN_PASSWORD, ADMIN_USERNAME, add_learner
 from tests.support.two_servers import (
     Cluster,
+    http_get,
     nginx_binary,
     server_environment,
     start_proxy,
@@ -132,8 +136,8 @@ def sessions_opened(cluster: Cluster) -> int:
     return int(scalar(cluster, "SELECT count(*) FROM admin_sessions"))
 
 
-def logged_in_page(context_page: Callable[..., Any], url: str) -> Any:
-    page = context_page()
+def logged_in_page(context_page: Callable[..., Any], url: str, **options: Any) -> Any:
+    page = context_page(**options)
     open_app(page, url)
     log_in_as(page)
     expect_logged_in(page)
@@ -149,12 +153,22 @@ def page_with_cookie(context_page: Callable[..., Any], cookie: dict[str, Any], u
 
 
 def test_a_login_through_the_proxy_is_valid_on_each_server(
-    cluster: Cluster, context_page: Callable[..., Any]
+    cluster: Cluster, context_page: Callable[..., Any], tmp_path: Path
 ) -> None:
-    page = logged_in_page(context_page, cluster.proxy_url)
+    page = logged_in_page(context_page, cluster.proxy_url, accept_downloads=True)
     cookie = login_cookie(page)
+    page.reload()  # a new Streamlit session: the cookie revives the login
+    settle_with_cookie_frame(page)
+    expect_logged_in(page)
+    # A download is served by the process that holds the page's session (sticky, or a 404).
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Liste des identifiants des élèves").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == "identifiants_4e_C.xlsx"
+    assert load_workbook(saved).active is not None
     chosen = cluster.served_by("/_stcore/host-config")
-    assert chosen, "nginx logged no replica for the page's requests"
+    assert len(chosen) >= 2, "nginx logged no replica for the page's connections"
     assert len(set(id(r) for r in chosen)) == 1, "one browser, one replica (sticky)"
     opened = sessions_opened(cluster)
 
@@ -163,6 +177,9 @@ def test_a_login_through_the_proxy_is_valid_on_each_server(
         expect_logged_in(other)
 
     assert sessions_opened(cluster) == opened  # the same session: no new login
+    # The proxy's /healthz answers from the monitoring address (here the loopback one).
+    status, body = http_get(f"{cluster.proxy_url}/healthz") or (None, "null")
+    assert (status, json.loads(body)) == (200, {"status": "ok"})
 
 
 def test_a_reset_on_one_server_is_seen_on_the_other_at_once(
