@@ -1,9 +1,10 @@
 """Two ``access-core serve`` processes on one PostgreSQL database behind nginx (issue 22 item 6).
 
 The proxy runs the shipped ``docs/nginx/acces-apprenants.conf`` (see ``tests/support/
-two_servers.py``). What one server does, the other sees at once: a login (the same cookie opens
-the other server), a reset, a logout, a lockout. Stopping the server a browser is on loses
-nothing: the page reconnects through nginx to the other one and stays logged in.
+two_servers.py``): the dashboard under ``/acces/``, each server started with
+``--base-url-path acces``. What one server does, the other sees at once: a login (the same
+cookie opens the other server), a reset, a logout, a lockout. Stopping the server a browser
+is on loses nothing: the page reconnects through nginx to the other one and stays logged in.
 
 Needs nginx (skipped without it, failed under ``ACCESS_REQUIRE_BROWSER=1``), Chromium, and a
 PostgreSQL server named in ``ACCESS_TEST_DATABASE_URLS``. The tests share one cluster; the last
@@ -43,6 +44,7 @@ from tests.support.browser_dashboard import CLASS, CLASS_PUPILS, TICKED_ROWS, co
 from tests.support.browser_dashboard import log_in as log_in_as
 from tests.support.factories import ADMIN_PASSWORD, ADMIN_USERNAME, add_learner
 from tests.support.two_servers import (
+    BASE_PATH,
     Cluster,
     http_get,
     nginx_binary,
@@ -59,12 +61,14 @@ try:
 except ImportError:  # the browser fixture skips (or fails) with the reason
     expect = None
 
+COOKIE_NAME = f"acces_apprenants_auth_{BASE_PATH}"  # under the base path
 COOKIE_KEY = "two-servers-share-this-cookie-key-0123456789"
 LOCKED_USER = "verrou"
 LOCKED_PASSWORD = "le bon mot de passe"
 LOCKED_NOTICE = "Trop d'échecs de connexion : cet identifiant est bloqué"
 PASSWORD_COLUMN = 5  # Réinitialiser, Nom, Prénom, Login, Date de naissance, Mot de passe
 RECONNECT_TIMEOUT_MS = 60_000
+WAIT_MS = 60_000
 SEARCH_LABEL = "Rechercher un élève (nom, prénom ou login)"
 
 
@@ -136,8 +140,16 @@ def sessions_opened(cluster: Cluster) -> int:
     return int(scalar(cluster, "SELECT count(*) FROM admin_sessions"))
 
 
-def logged_in_page(context_page: Callable[..., Any], url: str, **options: Any) -> Any:
+def new_page(context_page: Callable[..., Any], **options: Any) -> Any:
+    """A page in a new browser; four servers and a browser share the machine: waits of a
+    minute rather than 20 s (readiness only: nothing is timed)."""
     page = context_page(**options)
+    page.set_default_timeout(WAIT_MS)
+    return page
+
+
+def logged_in_page(context_page: Callable[..., Any], url: str, **options: Any) -> Any:
+    page = new_page(context_page, **options)
     open_app(page, url)
     log_in_as(page)
     expect_logged_in(page)
@@ -146,7 +158,7 @@ def logged_in_page(context_page: Callable[..., Any], url: str, **options: Any) -
 
 def page_with_cookie(context_page: Callable[..., Any], cookie: dict[str, Any], url: str) -> Any:
     """A new browser holding ``cookie`` (cookies do not depend on the port), opened on ``url``."""
-    page = context_page()
+    page = new_page(context_page)
     page.context.add_cookies([cookie])
     open_app(page, url)
     return page
@@ -156,7 +168,7 @@ def test_a_login_through_the_proxy_is_valid_on_each_server(
     cluster: Cluster, context_page: Callable[..., Any], tmp_path: Path
 ) -> None:
     page = logged_in_page(context_page, cluster.proxy_url, accept_downloads=True)
-    cookie = login_cookie(page)
+    cookie = login_cookie(page, COOKIE_NAME)
     page.reload()  # a new Streamlit session: the cookie revives the login
     settle_with_cookie_frame(page)
     expect_logged_in(page)
@@ -178,7 +190,7 @@ def test_a_login_through_the_proxy_is_valid_on_each_server(
 
     assert sessions_opened(cluster) == opened  # the same session: no new login
     # The proxy's /healthz answers from the monitoring address (here the loopback one).
-    status, body = http_get(f"{cluster.proxy_url}/healthz") or (None, "null")
+    status, body = http_get(f"{cluster.proxy_root}/healthz") or (None, "null")
     assert (status, json.loads(body)) == (200, {"status": "ok"})
 
 
@@ -218,7 +230,7 @@ def test_a_logout_on_one_server_ends_the_session_on_the_other(
 ) -> None:
     first, second = cluster.replicas
     page_a = logged_in_page(context_page, first.url)
-    page_b = page_with_cookie(context_page, login_cookie(page_a), second.url)
+    page_b = page_with_cookie(context_page, login_cookie(page_a, COOKIE_NAME), second.url)
     expect_logged_in(page_b)
 
     page_a.get_by_test_id("stSidebar").get_by_role("button", name="Se déconnecter").click()
@@ -241,13 +253,13 @@ def test_a_lockout_on_one_server_holds_on_the_other(
     cluster: Cluster, context_page: Callable[..., Any]
 ) -> None:
     first, second = cluster.replicas
-    page_a = context_page()
+    page_a = new_page(context_page)
     open_app(page_a, first.url, cookie_frame=False)
     for attempt in range(5):  # ACCESS_LOGIN_MAX_FAILURES
         log_in_as(page_a, LOCKED_USER, f"mauvais mot de passe {attempt}")
         expect(page_a.get_by_label("Identifiant", exact=True)).to_be_visible()
 
-    page_b = context_page()
+    page_b = new_page(context_page)
     open_app(page_b, second.url, cookie_frame=False)
     log_in_as(page_b, LOCKED_USER, LOCKED_PASSWORD)  # the right password, on the other server
     expect(page_b.get_by_text(LOCKED_NOTICE)).to_be_visible()

@@ -80,16 +80,17 @@ def expect_logged_in(page: Any) -> None:
     expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
 
 
-def login_cookie(page: Any) -> dict[str, Any]:
-    """The login cookie, once the cookie component has stored it (readiness polling)."""
+def login_cookie(page: Any, name: str = COOKIE_NAME) -> dict[str, Any]:
+    """The login cookie (``name``: under a base path, its name carries the path), once the
+    cookie component has stored it (readiness polling)."""
     deadline = time.monotonic() + COOKIE_WAIT_S
     while time.monotonic() < deadline:
         for cookie in page.context.cookies():
-            if cookie["name"] == COOKIE_NAME:
+            if cookie["name"] == name:
                 settle(page)  # the cookie component's answer asks for a run
                 return dict(cookie)
         page.wait_for_timeout(100)
-    pytest.fail(f"no {COOKIE_NAME} cookie {COOKIE_WAIT_S:.0f} s after the login")
+    pytest.fail(f"no {name} cookie {COOKIE_WAIT_S:.0f} s after the login")
 
 
 def sql(server: Server, query: str, *params: Any) -> list[tuple[Any, ...]]:

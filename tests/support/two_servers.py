@@ -24,6 +24,7 @@ import pytest
 from tests.browser.conftest import REPO_ROOT, STARTUP_TIMEOUT_S, _free_port
 
 SHIPPED_CONFIG = REPO_ROOT / "docs" / "nginx" / "acces-apprenants.conf"
+BASE_PATH = "acces"  # the shipped file's location /acces/ (serve --base-url-path acces)
 REPLICA_LINE = re.compile(r"^(\s*server )127\.0\.0\.1:850[12]( .*;)$", re.MULTILINE)
 
 
@@ -75,7 +76,7 @@ http {{
 
 @dataclass
 class Replica:
-    url: str
+    url: str  # the dashboard's address, under the base path
     port: int
     log_path: Path
     process: subprocess.Popen[bytes]
@@ -103,6 +104,7 @@ class Cluster:
     env: dict[str, str]
     folder: Path
     nginx: subprocess.Popen[bytes] | None = None
+    proxy_root: str = ""
 
     def served_by(self, path: str) -> list[Replica]:
         """The replicas that nginx logged as having answered requests for ``path``, in order
@@ -110,7 +112,7 @@ class Cluster:
         answered = []
         for line in (self.folder / "nginx" / "access.log").read_text().splitlines():
             parts = line.split(" ", 3)
-            if len(parts) == 4 and parts[1] == path:
+            if len(parts) == 4 and parts[1] == f"/{BASE_PATH}{path}":
                 last = parts[3].split(",")[-1].strip()
                 answered.extend(r for r in self.replicas if last == f"127.0.0.1:{r.port}")
         return answered
@@ -163,13 +165,15 @@ def start_replica(env: dict[str, str], folder: Path, name: str) -> Replica:
                 "127.0.0.1",
                 "--port",
                 str(port),
+                "--base-url-path",
+                BASE_PATH,
             ],
             cwd=folder,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    replica = Replica(f"http://127.0.0.1:{port}", port, log_path, process)
+    replica = Replica(f"http://127.0.0.1:{port}/{BASE_PATH}", port, log_path, process)
     try:
         wait_for(f"{replica.url}/_stcore/health", "ok", process, log_path)
     except BaseException:
@@ -193,7 +197,8 @@ def start_proxy(cluster: Cluster, binary: str) -> None:
     cluster.nginx = subprocess.Popen(
         [*command, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    cluster.proxy_url = f"http://127.0.0.1:{port}"
+    cluster.proxy_root = f"http://127.0.0.1:{port}"
+    cluster.proxy_url = f"{cluster.proxy_root}/{BASE_PATH}"
     wait_for(f"{cluster.proxy_url}/_stcore/health", "ok", cluster.nginx, log)
 
 
