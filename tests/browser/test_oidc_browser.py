@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from access_core.accounts import admins
 from access_core.accounts.admin_login import revoke_sessions
 from access_core.audit import events as audit
+from access_core.db.models import AdminSession
 from access_core.db.unit_of_work import Database
 from tests.browser.conftest import Provider, Server, settle, write_auth_secrets
 from tests.support.factories import ADMIN_PASSWORD, TEST_ROUNDS
@@ -149,5 +151,30 @@ def test_after_revocation_only_a_new_sign_in_opens_a_session_and_only_while_acti
         sign_in_at_provider(page, oidc_server, STAFF)
         expect(page.get_by_text("Votre compte est désactivé")).to_be_visible()
         on_login_page(page)
+    finally:
+        db.dispose()
+
+
+def test_logout_ends_the_session_and_the_providers_identity(page, oidc_server):
+    page.goto(oidc_server.url)
+    settle(page)
+    sign_in_at_provider(page, oidc_server, STAFF)
+    logged_in_as(page, STAFF)
+
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Se déconnecter").click()
+    # Streamlit's /auth/logout sends the browser to the provider's end_session_endpoint
+    page.get_by_role("button", name="End session").click()
+    page.wait_for_url(f"{oidc_server.url}/**")
+    settle(page)
+
+    on_login_page(page)
+    assert not [c for c in page.context.cookies() if c["name"].startswith("_streamlit_user")]
+    db = _db(oidc_server)
+    try:
+        with db.transaction() as session:
+            reasons = session.scalars(
+                select(AdminSession.end_reason).where(AdminSession.username == STAFF)
+            ).all()
+        assert reasons == ["logout"]
     finally:
         db.dispose()
