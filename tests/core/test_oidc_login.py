@@ -220,3 +220,13 @@ def test_the_settings_are_read_and_checked():
 
 def test_no_marker_hash_is_a_bcrypt_hash():
     assert not verify_password("!", oidc_login.NO_LOCAL_PASSWORD)
+
+
+@pytest.mark.parametrize("value", [["admin"], 42, "", "   ", "adm\x00in", "a" * 151, None])
+def test_a_claim_that_is_not_a_name_opens_nothing(db, settings, admin, value):
+    result = sign_in(db, settings, ProviderIdentity("ent", claims(email=value)), POLICY)
+
+    assert result.status is OidcStatus.NO_CLAIM and result.session_id is None
+    assert audit.events(db, action="oidc_login_refused", limit=1)[0].details["refusal"] == (
+        "no_claim"
+    )
