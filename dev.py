@@ -135,10 +135,71 @@ def ensure_test_tools() -> None:
         )
 
 
+DEMO_SECRETS = ROOT / "var" / "demo-oidc-secrets.toml"
+
+
+def start_demo_provider() -> list[str]:
+    """``ACCESS_DEMO_OIDC=1``: a local OpenID Connect provider (oidc-provider-mock, from the test
+    set) on 127.0.0.1 (``ACCESS_DEMO_OIDC_PORT``, 9400), and a demo secrets file naming it in
+    ``var/`` (never the real ``.streamlit/secrets.toml``, which Streamlit still reads first).
+    Its page offers « admin »: the demo's administrator signs in with the button."""
+    import json
+    import secrets
+    import time
+    import urllib.request
+
+    port = os.environ.get("ACCESS_DEMO_OIDC_PORT", "9400")
+    url = f"http://127.0.0.1:{port}"
+    admin = json.dumps({"sub": "admin", "email": "admin", "name": "Administrateur (démo)"})
+    say(f"starting a demo OpenID Connect provider on {url}")
+    subprocess.Popen(  # noqa: S603 - a fixed program; it stops with the terminal (Ctrl+C)
+        [
+            PYTHON,
+            "-m",
+            "oidc_provider_mock",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            port,
+            "--user-claims",
+            admin,
+        ],
+        cwd=ROOT,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(f"{url}/.well-known/openid-configuration", timeout=1):  # noqa: S310
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        fail(f"the demo provider did not answer on {url}")
+    DEMO_SECRETS.parent.mkdir(parents=True, exist_ok=True)
+    DEMO_SECRETS.write_text(
+        "# Written by `dev.py run` with ACCESS_DEMO_OIDC=1: the demo provider only.\n"
+        "[auth]\n"
+        'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        f'cookie_secret = "{secrets.token_urlsafe(32)}"\n'
+        "[auth.demo]\n"
+        'display_name = "OIDC (démo)"\n'
+        'client_id = "acces-apprenants-demo"\n'
+        f'client_secret = "{secrets.token_urlsafe(16)}"\n'
+        f'server_metadata_url = "{url}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    DEMO_SECRETS.chmod(0o600)
+    real = ROOT / ".streamlit" / "secrets.toml"
+    files = [real, DEMO_SECRETS] if real.exists() else [DEMO_SECRETS]
+    return [arg for path in files for arg in ("--secrets.files", str(path))]
+
+
 def cmd_run(extra: list[str]) -> None:
-    ensure_venv("run")
+    demo_oidc = os.environ.get("ACCESS_DEMO_OIDC") == "1"
+    ensure_venv("test" if demo_oidc else "run")  # the demo provider is in the test set
     run(BIN / "access-core", "quickstart")
     port = os.environ.get("PORT", "8501")
+    provider_args = start_demo_provider() if demo_oidc else []
     say(f"starting the dashboard on http://127.0.0.1:{port}  (Ctrl+C to stop)")
     os.chdir(ROOT)
     # as `access-core serve`: uvicorn believes no X-Forwarded-For, ACCESS_TRUSTED_PROXIES decides
@@ -155,6 +216,7 @@ def cmd_run(extra: list[str]) -> None:
             os.environ.get("HOST", "127.0.0.1"),
             "--server.port",
             port,
+            *provider_args,
             *extra,
         ],
         env,

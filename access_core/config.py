@@ -67,6 +67,11 @@ COOKIE_SECURE_MODES = ("auto", "true", "false")
 LANGUAGES = ("fr", "en")
 SHOW_DIGITS, SHOW_HINT = "digits", "hint"  # ACCESS_SLIPS_PASSWORD: print the digits or a hint
 SLIPS_PASSWORD_MODES = (SHOW_DIGITS, SHOW_HINT)
+# ACCESS_LOCAL_LOGIN: who may log in with a password of this project (the provider's sign-in
+# is unaffected): everyone, only the accounts named in ACCESS_BREAKGLASS_ACCOUNTS, or no one.
+LOCAL_LOGIN_ALL, LOCAL_LOGIN_BREAKGLASS, LOCAL_LOGIN_OFF = "all", "breakglass", "off"
+LOCAL_LOGIN_MODES = (LOCAL_LOGIN_ALL, LOCAL_LOGIN_BREAKGLASS, LOCAL_LOGIN_OFF)
+_CLAIM_NAME = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
 MIN_COOKIE_KEY_BYTES = 32
 # bcrypt doubles its work per round: cost 16 is ~5 s a hash on one core here (a reset of a
 # class of 30 would take minutes), 31 would be days. Higher is refused, not silently capped.
@@ -101,6 +106,17 @@ class Settings:
     school_name: str = ""
     portal_url: str = ""
     slips_password: str = SHOW_DIGITS
+    # OpenID Connect sign-in (the provider itself is the secrets file's [auth] table)
+    oidc_username_claim: str = "email"
+    oidc_create_teachers: bool = False
+    local_login: str = LOCAL_LOGIN_ALL
+    breakglass_accounts: tuple[str, ...] = ()
+
+    def local_login_allowed(self, username: str) -> bool:
+        """Whether ``username`` (stripped, lower-cased) may log in with a local password."""
+        if self.local_login == LOCAL_LOGIN_ALL:
+            return True
+        return self.local_login == LOCAL_LOGIN_BREAKGLASS and username in self.breakglass_accounts
 
     @property
     def tz(self) -> ZoneInfo:
@@ -125,6 +141,30 @@ def _choice(values: Mapping[str, str], name: str, choices: tuple[str, ...]) -> s
     if value not in choices:
         raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
     return value
+
+
+def _bool_setting(values: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = str(values.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("true", "1", "yes", "on"):
+        return True
+    if raw in ("false", "0", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def _claim_name(values: Mapping[str, str]) -> str:
+    claim = str(values.get("ACCESS_OIDC_USERNAME_CLAIM") or "email").strip()
+    if not _CLAIM_NAME.fullmatch(claim):
+        raise ConfigError(f"ACCESS_OIDC_USERNAME_CLAIM is not a claim name, got {claim!r}")
+    return claim
+
+
+def _account_names(values: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list of usernames, compared as logins compare them."""
+    raw = str(values.get(name) or "")
+    return tuple(sorted({part.strip().lower() for part in raw.split(",") if part.strip()}))
 
 
 def secrets_file(environ: Mapping[str, str] | None = None) -> Path:
@@ -196,6 +236,10 @@ SETTING_NAMES = (
     "ACCESS_PORTAL_URL",
     "ACCESS_SLIPS_PASSWORD",
     "ACCESS_DATA_DIR",
+    "ACCESS_OIDC_USERNAME_CLAIM",
+    "ACCESS_OIDC_CREATE_TEACHERS",
+    "ACCESS_LOCAL_LOGIN",
+    "ACCESS_BREAKGLASS_ACCOUNTS",
 )
 
 
@@ -273,6 +317,10 @@ def load_settings(values: Mapping[str, str] | None = None, **overrides: object) 
         school_name=" ".join(str(env.get("ACCESS_SCHOOL_NAME") or "").split()),
         portal_url=portal_url,
         slips_password=slips_password,
+        oidc_username_claim=_claim_name(env),
+        oidc_create_teachers=_bool_setting(env, "ACCESS_OIDC_CREATE_TEACHERS", False),
+        local_login=_choice(env, "ACCESS_LOCAL_LOGIN", LOCAL_LOGIN_MODES),
+        breakglass_accounts=_account_names(env, "ACCESS_BREAKGLASS_ACCOUNTS"),
     )
     if overrides:
         from dataclasses import replace

@@ -28,10 +28,10 @@ from streamlit.errors import StreamlitAPIException
 from access_core.accounts import admin_login as admin_auth
 from access_core.accounts import sessions
 from access_core.accounts.admin_login import LoginStatus
-from access_core.config import cookie_key
+from access_core.config import LOCAL_LOGIN_BREAKGLASS, LOCAL_LOGIN_OFF, cookie_key
 from access_core.db.unit_of_work import Database
 from access_core.text.catalogue import t
-from access_ui import context, session
+from access_ui import context, oidc, session
 from access_ui.feedback import call_or_stop
 
 log = logging.getLogger("access_ui")
@@ -161,6 +161,7 @@ def _logout(cookies: Any) -> None:
             # Every earlier session and cookie of this administrator stops working too.
             admin_auth.revoke_sessions(db, username, username, "logged_out")
     _end_session(cookies, "logged_out")
+    oidc.end_provider_identity()
 
 
 def _check_live_session(cookies: Any, lang: str) -> bool:
@@ -207,6 +208,17 @@ def _resume_from_cookie(cookies: Any, lang: str) -> bool:
     return False
 
 
+def _resume_from_provider(cookies: Any, lang: str) -> bool:
+    """A browser back from the provider: a session if its identity opens one (the dashboard's
+    own login cookie then carries it, as after a password login)."""
+    result = oidc.sign_in_from_provider(lang)
+    if result is None or not result.ok or not result.username or not result.session_id:
+        return False
+    session.begin(result.username, result.session_id)
+    _issue_cookie(cookies, result.username, result.session_id, lang)
+    return True
+
+
 @dataclass(frozen=True)
 class Gate:
     """What the login gate found: a logged-in administrator, or the login form to show as the
@@ -224,7 +236,14 @@ class Gate:
         notice = session.notice()  # kept until the next login: reruns don't hide it
         if notice:
             st.info(session.notice_text(notice, self.lang))
-        if _login_form(self.cookies, self.lang):
+        st.title(t("app_title", self.lang))
+        oidc.buttons(self.lang)
+        local = context.settings().local_login
+        if local == LOCAL_LOGIN_OFF:
+            if not oidc.providers():
+                st.error(t("login_local_off_no_provider", self.lang))
+            return
+        if _login_form(self.cookies, self.lang, breakglass=local == LOCAL_LOGIN_BREAKGLASS):
             st.rerun()
 
 
@@ -237,16 +256,17 @@ def login_gate(lang: str) -> Gate:
     if current_username() is not None:
         if _check_live_session(cookies, lang):
             return Gate(True, cookies, lang)
-    elif _resume_from_cookie(cookies, lang):
+    elif _resume_from_cookie(cookies, lang) or _resume_from_provider(cookies, lang):
         return Gate(True, cookies, lang)
     return Gate(False, cookies, lang)
 
 
-def _login_form(cookies: Any, lang: str) -> bool:
+def _login_form(cookies: Any, lang: str, breakglass: bool = False) -> bool:
     placeholder = st.empty()
     with placeholder.container(), st.form("login", clear_on_submit=False):
-        st.title(t("app_title", lang))
         st.subheader(t("login_form", lang))
+        if breakglass:
+            st.caption(t("login_breakglass_only", lang))
         username = st.text_input(t("login_username", lang), autocomplete="username")
         password = st.text_input(
             t("login_password", lang), type="password", autocomplete="current-password"

@@ -28,6 +28,8 @@ from access_core.db.models import Admin
 from access_core.db.unit_of_work import Database
 
 UNKNOWN_ACTOR = "(unknown username)"
+METHOD = "password"
+LOCAL_LOGIN_REFUSAL = "local_login_off"
 
 
 class LoginStatus(enum.Enum):
@@ -94,6 +96,8 @@ def login(db: Database, settings: Settings, username: str, password: str) -> Log
     subject = admin_subject(settings, name)
     # An unknown username may be a password typed in the wrong field: never journal it.
     actor = name if row else UNKNOWN_ACTOR
+    if not settings.local_login_allowed(name):
+        return _refuse_local_login(db, settings, actor, name, password)
     admission = throttle.admit(db, subject, policy)
     if not admission.admitted:
 
@@ -111,7 +115,7 @@ def login(db: Database, settings: Settings, username: str, password: str) -> Log
     def record(session_: Session) -> LoginResult:
         if ok and row is not None and _unchanged(session_, name, row[0], int(row[4])):
             throttle.settle_success(session_, subject, admission)
-            audit.record(session_, actor, "login_succeeded")
+            audit.record(session_, actor, "login_succeeded", details={"method": METHOD})
             return LoginResult(LoginStatus.OK, name, display_name=row[2], generation=int(row[4]))
         # A wrong password, or a right one whose account changed while bcrypt was checking it
         # (new password, disabled): the password that was checked no longer opens anything.
@@ -120,6 +124,22 @@ def login(db: Database, settings: Settings, username: str, password: str) -> Log
         audit.record(session_, actor, "login_failed")
         if admission.locked_until is not None:
             return LoginResult(LoginStatus.LOCKED, name, locked_until=admission.locked_until)
+        return LoginResult(LoginStatus.REFUSED, name)
+
+    return db.write(record)
+
+
+def _refuse_local_login(
+    db: Database, settings: Settings, actor: str, name: str, password: str
+) -> LoginResult:
+    """``ACCESS_LOCAL_LOGIN`` keeps this account off the password form: no password is checked
+    and nothing is charged to the throttle, but the attempt takes a bcrypt check's time (the
+    answer does not tell which names are break-glass accounts) and is journalled."""
+    verify_password(password, dummy_hash(settings.bcrypt_rounds))
+
+    def record(session_: Session) -> LoginResult:
+        details = {"method": METHOD, "refusal": LOCAL_LOGIN_REFUSAL}
+        audit.record(session_, actor, "login_failed", details=details)
         return LoginResult(LoginStatus.REFUSED, name)
 
     return db.write(record)

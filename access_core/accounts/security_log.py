@@ -38,7 +38,17 @@ IMPORT_ACTIONS = {
 }
 # Details worth a log line: administrators' names, never a learner's name or login (a learner
 # is logged by number, ``learner=``; the purge cannot reach the log).
-LOGGED_DETAILS = ("username", "subject", "class", "learners", "until")
+LOGGED_DETAILS = (
+    "username",
+    "subject",
+    "class",
+    "learners",
+    "until",
+    "method",  # how a login came: password or oidc (and the provider's name)
+    "provider",
+    "identity",  # a provider's identity that names no account
+    "refusal",
+)
 _PLAIN = re.compile(r"[\w.@:/+-]+")
 
 

@@ -118,25 +118,39 @@ def start(
             current is None or not current[0] or current[1] != generation
         ):
             return None
-        session.execute(
-            delete(AdminSession).where(
-                AdminSession.last_seen_at < now - policy.lifetime - PURGE_AFTER
-            )
-        )
-        session.add(
-            AdminSession(
-                token_hash=_digest(session_id),
-                username=name,
-                created_at=now,
-                last_seen_at=now,
-                generation=generation
-                if generation is not None
-                else (int(current[1]) if current is not None else 0),
-            )
-        )
+        held = generation if generation is not None else (int(current[1]) if current else 0)
+        insert(session, session_id, name, held, policy, now)
         return session_id
 
     return db.write(work)
+
+
+def insert(
+    session: Session,
+    session_id: str,
+    username: str,
+    generation: int,
+    policy: SessionPolicy,
+    now: datetime,
+    provider_token_hash: str | None = None,
+) -> None:
+    """Add the row of a new session in the caller's transaction (rows dead for more than a day
+    are purged on the way): ``start`` for a password login, ``oidc_login.sign_in`` for a
+    provider's, so both open exactly the same kind of session."""
+    session.execute(
+        delete(AdminSession).where(AdminSession.last_seen_at < now - policy.lifetime - PURGE_AFTER)
+    )
+    session.add(
+        AdminSession(
+            token_hash=_digest(session_id),
+            username=username,
+            created_at=now,
+            last_seen_at=now,
+            generation=generation,
+            provider_token_hash=provider_token_hash,
+        )
+    )
+    session.flush()
 
 
 def _verdict(

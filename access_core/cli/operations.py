@@ -16,7 +16,7 @@ import click
 from access_core.accounts import admins
 from access_core.audit import request_context
 from access_core.cli.base import command, database, options, progress
-from access_core.config import PROJECT_ROOT, Settings, cookie_key, from_checkout
+from access_core.config import PROJECT_ROOT, Settings, cookie_key, from_checkout, secrets_file
 from access_core.db.engine import absolute_sqlite_url, sqlite_path
 from access_core.db.schema import damaged_schema, upgrade_schema
 from access_core.errors import ValidationError
@@ -255,6 +255,9 @@ def serve_command(host: str, port: int, base_url_path: str | None = None) -> lis
     options["server.port"] = port
     if base_url_path is not None:
         options["server.baseUrlPath"] = base_url_path.strip("/")
+    # Streamlit reads its [auth] table (OpenID Connect) from the same file as the settings,
+    # not from the working directory's .streamlit/ (the package's folder once installed).
+    options["secrets.files"] = str(secrets_file().resolve())
     flags = [f"--{name}={_flag_value(value)}" for name, value in sorted(options.items())]
     return [sys.executable, "-m", "streamlit", "run", str(script), *flags]
 

@@ -227,3 +227,6 @@ class AdminSession(Base):
     end_reason: Mapped[str | None] = mapped_column(String(30))
     # The administrator's ``session_generation`` read with the password hash that was verified.
     generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A provider sign-in (OpenID Connect): SHA-256 of the identity token's issuer, subject,
+    # nonce and issue time; unique, so one sign-in opens one session. NULL: a password login.
+    provider_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

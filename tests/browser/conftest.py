@@ -133,10 +133,11 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log_path: Path) ->
     pytest.fail(f"streamlit not healthy after {STARTUP_TIMEOUT_S:.0f} s:\n{log_path.read_text()}")
 
 
-def start_server(workdir: Path, **settings: str) -> Server:
+def start_server(workdir: Path, streamlit_args: tuple[str, ...] = (), **settings: str) -> Server:
     """A migrated, filled database with an administrator, and ``streamlit run app.py`` (the
     entry point that serves the dashboard behind its security headers) on it; ``settings``
-    are further environment variables of the server (``ACCESS_IDLE_TIMEOUT_MINUTES="1"``)."""
+    are further environment variables of the server (``ACCESS_IDLE_TIMEOUT_MINUTES="1"``),
+    ``streamlit_args`` further options of ``streamlit run`` (``--secrets.files=...``)."""
     workdir.mkdir(parents=True, exist_ok=True)
     database_url = f"sqlite:///{workdir / 'access.db'}"
     cookie_key = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(40))
@@ -178,6 +179,7 @@ def start_server(workdir: Path, **settings: str) -> Server:
                 str(port),
                 "--server.fileWatcherType",
                 "none",
+                *streamlit_args,
             ],
             cwd=REPO_ROOT,
             env=env,
@@ -342,8 +344,8 @@ def launch_server(
     servers: list[Server] = []
     request.node.streamlit_servers = servers
 
-    def launch(**settings: str) -> Server:
-        server = start_server(tmp_path_factory.mktemp("streamlit"), **settings)
+    def launch(streamlit_args: tuple[str, ...] = (), **settings: str) -> Server:
+        server = start_server(tmp_path_factory.mktemp("streamlit"), streamlit_args, **settings)
         servers.append(server)
         return server
 
@@ -458,3 +460,79 @@ def app_server(
     request.node.streamlit_servers = [server]  # its log goes into the report of a failure
     yield server
     stop_server(server)
+
+
+# --- a local OpenID Connect provider -------------------------------------------------------
+
+
+@dataclass
+class Provider:
+    """``oidc-provider-mock`` serving on 127.0.0.1: any client id is accepted, and its
+    authorization page signs in whoever's ``sub`` is typed (claims ``{"email": sub}``)."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+
+    @property
+    def metadata_url(self) -> str:
+        return f"{self.url}/.well-known/openid-configuration"
+
+
+def start_provider(log_path: Path) -> Provider:
+    port = _free_port()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "oidc_provider_mock",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+    provider = Provider(f"http://127.0.0.1:{port}", process)
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"oidc-provider-mock exited:\n{log_path.read_text()}")
+        try:
+            with urllib.request.urlopen(provider.metadata_url, timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return provider
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    process.terminate()
+    pytest.fail(f"oidc-provider-mock not ready after {STARTUP_TIMEOUT_S:.0f} s")
+
+
+@pytest.fixture
+def oidc_provider(tmp_path: Path) -> Iterator[Provider]:
+    """A local OpenID Connect provider for this test, stopped at teardown."""
+    provider = start_provider(tmp_path / "provider.log")
+    yield provider
+    provider.process.terminate()
+    provider.process.wait(timeout=10)
+
+
+def write_auth_secrets(path: Path, provider: Provider, name: str = "ent", label: str = "") -> Path:
+    """A secrets file whose ``[auth]`` table names ``provider`` (Streamlit's own keys; the
+    redirect URI takes the server's port through Streamlit's ``{port}``)."""
+    display = f'display_name = "{label}"\n' if label else ""
+    path.write_text(
+        "[auth]\n"
+        'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        f'cookie_secret = "{secrets.token_urlsafe(32)}"\n'
+        f"[auth.{name}]\n"
+        f"{display}"
+        'client_id = "acces-apprenants"\n'
+        f'client_secret = "{secrets.token_urlsafe(16)}"\n'
+        f'server_metadata_url = "{provider.metadata_url}"\n',
+        encoding="utf-8",
+    )
+    return path

@@ -81,6 +81,15 @@ def test_serve_passes_the_projects_server_settings_whatever_the_directory(monkey
         assert flag in command
 
 
+def test_serve_gives_streamlit_the_settings_secrets_file_for_its_auth_table(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ACCESS_SECRETS_FILE", str(tmp_path / "school-secrets.toml"))
+
+    command = cli_ops.serve_command("127.0.0.1", 8600)
+
+    assert f"--secrets.files={tmp_path / 'school-secrets.toml'}" in command
+
+
 ECHO_SERVER = """
 import sys
 

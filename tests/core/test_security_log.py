@@ -49,7 +49,7 @@ def test_failed_login_then_login_then_a_reset_of_22_is_three_lines(
 
     assert security_lines() == [
         f"event=login_failed client=203.0.113.9 actor={admin}",
-        f"event=login_succeeded client=203.0.113.9 actor={admin}",
+        f"event=login_succeeded client=203.0.113.9 actor={admin} method=password",
         security_lines()[2],
     ]
     assert re.fullmatch(

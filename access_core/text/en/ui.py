@@ -103,6 +103,20 @@ TEXTS: dict[str, str] = {
     "login_form": "Administrator login",
     "login_username": "Username",
     "login_password": "Password",
+    "oidc_sign_in": "Sign in with {provider}",
+    "oidc_unknown": (
+        "Your {provider} identity matches no account of the dashboard: ask an administrator "
+        "to create one for you."
+    ),
+    "oidc_disabled": "Your account is disabled: ask an administrator.",
+    "oidc_no_claim": (
+        "{provider} did not send what names your account ({claim}): ask an administrator."
+    ),
+    "login_breakglass_only": "For break-glass accounts only.",
+    "login_local_off_no_provider": (
+        "No way to log in is configured (ACCESS_LOCAL_LOGIN=off without an identity "
+        "provider): ask the technical team."
+    ),
     "login_submit": "Log in",
     "logged_out": "You are logged out.",
     "session_idle": "Session closed after {duration} without activity: log in again.",

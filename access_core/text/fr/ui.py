@@ -109,6 +109,21 @@ TEXTS: dict[str, str] = {
     "login_form": "Connexion administrateur",
     "login_username": "Identifiant",
     "login_password": "Mot de passe",
+    "oidc_sign_in": "Se connecter avec {provider}",
+    "oidc_unknown": (
+        "Votre identité {provider} ne correspond à aucun compte du tableau de bord : "
+        "demandez à un administrateur de vous en créer un."
+    ),
+    "oidc_disabled": "Votre compte est désactivé : adressez-vous à un administrateur.",
+    "oidc_no_claim": (
+        "{provider} n'a pas transmis l'information qui désigne votre compte ({claim}) : "
+        "adressez-vous à un administrateur."
+    ),
+    "login_breakglass_only": "Réservé aux comptes de secours.",
+    "login_local_off_no_provider": (
+        "Aucun moyen de connexion n'est configuré (ACCESS_LOCAL_LOGIN=off sans fournisseur "
+        "d'identité) : adressez-vous à l'équipe technique."
+    ),
     "login_submit": "Se connecter",
     "logged_out": "Vous êtes déconnecté.",
     "session_idle": "Session fermée après {duration} d'inactivité : reconnectez-vous.",
