@@ -15,8 +15,8 @@ from access_core.roster.names import full_name  # noqa: E402
 from access_core.text.catalogue import t  # noqa: E402
 from access_ui import cached, context, slips_ui, tables  # noqa: E402
 from access_ui.class_request import (  # noqa: E402
-    CLASS_KEY,
     apply_class_request,
+    class_key,
     initial_only_toggle,
 )
 from access_ui.feedback import call_or_stop  # noqa: E402
@@ -57,14 +57,13 @@ def class_section() -> None:
         st.info(t("no_classes", lang))
     else:
         names = {c.id: c.name for c in classes}
-        if st.session_state.get(CLASS_KEY) not in names:  # another school's class
-            st.session_state.pop(CLASS_KEY, None)
-        apply_class_request(names)
+        key = class_key(school_id)
+        apply_class_request(names, key)
         class_id = st.selectbox(
             t("class_label", lang),
             options=list(names),
             format_func=names.__getitem__,
-            key="class_id",
+            key=key,
         )
         initial_only = initial_only_toggle(t("initial_only", lang))
         scope = f"class-{class_id}" + ("-initial" if initial_only else "")

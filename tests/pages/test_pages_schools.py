@@ -40,7 +40,6 @@ IMPORT = ROOT / "pages" / "import_roster.py"
 JOURNAL = ROOT / "pages" / "journal.py"
 UAI_A, UAI_B, UAI_C = "0750001A", "0930002B", "0690003C"
 SCHOOL_KEY = "school_key"
-CLASS_KEY = "class_id"
 NOT_FOUND = "Établissement introuvable."
 ADMINS_ONLY = "Cette page est réservée aux administrateurs."
 
@@ -90,8 +89,17 @@ def has_widget(at: AppTest, key: str) -> bool:
     return any(box.key == key for box in at.selectbox)
 
 
+def class_box(at: AppTest) -> Any:
+    (box,) = [box for box in at.selectbox if box.label == "Classe"]
+    return box
+
+
+def has_class_box(at: AppTest) -> bool:
+    return any(box.label == "Classe" for box in at.selectbox)
+
+
 def class_labels(at: AppTest) -> list[str]:
-    return list(at.selectbox(key=CLASS_KEY).options)
+    return list(class_box(at).options)
 
 
 # --- one school: nothing changes -------------------------------------------------------------
@@ -105,7 +113,7 @@ def test_an_administrator_of_one_school_sees_no_school_selector(app_db: Database
     assert not has_widget(at, SCHOOL_KEY)
     assert "ecole" not in at.query_params
     assert "Établissement" not in [box.label for box in at.selectbox]
-    assert has_widget(at, CLASS_KEY)
+    assert has_class_box(at)
 
 
 def test_a_one_school_installation_shows_no_school_selector(app_school: School, admin: str):
@@ -129,8 +137,8 @@ def test_an_administrator_of_two_schools_picks_the_school_above_the_class(
 ):
     at = run(MAIN, director)
 
-    keys = [box.key for box in at.selectbox]
-    assert keys.index(SCHOOL_KEY) < keys.index(CLASS_KEY)
+    labels = [box.label for box in at.selectbox]
+    assert labels.index("Établissement") < labels.index("Classe")
     school = at.selectbox(key=SCHOOL_KEY)
     assert school.label == "Établissement"
     assert school.options == ["Collège Arago (0750001A)", "Collège Bara (0930002B)"]
@@ -189,7 +197,7 @@ def test_a_school_outside_the_scope_answers_like_an_unknown_one(
 
     assert texts(at.error) == [NOT_FOUND]
     assert at.selectbox(key=SCHOOL_KEY).value is None
-    assert not has_widget(at, CLASS_KEY)
+    assert not has_class_box(at)
     text = rendered_text(at)
     assert "Cassin" not in text  # the other school is not even named
     for name in ("Martin", "Leroy", "Bernard", "Gamma"):
