@@ -74,3 +74,14 @@ def search_index(actor: str, school_id: int | None = None) -> search.SearchIndex
     """The learners' folded names for the search, shared by every session of this server (not
     copied on each run), rebuilt on the same signal as the overview and after a minute."""
     return _search_index(actor, school_id, stats.stats_version(context.database(), actor))
+
+
+@st.cache_resource(ttl=60, max_entries=16, show_spinner=False)  # shared, not copied: read only
+def _schools_overview(actor: str, version: tuple[int, int]) -> tuple[stats.SchoolRow, ...]:
+    return tuple(stats.schools_overview(context.database(), actor))
+
+
+def schools_overview(actor: str) -> tuple[stats.SchoolRow, ...]:
+    """The district overview's rows (one per school), on the same signal as the overview's
+    figures: a full scan of the active learners is paid once a minute at most, not per run."""
+    return _schools_overview(actor, stats.stats_version(context.database(), actor))

@@ -9,7 +9,6 @@ from access_ui.auth import require_admin
 
 user = require_admin()  # first: nothing below runs for anyone else
 
-from access_core.roster import stats as school_figures  # noqa: E402
 from access_core.text.catalogue import t  # noqa: E402
 from access_ui import cached, context  # noqa: E402
 from access_ui.district_ui import schools_table  # noqa: E402
@@ -23,8 +22,7 @@ settings = context.settings()
 st.title(t("page_overview", lang))
 view = actor_view(user, lang)
 if view.district:
-    db = call_or_stop(lang, context.database)
-    schools_table(call_or_stop(lang, school_figures.schools_overview, db, user), lang)
+    schools_table(call_or_stop(lang, cached.schools_overview, user), lang)
 school_id = school_selector(view, lang)
 stats = call_or_stop(lang, cached.school_stats, user, settings.initial_password_days, school_id)
 if view.is_teacher:  # their classes' figures only: no deactivated accounts
