@@ -9,7 +9,11 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import update
 
+from access_core.audit import events as audit
+from access_core.audit import journal
+from access_core.db.models import AuditEvent
 from access_core.db.unit_of_work import Database
 from access_core.errors import NotAuthorized, NotFound
 from access_core.roster import queries, schools_view, stats
@@ -167,3 +171,34 @@ def test_the_overview_by_school_is_scoped_and_refuses_teachers(db: Database, two
     assert [r.school_id for r in rows] == [two]
     with pytest.raises(NotAuthorized):
         stats.schools_overview(db, make_teacher(db, "prof", [small.class_b]))
+
+
+def test_the_journal_of_a_school_holds_its_events_and_its_learners_events(
+    db: Database, two_schools
+):
+    small, two, three = two_schools
+    actor = make_admin(db, "direction", schools=[1, two])
+    yanis = queries.class_learners(db, actor, queries.list_classes(db, actor, school_id=two)[0].id)
+    with db.transaction(write=True) as session:
+        audit.record(session, "someone", "about_yanis", learner_id=yanis[0].id)
+        audit.record(session, "someone", "about_lea", learner_id=small.lea)
+        audit.record(session, "someone", "school_two_event")
+        audit.record(session, "someone", "no_school_event")
+        session.execute(
+            update(AuditEvent).where(AuditEvent.action == "school_two_event").values(school_id=two)
+        )
+
+    def actions(school_id: int | None) -> set[str]:
+        entries, total = journal.search(
+            db, actor, journal.JournalFilter(), PARIS, school_id=school_id
+        )
+        assert total == len(entries)
+        return {e.action for e in entries} - {"admin_created"}
+
+    assert actions(two) == {"about_yanis", "school_two_event"}
+    assert actions(1) == {"about_lea"}
+    assert actions(None) >= {"about_yanis", "about_lea", "school_two_event", "no_school_event"}
+    with pytest.raises(NotFound):
+        actions(three)
+    csv = journal.export_csv(db, actor, journal.JournalFilter(), PARIS, school_id=two).decode()
+    assert "about_yanis" in csv and "about_lea" not in csv

@@ -312,3 +312,22 @@ def test_a_teacher_journal_shows_no_other_accounts_actions(
 
     assert "principal.z" not in rendered_text(at)
     assert not has_widget(at, SCHOOL_KEY)
+
+
+def test_two_tabs_of_one_administrator_keep_their_own_school(schools: Schools, director: str):
+    first = run(MAIN, director, ecole=UAI_A)
+    second = run(MAIN, director, ecole=UAI_B)
+
+    first.selectbox(key=SCHOOL_KEY).select(UAI_B).run()
+    second.selectbox(key=SCHOOL_KEY).select(UAI_A).run()
+
+    assert first.query_params["ecole"] == UAI_B and class_labels(first) == ["2nde 1"]
+    assert second.query_params["ecole"] == UAI_A and class_labels(second) == ["6e A", "6e B"]
+
+
+def test_the_selector_and_its_refusal_in_english(schools: Schools, director: str):
+    at = run(MAIN, director, lang="en", ecole=UAI_C)
+
+    assert at.selectbox(key=SCHOOL_KEY).label == "School"
+    assert texts(at.error) == ["School not found."]
+    assert at.selectbox(key=SCHOOL_KEY).placeholder == "Choose a school"
