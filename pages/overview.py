@@ -29,7 +29,7 @@ if view.is_teacher:  # their classes' figures only: no deactivated accounts
     st.caption(t("teacher_classes_caption", lang))
 else:
     db = call_or_stop(lang, context.database)
-    call_or_stop(lang, retention_figures, db, user, settings, lang)
+    call_or_stop(lang, retention_figures, db, user, settings, lang, school_id)
 if not stats.classes:
     st.info(t("overview_empty", lang))
 else:

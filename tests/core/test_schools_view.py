@@ -16,7 +16,7 @@ from access_core.audit import journal
 from access_core.db.models import AuditEvent
 from access_core.db.unit_of_work import Database
 from access_core.errors import NotAuthorized, NotFound
-from access_core.roster import queries, schools_view, stats
+from access_core.roster import queries, retention, schools_view, stats
 from access_core.roster.search import build_index
 from tests.support.factories import add_learner
 from tests.support.school import School
@@ -202,3 +202,26 @@ def test_the_journal_of_a_school_holds_its_events_and_its_learners_events(
         actions(three)
     csv = journal.export_csv(db, actor, journal.JournalFilter(), PARIS, school_id=two).decode()
     assert "about_yanis" in csv and "about_lea" not in csv
+
+
+def test_the_accounts_due_for_the_purge_are_counted_for_the_chosen_school(
+    db: Database, two_schools
+):
+    small, two, _ = two_schools
+    actor = make_admin(db, "direction", schools=[1, two])
+    gone = add_learner(
+        db,
+        "Delpech",
+        "Ilan",
+        class_name="2nde 1",
+        login="ilan.delpech",
+        deactivated_at=datetime.now(UTC) - timedelta(days=88),  # a few days left of 3 months
+    )
+    school_of_class(db, queries.list_classes(db, actor, school_id=two)[0].id, two)
+    assert gone not in {
+        r.id for r in queries.recently_deactivated(db, actor, 3, PARIS, school_id=1)
+    }
+
+    assert retention.due_within(db, actor, 3, PARIS, 7, school_id=two) == 1
+    assert retention.due_within(db, actor, 3, PARIS, 7, school_id=1) == 0
+    assert retention.due_within(db, actor, 3, PARIS, 7) == 1
