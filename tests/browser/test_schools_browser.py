@@ -7,14 +7,14 @@ import re
 from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from access_core.db.models import Learner, School
+from access_core.db.models import Learner, School, SchoolClass
 from access_core.db.unit_of_work import Database
 from tests.browser.conftest import PUPILS, Server, settle
 from tests.support.browser_dashboard import log_in, open_app
 from tests.support.factories import add_learner
-from tests.support.scopes import make_admin, make_school, school_of_class
+from tests.support.scopes import make_admin, make_school, make_teacher, school_of_class
 
 pytestmark = pytest.mark.browser
 
@@ -73,3 +73,28 @@ def test_a_switched_school_stays_through_a_reload(server: Server, page: Any) -> 
     expect(page).to_have_url(re.compile(f"ecole={UAI_B}"))
     expect(selector).to_have_value("Collège Bara (0930002B)")
     expect(classes).to_have_value("2nde 1")
+
+
+def test_a_teacher_gets_a_refusal_at_the_import_url_and_no_link(server: Server, page: Any) -> None:
+    db = Database.from_url(server.database_url)
+    try:
+        with db.transaction() as session:
+            class_id = session.scalar(select(SchoolClass.id).where(SchoolClass.name == "5e B"))
+        assert class_id is not None
+        make_teacher(db, "prof.b", [class_id])
+    finally:
+        db.dispose()
+    open_app(page, server.url)
+    log_in(page, "prof.b")
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("link", name="Journal")).to_be_visible()
+    expect(sidebar.get_by_role("link", name="Import")).to_have_count(0)
+    expect(page.get_by_role("combobox", name="Classe")).to_have_value("5e B")
+
+    page.goto(f"{server.url}/import_roster")
+    settle(page)
+
+    expect(page.get_by_text("Cette page est réservée aux administrateurs.")).to_be_visible()
+    expect(page.get_by_test_id("stFileUploader")).to_have_count(0)
+    html = page.content()
+    assert not [p.last_name for p in PUPILS if p.last_name in html]
