@@ -12,6 +12,7 @@ from access_core.text.catalogue import t
 from access_ui import context
 from access_ui.auth import current_username, login_gate, request_logout
 from access_ui.language import language_selector
+from access_ui.school_choice import actor_view
 
 st.set_page_config(page_title="Accès apprenants", page_icon="🔑", layout="wide")
 lang = context.language()
@@ -20,6 +21,7 @@ with st.sidebar:
 
 # (script, title key, URL path, icon); ``/`` opens the first. Each URL path is the file
 # name, as Streamlit names pages/ files on a fresh server before the navigation is declared.
+ADMIN_ONLY = {"import_roster"}  # not linked for a teacher (its URL answers with a refusal)
 PAGES = [
     ("pages/learner_access.py", "page_learner_access", "learner_access", ":material/key:"),
     ("pages/overview.py", "page_overview", "overview", ":material/monitoring:"),
@@ -53,9 +55,11 @@ home = st.Page(
 # Every page URL resolves whether logged in or not; the navigation is hidden (links below).
 navigation = st.navigation([home, *pages], position="hidden")
 if gate.logged_in:
+    teacher = actor_view(current_username() or "", lang).is_teacher
     with st.sidebar:
-        for page in pages:
-            st.page_link(page)
+        for page, (_, _, url, _) in zip(pages, PAGES, strict=True):
+            if not (teacher and url in ADMIN_ONLY):
+                st.page_link(page)
         st.divider()
         st.caption(t("logged_in_as", lang, username=current_username()))
         st.button(t("logout", lang), key="logout_button", on_click=request_logout)

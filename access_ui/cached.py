@@ -23,14 +23,16 @@ DOCUMENT_TTL = 600  # seconds: a document with learners' data is dropped from me
 
 
 @st.cache_resource(ttl=300, max_entries=64, show_spinner=False)  # shared, not copied: a tuple
-def _class_list(actor: str, version: tuple[int, int]) -> tuple[roster.ClassInfo, ...]:
-    return tuple(roster.list_classes(context.database(), actor))
+def _class_list(
+    actor: str, school_id: int | None, version: tuple[int, int]
+) -> tuple[roster.ClassInfo, ...]:
+    return tuple(roster.list_classes(context.database(), actor, school_id=school_id))
 
 
-def class_list(actor: str) -> tuple[roster.ClassInfo, ...]:
+def class_list(actor: str, school_id: int | None = None) -> tuple[roster.ClassInfo, ...]:
     """The school's classes in natural order (names only). Shared by every session rather
     than copied (``cache_data`` unpickled 30,000 classes on every run of a district's page)."""
-    return _class_list(actor, roster.classes_version(context.database(), actor))
+    return _class_list(actor, school_id, roster.classes_version(context.database(), actor))
 
 
 @st.cache_data(ttl=DOCUMENT_TTL, max_entries=64, show_spinner=False)
@@ -47,23 +49,39 @@ def slips_document(
 
 
 @st.cache_resource(ttl=60, max_entries=16, show_spinner=False)  # shared, not copied: read only
-def _school_stats(actor: str, initial_days: int, version: tuple[int, int]) -> stats.SchoolStats:
-    return stats.school_stats(context.database(), actor, initial_days)
+def _school_stats(
+    actor: str, initial_days: int, school_id: int | None, version: tuple[int, int]
+) -> stats.SchoolStats:
+    return stats.school_stats(context.database(), actor, initial_days, school_id=school_id)
 
 
-def school_stats(actor: str, initial_days: int) -> stats.SchoolStats:
+def school_stats(actor: str, initial_days: int, school_id: int | None = None) -> stats.SchoolStats:
     """The overview's figures, recomputed when a learner is added, or changed by this
     product (``stats.stats_version``), and after a minute in any case (changes made by other
     programs, passwords expiring as time passes)."""
-    return _school_stats(actor, initial_days, stats.stats_version(context.database(), actor))
+    version = stats.stats_version(context.database(), actor)
+    return _school_stats(actor, initial_days, school_id, version)
 
 
 @st.cache_resource(ttl=60, max_entries=16, show_spinner=False)
-def _search_index(actor: str, version: tuple[int, int]) -> search.SearchIndex:
-    return search.build_index(context.database(), actor)
+def _search_index(
+    actor: str, school_id: int | None, version: tuple[int, int]
+) -> search.SearchIndex:
+    return search.build_index(context.database(), actor, school_id=school_id)
 
 
-def search_index(actor: str) -> search.SearchIndex:
+def search_index(actor: str, school_id: int | None = None) -> search.SearchIndex:
     """The learners' folded names for the search, shared by every session of this server (not
     copied on each run), rebuilt on the same signal as the overview and after a minute."""
-    return _search_index(actor, stats.stats_version(context.database(), actor))
+    return _search_index(actor, school_id, stats.stats_version(context.database(), actor))
+
+
+@st.cache_resource(ttl=60, max_entries=16, show_spinner=False)  # shared, not copied: read only
+def _schools_overview(actor: str, version: tuple[int, int]) -> tuple[stats.SchoolRow, ...]:
+    return tuple(stats.schools_overview(context.database(), actor))
+
+
+def schools_overview(actor: str) -> tuple[stats.SchoolRow, ...]:
+    """The district overview's rows (one per school), on the same signal as the overview's
+    figures: a full scan of the active learners is paid once a minute at most, not per run."""
+    return _schools_overview(actor, stats.stats_version(context.database(), actor))

@@ -160,11 +160,14 @@ def show_chart(stats: SchoolStats, lang: str) -> None:
 DUE_DAYS = 7
 
 
-def retention_figures(db: Database, user: str, settings: Settings, lang: str) -> None:
-    """How many deactivated accounts the purge deletes within 7 days, and a warning when some
-    are past the term by a day or more (the daily purge is not running)."""
+def retention_figures(
+    db: Database, user: str, settings: Settings, lang: str, school_id: int | None = None
+) -> None:
+    """How many deactivated accounts (of the chosen school) the purge deletes within 7 days,
+    and a warning when some are past the term by a day or more (the daily purge is not
+    running: the installation's, whatever the school)."""
     months, tz = settings.recent_deactivation_months, settings.tz
-    due = retention.due_within(db, user, months, tz, DUE_DAYS)
+    due = retention.due_within(db, user, months, tz, DUE_DAYS, school_id=school_id)
     overdue = retention.missed_purge(db, months, tz).count  # a day's grace for the night
     column = st.columns(3)[0]
     help_text = t("overview_due_week_help", lang, months=months)

@@ -31,8 +31,11 @@ def search_scope(text: str) -> str:
     return f"search-{digest}"
 
 
-def search_section(db: Database, user: str, settings: Settings, lang: str) -> None:
-    """The search field and, from two characters, its results with marks and reset."""
+def search_section(
+    db: Database, user: str, settings: Settings, lang: str, school_id: int | None = None
+) -> None:
+    """The search field and, from two characters, its results (of the chosen school) with
+    marks and reset."""
     text = st.text_input(
         t("search_label", lang),
         key=SEARCH_KEY,
@@ -45,7 +48,7 @@ def search_section(db: Database, user: str, settings: Settings, lang: str) -> No
     if len(search.search_key(text)) < search.MIN_CHARS:
         st.caption(t("search_too_short", lang))
         return
-    index = call_or_stop(lang, cached.search_index, user)
+    index = call_or_stop(lang, cached.search_index, user, school_id)
     result = call_or_stop(
         lang,
         search.find_learners,
@@ -55,6 +58,7 @@ def search_section(db: Database, user: str, settings: Settings, lang: str) -> No
         settings.recent_deactivation_months,
         settings.tz,
         index=index,
+        school_id=school_id,
     )
     if not result.rows:
         st.info(t("search_none", lang))

@@ -24,6 +24,7 @@ from access_ui.feedback import (  # noqa: E402
     show_error,
     stop_with_error,
 )
+from access_ui.school_choice import actor_view, require_admin_role, school_selector  # noqa: E402
 from access_ui.wording import t_literal  # noqa: E402
 
 lang = context.language()
@@ -31,6 +32,10 @@ settings = context.settings()
 db = call_or_stop(lang, context.database)
 
 st.title(t("page_import", lang))
+view = actor_view(user, lang)
+require_admin_role(view, lang)  # a teacher opening this URL gets a refusal, no data
+# the school chosen here is the import's once preview/apply take ``school_id`` (imports by school)
+school_selector(view, lang)
 st.caption(t("import_help", lang))
 limits = settings.import_limits
 # the smaller of the upload limit (.streamlit/config.toml) and ACCESS_IMPORT_MAX_BYTES

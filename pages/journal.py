@@ -13,6 +13,7 @@ from access_core.roster import queries as roster  # noqa: E402
 from access_core.text.catalogue import t  # noqa: E402
 from access_ui import cached, context  # noqa: E402
 from access_ui.feedback import call_or_stop  # noqa: E402
+from access_ui.school_choice import actor_view, school_selector  # noqa: E402
 from access_ui.session import live_download  # noqa: E402
 from access_ui.wording import journal_learner  # noqa: E402
 
@@ -21,7 +22,9 @@ settings = context.settings()
 db = call_or_stop(lang, context.database)
 
 st.title(t("page_journal", lang))
-classes = call_or_stop(lang, roster.list_classes, db, user)
+view = actor_view(user, lang)
+school_id = school_selector(view, lang)
+classes = call_or_stop(lang, roster.list_classes, db, user, school_id=school_id)
 actions = call_or_stop(lang, journal.known_actions, db, user)
 
 with st.form("journal_filters"):
@@ -39,7 +42,8 @@ with st.form("journal_filters"):
         format_func=lambda n: t("journal_all_classes", lang) if n is None else n,
     )
     left2, right2 = st.columns(2)
-    actor = left2.text_input(t("journal_actor", lang))
+    # a teacher's journal holds their own actions only (the service's rule): no author filter
+    actor = "" if view.is_teacher else left2.text_input(t("journal_actor", lang))
     learner = right2.text_input(t("journal_learner", lang))
     st.form_submit_button(t("journal_apply", lang))
 
@@ -53,16 +57,16 @@ flt = journal.JournalFilter(
     learner=learner or None,
 )
 # the learner filter runs on the learners' folded names this server keeps (as the search does)
-index = call_or_stop(lang, cached.search_index, user) if flt.learner else None
+index = call_or_stop(lang, cached.search_index, user, school_id) if flt.learner else None
 page = int(st.session_state.get("journal_page", 1))
 entries, total = call_or_stop(
-    lang, journal.search, db, user, flt, settings.tz, page - 1, index=index
+    lang, journal.search, db, user, flt, settings.tz, page - 1, index=index, school_id=school_id
 )
 pages = max(1, -(-total // journal.PAGE_SIZE))
 if page > pages:  # the filters shrank the result: back to its last page
     st.session_state["journal_page"] = page = pages
     entries, total = call_or_stop(
-        lang, journal.search, db, user, flt, settings.tz, page - 1, index=index
+        lang, journal.search, db, user, flt, settings.tz, page - 1, index=index, school_id=school_id
     )
 st.caption(t("journal_count", lang, total=total, page=min(page, pages), pages=pages))
 if entries:
@@ -94,7 +98,7 @@ st.number_input(t("journal_page", lang), min_value=1, max_value=pages, step=1, k
 
 
 def _csv(actor: str) -> bytes:
-    return journal.export_csv(db, actor, flt, settings.tz, index)  # audited
+    return journal.export_csv(db, actor, flt, settings.tz, index, school_id=school_id)  # audited
 
 
 st.download_button(

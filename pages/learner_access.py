@@ -14,7 +14,11 @@ from access_core.roster import stats  # noqa: E402
 from access_core.roster.names import full_name  # noqa: E402
 from access_core.text.catalogue import t  # noqa: E402
 from access_ui import cached, context, slips_ui, tables  # noqa: E402
-from access_ui.class_request import apply_class_request, initial_only_toggle  # noqa: E402
+from access_ui.class_request import (  # noqa: E402
+    apply_class_request,
+    class_key,
+    initial_only_toggle,
+)
 from access_ui.feedback import call_or_stop  # noqa: E402
 from access_ui.learner_table import (  # noqa: E402
     all_marked,
@@ -23,6 +27,7 @@ from access_ui.learner_table import (  # noqa: E402
     reset_button,
     show_notice,
 )
+from access_ui.school_choice import actor_view, school_selector  # noqa: E402
 from access_ui.search_ui import search_section  # noqa: E402
 from access_ui.session import live_download, require_live_session  # noqa: E402
 from access_ui.wording import t_literal  # noqa: E402
@@ -32,8 +37,12 @@ settings = context.settings()
 db = call_or_stop(lang, context.database)
 
 st.title(t("page_learner_access", lang))
+view = actor_view(user, lang)
+school_id = school_selector(view, lang)  # above « Classe »; none for an account of one school
+if view.is_teacher:
+    st.caption(t("teacher_classes_caption", lang))
 show_notice()
-search_section(db, user, settings, lang)
+search_section(db, user, settings, lang, school_id)
 
 
 @st.fragment
@@ -43,17 +52,18 @@ def class_section() -> None:
     the server's work and most of the browser's at 100,000 learners). Such a rerun skips the
     page's ``require_admin``, so it checks the session itself first."""
     admin = require_live_session()
-    classes = call_or_stop(lang, cached.class_list, admin)
+    classes = call_or_stop(lang, cached.class_list, admin, school_id)
     if not classes:
         st.info(t("no_classes", lang))
     else:
         names = {c.id: c.name for c in classes}
-        apply_class_request(names)
+        key = class_key(school_id)
+        apply_class_request(names, key)
         class_id = st.selectbox(
             t("class_label", lang),
             options=list(names),
             format_func=names.__getitem__,
-            key="class_id",
+            key=key,
         )
         initial_only = initial_only_toggle(t("initial_only", lang))
         scope = f"class-{class_id}" + ("-initial" if initial_only else "")
@@ -104,6 +114,8 @@ def class_section() -> None:
 
 class_section()
 
+if view.is_teacher:  # no deactivated learners table for a teacher
+    st.stop()
 st.divider()
 months = settings.recent_deactivation_months
 st.subheader(
@@ -112,7 +124,9 @@ st.subheader(
 st.caption(
     t("deactivated_terms", lang, months=months, journal_months=settings.journal_retention_months)
 )
-recent = call_or_stop(lang, roster.recently_deactivated, db, user, months, settings.tz)
+recent = call_or_stop(
+    lang, roster.recently_deactivated, db, user, months, settings.tz, school_id=school_id
+)
 if not recent:
     st.info(t("no_deactivated", lang))
 else:

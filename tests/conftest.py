@@ -141,10 +141,16 @@ def server_databases() -> Iterator[ServerDatabases]:
 
 
 def empty_all_tables(url: str) -> None:
+    """Every table emptied, but for school 1 (as migration 0008 leaves it): a fresh install
+    has that one school, which classes and learners belong to by default."""
     engine = create_engine(url)
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
+            if table.name == "schools":
+                conn.execute(table.delete().where(table.c.id != 1))
+                conn.execute(table.update().values(uai=None, name="Établissement", portal_url=None))
+            else:
+                conn.execute(table.delete())
     engine.dispose()
 
 

@@ -11,10 +11,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, false, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from access_core.accounts.admins import require_active_admin
+from access_core.accounts.scope import Scope, school_in_scope
 from access_core.audit import events as audit
 from access_core.db.models import AuditEvent, Learner, SchoolClass
 from access_core.db.unit_of_work import Database
@@ -100,6 +112,18 @@ def _filtered(
     return query
 
 
+def _of_school(session: Session, scope: Scope, school_id: int | None) -> ColumnElement[bool]:
+    """The events of the chosen school: recorded with it, or (recorded without a school)
+    about one of its learners; no condition without a chosen school."""
+    if school_id is None:
+        return true()
+    chosen = school_in_scope(session, scope, school_id)
+    return or_(
+        AuditEvent.school_id == chosen,
+        and_(AuditEvent.school_id.is_(None), Learner.school_id == chosen),
+    )
+
+
 def _learner_in(ids: list[int]) -> ColumnElement[bool]:
     """The event's learner is one of ``ids`` (found on the dashboard's kept index, so no name
     is folded in SQL): written as literal integers, so that no count of learners meets a
@@ -159,13 +183,16 @@ def search(
     page: int = 0,
     page_size: int = PAGE_SIZE,
     index: SearchIndex | None = None,
+    *,
+    school_id: int | None = None,
 ) -> tuple[list[JournalEntry], int]:
     """One page of matching events, newest first, and the number of matching events. With
     ``index`` (the learners' folded names the dashboard keeps, ``search.build_index``) the
     learner filter runs on it; without, in SQL (same rules)."""
     with db.transaction() as session:
-        require_active_admin(session, actor)
+        scope = require_active_admin(session, actor)
         query = _filtered(session, _base(), flt, tz, index)
+        query = query.where(_of_school(session, scope, school_id))
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         ordered = query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         rows = _entries(session, ordered.offset(max(page, 0) * page_size).limit(page_size))
@@ -173,14 +200,21 @@ def search(
 
 
 def export_csv(
-    db: Database, actor: str, flt: JournalFilter, tz: ZoneInfo, index: SearchIndex | None = None
+    db: Database,
+    actor: str,
+    flt: JournalFilter,
+    tz: ZoneInfo,
+    index: SearchIndex | None = None,
+    *,
+    school_id: int | None = None,
 ) -> bytes:
     """Every matching event as CSV (``to_csv``); the export is itself audited, in the same
     transaction, with the filters it used."""
 
     def export(session: Session) -> list[JournalEntry]:
-        require_active_admin(session, actor)
-        query = _filtered(session, _base(), flt, tz, index).order_by(
+        scope = require_active_admin(session, actor)
+        query = _filtered(session, _base(), flt, tz, index)
+        query = query.where(_of_school(session, scope, school_id)).order_by(
             AuditEvent.occurred_at.desc(), AuditEvent.id.desc()
         )
         entries = _entries(session, query)

@@ -20,10 +20,12 @@ from sqlalchemy.orm import Session
 
 from access_core.accounts.admins import require_active_admin
 from access_core.accounts.learner_login import initial_password_expired
+from access_core.accounts.scope import require_scope
 from access_core.db.models import Learner, SchoolClass
 from access_core.db.unit_of_work import Database
 from access_core.errors import NotFound
 from access_core.roster.logins import fold
+from access_core.roster.schools_view import chosen_school, teacher_classes
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,16 @@ def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p != "")
 
 
-def list_classes(db: Database, actor: str) -> list[ClassInfo]:
-    """Every class of the school in natural order (no scan of the learners)."""
+def list_classes(db: Database, actor: str, *, school_id: int | None = None) -> list[ClassInfo]:
+    """Every class of the school (of ``school_id`` when given; a teacher's: theirs) in
+    natural order (no scan of the learners)."""
     with db.transaction() as session:
-        require_active_admin(session, actor)
-        rows = session.execute(select(SchoolClass.id, SchoolClass.name)).all()
+        scope = require_scope(session, actor)
+        query = select(SchoolClass.id, SchoolClass.name).where(
+            chosen_school(session, scope, school_id, SchoolClass.school_id),
+            teacher_classes(scope, SchoolClass.id),
+        )
+        rows = session.execute(query).all()
     classes = [ClassInfo(id=r[0], name=r[1]) for r in rows]
     return sorted(classes, key=lambda c: natural_key(c.name))
 
@@ -90,7 +97,7 @@ def active_counts(db: Database, actor: str) -> dict[int, int]:
 def classes_version(db: Database, actor: str) -> tuple[int, int]:
     """Changes whenever a class is added or removed: a cache key for the class list."""
     with db.transaction() as session:
-        require_active_admin(session, actor)
+        require_scope(session, actor)
         count, highest = session.execute(
             select(func.count(SchoolClass.id), func.coalesce(func.max(SchoolClass.id), 0))
         ).one()
@@ -144,8 +151,8 @@ def class_learners(db: Database, actor: str, class_id: int) -> list[LearnerRow]:
     """The active learners of one class, sorted by last name then first name."""
     query = _learner_query().where(Learner.class_id == class_id, Learner.deactivated_at.is_(None))
     with db.transaction() as session:
-        require_active_admin(session, actor)
-        rows = _rows(session, query)
+        scope = require_scope(session, actor)
+        rows = _rows(session, query.where(teacher_classes(scope, Learner.class_id)))
     return sorted(rows, key=name_sort_key)
 
 
@@ -216,9 +223,16 @@ def days_left(deactivated_at: datetime, months: int, tz: ZoneInfo, now: datetime
 
 
 def recently_deactivated(
-    db: Database, actor: str, months: int, tz: ZoneInfo, now: datetime | None = None
+    db: Database,
+    actor: str,
+    months: int,
+    tz: ZoneInfo,
+    now: datetime | None = None,
+    *,
+    school_id: int | None = None,
 ) -> list[LearnerRow]:
-    """Learners deactivated after the instant ``months`` months ago, most recent first."""
+    """Learners (of ``school_id`` when given) deactivated after the instant ``months`` months
+    ago, most recent first."""
     now = now or datetime.now(UTC)
     start = deactivation_window_start(now, months, tz)
     query = (
@@ -227,5 +241,7 @@ def recently_deactivated(
         .order_by(Learner.deactivated_at.desc(), Learner.id)
     )
     with db.transaction() as session:
-        require_active_admin(session, actor)
-        return _rows(session, query)
+        scope = require_active_admin(session, actor)
+        return _rows(
+            session, query.where(chosen_school(session, scope, school_id, Learner.school_id))
+        )

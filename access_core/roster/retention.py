@@ -36,6 +36,7 @@ from access_core.db.models import AdminSession, AuditEvent, Learner, LoginThrott
 from access_core.db.unit_of_work import Database
 from access_core.roster.folding import search_fold
 from access_core.roster.queries import days_left, deactivation_window_start
+from access_core.roster.schools_view import chosen_school
 
 PURGE_ACTION = "learners_purged"
 # A learner crossing the term during the day is deleted by the next night's purge: ``check`` and
@@ -124,18 +125,27 @@ def missed_purge(
 
 
 def due_within(
-    db: Database, actor: str, months: int, tz: ZoneInfo, days: int, now: datetime | None = None
+    db: Database,
+    actor: str,
+    months: int,
+    tz: ZoneInfo,
+    days: int,
+    now: datetime | None = None,
+    *,
+    school_id: int | None = None,
 ) -> int:
-    """Learners of the deactivated table whose « Jours restants » is below ``days``: deleted by
-    the purge within the next ``days`` days (0: by the end of today)."""
+    """Learners of the deactivated table (of ``school_id`` when given) whose « Jours
+    restants » is below ``days``: deleted by the purge within the next ``days`` days (0: by
+    the end of today)."""
     now = now or datetime.now(UTC)
     start = deactivation_window_start(now, months, tz)
     query = select(Learner.deactivated_at).where(
         Learner.deactivated_at > start, Learner.deactivated_at <= now
     )
     with db.transaction() as session:
-        require_active_admin(session, actor)
-        moments = session.scalars(query).all()
+        scope = require_active_admin(session, actor)
+        school = chosen_school(session, scope, school_id, Learner.school_id)
+        moments = session.scalars(query.where(school)).all()
     return sum(1 for m in moments if m is not None and days_left(m, months, tz, now) < days)
 
 

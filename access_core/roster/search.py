@@ -48,6 +48,7 @@ from access_core.roster.queries import (
     deactivation_window_start,
     learners_by_ids,
 )
+from access_core.roster.schools_view import chosen_school
 
 MIN_CHARS = 2
 MAX_RESULTS = 50
@@ -142,11 +143,13 @@ class SearchIndex:
     deactivated_at: tuple[datetime | None, ...]
 
 
-def build_index(db: Database, actor: str) -> SearchIndex:
+def build_index(db: Database, actor: str, *, school_id: int | None = None) -> SearchIndex:
+    """The folded names of every learner (of ``school_id`` when given)."""
     query = Learner.id, Learner.last_name, Learner.first_name, Learner.login
     with db.transaction() as session:
-        require_active_admin(session, actor)
-        rows = session.execute(select(*query, Learner.deactivated_at)).all()
+        scope = require_active_admin(session, actor)
+        school = chosen_school(session, scope, school_id, Learner.school_id)
+        rows = session.execute(select(*query, Learner.deactivated_at).where(school)).all()
     memo: dict[str, str] = {}  # names repeat: fold each once
 
     def key(value: str) -> str:
@@ -227,6 +230,8 @@ def find_learners(
     now: datetime | None = None,
     limit: int = MAX_RESULTS,
     index: SearchIndex | None = None,
+    *,
+    school_id: int | None = None,
 ) -> SearchResult:
     """Active learners and learners deactivated within ``months`` months whose last name,
     first name or login contains ``text`` (ignoring case and accents). Nothing below
@@ -250,8 +255,9 @@ def find_learners(
         .limit(limit)
     )
     with db.transaction() as session:
-        require_active_admin(session, actor)
-        found = session.execute(query).all()
+        scope = require_active_admin(session, actor)
+        school = chosen_school(session, scope, school_id, Learner.school_id)
+        found = session.execute(query.where(school)).all()
     rows = [LearnerRow(*row[:-1]) for row in found]
     total = int(found[0][-1]) if found else 0
     return SearchResult(rows=sorted(rows, key=_order), total=total)

@@ -12,14 +12,17 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, select
 
 from access_core.accounts.admins import require_active_admin
-from access_core.db.models import AuditEvent, Learner, SchoolClass
+from access_core.accounts.scope import require_scope
+from access_core.db.models import AuditEvent, Learner, School, SchoolClass
 from access_core.db.unit_of_work import Database
 from access_core.documents.workbook import csv_cell
 from access_core.roster.queries import LearnerRow, natural_key
+from access_core.roster.schools_view import chosen_school, teacher_classes
 
 CSV_COLUMNS = (
     "class",
@@ -67,9 +70,15 @@ def _sort_key(row: ClassStats) -> tuple[float, tuple[tuple[int, int | str], ...]
 
 
 def school_stats(
-    db: Database, actor: str, initial_days: int, now: datetime | None = None
+    db: Database,
+    actor: str,
+    initial_days: int,
+    now: datetime | None = None,
+    *,
+    school_id: int | None = None,
 ) -> SchoolStats:
-    """Active learners per class: personalised, initial, expired, without birth date."""
+    """Active learners per class: personalised, initial, expired, without birth date (of the
+    school ``school_id`` when given; a teacher's classes only)."""
     now = now or datetime.now(UTC)
     must_change = Learner.must_change_password.is_(True)
     expired = and_(must_change, _expired_condition(initial_days, now))
@@ -87,9 +96,19 @@ def school_stats(
         )
         .where(Learner.deactivated_at.is_(None))
         .group_by(Learner.class_id)
-        .subquery()
     )
-    query = select(
+    with db.transaction() as session:
+        scope = require_scope(session, actor)
+        counted = per_class.where(
+            chosen_school(session, scope, school_id, Learner.school_id),
+            teacher_classes(scope, Learner.class_id),
+        ).subquery()
+        rows = session.execute(_named(counted)).all()
+    return _school_figures(rows)
+
+
+def _named(per_class: Any) -> Select[Any]:
+    return select(
         per_class.c.class_id,
         SchoolClass.name,
         per_class.c.learners,
@@ -97,9 +116,9 @@ def school_stats(
         per_class.c.expired,
         per_class.c.no_birth,
     ).outerjoin(SchoolClass, SchoolClass.id == per_class.c.class_id)
-    with db.transaction() as session:
-        require_active_admin(session, actor)
-        rows = session.execute(query).all()
+
+
+def _school_figures(rows: Sequence[Any]) -> SchoolStats:
     classes = [
         ClassStats(
             class_id=class_id,
@@ -125,6 +144,49 @@ def school_stats(
     return SchoolStats(total=total, classes=classes)
 
 
+@dataclass(frozen=True)
+class SchoolRow:
+    """One school of the district overview."""
+
+    school_id: int
+    uai: str | None
+    name: str
+    learners: int  # active
+    personalised: int
+
+    @property
+    def activation_rate(self) -> float | None:
+        return self.personalised / self.learners if self.learners else None
+
+
+def schools_overview(db: Database, actor: str) -> list[SchoolRow]:
+    """Every school of the administrator's scope (every school for a district administrator)
+    with its active learners and personalised passwords, by name; teachers are refused."""
+    per_school = (
+        select(
+            Learner.school_id.label("school_id"),
+            func.count().label("learners"),
+            func.coalesce(
+                func.sum(case((Learner.must_change_password.is_(False), 1), else_=0)), 0
+            ).label("personalised"),
+        )
+        .where(Learner.deactivated_at.is_(None))
+        .group_by(Learner.school_id)
+        .subquery()
+    )
+    query = select(
+        School.id, School.uai, School.name, per_school.c.learners, per_school.c.personalised
+    ).outerjoin(per_school, per_school.c.school_id == School.id)
+    with db.transaction() as session:
+        scope = require_active_admin(session, actor)
+        rows = session.execute(query.where(scope.school_clause(School.id))).all()
+    schools = [
+        SchoolRow(int(i), uai, name, int(learners or 0), int(personalised or 0))
+        for i, uai, name, learners, personalised in rows
+    ]
+    return sorted(schools, key=lambda row: (natural_key(row.name), row.school_id))
+
+
 def stats_version(db: Database, actor: str) -> tuple[int, int]:
     """Changes whenever this product changes a learner (every change is audited: resets,
     imports, learners' own password changes, the purge) and when any program adds one (ids
@@ -132,7 +194,7 @@ def stats_version(db: Database, actor: str) -> tuple[int, int]:
     the search index. A learner deleted by another program changes neither maximum unless he
     had the highest id. Cheap: two maximums of primary keys."""
     with db.transaction() as session:
-        require_active_admin(session, actor)
+        require_scope(session, actor)
         highest = session.scalar(select(func.coalesce(func.max(Learner.id), 0)))
         event = session.scalar(select(func.coalesce(func.max(AuditEvent.id), 0)))
     return int(highest or 0), int(event or 0)

@@ -117,4 +117,6 @@ TEXTS: dict[str, str] = {
         "An unexpected error occurred; nothing was changed. The details are in the server log."
     ),
     "learner_data_not_found": "No learner with the login « {login} ».",
+    "error_school_not_found": "School not found.",
+    "error_school_required": "Choose a school.",
 }

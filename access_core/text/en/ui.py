@@ -230,4 +230,14 @@ TEXTS: dict[str, str] = {
     "learner_data_download": "Learner's data (JSON)",
     "learner_data_choose": "Learner whose data to download",
     "journal_deleted_learner": "Deleted learner no. {number}",
+    # schools and roles (the school selector, the district overview, a teacher's pages)
+    "school_label": "School",
+    "school_placeholder": "Choose a school",
+    "school_option": "{name} ({uai})",
+    "admins_only_page": "This page is for administrators only.",
+    "teacher_classes_caption": "Your classes only (teacher account).",
+    "overview_schools_title": "By school",
+    "overview_schools_help": "Select a row to open that school.",
+    "col_uai": "UAI",
+    "col_school": "School",
 }

@@ -138,4 +138,6 @@ TEXTS: dict[str, str] = {
         "Les détails sont dans le journal du serveur."
     ),
     "learner_data_not_found": "Aucun élève avec l'identifiant « {login} ».",
+    "error_school_not_found": "Établissement introuvable.",
+    "error_school_required": "Choisissez un établissement.",
 }

@@ -241,4 +241,14 @@ TEXTS: dict[str, str] = {
     "learner_data_download": "Données de l'élève (JSON)",
     "learner_data_choose": "Élève dont télécharger les données",
     "journal_deleted_learner": "Élève supprimé n° {number}",
+    # schools and roles (the school selector, the district overview, a teacher's pages)
+    "school_label": "Établissement",
+    "school_placeholder": "Choisir un établissement",
+    "school_option": "{name} ({uai})",
+    "admins_only_page": "Cette page est réservée aux administrateurs.",
+    "teacher_classes_caption": "Vos classes uniquement (compte enseignant).",
+    "overview_schools_title": "Par établissement",
+    "overview_schools_help": "Sélectionnez une ligne pour ouvrir cet établissement.",
+    "col_uai": "UAI",
+    "col_school": "Établissement",
 }
