@@ -128,6 +128,24 @@ def format_date(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def format_number(value: int | float, lang: str, decimals: int = 0) -> str:
+    """A number as the language writes it: « 12 345,6 » in French (a no-break space between
+    thousands), « 12,345.6 » in English."""
+    text = f"{value:,.{decimals}f}"
+    if lang == "en":
+        return text
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+def format_percent(rate: float | None, lang: str) -> str:
+    """A rate (0 to 1) as a percentage with one decimal: « 32,9 % » (no-break space before the
+    sign in French), « 32.9% »; « — » when there is none."""
+    if rate is None:
+        return "—"
+    number = format_number(rate * 100, lang, 1)
+    return f"{number}\u00a0%" if lang != "en" else f"{number}%"
+
+
 def format_duration(seconds: float, lang: str) -> str:
     """« 40 s », « 4 min » (rounded up: an estimate should not promise too little)."""
     if seconds < 60:

@@ -62,3 +62,13 @@ def test_a_name_in_the_details_stays_text() -> None:
     """Details are data: a class named like markup comes back unchanged, to be shown as text."""
     details = json.dumps({"learners": 2, "layout": "1", "class": "**3e** <b>A</b>"})
     assert details_text(details, "fr", PARIS).endswith("**3e** <b>A</b>")
+
+
+def test_numbers_and_percentages_follow_the_language() -> None:
+    from access_core.text.catalogue import format_number, format_percent
+
+    assert format_number(1234567, "fr") == "1\u202f234\u202f567"
+    assert format_number(1234567, "en") == "1,234,567"
+    assert format_percent(0.329, "fr") == "32,9\u00a0%"
+    assert format_percent(0.1364, "en") == "13.6%"
+    assert format_percent(None, "fr") == "—"

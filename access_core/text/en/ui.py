@@ -133,8 +133,10 @@ TEXTS: dict[str, str] = {
         "Fix the birth date before resetting these accounts."
     ),
     "marked_count": "{count} of {total} {total:p:learner|learners} marked.",
-    "mark_all": "Mark all",
-    "unmark_all": "Unmark all",
+    "mark_all": "Mark all — {table}",
+    "table_deactivated": "deactivated",
+    "table_search": "results",
+    "unmark_all": "Unmark all — {table}",
     "download_identifiers": "Learners' identifier list",
     "reset_marked": "Reset all marked accounts",
     "reset_marked_deactivated": "Reset the marked deactivated accounts",

@@ -139,8 +139,10 @@ TEXTS: dict[str, str] = {
         "Corrigez la date de naissance avant de réinitialiser ces comptes."
     ),
     "marked_count": "{count} {count:p:élève marqué|élèves marqués} sur {total}.",
-    "mark_all": "Tout marquer",
-    "unmark_all": "Tout démarquer",
+    "mark_all": "Tout marquer — {table}",
+    "table_deactivated": "désactivés",
+    "table_search": "résultats",
+    "unmark_all": "Tout démarquer — {table}",
     "download_identifiers": "Liste des identifiants des élèves",
     "reset_marked": "Réinitialiser tous les comptes marqués",
     "reset_marked_deactivated": "Réinitialiser les comptes désactivés marqués",
