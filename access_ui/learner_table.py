@@ -22,6 +22,7 @@ from access_ui.feedback import HashingProgress, show_error
 from access_ui.session import require_live_session
 from access_ui.slips_ui import batch_slips_button, offer_batch_slips
 from access_ui.tables import marked_ids
+from access_ui.wording import t_literal
 
 PENDING_KEY = "pending_reset"
 ROW_HEIGHT_PX = 35
@@ -58,19 +59,22 @@ def enter_scope(group: str, scope: str) -> None:
     st.session_state[key] = scope
 
 
-def marking_editor(scope: str, frame: pd.DataFrame, lang: str) -> list[int]:
-    """Show ``frame`` with its checkbox column editable; return the marked learner ids."""
+def marking_editor(scope: str, frame: pd.DataFrame, lang: str, table: str) -> list[int]:
+    """Show ``frame`` with its checkbox column editable; return the marked learner ids.
+    ``table`` names the table in the « Tout marquer » / « Tout démarquer » buttons (the class,
+    « désactivés », « résultats »), so that each button says, to a screen reader too, which of
+    the page's tables it acts on."""
     reset_col = t("col_reset", lang)
-    left, right, _ = st.columns([1, 1, 4])
+    left, right, _ = st.columns([1, 1, 2])
     left.button(
-        t("mark_all", lang),
+        t_literal("mark_all", lang, table=table),
         key=f"mark_all_btn:{scope}",
         on_click=_restart,
         args=(scope, True),
         width="stretch",
     )
     right.button(
-        t("unmark_all", lang),
+        t_literal("unmark_all", lang, table=table),
         key=f"unmark_all_btn:{scope}",
         on_click=_restart,
         args=(scope, False),

@@ -13,7 +13,7 @@ from access_core.config import Settings
 from access_core.db.unit_of_work import Database
 from access_core.roster import retention
 from access_core.roster.stats import ClassStats, SchoolStats
-from access_core.text.catalogue import t
+from access_core.text.catalogue import format_number, format_percent, t
 from access_ui.class_request import request_class
 
 TABLE_KEY = "overview_classes"
@@ -25,22 +25,15 @@ BAR_PX = 22
 COLOURS = ("#0072B2", "#E69F00", "#D55E00")  # personalised, initial, expired
 
 
-def _percent(rate: float | None, lang: str) -> str:
-    if rate is None:
-        return "—"
-    text = f"{rate * 100:.1f} %"
-    return text.replace(".", ",") if lang == "fr" else text
-
-
 def metrics(stats: SchoolStats, lang: str) -> None:
     total = stats.total
     figures = (
-        ("overview_active", f"{total.learners:,}".replace(",", " ")),
-        ("overview_personalised", f"{total.personalised:,}".replace(",", " ")),
-        ("overview_initial", f"{total.initial:,}".replace(",", " ")),
-        ("overview_expired", f"{total.expired:,}".replace(",", " ")),
-        ("overview_no_birth_date", f"{total.without_birth_date:,}".replace(",", " ")),
-        ("overview_rate", _percent(total.activation_rate, lang)),
+        ("overview_active", format_number(total.learners, lang)),
+        ("overview_personalised", format_number(total.personalised, lang)),
+        ("overview_initial", format_number(total.initial, lang)),
+        ("overview_expired", format_number(total.expired, lang)),
+        ("overview_no_birth_date", format_number(total.without_birth_date, lang)),
+        ("overview_rate", format_percent(total.activation_rate, lang)),
     )
     columns = [*st.columns(3), *st.columns(3)]  # two rows: the labels stay whole
     for column, (key, value) in zip(columns, figures, strict=True):
@@ -64,7 +57,8 @@ def class_frame(classes: Sequence[ClassStats], lang: str) -> pd.DataFrame:
             t("col_initial", lang): [c.initial for c in classes],
             t("col_expired", lang): [c.expired for c in classes],
             t("col_no_birth_date", lang): [c.without_birth_date for c in classes],
-            t("col_rate", lang): [c.activation_rate or 0.0 for c in classes],
+            # as the language writes it (« 16,7 % »): the rows already come lowest rate first
+            t("col_rate", lang): [format_percent(c.activation_rate or 0.0, lang) for c in classes],
         }
     ).astype({t("col_class", lang): "str"})
 
@@ -80,11 +74,6 @@ def class_table(stats: SchoolStats, lang: str) -> None:
         width="stretch",
         on_select="rerun",
         selection_mode="single-row",
-        column_config={
-            t("col_rate", lang): st.column_config.ProgressColumn(
-                t("col_rate", lang), min_value=0.0, max_value=1.0, format="percent"
-            ),
-        },
     )
     rows = list(event.selection.rows) if event is not None else []
     if rows and 0 <= rows[0] < len(stats.classes):
@@ -171,6 +160,6 @@ def retention_figures(
     overdue = retention.missed_purge(db, months, tz).count  # a day's grace for the night
     column = st.columns(3)[0]
     help_text = t("overview_due_week_help", lang, months=months)
-    column.metric(t("overview_due_week", lang), f"{due:,}".replace(",", " "), help=help_text)
+    column.metric(t("overview_due_week", lang), format_number(due, lang), help=help_text)
     if overdue:
         st.warning(t("overview_overdue", lang, count=overdue), icon=":material/warning:")

@@ -67,7 +67,7 @@ def search_section(
     frame = tables.search_table(
         result.rows, settings.tz, lang, settings.initial_password_days, marked=all_marked(scope)
     )
-    marked = marking_editor(scope, frame, lang)
+    marked = marking_editor(scope, frame, lang, t("table_search", lang))
     if result.more:
         st.caption(t("search_more", lang, count=result.more))
     reset_button(scope, t("reset_marked_search", lang), result.rows, marked, lang)

@@ -11,6 +11,7 @@ user = require_admin()  # first: nothing below runs for anyone else
 from access_core.audit import journal  # noqa: E402
 from access_core.roster import queries as roster  # noqa: E402
 from access_core.text.catalogue import t  # noqa: E402
+from access_core.text.journal_words import action_label, details_text  # noqa: E402
 from access_ui import cached, context  # noqa: E402
 from access_ui.feedback import call_or_stop  # noqa: E402
 from access_ui.school_choice import actor_view, school_selector  # noqa: E402
@@ -34,6 +35,7 @@ with st.form("journal_filters"):
         t("journal_actions", lang),
         actions,
         key="journal_actions",
+        format_func=lambda code: action_label(code, lang),
         placeholder=t("journal_all_actions", lang),
     )
     class_name = right.selectbox(
@@ -58,7 +60,7 @@ flt = journal.JournalFilter(
 )
 # the learner filter runs on the learners' folded names this server keeps (as the search does)
 index = call_or_stop(lang, cached.search_index, user, school_id) if flt.learner else None
-page = int(st.session_state.get("journal_page", 1))
+page = max(1, int(st.session_state.get("journal_page", 1)))
 entries, total = call_or_stop(
     lang, journal.search, db, user, flt, settings.tz, page - 1, index=index, school_id=school_id
 )
@@ -68,7 +70,7 @@ if page > pages:  # the filters shrank the result: back to its last page
     entries, total = call_or_stop(
         lang, journal.search, db, user, flt, settings.tz, page - 1, index=index, school_id=school_id
     )
-st.caption(t("journal_count", lang, total=total, page=min(page, pages), pages=pages))
+st.caption(t("journal_total", lang, total=total))
 if entries:
     st.dataframe(
         [
@@ -77,7 +79,7 @@ if entries:
                     "%d/%m/%Y %H:%M:%S"
                 ),
                 t("journal_col_actor", lang): e.actor,
-                t("journal_col_action", lang): e.action,
+                t("journal_col_action", lang): action_label(e.action, lang),
                 t("journal_col_learner", lang): journal_learner(e, lang),
                 t("col_login", lang): e.learner_login or "",
                 t("class_label", lang): (
@@ -85,7 +87,7 @@ if entries:
                     if e.class_is_current
                     else e.class_name or ""
                 ),
-                t("journal_col_details", lang): journal.describe(e.details),
+                t("journal_col_details", lang): details_text(e.details, lang, settings.tz),
             }
             for e in entries
         ],
@@ -94,11 +96,38 @@ if entries:
     )
 else:
     st.info(t("journal_empty", lang))
-st.number_input(t("journal_page", lang), min_value=1, max_value=pages, step=1, key="journal_page")
+
+
+def _turn(step: int) -> None:
+    st.session_state["journal_page"] = max(1, min(pages, page + step))
+
+
+back, where, forward = st.columns([1, 2, 1], vertical_alignment="center")
+back.button(
+    t("journal_previous", lang),
+    key="journal_previous",
+    disabled=page <= 1,
+    on_click=_turn,
+    args=(-1,),
+    icon=":material/chevron_left:",
+    width="stretch",
+)
+where.caption(t("journal_page_of", lang, page=page, pages=pages), text_alignment="center")
+forward.button(
+    t("journal_next", lang),
+    key="journal_next",
+    disabled=page >= pages,
+    on_click=_turn,
+    args=(1,),
+    icon=":material/chevron_right:",
+    width="stretch",
+)
 
 
 def _csv(actor: str) -> bytes:
-    return journal.export_csv(db, actor, flt, settings.tz, index, school_id=school_id)  # audited
+    return journal.export_csv(  # audited
+        db, actor, flt, settings.tz, index, lang, school_id=school_id
+    )
 
 
 st.download_button(

@@ -85,7 +85,7 @@ def class_section() -> None:
                 marked=all_marked(scope),
                 initial_days=settings.initial_password_days,
             )
-            marked = marking_editor(scope, frame, lang) if shown else []
+            marked = marking_editor(scope, frame, lang, names[class_id]) if shown else []
             download_col, slips_col, reset_col = st.columns(3)
             class_name = names[class_id]
 
@@ -139,5 +139,5 @@ else:
         marked=all_marked(scope),
         initial_days=settings.initial_password_days,
     )
-    marked = marking_editor(scope, frame, lang)
+    marked = marking_editor(scope, frame, lang, t("table_deactivated", lang))
     reset_button(scope, t("reset_marked_deactivated", lang), recent, marked, lang)

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 import streamlit as st
@@ -46,6 +47,26 @@ def no_project_secrets_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     import access_core.config
 
     monkeypatch.setattr(access_core.config, "SECRETS_FILE", tmp_path / "no-secrets.toml")
+
+
+@pytest.fixture(autouse=True)
+def journal_actions_are_listed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every action the code records is one of ``audit/actions.py`` (so it has its words in
+    both languages: tests/core/test_journal_words.py); tests' own codes (``test_*``,
+    ``old_event``, codes with control characters) aside."""
+    from access_core.audit import events
+    from access_core.audit.actions import ACTIONS
+
+    record = events.record
+
+    def listed_record(session: Any, actor: str, action: str, *args: Any, **kwargs: Any) -> None:
+        own = action.startswith("test_") or action == "old_event" or not action.isidentifier()
+        assert action in ACTIONS or own, (
+            f"the action {action!r} is recorded but not listed in access_core/audit/actions.py"
+        )
+        record(session, actor, action, *args, **kwargs)
+
+    monkeypatch.setattr(events, "record", listed_record)
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -34,6 +33,7 @@ from access_core.documents.workbook import csv_cell
 from access_core.roster.folding import search_folded
 from access_core.roster.names import full_name
 from access_core.roster.search import SearchIndex, folds_for, matching_ids, search_key
+from access_core.text.journal_words import event_text
 
 PAGE_SIZE = 50
 EXPORT_ACTION = "journal_exported"
@@ -205,11 +205,12 @@ def export_csv(
     flt: JournalFilter,
     tz: ZoneInfo,
     index: SearchIndex | None = None,
+    lang: str = "fr",
     *,
     school_id: int | None = None,
 ) -> bytes:
-    """Every matching event as CSV (``to_csv``); the export is itself audited, in the same
-    transaction, with the filters it used."""
+    """Every matching event as CSV (``to_csv``, its ``text`` column in ``lang``); the export is
+    itself audited, in the same transaction, with the filters it used."""
 
     def export(session: Session) -> list[JournalEntry]:
         scope = require_active_admin(session, actor)
@@ -224,7 +225,7 @@ def export_csv(
         )
         return entries
 
-    return to_csv(db.write(export), tz)
+    return to_csv(db.write(export), tz, lang)
 
 
 def csv_filename(tz: ZoneInfo, now: datetime | None = None) -> str:
@@ -238,12 +239,24 @@ def known_actions(db: Database, actor: str) -> list[str]:
         return sorted(session.scalars(select(AuditEvent.action).distinct()).all())
 
 
-def to_csv(entries: Sequence[JournalEntry], tz: ZoneInfo) -> bytes:
-    """UTF-8 CSV with BOM (opens correctly in spreadsheets), ``;``-separated."""
+def to_csv(entries: Sequence[JournalEntry], tz: ZoneInfo, lang: str = "fr") -> bytes:
+    """UTF-8 CSV with BOM (opens correctly in spreadsheets), ``;``-separated: the stable action
+    code and JSON details, and the event in words (``text``, in ``lang``)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(
-        ["date", "actor", "action", "learner", "login", "class", "details", "batch", "class_is"]
+        [
+            "date",
+            "actor",
+            "action",
+            "learner",
+            "login",
+            "class",
+            "details",
+            "batch",
+            "class_is",
+            "text",
+        ]
     )
     for e in entries:
         writer.writerow(
@@ -258,19 +271,7 @@ def to_csv(entries: Sequence[JournalEntry], tz: ZoneInfo) -> bytes:
                 e.details,
                 e.batch_id,
                 ("current" if e.class_is_current else "at_event") if e.class_name else "",
+                event_text(e.action, e.details, lang, tz),
             )
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def describe(details: str) -> str:
-    """Readable ``key: value`` pairs from an event's JSON details."""
-    if not details:
-        return ""
-    try:
-        data = json.loads(details)
-    except ValueError:
-        return details
-    if not isinstance(data, dict):
-        return str(data)
-    return ", ".join(f"{k}: {v}" for k, v in data.items())

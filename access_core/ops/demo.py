@@ -8,13 +8,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from access_core.accounts.admins import SYSTEM_ACTOR
 from access_core.accounts.passwords import Progress, hash_many, initial_password
 from access_core.audit import events as audit
-from access_core.db.models import Learner, SchoolClass
+from access_core.db.models import Learner, School, SchoolClass
 from access_core.db.unit_of_work import Database
 from access_core.errors import ValidationError
 from access_core.roster.logins import unique_login
@@ -136,6 +136,11 @@ def _birth_date(rng: random.Random, age: int, today: date) -> date:
     return date(year, 1, 1) + timedelta(days=rng.randrange(365))
 
 
+DEMO_SCHOOL_ID = 1  # the installation's first school (migration 0008)
+DEMO_SCHOOL_NAME = "Collège de démonstration"
+DEMO_PORTAL_URL = "https://portail.example.org/"
+
+
 def create_demo_school(
     db: Database,
     rounds: int,
@@ -190,6 +195,12 @@ def create_demo_school(
     changed_at = [now - timedelta(days=rng.randrange(1, 60)) for _ in people]
 
     def create(session: Session) -> None:
+        # the demo school's slips show a school name and the portal's address (and QR code)
+        session.execute(
+            update(School)
+            .where(School.id == DEMO_SCHOOL_ID, School.portal_url.is_(None))
+            .values(name=DEMO_SCHOOL_NAME, portal_url=DEMO_PORTAL_URL)
+        )
         by_name = {name: SchoolClass(name=name) for name, _ in classes}
         session.add_all(by_name.values())
         session.flush()

@@ -18,10 +18,12 @@ from access_core.errors import AccessError
 from access_core.text.en import cli as en_cli
 from access_core.text.en import documents as en_documents
 from access_core.text.en import errors as en_errors
+from access_core.text.en import journal as en_journal
 from access_core.text.en import ui as en_ui
 from access_core.text.fr import cli as fr_cli
 from access_core.text.fr import documents as fr_documents
 from access_core.text.fr import errors as fr_errors
+from access_core.text.fr import journal as fr_journal
 from access_core.text.fr import ui as fr_ui
 
 
@@ -37,8 +39,8 @@ def _merge(*surfaces: dict[str, str]) -> dict[str, str]:
 
 
 MESSAGES: dict[str, dict[str, str]] = {
-    "fr": _merge(fr_ui.TEXTS, fr_errors.TEXTS, fr_cli.TEXTS, fr_documents.TEXTS),
-    "en": _merge(en_ui.TEXTS, en_errors.TEXTS, en_cli.TEXTS, en_documents.TEXTS),
+    "fr": _merge(fr_ui.TEXTS, fr_errors.TEXTS, fr_cli.TEXTS, fr_documents.TEXTS, fr_journal.TEXTS),
+    "en": _merge(en_ui.TEXTS, en_errors.TEXTS, en_cli.TEXTS, en_documents.TEXTS, en_journal.TEXTS),
 }
 
 
@@ -124,6 +126,24 @@ def error_message(error: AccessError, lang: str, escape: Callable[[str], str] = 
 def format_date(value: date) -> str:
     """jj/mm/aaaa, as every page, export and slip writes a date."""
     return value.strftime("%d/%m/%Y")
+
+
+def format_number(value: int | float, lang: str, decimals: int = 0) -> str:
+    """A number as the language writes it: « 12 345,6 » in French (a no-break space between
+    thousands), « 12,345.6 » in English."""
+    text = f"{value:,.{decimals}f}"
+    if lang == "en":
+        return text
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+def format_percent(rate: float | None, lang: str) -> str:
+    """A rate (0 to 1) as a percentage with one decimal: « 32,9 % » (no-break space before the
+    sign in French), « 32.9% »; « — » when there is none."""
+    if rate is None:
+        return "—"
+    number = format_number(rate * 100, lang, 1)
+    return f"{number}\u00a0%" if lang != "en" else f"{number}%"
 
 
 def format_duration(seconds: float, lang: str) -> str:

@@ -99,6 +99,20 @@ def test_demo_fills_an_empty_database_and_prints_the_counts(cli, db):
         assert session.scalar(select(func.count()).select_from(SchoolClass)) == 8
 
 
+def test_the_demo_school_has_a_name_and_a_portal_for_its_slips(cli, db):
+    """Issue 25 item 4: a newcomer's demo slips show the school's name and the portal (QR)."""
+    from access_core.db.models import School
+
+    code, _, err = cli("demo", "--learners", "2")
+
+    assert code == 0, err
+    with db.transaction() as session:
+        school = session.get(School, 1)
+        assert school is not None
+        assert school.name == "Collège de démonstration"
+        assert school.portal_url == "https://portail.example.org/"
+
+
 def test_a_small_demo_school_works_too(cli, db):
     code, out, err = cli("demo", "--learners", "2")
 
