@@ -136,6 +136,8 @@ def create_account(
     try:
         db.write(work)
     except IntegrityError:
+        if role == ROLE_ADMIN:  # the command line's wording since before teachers
+            raise ValidationError(f"the administrator {name!r} already exists") from None
         raise ValidationError(
             f"the account {name!r} already exists", username=name, key="error_account_exists"
         ) from None

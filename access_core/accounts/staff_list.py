@@ -180,10 +180,13 @@ def school_by_uai(session: Session, uai: str | None) -> int:
     return int(found)
 
 
-def resolve_schools(db: Database, uais: Sequence[str]) -> list[int]:
-    """The schools named by their UAIs (none given: the only school)."""
+def resolve_schools(db: Database, uais: Sequence[str], allow_none: bool = False) -> list[int]:
+    """The schools named by their UAIs (none given: the only school; with ``allow_none``, no
+    school either when the installation has none yet)."""
     with db.transaction() as session:
         if not uais:
+            if allow_none and session.scalar(select(School.id).limit(1)) is None:
+                return []
             return [school_by_uai(session, None)]
         return [school_by_uai(session, u) for u in uais]
 
