@@ -12,6 +12,7 @@ from access_core.text.catalogue import t
 from access_ui import context
 from access_ui.auth import current_username, login_gate, request_logout
 from access_ui.language import language_selector
+from access_ui.own_password import own_password_page
 
 st.set_page_config(page_title="Accès apprenants", page_icon="🔑", layout="wide")
 lang = context.language()
@@ -25,9 +26,13 @@ PAGES = [
     ("pages/overview.py", "page_overview", "overview", ":material/monitoring:"),
     ("pages/import_roster.py", "page_import", "import_roster", ":material/upload_file:"),
     ("pages/journal.py", "page_journal", "journal", ":material/history:"),
+    ("pages/accounts.py", "page_accounts", "comptes", ":material/group:"),
 ]
 
 gate = login_gate(lang)
+# Logged in, but an account whose password someone else chose: its own password first, as the
+# page of every URL (no page script runs until it is changed).
+open_page = own_password_page if gate.must_change_password else None
 
 
 def _home() -> None:
@@ -39,12 +44,15 @@ def _home() -> None:
 # Without a login, every URL (the same ones) shows the login form: no page script runs.
 pages = [
     st.Page(
-        script if gate.logged_in else gate.login_page, title=t(title, lang), icon=icon, url_path=url
+        (open_page or script) if gate.logged_in else gate.login_page,
+        title=t(title, lang),
+        icon=icon,
+        url_path=url,
     )
     for script, title, url, icon in PAGES
 ]
 home = st.Page(
-    _home if gate.logged_in else gate.login_page,
+    (open_page or _home) if gate.logged_in else gate.login_page,
     title=t("app_title", lang),
     default=True,
     url_path="_home",
@@ -54,7 +62,7 @@ home = st.Page(
 navigation = st.navigation([home, *pages], position="hidden")
 if gate.logged_in:
     with st.sidebar:
-        for page in pages:
+        for page in pages if open_page is None else []:
             st.page_link(page)
         st.divider()
         st.caption(t("logged_in_as", lang, username=current_username()))
