@@ -5,6 +5,7 @@ password first, nothing else reachable meanwhile (the dashboard's pages and a pa
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,11 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from access_core.accounts import staff
+from access_core.accounts.admin_login import admin_subject
 from access_core.accounts.passwords import verify_password
-from access_core.db.models import Admin
+from access_core.accounts.staff_list import list_accounts
+from access_core.config import load_settings
+from access_core.db.models import Admin, LoginThrottle
 from access_core.db.unit_of_work import Database
 from tests.support.pages import (
     LOGIN_REQUIRED,
@@ -191,3 +195,32 @@ def test_a_page_opened_directly_by_an_account_that_must_change_its_password_show
         "Choisissez votre nouveau mot de passe avant tout autre chose."
     ]
     assert not at.dataframe and "alice" not in rendered_text(at)
+
+
+def test_an_administrator_changes_a_teachers_classes_and_lifts_a_lockout(app_db, staffed):
+    settings = load_settings()  # the app's (its cookie key keys the throttle rows)
+    make_teacher(app_db, "prof.a", [staffed["6e A"]])
+    with app_db.transaction(write=True) as session:
+        session.add(
+            LoginThrottle(
+                subject=admin_subject(settings, "prof.a"),
+                failures=0,
+                window_started_at=datetime.now(UTC),
+                locked_until=datetime.now(UTC) + timedelta(minutes=15),
+            )
+        )
+    at = accounts_page("alice").run()
+    at.selectbox(key="manage_account").select("prof.a")
+    at.run()
+    (classes,) = [
+        m for m in at.multiselect if m.label == "Classes de l'enseignant" and m.key is None
+    ]
+    classes.set_value([staffed["5e A"]])
+    at.button(key="FormSubmitter:teacher_classes_prof.a-Enregistrer les classes").click()
+    at.run()
+    no_exception(at)
+    at.button(key="account_unlock").click()
+    at.run()
+    no_exception(at)
+    rows = {r.username: r for r in list_accounts(app_db, settings, "alice")}
+    assert rows["prof.a"].classes == ("5e A",) and not rows["prof.a"].locked
