@@ -111,6 +111,10 @@ def create_account(
             raise NotFound("no such school", key="error_account_school_unknown")
         schools = _schools_in_scope(session, scope, school_ids)
         classes = _classes_in_scope(session, scope, class_ids)
+        if len(_schools_of(session, classes)) > 1:  # created for one school; grants add more
+            raise ValidationError(
+                "a teacher is created with classes of one school", key="error_teacher_one_school"
+            )
         account = Admin(
             username=name,
             password_hash=password_hash,
@@ -284,6 +288,14 @@ def revoke_class(
         return {"class_id": found}
 
     _change(db, actor, username, "account_class_revoked", change, system)
+
+
+def _schools_of(session: Session, class_ids: Sequence[int]) -> set[int]:
+    if not class_ids:
+        return set()
+    return set(
+        session.scalars(select(SchoolClass.school_id).where(SchoolClass.id.in_(list(class_ids))))
+    )
 
 
 def _needs_class() -> ValidationError:

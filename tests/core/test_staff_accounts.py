@@ -295,3 +295,24 @@ def test_two_administrators_disabling_each_other_at_once_cannot_both_succeed(db,
         assert len(active) == 1
         staff.set_active(db, "cli:test", "alice", True, system=True)
         staff.set_active(db, "cli:test", "anna", True, system=True)
+
+
+def test_a_teacher_is_created_with_the_classes_of_one_school(db, district):
+    make_admin(db, "dasen", all_schools=True)
+    with pytest.raises(ValidationError) as caught:
+        staff.create_account(
+            db,
+            "dasen",
+            "prof",
+            role="teacher",
+            rounds=TEST_ROUNDS,
+            class_ids=[district.a_class, district.b_class],
+        )
+    assert caught.value.params["key"] == "error_teacher_one_school"
+    staff.create_account(
+        db, "dasen", "prof", role="teacher", rounds=TEST_ROUNDS, class_ids=[district.a_class]
+    )
+    staff.grant_class(db, "dasen", "prof", district.b_class)  # a second school by a grant
+    assert staff_list.teacher_class_ids(db, "dasen", "prof") == sorted(
+        [district.a_class, district.b_class]
+    )

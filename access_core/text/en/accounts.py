@@ -6,6 +6,7 @@ TEXTS: dict[str, str] = {
     "error_account_self": "Not possible on your own account.",
     "error_last_admin": "Refused: the school '{school}' would have no active administrator left.",
     "error_teacher_needs_class": "A teacher has one class or more.",
+    "error_teacher_one_school": "A teacher is created with the classes of one school.",
     "error_admin_needs_school": "An administrator has one school or more.",
     "error_account_not_admin": "This account is not an administrator.",
     "error_account_not_teacher": "This account is not a teacher.",

@@ -10,6 +10,7 @@ TEXTS: dict[str, str] = {
         "Refusé : l'établissement « {school} » n'aurait plus aucun administrateur actif."
     ),
     "error_teacher_needs_class": "Un enseignant a au moins une classe.",
+    "error_teacher_one_school": "Un enseignant est créé avec les classes d'un seul établissement.",
     "error_admin_needs_school": "Un administrateur a au moins un établissement.",
     "error_account_not_admin": "Ce compte n'est pas un administrateur.",
     "error_account_not_teacher": "Ce compte n'est pas un enseignant.",
