@@ -14,12 +14,13 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from access_core.accounts import staff
-from access_core.accounts.admin_login import admin_subject
+from access_core.accounts.admin_login import admin_subject, revoke_sessions
 from access_core.accounts.passwords import verify_password
 from access_core.accounts.staff_list import list_accounts
 from access_core.config import load_settings
 from access_core.db.models import Admin, LoginThrottle
 from access_core.db.unit_of_work import Database
+from access_core.errors import NotAuthorized
 from tests.support.pages import (
     LOGIN_REQUIRED,
     ROOT,
@@ -224,3 +225,17 @@ def test_an_administrator_changes_a_teachers_classes_and_lifts_a_lockout(app_db,
     no_exception(at)
     rows = {r.username: r for r in list_accounts(app_db, settings, "alice")}
     assert rows["prof.a"].classes == ("5e A",) and not rows["prof.a"].locked
+
+
+def test_the_account_slip_asked_for_after_the_session_ended_is_refused(
+    app_db, staffed, deferred: list[Deferred]
+):
+    at = accounts_page("alice").run()
+    at.selectbox(key="manage_account").select("anna")
+    at.run()
+    at.button(key="account_reset").click()
+    at.run()
+    assert at.code and deferred
+    revoke_sessions(app_db, "alice", "system", "test")
+    with pytest.raises(NotAuthorized):
+        deferred[-1].make()
