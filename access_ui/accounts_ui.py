@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from access_core.accounts import staff, staff_access, staff_list
+from access_core.accounts import staff, staff_access, staff_classes, staff_list
 from access_core.accounts.scope import ROLE_ADMIN, ROLE_TEACHER
 from access_core.accounts.staff import NewCredential
 from access_core.accounts.staff_list import AccountRow
@@ -197,6 +197,6 @@ def _teacher_classes(db: Database, user: str, username: str, lang: str) -> None:
     if saved:
         _act(
             lang,
-            lambda actor: staff.set_teacher_classes(db, actor, username, chosen),
+            lambda actor: staff_classes.set_teacher_classes(db, actor, username, chosen),
             t_literal("accounts_classes_saved", lang, username=username),
         )

@@ -1,5 +1,6 @@
 """Staff accounts managed by administrators: create an administrator or a teacher, grant and
-revoke schools and classes, disable and enable, lift a lockout, reset a colleague's password.
+revoke schools, disable and enable, reset a colleague's password (a teacher's classes are in
+``staff_classes``, lockouts and one's own password in ``staff_access``).
 
 Every service takes its ``actor`` (an active administrator's username) and checks it first,
 in the one write transaction that makes the change (``staff_rules``: serialized, scoped, the
@@ -62,7 +63,7 @@ def _schools_in_scope(session: Session, scope: Scope | None, ids: Sequence[int])
     return sorted(set(ids))
 
 
-def _classes_in_scope(session: Session, scope: Scope | None, ids: Sequence[int]) -> list[int]:
+def classes_in_scope(session: Session, scope: Scope | None, ids: Sequence[int]) -> list[int]:
     rows = dict(
         session.execute(
             select(SchoolClass.id, SchoolClass.school_id).where(SchoolClass.id.in_(list(ids)))
@@ -96,7 +97,7 @@ def create_account(
     if role not in (ROLE_ADMIN, ROLE_TEACHER):
         raise ValidationError(f"unknown role {role!r}")
     if role == ROLE_TEACHER and (not class_ids or school_ids or all_schools):
-        raise _needs_class()
+        raise needs_class()
     if role == ROLE_ADMIN and not school_ids and not all_schools:
         raise ValidationError("an administrator has a school", key="error_admin_needs_school")
     must_change = password is None
@@ -110,7 +111,7 @@ def create_account(
         if all_schools and scope is not None and not scope.is_district:
             raise NotFound("no such school", key="error_account_school_unknown")
         schools = _schools_in_scope(session, scope, school_ids)
-        classes = _classes_in_scope(session, scope, class_ids)
+        classes = classes_in_scope(session, scope, class_ids)
         if len(_schools_of(session, classes)) > 1:  # created for one school; grants add more
             raise ValidationError(
                 "a teacher is created with classes of one school", key="error_teacher_one_school"
@@ -148,7 +149,7 @@ def create_account(
     return NewCredential(name, secret, must_change)
 
 
-def _change(
+def change_account(
     db: Database,
     actor: str,
     username: str,
@@ -186,28 +187,28 @@ def set_active(db: Database, actor: str, username: str, active: bool, system: bo
         return {}
 
     action = "account_enabled" if active else "account_disabled"
-    _change(db, actor, username, action, change, system)
+    change_account(db, actor, username, action, change, system)
 
 
 def grant_school(
     db: Database, actor: str, username: str, school_id: int, system: bool = False
 ) -> None:
     def change(session: Session, scope: Scope | None, target: Admin) -> dict[str, object]:
-        _require_role(target, ROLE_ADMIN)
+        require_role(target, ROLE_ADMIN)
         (school,) = _schools_in_scope(session, scope, [school_id])
         exists = session.get(AccountSchool, (target.id, school))
         if exists is None:
             session.add(AccountSchool(admin_id=target.id, school_id=school))
         return {"school_id": school}
 
-    _change(db, actor, username, "account_school_granted", change, system)
+    change_account(db, actor, username, "account_school_granted", change, system)
 
 
 def revoke_school(
     db: Database, actor: str, username: str, school_id: int, system: bool = False
 ) -> None:
     def change(session: Session, scope: Scope | None, target: Admin) -> dict[str, object]:
-        _require_role(target, ROLE_ADMIN)
+        require_role(target, ROLE_ADMIN)
         rules.not_self(scope, target)
         (school,) = _schools_in_scope(session, scope, [school_id])
         session.execute(
@@ -217,77 +218,7 @@ def revoke_school(
         )
         return {"school_id": school}
 
-    _change(db, actor, username, "account_school_revoked", change, system)
-
-
-def set_teacher_classes(
-    db: Database, actor: str, username: str, class_ids: Sequence[int], system: bool = False
-) -> None:
-    """A teacher's classes become exactly ``class_ids`` (one at least); classes of schools the
-    actor does not administer are kept as they were."""
-
-    def change(session: Session, scope: Scope | None, target: Admin) -> dict[str, object]:
-        _require_role(target, ROLE_TEACHER)
-        wanted = set(_classes_in_scope(session, scope, class_ids))
-        current = dict(
-            session.execute(
-                select(AccountClass.class_id, SchoolClass.school_id)
-                .join(SchoolClass, SchoolClass.id == AccountClass.class_id)
-                .where(AccountClass.admin_id == target.id)
-            ).all()
-        )
-        kept = {c for c, s in current.items() if scope is not None and not scope.allows_school(s)}
-        final = wanted | kept
-        if not final:
-            raise _needs_class()
-        removed = sorted(set(current) - final)
-        added = sorted(final - set(current))
-        if removed:
-            session.execute(
-                delete(AccountClass).where(
-                    AccountClass.admin_id == target.id, AccountClass.class_id.in_(removed)
-                )
-            )
-        session.add_all(AccountClass(admin_id=target.id, class_id=c) for c in added)
-        return {"added": added, "removed": removed}
-
-    _change(db, actor, username, "account_classes_changed", change, system)
-
-
-def grant_class(
-    db: Database, actor: str, username: str, class_id: int, system: bool = False
-) -> None:
-    def change(session: Session, scope: Scope | None, target: Admin) -> dict[str, object]:
-        _require_role(target, ROLE_TEACHER)
-        (found,) = _classes_in_scope(session, scope, [class_id])
-        if session.get(AccountClass, (target.id, found)) is None:
-            session.add(AccountClass(admin_id=target.id, class_id=found))
-        return {"class_id": found}
-
-    _change(db, actor, username, "account_class_granted", change, system)
-
-
-def revoke_class(
-    db: Database, actor: str, username: str, class_id: int, system: bool = False
-) -> None:
-    def change(session: Session, scope: Scope | None, target: Admin) -> dict[str, object]:
-        _require_role(target, ROLE_TEACHER)
-        (found,) = _classes_in_scope(session, scope, [class_id])
-        others = session.scalars(
-            select(AccountClass.class_id).where(
-                AccountClass.admin_id == target.id, AccountClass.class_id != found
-            )
-        ).all()
-        if not others:
-            raise _needs_class()
-        session.execute(
-            delete(AccountClass).where(
-                AccountClass.admin_id == target.id, AccountClass.class_id == found
-            )
-        )
-        return {"class_id": found}
-
-    _change(db, actor, username, "account_class_revoked", change, system)
+    change_account(db, actor, username, "account_school_revoked", change, system)
 
 
 def _schools_of(session: Session, class_ids: Sequence[int]) -> set[int]:
@@ -298,11 +229,11 @@ def _schools_of(session: Session, class_ids: Sequence[int]) -> set[int]:
     )
 
 
-def _needs_class() -> ValidationError:
+def needs_class() -> ValidationError:
     return ValidationError("a teacher has one class or more", key="error_teacher_needs_class")
 
 
-def _require_role(target: Admin, role: str) -> None:
+def require_role(target: Admin, role: str) -> None:
     if target.role != role:
         raise ValidationError(f"this account is not a {role}", key=f"error_account_not_{role}")
 
@@ -325,5 +256,5 @@ def reset_password(
         holder.append(target.username)
         return {}
 
-    _change(db, actor, username, "account_password_reset", change, system)
+    change_account(db, actor, username, "account_password_reset", change, system)
     return NewCredential(holder[-1], secret, True)

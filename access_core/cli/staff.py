@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from access_core.accounts import staff, staff_list
+from access_core.accounts import staff, staff_classes, staff_list
 from access_core.accounts.scope import ROLE_TEACHER
 from access_core.characters import visible
 from access_core.cli.accounts import password_stdin, read_new_password
@@ -60,7 +60,7 @@ def _grant_or_revoke(
     with database(settings) as db:
         if class_name is not None:
             (class_id,) = staff_list.resolve_classes(db, school, [class_name])
-            on_class = staff.grant_class if grant else staff.revoke_class
+            on_class = staff_classes.grant_class if grant else staff_classes.revoke_class
             on_class(db, CLI_ACTOR, username, class_id, system=True)
         else:
             (school_id,) = staff_list.resolve_schools(db, [school or ""])

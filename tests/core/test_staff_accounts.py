@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from access_core.accounts import sessions, staff, staff_access, staff_list
+from access_core.accounts import sessions, staff, staff_access, staff_classes, staff_list
 from access_core.accounts.admin_login import admin_subject, login
 from access_core.accounts.admins import require_active_account
 from access_core.accounts.passwords import verify_password
@@ -89,7 +89,7 @@ ATTEMPTS = {
     "reset": lambda db, settings, d, who: staff.reset_password(db, settings, "alice", who),
     "grant": lambda db, settings, d, who: staff.grant_school(db, "alice", who, d.a),
     "revoke": lambda db, settings, d, who: staff.revoke_school(db, "alice", who, d.a),
-    "classes": lambda db, settings, d, who: staff.set_teacher_classes(
+    "classes": lambda db, settings, d, who: staff_classes.set_teacher_classes(
         db, "alice", who, [d.a_class]
     ),
     "unlock": lambda db, settings, d, who: staff_access.lift_lockout(db, settings, "alice", who),
@@ -204,14 +204,14 @@ def test_a_class_or_school_of_another_school_cannot_be_given(db, district):
 def test_a_teachers_classes_change_within_the_actors_schools_only(db, district):
     a2 = make_class(db, district.a, "5e A")
     make_teacher(db, "prof", [district.a_class, district.b_class])
-    staff.set_teacher_classes(db, "alice", "prof", [a2])
+    staff_classes.set_teacher_classes(db, "alice", "prof", [a2])
     with db.transaction() as session:
         held = sorted(session.scalars(select(AccountClass.class_id)))
     assert held == sorted([a2, district.b_class])  # B's class is not alice's to take
     assert staff_list.teacher_class_ids(db, "alice", "prof") == [a2]
-    staff.revoke_class(db, "bruno", "prof", district.b_class)
+    staff_classes.revoke_class(db, "bruno", "prof", district.b_class)
     with pytest.raises(ValidationError) as caught:
-        staff.revoke_class(db, "alice", "prof", a2)  # a teacher keeps one class
+        staff_classes.revoke_class(db, "alice", "prof", a2)  # a teacher keeps one class
     assert caught.value.params["key"] == "error_teacher_needs_class"
     (event,) = audit.events(db, "account_classes_changed")
     assert event.actor == "alice" and event.details["removed"] == [district.a_class]
@@ -312,7 +312,7 @@ def test_a_teacher_is_created_with_the_classes_of_one_school(db, district):
     staff.create_account(
         db, "dasen", "prof", role="teacher", rounds=TEST_ROUNDS, class_ids=[district.a_class]
     )
-    staff.grant_class(db, "dasen", "prof", district.b_class)  # a second school by a grant
+    staff_classes.grant_class(db, "dasen", "prof", district.b_class)  # a second school by a grant
     assert staff_list.teacher_class_ids(db, "dasen", "prof") == sorted(
         [district.a_class, district.b_class]
     )
