@@ -12,6 +12,7 @@ from access_core.text.catalogue import t
 from access_ui import context
 from access_ui.auth import current_username, login_gate, request_logout
 from access_ui.language import language_selector
+from access_ui.own_password import own_password_page
 from access_ui.school_choice import actor_view
 
 st.set_page_config(page_title="Accès apprenants", page_icon="🔑", layout="wide")
@@ -21,15 +22,20 @@ with st.sidebar:
 
 # (script, title key, URL path, icon); ``/`` opens the first. Each URL path is the file
 # name, as Streamlit names pages/ files on a fresh server before the navigation is declared.
-ADMIN_ONLY = {"import_roster"}  # not linked for a teacher (its URL answers with a refusal)
+# not linked for a teacher (their URLs answer with a refusal)
+ADMIN_ONLY = {"import_roster", "comptes"}
 PAGES = [
     ("pages/learner_access.py", "page_learner_access", "learner_access", ":material/key:"),
     ("pages/overview.py", "page_overview", "overview", ":material/monitoring:"),
     ("pages/import_roster.py", "page_import", "import_roster", ":material/upload_file:"),
     ("pages/journal.py", "page_journal", "journal", ":material/history:"),
+    ("pages/accounts.py", "page_accounts", "comptes", ":material/group:"),
 ]
 
 gate = login_gate(lang)
+# Logged in, but an account whose password someone else chose: its own password first, as the
+# page of every URL (no page script runs until it is changed).
+open_page = own_password_page if gate.must_change_password else None
 
 
 def _home() -> None:
@@ -41,12 +47,15 @@ def _home() -> None:
 # Without a login, every URL (the same ones) shows the login form: no page script runs.
 pages = [
     st.Page(
-        script if gate.logged_in else gate.login_page, title=t(title, lang), icon=icon, url_path=url
+        (open_page or script) if gate.logged_in else gate.login_page,
+        title=t(title, lang),
+        icon=icon,
+        url_path=url,
     )
     for script, title, url, icon in PAGES
 ]
 home = st.Page(
-    _home if gate.logged_in else gate.login_page,
+    (open_page or _home) if gate.logged_in else gate.login_page,
     title=t("app_title", lang),
     default=True,
     url_path="_home",
@@ -55,11 +64,12 @@ home = st.Page(
 # Every page URL resolves whether logged in or not; the navigation is hidden (links below).
 navigation = st.navigation([home, *pages], position="hidden")
 if gate.logged_in:
-    teacher = actor_view(current_username() or "", lang).is_teacher
     with st.sidebar:
-        for page, (_, _, url, _) in zip(pages, PAGES, strict=True):
-            if not (teacher and url in ADMIN_ONLY):
-                st.page_link(page)
+        if open_page is None:  # no page links while the account must choose its password
+            teacher = actor_view(current_username() or "", lang).is_teacher
+            for page, (_, _, url, _) in zip(pages, PAGES, strict=True):
+                if not (teacher and url in ADMIN_ONLY):
+                    st.page_link(page)
         st.divider()
         st.caption(t("logged_in_as", lang, username=current_username()))
         st.button(t("logout", lang), key="logout_button", on_click=request_logout)

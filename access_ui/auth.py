@@ -164,16 +164,16 @@ def _logout(cookies: Any) -> None:
     oidc.end_provider_identity()
 
 
-def _check_live_session(cookies: Any, lang: str) -> bool:
+def _check_live_session(cookies: Any, lang: str) -> sessions.SessionCheck | None:
     if st.session_state.pop(LOGOUT_REQUESTED, False):
         _logout(cookies)
-        return False
+        return None
     verdict = call_or_stop(lang, session.check)
     if not verdict.live:
         _end_session(cookies, session.notice_for(verdict.status))
-        return False
+        return None
     _emit_cookie(cookies)
-    return True
+    return verdict
 
 
 def _cookie_session_id(lang: str) -> str | None:
@@ -194,18 +194,18 @@ def _cookie_session_id(lang: str) -> str | None:
     return str(sid) if sid else None
 
 
-def _resume_from_cookie(cookies: Any, lang: str) -> bool:
+def _resume_from_cookie(cookies: Any, lang: str) -> sessions.SessionCheck | None:
     session_id = _cookie_session_id(lang)
     if session_id is None:
-        return False
+        return None
     verdict = call_or_stop(lang, sessions.check, _db(lang), session.policy(), session_id)
     if verdict.live and verdict.username:
         session.begin(verdict.username, session_id)
-        return True
+        return verdict
     _delete_cookie(cookies)
     if verdict.status in (sessions.SessionStatus.IDLE, sessions.SessionStatus.EXPIRED):
         session.forget(session.notice_for(verdict.status))
-    return False
+    return None
 
 
 def _resume_from_provider(cookies: Any, lang: str) -> bool:
@@ -227,6 +227,8 @@ class Gate:
     logged_in: bool
     cookies: Any
     lang: str
+    # logged in, but the account must choose its own password before anything else
+    must_change_password: bool = False
 
     def login_page(self) -> None:
         """The login form, drawn inside a page: a widget's identity includes the page it is
@@ -254,10 +256,13 @@ def login_gate(lang: str) -> Gate:
     context.bind_client()
     cookies = _cookies()
     if current_username() is not None:
-        if _check_live_session(cookies, lang):
-            return Gate(True, cookies, lang)
-    elif _resume_from_cookie(cookies, lang) or _resume_from_provider(cookies, lang):
-        return Gate(True, cookies, lang)
+        verdict = _check_live_session(cookies, lang)
+    else:
+        verdict = _resume_from_cookie(cookies, lang)
+        if verdict is None and _resume_from_provider(cookies, lang):
+            verdict = _check_live_session(cookies, lang)  # the session the provider opened
+    if verdict is not None:
+        return Gate(True, cookies, lang, verdict.must_change_password)
     return Gate(False, cookies, lang)
 
 
@@ -314,10 +319,15 @@ def require_admin() -> str:
     context.bind_client()
     lang = context.language()
     username = current_username()
-    if username is None or not call_or_stop(lang, session.check).live:
+    verdict = None if username is None else call_or_stop(lang, session.check)
+    if username is None or verdict is None or not verdict.live:
         st.warning(t("login_required", lang))
         if username is None:
             _to_login_form()
+        st.stop()
+    if verdict.must_change_password:  # its own password before anything else
+        st.warning(t("own_password_required", lang))
+        _to_login_form()
         st.stop()
     return username
 

@@ -85,6 +85,17 @@ def require_live_session() -> str:
     buttons): when the session is no longer live, it is forgotten, a notice explains why, and
     the whole app reruns to the login form; nothing after this call runs."""
     verdict = check()
+    if verdict.live and verdict.username and not verdict.must_change_password:
+        return verdict.username
+    if verdict.live:  # its own password first: the whole app reruns to that form
+        st.rerun(scope="app")
+    _refuse(verdict.status)
+
+
+def require_live_session_for_password() -> str:
+    """``require_live_session`` for the own-password form: a live session that must still
+    choose its password is what it expects."""
+    verdict = check()
     if verdict.live and verdict.username:
         return verdict.username
     _refuse(verdict.status)
@@ -106,7 +117,7 @@ def live_download(make: Callable[[str], bytes]) -> Callable[[], bytes]:
 
     def data() -> bytes:
         verdict = sessions.check(db, rules, held)
-        if not verdict.live or not verdict.username:
+        if not verdict.live or not verdict.username or verdict.must_change_password:
             raise NotAuthorized("the session is over")
         return make(verdict.username)
 

@@ -15,7 +15,7 @@ from access_core.accounts.passwords import BCRYPT_MAX_BYTES, hash_password
 from access_core.audit import events as audit
 from access_core.audit import request_context
 from access_core.characters import has_control_characters
-from access_core.db.models import Admin, AdminSession
+from access_core.db.models import AccountSchool, Admin, AdminSession, School
 from access_core.db.unit_of_work import Database
 from access_core.errors import NotAuthorized, NotFound, ValidationError
 
@@ -56,6 +56,10 @@ def require_active_account(session: Session, username: str | None) -> Admin:
         )
         if acting[1] != int(row.session_generation) or ended is not None:
             raise NotAuthorized("the session was revoked")
+    if row.must_change_password:  # nothing before the account has chosen its own password
+        raise NotAuthorized(
+            "this account must choose its own password first", key="error_must_change_password"
+        )
     return row
 
 
@@ -97,16 +101,19 @@ def create_admin(
     password_hash = hash_password(password, rounds)
 
     def work(session: Session) -> None:
-        session.add(
-            Admin(
-                username=name,
-                password_hash=password_hash,
-                display_name=display_name,
-                is_active=True,
-                created_at=datetime.now(UTC),
-            )
+        admin = Admin(
+            username=name,
+            password_hash=password_hash,
+            display_name=display_name,
+            is_active=True,
+            created_at=datetime.now(UTC),
         )
+        session.add(admin)
         session.flush()
+        # an installation of one school: its administrator administers it, as before schools
+        only = session.scalars(select(School.id).order_by(School.id).limit(2)).all()
+        if len(only) == 1:
+            session.add(AccountSchool(admin_id=admin.id, school_id=only[0]))
         audit.record(session, actor, "admin_created", details={"username": name})
 
     try:

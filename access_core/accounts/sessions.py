@@ -77,6 +77,8 @@ class SessionCheck:
     status: SessionStatus
     username: str | None = None
     created_at: datetime | None = None
+    # the account must choose its own password before anything else (first login, or reset)
+    must_change_password: bool = False
 
     @property
     def live(self) -> bool:
@@ -188,13 +190,16 @@ def check(
         if row is None:
             return SessionCheck(SessionStatus.UNKNOWN)
         admin_row = session.execute(
-            select(Admin.is_active, Admin.session_generation).where(Admin.username == row.username)
+            select(Admin.is_active, Admin.session_generation, Admin.must_change_password).where(
+                Admin.username == row.username
+            )
         ).first()
         admin = None if admin_row is None else (bool(admin_row[0]), int(admin_row[1]))
         status = _verdict(row, admin, policy, now)
         username, created_at, last_seen = row.username, row.created_at, row.last_seen_at
         generation = int(row.generation)
-    result = SessionCheck(status, username, created_at)
+    must_change = bool(admin_row[2]) if admin_row is not None else False
+    result = SessionCheck(status, username, created_at, must_change)
     if status is SessionStatus.LIVE:
         # what this run does on the strength of the session stops at its next write if the
         # credential changes meanwhile (``admins.require_active_admin`` compares)

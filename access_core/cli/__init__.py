@@ -3,8 +3,9 @@
 One module per command group, each command's options beside its handler:
 ``operations`` (init, quickstart, demo, check, backup, restore, serve), ``accounts``
 (administrators, unlock), ``importing`` (import), ``learners`` (export, reset), ``slips``,
-``listings`` (list-classes, stats), ``retention`` (purge, learner-data). ``base`` holds what
-they share and ``main``, the one place
+``staff``
+(create-teacher, grant, revoke, list-accounts), ``listings`` (list-classes, stats),
+``retention`` (purge, learner-data). ``base`` holds what they share and ``main``, the one place
 that turns every error into one ``error: ...`` line (worded by ``failures``) and an exit code
 (0 success, 1 error, 2 usage error, 3 an import applied with bad rows skipped, 130 interrupted).
 """
@@ -19,6 +20,7 @@ from access_core.cli import (
     operations,
     retention,
     slips,
+    staff,
 )
 from access_core.cli.base import CLI_ACTOR, main, os_user
 
@@ -32,5 +34,6 @@ __all__ = [
     "operations",
     "retention",
     "slips",
+    "staff",
     "os_user",
 ]

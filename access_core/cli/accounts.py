@@ -1,5 +1,6 @@
 """Administrators' accounts: ``create-admin``, ``set-password``, ``disable-admin``,
-``enable-admin``, ``list-admins``, and ``unlock`` (a login lockout)."""
+``enable-admin``, and ``unlock`` (a login lockout); teachers, grants and the listing are in
+``staff``."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import sys
 
 import click
 
-from access_core.accounts import admins, throttle
+from access_core.accounts import admins, staff, staff_list, throttle
 from access_core.accounts.admin_login import admin_subject
 from access_core.accounts.learner_login import learner_subject
+from access_core.accounts.scope import ROLE_ADMIN
 from access_core.characters import visible
 from access_core.cli.base import CLI_ACTOR, command, database
 from access_core.config import Settings
@@ -40,14 +42,41 @@ def read_new_password(from_stdin: bool, lang: str = "fr") -> str:
 @command("create-admin", "create an administrator")
 @click.argument("username")
 @click.option("--name", help="display name")
+@click.option("--school", "schools", multiple=True, help="UAI of a school administered (repeat)")
+@click.option("--all-schools", is_flag=True, help="administer every school (a district account)")
 @password_stdin
-def create_admin(settings: Settings, username: str, name: str | None, password_stdin: bool) -> int:
+def create_admin(
+    settings: Settings,
+    username: str,
+    name: str | None,
+    schools: tuple[str, ...],
+    all_schools: bool,
+    password_stdin: bool,
+) -> int:
+    if schools and all_schools:
+        raise click.UsageError("option --all-schools: not allowed with option --school")
     password = read_new_password(password_stdin, settings.language)
     with database(settings) as db:
-        account = admins.create_admin(
-            db, username, password, settings.bcrypt_rounds, display_name=name
-        )
-    print(t("cli_admin_created", settings.language, username=account.username))
+        if not schools and not all_schools:
+            staff_list.resolve_schools(db, [], allow_none=True)  # several schools: say which
+            account = admins.create_admin(
+                db, username, password, settings.bcrypt_rounds, display_name=name
+            )
+            created = account.username
+        else:
+            created = staff.create_account(
+                db,
+                CLI_ACTOR,
+                username,
+                role=ROLE_ADMIN,
+                rounds=settings.bcrypt_rounds,
+                school_ids=staff_list.resolve_schools(db, schools) if schools else (),
+                all_schools=all_schools,
+                password=password,
+                display_name=name,
+                system=True,
+            ).username
+    print(t("cli_admin_created", settings.language, username=created))
     return 0
 
 
@@ -77,18 +106,6 @@ def enable_admin(settings: Settings, username: str) -> int:
     with database(settings) as db:
         admins.enable_admin(db, username, actor=CLI_ACTOR)
     print(t("cli_admin_enabled", settings.language, username=visible(username)))
-    return 0
-
-
-@command("list-admins", "the administrator accounts, active or disabled")
-def list_admins(settings: Settings) -> int:
-    with database(settings) as db:
-        accounts = admins.list_admins(db)
-    for account in accounts:
-        state = "active" if account.is_active else "disabled"
-        # stored by another program too: a control character is shown, never acted on
-        name = visible(account.display_name or "")
-        print(f"{visible(account.username)}\t{state}\t{name}")
     return 0
 
 

@@ -15,11 +15,13 @@ from string import Formatter
 from typing import Any
 
 from access_core.errors import AccessError
+from access_core.text.en import accounts as en_accounts
 from access_core.text.en import cli as en_cli
 from access_core.text.en import documents as en_documents
 from access_core.text.en import errors as en_errors
 from access_core.text.en import journal as en_journal
 from access_core.text.en import ui as en_ui
+from access_core.text.fr import accounts as fr_accounts
 from access_core.text.fr import cli as fr_cli
 from access_core.text.fr import documents as fr_documents
 from access_core.text.fr import errors as fr_errors
@@ -39,8 +41,22 @@ def _merge(*surfaces: dict[str, str]) -> dict[str, str]:
 
 
 MESSAGES: dict[str, dict[str, str]] = {
-    "fr": _merge(fr_ui.TEXTS, fr_errors.TEXTS, fr_cli.TEXTS, fr_documents.TEXTS, fr_journal.TEXTS),
-    "en": _merge(en_ui.TEXTS, en_errors.TEXTS, en_cli.TEXTS, en_documents.TEXTS, en_journal.TEXTS),
+    "fr": _merge(
+        fr_ui.TEXTS,
+        fr_errors.TEXTS,
+        fr_cli.TEXTS,
+        fr_documents.TEXTS,
+        fr_journal.TEXTS,
+        fr_accounts.TEXTS,
+    ),
+    "en": _merge(
+        en_ui.TEXTS,
+        en_errors.TEXTS,
+        en_cli.TEXTS,
+        en_documents.TEXTS,
+        en_journal.TEXTS,
+        en_accounts.TEXTS,
+    ),
 }
 
 

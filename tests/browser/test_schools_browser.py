@@ -41,7 +41,7 @@ def two_schools(database_url: str) -> None:
         with db.transaction() as session:
             class_id = session.get(Learner, learner).class_id  # type: ignore[union-attr]
         school_of_class(db, class_id, two)
-        make_admin(db, "direction", schools=[1, two])
+        make_admin(db, "direction", school_ids=[1, two])
     finally:
         db.dispose()
 

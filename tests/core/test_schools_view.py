@@ -51,7 +51,7 @@ def two_schools(db: Database, school: Callable[..., School]) -> tuple[School, in
 
 
 def test_an_administrator_of_one_school_has_no_choice_to_make(db: Database, two_schools):
-    view = schools_view.describe(db, make_admin(db, "arago", schools=[1]))
+    view = schools_view.describe(db, make_admin(db, "arago", school_ids=[1]))
 
     assert view.role == "admin" and not view.district and not view.is_teacher
     assert [s.id for s in view.schools] == [1]
@@ -60,7 +60,7 @@ def test_an_administrator_of_one_school_has_no_choice_to_make(db: Database, two_
 
 def test_an_administrator_of_two_schools_chooses_among_them_by_name(db: Database, two_schools):
     _, two, _ = two_schools
-    view = schools_view.describe(db, make_admin(db, "direction", schools=[two, 1]))
+    view = schools_view.describe(db, make_admin(db, "direction", school_ids=[two, 1]))
 
     assert [(s.id, s.uai, s.name) for s in view.schools] == [
         (two, "0930002B", "Bara"),
@@ -89,7 +89,7 @@ def test_a_school_outside_the_scope_is_the_same_not_found_as_an_unknown_one(
     db: Database, two_schools
 ):
     _, two, three = two_schools
-    view = schools_view.describe(db, make_admin(db, "direction", schools=[1, two]))
+    view = schools_view.describe(db, make_admin(db, "direction", school_ids=[1, two]))
 
     assert schools_view.school_by_key(view, "0930002b").id == two  # any case
     errors = []
@@ -107,7 +107,7 @@ def test_an_inactive_account_is_refused(db: Database, two_schools):
 
 def test_the_class_list_is_the_chosen_schools(db: Database, two_schools):
     _, two, three = two_schools
-    actor = make_admin(db, "direction", schools=[1, two])
+    actor = make_admin(db, "direction", school_ids=[1, two])
 
     assert [c.name for c in queries.list_classes(db, actor, school_id=1)] == ["6e A", "6e B"]
     assert [c.name for c in queries.list_classes(db, actor, school_id=two)] == ["2nde 1"]
@@ -130,7 +130,7 @@ def test_the_deactivated_learners_and_the_search_index_are_the_chosen_schools(
     db: Database, two_schools
 ):
     small, two, _ = two_schools
-    actor = make_admin(db, "direction", schools=[1, two])
+    actor = make_admin(db, "direction", school_ids=[1, two])
 
     one = queries.recently_deactivated(db, actor, 3, PARIS, school_id=1)
     other = queries.recently_deactivated(db, actor, 3, PARIS, school_id=two)
@@ -142,7 +142,7 @@ def test_the_deactivated_learners_and_the_search_index_are_the_chosen_schools(
 
 def test_school_stats_count_the_chosen_school_or_a_teachers_classes(db: Database, two_schools):
     small, two, _ = two_schools
-    actor = make_admin(db, "direction", schools=[1, two])
+    actor = make_admin(db, "direction", school_ids=[1, two])
 
     assert stats.school_stats(db, actor, 30, school_id=1).total.learners == 4
     assert stats.school_stats(db, actor, 30, school_id=two).total.learners == 1
@@ -167,7 +167,7 @@ def test_the_district_overview_has_one_row_per_school(db: Database, two_schools)
 
 def test_the_overview_by_school_is_scoped_and_refuses_teachers(db: Database, two_schools):
     small, two, _ = two_schools
-    rows = stats.schools_overview(db, make_admin(db, "direction", schools=[two]))
+    rows = stats.schools_overview(db, make_admin(db, "direction", school_ids=[two]))
     assert [r.school_id for r in rows] == [two]
     with pytest.raises(NotAuthorized):
         stats.schools_overview(db, make_teacher(db, "prof", [small.class_b]))
@@ -177,7 +177,7 @@ def test_the_journal_of_a_school_holds_its_events_and_its_learners_events(
     db: Database, two_schools
 ):
     small, two, three = two_schools
-    actor = make_admin(db, "direction", schools=[1, two])
+    actor = make_admin(db, "direction", school_ids=[1, two])
     yanis = queries.class_learners(db, actor, queries.list_classes(db, actor, school_id=two)[0].id)
     with db.transaction(write=True) as session:
         audit.record(session, "someone", "about_yanis", learner_id=yanis[0].id)
@@ -208,7 +208,7 @@ def test_the_accounts_due_for_the_purge_are_counted_for_the_chosen_school(
     db: Database, two_schools
 ):
     small, two, _ = two_schools
-    actor = make_admin(db, "direction", schools=[1, two])
+    actor = make_admin(db, "direction", school_ids=[1, two])
     gone = add_learner(
         db,
         "Delpech",

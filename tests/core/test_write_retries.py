@@ -17,7 +17,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select, text
 
-from access_core.accounts import admin_login, admins, learner_login, sessions, throttle
+from access_core.accounts import (
+    admin_login,
+    admins,
+    learner_login,
+    sessions,
+    staff,
+    staff_access,
+    throttle,
+)
 from access_core.audit import journal
 from access_core.audit.journal import JournalFilter
 from access_core.config import Settings
@@ -482,3 +490,90 @@ def test_a_locked_learners_refusal_is_recorded_after_a_serialization_failure(
     assert tried() == 2
     assert _events(db, "learner_login_refused_locked") == 1
     assert security_lines("learner_login_refused_locked") == 1
+
+
+# --- staff accounts (« Comptes ») ---------------------------------------------------------------
+
+
+@pytest.fixture
+def colleagues(db: Database) -> int:
+    """School A with two administrators, alice and anna; returns the school's id."""
+    from tests.support.scopes import make_admin, make_school
+
+    school = make_school(db, "0750001A", "Collège A")
+    make_admin(db, "alice", [school])
+    make_admin(db, "anna", [school])
+    return school
+
+
+def test_creating_a_staff_account_is_retried_after_a_serialization_failure(
+    db: Database, colleagues: int, conflict_once: Arm, security_lines: Callable[[str], int]
+) -> None:
+    tried = conflict_once()
+
+    made = staff.create_account(
+        db, "alice", "secretariat", role="admin", rounds=TEST_ROUNDS, school_ids=[colleagues]
+    )
+
+    assert tried() == 2
+    with db.transaction() as session:
+        assert session.scalar(select(func.count()).where(Admin.username == made.username)) == 1
+    assert _events(db, "account_created") == 1
+    assert security_lines("account_created") == 1
+
+
+def test_disabling_a_colleague_is_retried_after_a_serialization_failure(
+    db: Database, colleagues: int, conflict_once: Arm, security_lines: Callable[[str], int]
+) -> None:
+    generation, _ = _generation(db, "anna")
+    tried = conflict_once()
+
+    staff.set_active(db, "alice", "anna", False)
+
+    assert tried() == 2
+    assert _generation(db, "anna") == (generation + 1, False)  # raised once, not twice
+    assert _events(db, "account_disabled") == 1
+    assert security_lines("account_disabled") == 1
+
+
+def test_a_colleagues_new_password_is_retried_after_a_serialization_failure(
+    db: Database,
+    settings: Settings,
+    colleagues: int,
+    conflict_once: Arm,
+    security_lines: Callable[[str], int],
+) -> None:
+    generation, _ = _generation(db, "anna")
+    tried = conflict_once()
+
+    made = staff.reset_password(db, settings, "alice", "anna")
+
+    assert tried() == 2
+    assert _generation(db, "anna") == (generation + 1, True)
+    assert _events(db, "account_password_reset") == 1
+    assert security_lines("account_password_reset") == 1
+    assert admin_login.login(db, settings, "anna", made.password).ok
+
+
+def test_choosing_ones_own_password_is_retried_after_a_serialization_failure(
+    db: Database,
+    settings: Settings,
+    colleagues: int,
+    conflict_once: Arm,
+    security_lines: Callable[[str], int],
+) -> None:
+    made = staff.reset_password(db, settings, "alice", "anna")
+    held = sessions.start(db, "anna", sessions.SessionPolicy(DAY, DAY))
+    generation, _ = _generation(db, "anna")
+    tried = conflict_once()
+
+    staff_access.change_own_password(
+        db, settings, "anna", held or "", NEW_ADMIN_PASSWORD, NEW_ADMIN_PASSWORD
+    )
+
+    assert tried() == 2
+    assert _generation(db, "anna") == (generation + 1, True)
+    assert _events(db, "admin_password_changed") == 1
+    assert security_lines("admin_password_changed") == 1
+    assert sessions.check(db, sessions.SessionPolicy(DAY, DAY), held).live
+    assert not admin_login.login(db, settings, "anna", made.password).ok

@@ -106,7 +106,7 @@ def class_labels(at: AppTest) -> list[str]:
 
 
 def test_an_administrator_of_one_school_sees_no_school_selector(app_db: Database, schools: Schools):
-    make_admin(app_db, "arago", schools=[1])
+    make_admin(app_db, "arago", school_ids=[1])
 
     at = run(MAIN, "arago")
 
@@ -129,7 +129,7 @@ def test_a_one_school_installation_shows_no_school_selector(app_school: School, 
 
 @pytest.fixture
 def director(app_db: Database, schools: Schools) -> str:
-    return make_admin(app_db, "direction", schools=[1, schools.two])
+    return make_admin(app_db, "direction", school_ids=[1, schools.two])
 
 
 def test_an_administrator_of_two_schools_picks_the_school_above_the_class(

@@ -1,6 +1,10 @@
-"""Schools and scoped accounts written directly as rows (the services that create them are
-tested on their own): a school, an administrator of some schools (or of all), a teacher of
-some classes. Accounts get the test password ``ADMIN_PASSWORD``."""
+"""Schools, scoped administrators and teachers put straight into a test database.
+
+``make_school(db, uai, name)`` inserts a school (returns its id); ``make_admin(db, username,
+school_ids=..., all_schools=...)`` an administrator of those schools (or of every school);
+``make_teacher(db, username, class_ids)`` a teacher of those classes; ``make_class(db,
+school_id, name)`` a class of a school. Passwords are ``ADMIN_PASSWORD`` hashed at cost 4.
+"""
 
 from __future__ import annotations
 
@@ -16,45 +20,102 @@ from tests.support.factories import ADMIN_PASSWORD, TEST_ROUNDS
 
 
 def make_school(db: Database, uai: str | None, name: str) -> int:
-    """A school row; returns its id."""
+    """A school (the one of ``uai`` when it exists already); its id."""
     with db.transaction(write=True) as session:
+        if uai is not None:
+            found = session.scalar(select(School.id).where(School.uai == uai))
+            if found is not None:
+                return int(found)
         school = School(uai=uai, name=name, created_at=datetime.now(UTC))
         session.add(school)
         session.flush()
-        return school.id
+        return int(school.id)
 
 
-def _account(db: Database, username: str, role: str, all_schools: bool) -> int:
+def make_class(db: Database, school_id: int, name: str) -> int:
+    with db.transaction(write=True) as session:
+        found = session.scalar(
+            select(SchoolClass.id).where(
+                SchoolClass.school_id == school_id, SchoolClass.name == name
+            )
+        )
+        if found is not None:
+            return int(found)
+        school_class = SchoolClass(name=name, school_id=school_id)
+        session.add(school_class)
+        session.flush()
+        return int(school_class.id)
+
+
+def _account(
+    db: Database,
+    username: str,
+    role: str,
+    *,
+    password: str,
+    all_schools: bool = False,
+    school_ids: Sequence[int] = (),
+    class_ids: Sequence[int] = (),
+    must_change_password: bool = False,
+    is_active: bool = True,
+) -> str:
     with db.transaction(write=True) as session:
         admin = Admin(
             username=username,
-            password_hash=hash_password(ADMIN_PASSWORD, TEST_ROUNDS),
-            is_active=True,
+            password_hash=hash_password(password, TEST_ROUNDS),
+            is_active=is_active,
             created_at=datetime.now(UTC),
             role=role,
             all_schools=all_schools,
+            must_change_password=must_change_password,
         )
         session.add(admin)
         session.flush()
-        return admin.id
+        session.add_all(AccountSchool(admin_id=admin.id, school_id=s) for s in school_ids)
+        session.add_all(AccountClass(admin_id=admin.id, class_id=c) for c in class_ids)
+    return username
 
 
 def make_admin(
-    db: Database, username: str, schools: Sequence[int] = (), all_schools: bool = False
+    db: Database,
+    username: str,
+    school_ids: Sequence[int] = (),
+    *,
+    all_schools: bool = False,
+    password: str = ADMIN_PASSWORD,
+    must_change_password: bool = False,
+    is_active: bool = True,
 ) -> str:
-    """An active administrator of ``schools`` (ids), or of every school; returns the username."""
-    admin_id = _account(db, username, "admin", all_schools)
-    with db.transaction(write=True) as session:
-        session.add_all(AccountSchool(admin_id=admin_id, school_id=s) for s in schools)
-    return username
+    """An administrator of ``school_ids`` (or of every school); their username."""
+    return _account(
+        db,
+        username,
+        "admin",
+        password=password,
+        all_schools=all_schools,
+        school_ids=school_ids,
+        must_change_password=must_change_password,
+        is_active=is_active,
+    )
 
 
-def make_teacher(db: Database, username: str, class_ids: Sequence[int]) -> str:
-    """An active teacher of ``class_ids``; returns the username."""
-    admin_id = _account(db, username, "teacher", False)
-    with db.transaction(write=True) as session:
-        session.add_all(AccountClass(admin_id=admin_id, class_id=c) for c in class_ids)
-    return username
+def make_teacher(
+    db: Database,
+    username: str,
+    class_ids: Sequence[int],
+    *,
+    password: str = ADMIN_PASSWORD,
+    must_change_password: bool = False,
+) -> str:
+    """A teacher of ``class_ids``; their username."""
+    return _account(
+        db,
+        username,
+        "teacher",
+        password=password,
+        class_ids=class_ids,
+        must_change_password=must_change_password,
+    )
 
 
 def school_of_class(db: Database, class_id: int, school_id: int) -> None:
