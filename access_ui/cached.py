@@ -16,7 +16,7 @@ import streamlit as st
 from access_core.documents import slips, slips_pdf
 from access_core.documents import workbook as exports
 from access_core.roster import queries as roster
-from access_core.roster import search, stats
+from access_core.roster import stats
 from access_ui import context
 
 DOCUMENT_TTL = 600  # seconds: a document with learners' data is dropped from memory after this
@@ -56,14 +56,3 @@ def school_stats(actor: str, initial_days: int) -> stats.SchoolStats:
     product (``stats.stats_version``), and after a minute in any case (changes made by other
     programs, passwords expiring as time passes)."""
     return _school_stats(actor, initial_days, stats.stats_version(context.database(), actor))
-
-
-@st.cache_resource(ttl=60, max_entries=16, show_spinner=False)
-def _search_index(actor: str, version: tuple[int, int]) -> search.SearchIndex:
-    return search.build_index(context.database(), actor)
-
-
-def search_index(actor: str) -> search.SearchIndex:
-    """The learners' folded names for the search, shared by every session of this server (not
-    copied on each run), rebuilt on the same signal as the overview and after a minute."""
-    return _search_index(actor, stats.stats_version(context.database(), actor))

@@ -11,7 +11,7 @@ user = require_admin()  # first: nothing below runs for anyone else
 from access_core.audit import journal  # noqa: E402
 from access_core.roster import queries as roster  # noqa: E402
 from access_core.text.catalogue import t  # noqa: E402
-from access_ui import cached, context  # noqa: E402
+from access_ui import context  # noqa: E402
 from access_ui.feedback import call_or_stop  # noqa: E402
 from access_ui.session import live_download  # noqa: E402
 from access_ui.wording import journal_learner  # noqa: E402
@@ -52,18 +52,12 @@ flt = journal.JournalFilter(
     actor=actor or None,
     learner=learner or None,
 )
-# the learner filter runs on the learners' folded names this server keeps (as the search does)
-index = call_or_stop(lang, cached.search_index, user) if flt.learner else None
 page = int(st.session_state.get("journal_page", 1))
-entries, total = call_or_stop(
-    lang, journal.search, db, user, flt, settings.tz, page - 1, index=index
-)
+entries, total = call_or_stop(lang, journal.search, db, user, flt, settings.tz, page - 1)
 pages = max(1, -(-total // journal.PAGE_SIZE))
 if page > pages:  # the filters shrank the result: back to its last page
     st.session_state["journal_page"] = page = pages
-    entries, total = call_or_stop(
-        lang, journal.search, db, user, flt, settings.tz, page - 1, index=index
-    )
+    entries, total = call_or_stop(lang, journal.search, db, user, flt, settings.tz, page - 1)
 st.caption(t("journal_count", lang, total=total, page=min(page, pages), pages=pages))
 if entries:
     st.dataframe(
@@ -94,7 +88,7 @@ st.number_input(t("journal_page", lang), min_value=1, max_value=pages, step=1, k
 
 
 def _csv(actor: str) -> bytes:
-    return journal.export_csv(db, actor, flt, settings.tz, index)  # audited
+    return journal.export_csv(db, actor, flt, settings.tz)  # audited
 
 
 st.download_button(
