@@ -71,7 +71,10 @@ END IF"""
     ],
     "sqlite": [
         """CREATE TRIGGER learners_search_key_stale AFTER UPDATE OF last_name, first_name, login
-ON learners FOR EACH ROW WHEN NEW.search_key IS OLD.search_key
+ON learners FOR EACH ROW
+WHEN NEW.search_key IS OLD.search_key
+  AND (NEW.last_name IS NOT OLD.last_name OR NEW.first_name IS NOT OLD.first_name
+       OR NEW.login IS NOT OLD.login)
 BEGIN
   UPDATE learners SET search_key = NULL WHERE id = NEW.id;
 END"""
