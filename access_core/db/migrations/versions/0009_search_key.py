@@ -9,7 +9,8 @@ Python: the fold is anyascii's), and adds:
   is a trusted extension since PostgreSQL 13) that serves ``LIKE '%fragment%'``; when the
   extension cannot be created, a B-tree instead and the search scans the stored keys of the
   administrator's schools (``school_id`` index). On MariaDB (a 255-character prefix) and SQLite
-  a B-tree, which serves the search's order (an infix LIKE cannot use a B-tree).
+  a B-tree, which serves the search's order (an infix LIKE cannot use a B-tree). A partial
+  index on the rows without a key lets PostgreSQL serve the search's ``OR`` from both indexes.
 - a trigger clearing the key when another program renames a learner (or changes a login)
   without writing it: a NULL key is folded in SQL by the search, as before this revision, so
   other programs' rows are always found. On SQLite a later migration that rebuilds ``learners``
@@ -39,6 +40,7 @@ LOG = logging.getLogger(__name__)
 BATCH = 5000
 TRIGGER = "learners_search_key_stale"
 INDEX = "ix_learners_search_key"
+MISSING_INDEX = "ix_learners_search_key_missing"
 KEY_TYPE = (
     sa.Text()
     .with_variant(mysql.TEXT(collation="utf8mb4_bin"), "mysql", "mariadb")
@@ -145,6 +147,14 @@ def upgrade() -> None:
         _trigram_index()
     else:
         op.create_index(INDEX, "learners", ["search_key"], mysql_length={"search_key": 255})
+    # the rows without a key, so that PostgreSQL combines both indexes for the search's OR
+    op.create_index(
+        MISSING_INDEX,
+        "learners",
+        ["id"],
+        postgresql_where=sa.text("search_key IS NULL"),
+        sqlite_where=sa.text("search_key IS NULL"),
+    )
     for statement in _TRIGGERS.get(dialect, []):
         op.execute(sa.text(statement))
 
@@ -155,6 +165,7 @@ def downgrade() -> None:
     op.execute(sa.text(f"DROP TRIGGER IF EXISTS {TRIGGER}{on_table}"))
     if dialect == "postgresql":
         op.execute(sa.text(f"DROP FUNCTION IF EXISTS {TRIGGER}()"))
+    op.drop_index(MISSING_INDEX, "learners")
     op.drop_index(INDEX, "learners")
     # SQLite 3.35+ drops a column in place: no rebuild of the table (its AUTOINCREMENT kept)
     op.execute(sa.text("ALTER TABLE learners DROP COLUMN search_key"))
