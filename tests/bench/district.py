@@ -235,6 +235,20 @@ def p9_district(db: Database, args: Namespace, school: int) -> list[Row]:
 # --- P10: the search in the school -------------------------------------------------------------
 
 
+def school_key_matches(db: Database, text: str, school: int) -> int:
+    """The bare reference: how many of the school's stored keys hold ``text``."""
+    pattern = search.like_pattern(search.search_key(text))
+    with db.transaction() as session:
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(Learner)
+                .where(Learner.school_id == school, Learner.search_key.like(pattern))
+            )
+            or 0
+        )
+
+
 def p10_district(db: Database, args: Namespace, school: int) -> list[Row]:
     rows: list[Row] = []
     for text in ("lea", "ma"):
@@ -243,12 +257,13 @@ def p10_district(db: Database, args: Namespace, school: int) -> list[Row]:
             lambda t=text: search.find_learners(db, BENCH_ADMIN, t, 3, TZ, school_ids={school}),
             args.runs,
         )
+        bare = _median(lambda t=text: school_key_matches(db, t, school), args.runs)
         rows += _row(
             "P10" if not rows else "",
             f"search « {text} » in school {school} ({total} matches, median)",
             samples,
-            "",
-            0.0,
+            f"count of the school's matching keys {_ms(bare)}",
+            bare,
             0.05,
         )
     district_runs = max(3, args.runs // 5)
