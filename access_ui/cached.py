@@ -16,7 +16,7 @@ import streamlit as st
 from access_core.documents import slips, slips_pdf
 from access_core.documents import workbook as exports
 from access_core.roster import queries as roster
-from access_core.roster import search, stats
+from access_core.roster import stats
 from access_ui import context
 
 DOCUMENT_TTL = 600  # seconds: a document with learners' data is dropped from memory after this
@@ -61,19 +61,6 @@ def school_stats(actor: str, initial_days: int, school_id: int | None = None) ->
     programs, passwords expiring as time passes)."""
     version = stats.stats_version(context.database(), actor)
     return _school_stats(actor, initial_days, school_id, version)
-
-
-@st.cache_resource(ttl=60, max_entries=16, show_spinner=False)
-def _search_index(
-    actor: str, school_id: int | None, version: tuple[int, int]
-) -> search.SearchIndex:
-    return search.build_index(context.database(), actor, school_id=school_id)
-
-
-def search_index(actor: str, school_id: int | None = None) -> search.SearchIndex:
-    """The learners' folded names for the search, shared by every session of this server (not
-    copied on each run), rebuilt on the same signal as the overview and after a minute."""
-    return _search_index(actor, school_id, stats.stats_version(context.database(), actor))
 
 
 @st.cache_resource(ttl=60, max_entries=16, show_spinner=False)  # shared, not copied: read only

@@ -18,7 +18,7 @@ from access_core.roster import search
 from access_core.roster.names import full_name
 from access_core.roster.queries import LearnerRow
 from access_core.text.catalogue import t
-from access_ui import cached, context, tables
+from access_ui import context, tables
 from access_ui.feedback import call_or_stop
 from access_ui.learner_table import all_marked, marking_editor, reset_button
 from access_ui.session import live_download
@@ -48,7 +48,6 @@ def search_section(
     if len(search.search_key(text)) < search.MIN_CHARS:
         st.caption(t("search_too_short", lang))
         return
-    index = call_or_stop(lang, cached.search_index, user, school_id)
     result = call_or_stop(
         lang,
         search.find_learners,
@@ -57,7 +56,6 @@ def search_section(
         text,
         settings.recent_deactivation_months,
         settings.tz,
-        index=index,
         school_id=school_id,
     )
     if not result.rows:

@@ -12,7 +12,7 @@ from access_core.audit import journal  # noqa: E402
 from access_core.roster import queries as roster  # noqa: E402
 from access_core.text.catalogue import t  # noqa: E402
 from access_core.text.journal_words import action_label, details_text  # noqa: E402
-from access_ui import cached, context  # noqa: E402
+from access_ui import context  # noqa: E402
 from access_ui.feedback import call_or_stop  # noqa: E402
 from access_ui.school_choice import actor_view, school_selector  # noqa: E402
 from access_ui.session import live_download  # noqa: E402
@@ -58,17 +58,15 @@ flt = journal.JournalFilter(
     actor=actor or None,
     learner=learner or None,
 )
-# the learner filter runs on the learners' folded names this server keeps (as the search does)
-index = call_or_stop(lang, cached.search_index, user, school_id) if flt.learner else None
 page = max(1, int(st.session_state.get("journal_page", 1)))
 entries, total = call_or_stop(
-    lang, journal.search, db, user, flt, settings.tz, page - 1, index=index, school_id=school_id
+    lang, journal.search, db, user, flt, settings.tz, page - 1, school_id=school_id
 )
 pages = max(1, -(-total // journal.PAGE_SIZE))
 if page > pages:  # the filters shrank the result: back to its last page
     st.session_state["journal_page"] = page = pages
     entries, total = call_or_stop(
-        lang, journal.search, db, user, flt, settings.tz, page - 1, index=index, school_id=school_id
+        lang, journal.search, db, user, flt, settings.tz, page - 1, school_id=school_id
     )
 st.caption(t("journal_total", lang, total=total))
 if entries:
@@ -125,9 +123,7 @@ forward.button(
 
 
 def _csv(actor: str) -> bytes:
-    return journal.export_csv(  # audited
-        db, actor, flt, settings.tz, index, lang, school_id=school_id
-    )
+    return journal.export_csv(db, actor, flt, settings.tz, lang, school_id=school_id)  # audited
 
 
 st.download_button(

@@ -10,18 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    and_,
-    bindparam,
-    false,
-    func,
-    literal,
-    or_,
-    select,
-    true,
-)
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from access_core.accounts.admins import require_active_admin
@@ -30,15 +19,12 @@ from access_core.audit import events as audit
 from access_core.db.models import AuditEvent, Learner, SchoolClass
 from access_core.db.unit_of_work import Database
 from access_core.documents.workbook import csv_cell
-from access_core.roster.folding import search_folded
 from access_core.roster.names import full_name
-from access_core.roster.search import SearchIndex, folds_for, matching_ids, search_key
+from access_core.roster.search import learner_matches, search_key
 from access_core.text.journal_words import event_text
 
 PAGE_SIZE = 50
 EXPORT_ACTION = "journal_exported"
-# between the searched columns: a search term (one line) never spans two
-SEPARATOR = literal("\n")
 
 
 @dataclass(frozen=True)
@@ -72,22 +58,11 @@ def _day_start(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz).astimezone(UTC)
 
 
-def _learner_matches(text: str) -> ColumnElement[bool]:
-    """The event's learner has ``text`` in their login, last or first name, ignoring case and
-    accents: folded on both sides as the learner search folds them (``search.search_key``;
-    « lukasz » finds « Łukasz »), in SQL (``%`` and ``_`` typed are literal)."""
-    wanted = search_key(text)
-    names = Learner.login + SEPARATOR + Learner.last_name + SEPARATOR + Learner.first_name
-    pairs = [literal(part) for pair in folds_for(wanted) for part in pair]
-    return search_folded(names, *pairs).contains(wanted, autoescape=True)
-
-
 def _filtered(
     session: Session,
     query: Select[*tuple[Any, ...]],
     flt: JournalFilter,
     tz: ZoneInfo,
-    index: SearchIndex | None = None,
 ) -> Select[*tuple[Any, ...]]:
     if flt.start:
         query = query.where(AuditEvent.occurred_at >= _day_start(flt.start, tz))
@@ -105,10 +80,9 @@ def _filtered(
             )
         )
     if flt.learner and flt.learner.strip():
-        if index is None:
-            query = query.where(_learner_matches(flt.learner))
-        else:
-            query = query.where(_learner_in(matching_ids(index, flt.learner)))
+        # the event's learner has the text in their login, last or first name, ignoring case
+        # and accents: the learner search's stored folded names (``search.learner_matches``)
+        query = query.where(learner_matches(search_key(flt.learner)))
     return query
 
 
@@ -121,17 +95,6 @@ def _of_school(session: Session, scope: Scope, school_id: int | None) -> ColumnE
     return or_(
         AuditEvent.school_id == chosen,
         and_(AuditEvent.school_id.is_(None), Learner.school_id == chosen),
-    )
-
-
-def _learner_in(ids: list[int]) -> ColumnElement[bool]:
-    """The event's learner is one of ``ids`` (found on the dashboard's kept index, so no name
-    is folded in SQL): written as literal integers, so that no count of learners meets a
-    driver's limit on bound parameters."""
-    if not ids:
-        return false()
-    return AuditEvent.learner_id.in_(
-        bindparam("learner_ids", ids, expanding=True, literal_execute=True)
     )
 
 
@@ -182,16 +145,13 @@ def search(
     tz: ZoneInfo,
     page: int = 0,
     page_size: int = PAGE_SIZE,
-    index: SearchIndex | None = None,
     *,
     school_id: int | None = None,
 ) -> tuple[list[JournalEntry], int]:
-    """One page of matching events, newest first, and the number of matching events. With
-    ``index`` (the learners' folded names the dashboard keeps, ``search.build_index``) the
-    learner filter runs on it; without, in SQL (same rules)."""
+    """One page of matching events, newest first, and the number of matching events."""
     with db.transaction() as session:
         scope = require_active_admin(session, actor)
-        query = _filtered(session, _base(), flt, tz, index)
+        query = _filtered(session, _base(), flt, tz)
         query = query.where(_of_school(session, scope, school_id))
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         ordered = query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
@@ -204,7 +164,6 @@ def export_csv(
     actor: str,
     flt: JournalFilter,
     tz: ZoneInfo,
-    index: SearchIndex | None = None,
     lang: str = "fr",
     *,
     school_id: int | None = None,
@@ -214,7 +173,7 @@ def export_csv(
 
     def export(session: Session) -> list[JournalEntry]:
         scope = require_active_admin(session, actor)
-        query = _filtered(session, _base(), flt, tz, index)
+        query = _filtered(session, _base(), flt, tz)
         query = query.where(_of_school(session, scope, school_id)).order_by(
             AuditEvent.occurred_at.desc(), AuditEvent.id.desc()
         )

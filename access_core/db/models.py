@@ -23,11 +23,15 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
     true,
 )
-from sqlalchemy.dialects import mysql
+from sqlalchemy.dialects import mysql, postgresql
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeEngine
+
+from access_core.roster.folding import learner_key
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -56,6 +60,24 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
         return value.astimezone(UTC)  # type: ignore[no-any-return]
+
+
+# The folded names compared byte for byte: LIKE and ORDER BY ignore no case, accent or
+# punctuation of their own (MariaDB's default collation would; PostgreSQL's locale would sort).
+SEARCH_KEY_TYPE = (
+    Text()
+    .with_variant(mysql.TEXT(collation="utf8mb4_bin"), "mysql", "mariadb")
+    .with_variant(postgresql.TEXT(collation="C"), "postgresql")
+)
+
+
+def _learner_key_default(context: DefaultExecutionContext) -> str | None:
+    """``search_key`` of an inserted learner, from the row's names (ORM and Core inserts)."""
+    row: dict[str, Any] = context.get_current_parameters()  # type: ignore[no-untyped-call]
+    last, first, login = (row.get(column) for column in ("last_name", "first_name", "login"))
+    if not (isinstance(last, str) and isinstance(first, str) and isinstance(login, str)):
+        return None
+    return learner_key(last, first, login)
 
 
 class Base(DeclarativeBase):
@@ -94,6 +116,25 @@ class Learner(Base):
         Index("ix_learners_class_active", "class_id", "deactivated_at"),
         Index("ix_learners_deactivated_at", "deactivated_at"),
         Index("ix_learners_school_deactivated", "school_id", "deactivated_at"),
+        # The search's folded names (migration 0010): on PostgreSQL a trigram GIN index (pg_trgm)
+        # serving the search's infix LIKE; elsewhere a B-tree (a prefix on MariaDB), which
+        # serves the search's order, not its LIKE.
+        Index(
+            "ix_learners_search_key",
+            "search_key",
+            postgresql_using="gin",
+            postgresql_ops={"search_key": "gin_trgm_ops"},
+            mysql_length={"search_key": 255},
+        ),
+        # the rows without a key (another program's): with it, PostgreSQL serves the search's
+        # « key LIKE … OR (no key AND folded names LIKE …) » from two indexes (a BitmapOr)
+        # rather than a scan (MariaDB, which has no partial index, holds it on every row)
+        Index(
+            "ix_learners_search_key_missing",
+            "id",
+            postgresql_where=text("search_key IS NULL"),
+            sqlite_where=text("search_key IS NULL"),
+        ),
         # SQLite: never give a purged learner's id to a new one (migration 0007)
         {"sqlite_autoincrement": True},
     )
@@ -112,6 +153,11 @@ class Learner(Base):
     # The learner's school (their class, when they have one, is of the same school); server
     # default 1 as for classes.
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), server_default="1")
+    # The learner search's folded names (``folding.learner_key``), written by this product on
+    # every insert and rename (migration 0010). NULL for a row another program wrote or renamed
+    # (a trigger clears it when a name changes without it): the search then folds that row's
+    # names in SQL, as before.
+    search_key: Mapped[str | None] = mapped_column(SEARCH_KEY_TYPE, default=_learner_key_default)
 
     school_class: Mapped[SchoolClass | None] = relationship(back_populates="learners")
 

@@ -35,6 +35,7 @@ from access_core.imports.plan import (
     ImportPlan,
     blockers,
 )
+from access_core.roster.folding import learner_key
 
 INITIAL_PASSWORD_MOVED = "initial_password_moved"  # noqa: S105 - an audit action name
 
@@ -213,6 +214,9 @@ def _create(
     )
 
 
+NAME_COLUMNS = frozenset({"last_name", "first_name", "login"})
+
+
 def _update(session: Session, actor: str, change: Change, class_id: Any, now: datetime) -> None:
     learner = change.learner
     assert learner is not None
@@ -221,6 +225,9 @@ def _update(session: Session, actor: str, change: Change, class_id: Any, now: da
         values["class_id"] = class_id(str(change.fields["class_name"]))
     if values.get("deactivated_at") == "now":
         values["deactivated_at"] = now
+    if NAME_COLUMNS & values.keys():  # a rename: the search's folded names follow
+        names = [values.get(c, getattr(learner, c)) for c in ("last_name", "first_name", "login")]
+        values["search_key"] = learner_key(*map(str, names))
     result = session.execute(
         update(Learner)
         .where(_still_as_previewed(learner))

@@ -76,6 +76,26 @@ def search_fold(text: str) -> str:
     return folded.lower()
 
 
+_CONTROL = dict.fromkeys([*range(32), *range(127, 160)])  # Unicode category Cc
+KEY_SEPARATOR = "\x1f"  # between a learner's three names in ``learner_key``: no match spans two
+
+
+def search_key(text: str) -> str:
+    """A text as the search compares it: lower-case, Latin letters in ASCII (transliterated by
+    anyascii: « é » → « e », « Ł » → « l », « ø » → « o », « Œ » → « oe »), typographic
+    apostrophes, hyphens and spaces as their ASCII mark, combining accents and control
+    characters removed, surrounding spaces stripped. Other scripts and ASCII punctuation stay
+    (their case folded by Python's ``lower``)."""
+    return search_fold(text.translate(_CONTROL)).strip()
+
+
+def learner_key(last_name: str, first_name: str, login: str) -> str:
+    """The stored ``learners.search_key``: « last ␟ first ␟ login », each ``search_key``-folded
+    and joined by ``KEY_SEPARATOR`` (a control character, which no folded text holds), so
+    that a searched fragment never spans two names and the key sorts as the search's order."""
+    return KEY_SEPARATOR.join(search_key(v) for v in (last_name, first_name, login))
+
+
 class search_folded(FunctionElement[str]):  # noqa: N801 - reads as a SQL function
     """``search_fold(text)`` in SQL: ``search_folded(text, old1, new1, old2, new2, ...)`` is
     ``lower(text)`` with each ``old`` replaced by its ``new`` on PostgreSQL and MariaDB (the

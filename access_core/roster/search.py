@@ -1,59 +1,59 @@
-"""Find a learner anywhere in the school by a fragment of last name, first name or login.
+"""Find a learner anywhere in the administrator's schools by a fragment of last name, first
+name or login.
 
-The match ignores case and accents and is done in SQL on the contract's columns only (no
-search column that this product alone would fill), so learners written by other programs are
-found too. ``%``, ``_`` and quotes in the text match themselves.
+The match ignores case and accents and runs in the database, in one SQL statement whose
+``WHERE`` is built in one place (``learner_matches``, shared with the journal's learner filter):
+the fragment, folded by ``folding.search_key``, is looked for with ``LIKE '%fragment%'`` in the
+stored ``learners.search_key`` (``folding.learner_key`` of the learner's names, written by every
+insert and rename of this product; migration 0010). On PostgreSQL a trigram GIN index
+(``pg_trgm``) serves that LIKE; on MariaDB and SQLite it scans the stored keys (no Python
+function per row), bounded by the scope's schools or classes when given. ``%``, ``_`` and quotes
+in the text match themselves.
 
-Folding in SQL (``folding.search_folded``): on PostgreSQL and MariaDB ``lower()`` then nested
-``replace()`` of the Latin letters of names (``folding.LATIN_RANGES``, both cases, as anyascii
-transliterates them) and of the typographic apostrophes, hyphens and spaces; only the
-characters that can fold into a character of the searched text are replaced (the others cannot
-take part in a match). On SQLite, whose parser refuses deep nesting, it is
-``folding.search_fold`` itself, registered on each connection.
-
-That scan costs about a second at 100,000 learners on SQLite, so the dashboard passes a
-``SearchIndex``: the folded names of every learner, built by one query and kept by the server
-while ``stats.stats_version`` stays the same (any learner added by any program, any change made
-by this product) and for a minute at most (a rename by another program). Matching
-then runs in memory; the rows shown are always read afresh from the database, and the same
-rules decide (``tests/core/test_stats_search.py`` runs every search both ways).
+A learner written or renamed by another program has no key (NULL: a trigger clears it on a
+rename): their names are then folded in SQL (``folding.search_folded``: on PostgreSQL and
+MariaDB ``lower()`` and nested ``replace()`` of the Latin letters that can fold into a searched
+character; on SQLite ``folding.search_fold`` itself), so they are found too, at once. Nothing
+is kept between requests: a rename is found by the next search.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select
 
 from access_core.accounts.admins import require_active_admin
 from access_core.db.models import Learner
 from access_core.db.unit_of_work import Database
 from access_core.roster.folding import (
     COMBINING,
+    KEY_SEPARATOR,
     LATIN_RANGES,
     MARKS,
     fold_char,
     is_latin_letter,
-    search_fold,
     search_folded,
+    search_key,
 )
 from access_core.roster.queries import (
     LearnerRow,
     _learner_query,
     deactivation_window_start,
-    learners_by_ids,
 )
 from access_core.roster.schools_view import chosen_school
+
+__all__ = ["search_key"]  # re-exported: the pages and tests fold a typed text with it
 
 MIN_CHARS = 2
 MAX_RESULTS = 50
 LIKE_ESCAPE = "!"
-SEPARATOR = "\x1f"  # between the three columns: no match spans two of them
+TRIGRAM = 3  # pg_trgm indexes strings of three characters
+SEPARATOR = KEY_SEPARATOR  # between the three names: no match spans two of them
 
 # the replacements of the SQL side on PostgreSQL and MariaDB (SQLite runs ``search_fold``)
 FOLDS: tuple[tuple[str, str], ...] = (
@@ -79,20 +79,6 @@ class SearchResult:
         return self.total - len(self.rows)
 
 
-_CONTROL = dict.fromkeys([*range(32), *range(127, 160)])  # Unicode category Cc
-
-
-def search_key(text: str) -> str:
-    """The searched text as the SQL side compares it: lower-case, Latin letters in ASCII
-    (transliterated by anyascii: « é » → « e », « Ł » → « l », « ø » → « o », « Œ » → « oe »),
-    typographic apostrophes, hyphens and spaces as their ASCII mark, combining accents and
-    control characters removed, surrounding spaces stripped. Other scripts and ASCII
-    punctuation stay (the kept index folds their case too; in SQL, their case folding is the
-    database's ``lower()``)."""
-    cleaned = text.translate(_CONTROL)
-    return search_fold(cleaned).strip()
-
-
 def like_pattern(key: str) -> str:
     """``%key%`` with ``%``, ``_`` and the escape character matching themselves."""
     escaped = (
@@ -110,115 +96,47 @@ def folds_for(key: str) -> list[tuple[str, str]]:
     return [(c, r) for c, r in FOLDS if not r or wanted & set(r)]
 
 
-def folded_contains(
-    query: Select[Any],
-    key_column: ColumnElement[Any] | InstrumentedAttribute[Any],
-    text_expr: ColumnElement[str],
-    key: str,
-) -> tuple[Select[Any], ColumnElement[bool]]:
-    """A reusable SQL-side folded substring filter.
-
-    Returns ``query`` and the condition to add (``WHERE``): ``text_expr``, folded like
-    ``search_key``, contains ``key`` (already a ``search_key``). ``key_column`` is kept for
-    callers that name their row (the folding needs no join)."""
-    del key_column
-    flat = [literal(part) for pair in folds_for(key) for part in pair]
-    matches = search_folded(text_expr, *flat).like(like_pattern(key), escape=LIKE_ESCAPE)
-    return query, matches
-
-
 def _haystack() -> ColumnElement[str]:
     sep = literal(SEPARATOR)
     return Learner.last_name + sep + Learner.first_name + sep + Learner.login
 
 
-@dataclass(frozen=True)
-class SearchIndex:
-    """Every learner's folded « last, first, login », one per line of ``text`` in result
-    order (folded last name, first name, login), with the id and deactivation time."""
-
-    ids: tuple[int, ...]
-    text: str
-    starts: tuple[int, ...]  # where each learner's line begins in ``text``
-    deactivated_at: tuple[datetime | None, ...]
-
-
-def build_index(db: Database, actor: str, *, school_id: int | None = None) -> SearchIndex:
-    """The folded names of every learner (of ``school_id`` when given)."""
-    query = Learner.id, Learner.last_name, Learner.first_name, Learner.login
-    with db.transaction() as session:
-        scope = require_active_admin(session, actor)
-        school = chosen_school(session, scope, school_id, Learner.school_id)
-        rows = session.execute(select(*query, Learner.deactivated_at).where(school)).all()
-    memo: dict[str, str] = {}  # names repeat: fold each once
-
-    def key(value: str) -> str:
-        if value not in memo:
-            memo[value] = search_key(value)  # no control character: no line break
-        return memo[value]
-
-    entries = sorted(
-        (key(last), key(first), search_key(login), learner_id, gone)
-        for learner_id, last, first, login, gone in rows
-    )
-    lines = [SEPARATOR.join(e[:3]) for e in entries]
-    starts, position = [], 0
-    for line in lines:
-        starts.append(position)
-        position += len(line) + 1
-    return SearchIndex(
-        ids=tuple(e[3] for e in entries),
-        text="\n".join(lines),
-        starts=tuple(starts),
-        deactivated_at=tuple(e[4] for e in entries),
-    )
-
-
-def _lines_containing(index: SearchIndex, key: str) -> list[int]:
-    """The lines (learners) whose text contains ``key``, in order, each once."""
-    found: list[int] = []
-    text, starts = index.text, index.starts
-    position = text.find(key)
-    while position >= 0:
-        line = bisect_right(starts, position) - 1
-        found.append(line)
-        following = starts[line + 1] if line + 1 < len(starts) else len(text)
-        position = text.find(key, following)
-    return found
-
-
-def matching_ids(index: SearchIndex, text: str) -> list[int]:
-    """Every learner of ``index`` (active or not) whose last name, first name or login contains
-    ``text``, folded as ``search_key`` folds it (the journal's learner filter)."""
-    key = search_key(text)
-    return [index.ids[i] for i in _lines_containing(index, key)] if key else []
-
-
-def _indexed(
-    db: Database,
-    actor: str,
-    index: SearchIndex,
+def learner_matches(
     key: str,
-    start: datetime,
-    now: datetime,
-    limit: int,
-) -> SearchResult:
-    found = [
-        i
-        for i in _lines_containing(index, key)
-        if (gone := index.deactivated_at[i]) is None or start < _utc(gone) <= now
-    ]
-    wanted = [index.ids[i] for i in found[:limit]]
-    with db.transaction() as session:
-        require_active_admin(session, actor)
-        rows = learners_by_ids(session, wanted)
-    position = {learner_id: n for n, learner_id in enumerate(wanted)}
-    rows.sort(key=lambda row: position[row.id])
-    return SearchResult(rows=rows, total=len(found))
+    school_ids: Collection[int] | None = None,
+    class_ids: Collection[int] | None = None,
+) -> ColumnElement[bool]:
+    """The ``WHERE`` of a learner whose names contain ``key`` (already a ``search_key``), in
+    the given schools and classes (None: no bound of that kind): the stored key, or, where
+    another program left none, the names folded in SQL."""
+    pattern = like_pattern(key)
+    flat = [literal(part) for pair in folds_for(key) for part in pair]
+    unkeyed = search_folded(_haystack(), *flat).like(pattern, escape=LIKE_ESCAPE)
+    # under three characters a trigram index holds nothing to look up: PostgreSQL would read
+    # the whole GIN index (4 s at a million learners); on an expression it scans the rows
+    # of the scope instead
+    stored = Learner.search_key if len(key) >= TRIGRAM else Learner.search_key + literal("")
+    condition = or_(
+        stored.like(pattern, escape=LIKE_ESCAPE),
+        and_(Learner.search_key.is_(None), unkeyed),
+    )
+    if school_ids is not None:
+        condition = and_(condition, Learner.school_id.in_(sorted(school_ids)))
+    if class_ids is not None:
+        condition = and_(condition, Learner.class_id.in_(sorted(class_ids)))
+    return condition
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _sort_keys() -> tuple[Any, ...]:
+    """The search's order in SQL: the stored key (folded « last, first, login », compared byte
+    by byte), which an index can give in order; rows without one (another program's) by their
+    lower-cased names, then by id (the page is then sorted as ``_order`` says)."""
+    return (
+        Learner.search_key,
+        func.lower(Learner.last_name),
+        func.lower(Learner.first_name),
+        Learner.id,
+    )
 
 
 def find_learners(
@@ -229,35 +147,40 @@ def find_learners(
     tz: ZoneInfo,
     now: datetime | None = None,
     limit: int = MAX_RESULTS,
-    index: SearchIndex | None = None,
     *,
+    school_ids: Collection[int] | None = None,
+    class_ids: Collection[int] | None = None,
     school_id: int | None = None,
 ) -> SearchResult:
     """Active learners and learners deactivated within ``months`` months whose last name,
-    first name or login contains ``text`` (ignoring case and accents). Nothing below
-    ``MIN_CHARS`` characters. With ``index``, the match runs on it (the same rules)."""
+    first name or login contains ``text`` (ignoring case and accents), in ``school_ids`` and
+    ``class_ids`` when given, and in the school a page chose (``school_id``, checked against
+    the actor's scope). Nothing below ``MIN_CHARS`` characters. One SQL statement."""
     key = search_key(text)
     if len(key) < MIN_CHARS:
         return SearchResult(rows=[], total=0)
     now = now or datetime.now(UTC)
     start = deactivation_window_start(now, months, tz)
-    if index is not None:
-        return _indexed(db, actor, index, key, start, now, limit)
-    in_scope = or_(
-        Learner.deactivated_at.is_(None),
-        and_(Learner.deactivated_at > start, Learner.deactivated_at <= now),
-    )
-    query = _learner_query().add_columns(func.count().over().label("total"))
-    query, matches = folded_contains(query, Learner.id, _haystack(), key)
-    query = (
-        query.where(in_scope, matches)
-        .order_by(func.lower(Learner.last_name), func.lower(Learner.first_name), Learner.id)
-        .limit(limit)
-    )
+    # active (NULL counts as deactivated « now »: inside) or deactivated within the window;
+    # written on an expression so that no backend walks the deactivation index over the
+    # whole school (97 % of the rows) instead of scanning the keys, and after the match
+    moment = func.coalesce(Learner.deactivated_at, now)
+    in_window = and_(moment > start, moment <= now)
     with db.transaction() as session:
         scope = require_active_admin(session, actor)
         school = chosen_school(session, scope, school_id, Learner.school_id)
-        found = session.execute(query.where(school)).all()
+        where = and_(learner_matches(key, school_ids, class_ids), in_window, school)
+        # the count in the same statement, apart from the page: the page can stop at ``limit``
+        # rows in the key's order while the count reads no row's other columns
+        counted = select(func.count()).select_from(Learner).where(where).correlate(None)
+        query = (
+            _learner_query()
+            .add_columns(counted.scalar_subquery().label("total"))
+            .where(where)
+            .order_by(*_sort_keys())
+            .limit(limit)
+        )
+        found = session.execute(query).all()
     rows = [LearnerRow(*row[:-1]) for row in found]
     total = int(found[0][-1]) if found else 0
     return SearchResult(rows=sorted(rows, key=_order), total=total)

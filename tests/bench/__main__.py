@@ -21,6 +21,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="PostgreSQL/MySQL URL (default: a cached SQLite)")
     parser.add_argument("--learners", type=int, help="default 100,000 (--quick: 400)")
     parser.add_argument("--classes", type=int, help="default 3,000 (--quick: 12)")
+    parser.add_argument(
+        "--schools",
+        type=int,
+        default=1,
+        help="a district of that many schools sharing the learners and classes evenly: P2, P4, "
+        "P7, P9 and P10 are then measured for one school's administrator, and D1 (the district "
+        "overview by school) is added",
+    )
     parser.add_argument("--rounds", type=int, default=12, help="bcrypt cost for P1 and Y1")
     parser.add_argument("--import-rounds", type=int, default=10, help="bcrypt cost for P5")
     parser.add_argument("--runs", type=int, default=50, help="runs for the medians")
@@ -44,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         args.browser_rounds = 4
     args.learners = args.learners or (400 if args.quick else 100_000)
     args.classes = args.classes or (12 if args.quick else 3_000)
-    url = build_school(args.database_url, args.learners, args.classes)
+    url = build_school(args.database_url, args.learners, args.classes, args.schools)
     rows = run_all(url, args)
     if args.browser:
         from tests.bench.browser import browser_rows
@@ -52,7 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         rows += browser_rows(args, url)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(
-        f"\nAccès apprenants benchmark: {args.learners:,} learners in {args.classes:,} classes, "
+        f"\nAccès apprenants benchmark: {args.learners:,} learners in {args.classes:,} classes"
+        + (f" and {args.schools:,} schools" if args.schools > 1 else "")
+        + ", "
         f"{url.split(':', 1)[0]}, {cores} cores\n"
     )
     header = ("", "measure", "figure", "reference", "ratio", "target", "met")

@@ -7,12 +7,18 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import text as sql
 
 from access_core.db.unit_of_work import Database
 from access_core.errors import NotAuthorized
 from access_core.roster import search, stats
 from access_core.roster.resets import reset_passwords
-from tests.support.factories import TEST_ROUNDS, add_learner
+from tests.support.factories import (
+    TEST_ROUNDS,
+    add_learner,
+    forget_search_keys,
+    stored_search_key,
+)
 from tests.support.roster_overview import (
     INITIAL_DAYS,
     Roster,
@@ -31,17 +37,18 @@ def roster(db: Database, admin: str) -> Roster:
 Search = Callable[[Database, str, str], search.SearchResult]
 
 
-@pytest.fixture(params=["sql", "index"])
+@pytest.fixture(params=["stored", "unkeyed"])
 def searcher(request: pytest.FixtureRequest) -> Search:
-    """The search in SQL, or on the in-memory index the dashboard keeps (built just before)."""
-    if request.param == "sql":
+    """The search on the stored folded names, or on learners without them (as another program
+    writes them: their names folded in SQL)."""
+    if request.param == "stored":
         return lambda db, admin, text: search.find_learners(db, admin, text, 3, TZ)
 
-    def indexed(db: Database, admin: str, text: str) -> search.SearchResult:
-        index = search.build_index(db, admin)
-        return search.find_learners(db, admin, text, 3, TZ, index=index)
+    def unkeyed(db: Database, admin: str, text: str) -> search.SearchResult:
+        forget_search_keys(db)
+        return search.find_learners(db, admin, text, 3, TZ)
 
-    return indexed
+    return unkeyed
 
 
 @pytest.fixture
@@ -214,12 +221,12 @@ def test_apostrophes_and_other_scripts_are_searched_as_written(find, db: Databas
     assert find(db, admin, "ivan.iv") == [ivanov]
 
 
-def test_the_index_folds_the_case_of_other_scripts(db: Database, admin: str):
+def test_the_stored_key_folds_the_case_of_other_scripts(db: Database, admin: str):
     ivanov = add_learner(db, "Иванов", "Иван", login="ivan.ivanov")
-    index = search.build_index(db, admin)
 
-    found = search.find_learners(db, admin, "ИВАНОВ", 3, TZ, index=index).rows
+    found = search.find_learners(db, admin, "ИВАНОВ", 3, TZ).rows
     assert [r.id for r in found] == [ivanov]
+    assert stored_search_key(db, ivanov) == "иванов\x1fиван\x1fivan.ivanov"
 
 
 def test_the_search_key_and_pattern():
@@ -233,12 +240,23 @@ def test_the_search_key_and_pattern():
     assert "é" in {old for old, _ in search.folds_for("le")}
 
 
-def test_the_index_is_a_snapshot_and_a_new_one_finds_a_learner_added_since(
+def test_a_learner_another_program_adds_or_renames_is_found_at_once(
     db: Database, admin: str, roster: Roster
 ):
-    index = search.build_index(db, admin)
+    """Nothing is kept between searches: the next search sees what another program wrote; a
+    rename it makes clears the stored key (trigger), so the old name is no longer found."""
     other = insert_as_another_program(db, "Lefèvre", "Gaëlle", "gaelle.lefevre")
-    assert search.find_learners(db, admin, "lefevre", 3, TZ, index=index).rows == []
-    renewed = search.build_index(db, admin)
-    found = search.find_learners(db, admin, "lefevre", 3, TZ, index=renewed).rows
+    found = search.find_learners(db, admin, "lefevre", 3, TZ).rows
     assert [r.id for r in found] == [other]
+    assert stored_search_key(db, other) is None
+
+    renamed = add_learner(db, "Dupuis", "Anaïs", login="eleve1234")
+    assert stored_search_key(db, renamed) == "dupuis\x1fanais\x1feleve1234"
+    with db.transaction(write=True) as session:
+        session.execute(
+            sql("UPDATE learners SET last_name = 'Brémond' WHERE id = :id"), {"id": renamed}
+        )
+
+    assert stored_search_key(db, renamed) is None
+    assert [r.id for r in search.find_learners(db, admin, "bremond", 3, TZ).rows] == [renamed]
+    assert search.find_learners(db, admin, "dupuis", 3, TZ).rows == []

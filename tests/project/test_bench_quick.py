@@ -109,3 +109,43 @@ def test_a_district_school_builds_on_postgresql_with_copy(request):
         assert "900 learners in 30 classes" in result.stdout
     finally:
         drop_server_database(servers[0], url)
+
+
+DISTRICT_MEASURES = ("P2", "P4", "P7", "P9", "P10", "D1")
+
+
+def test_the_district_measures_run_for_one_school_of_a_tiny_district():
+    result = _bench(
+        "--learners", "300", "--classes", "9", "--schools", "3",
+        "--measures", ",".join(DISTRICT_MEASURES),
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    _rows(result.stdout, *DISTRICT_MEASURES)
+    assert "300 learners in 9 classes and 3 schools" in result.stdout
+    assert "in school 2" in result.stdout and "district overview by school (3 schools" in (
+        result.stdout
+    )
+
+
+def test_a_district_of_schools_builds_on_postgresql_and_measures_one_school(request):
+    from tests.conftest import create_server_database, drop_server_database
+
+    servers = [
+        u
+        for u in str(request.config.getoption("--database-urls")).split(",")
+        if u.startswith("postgresql")
+    ]
+    if not servers:
+        pytest.skip("no PostgreSQL server named (ACCESS_TEST_DATABASE_URLS)")
+    url = create_server_database(servers[0])
+    try:
+        result = _bench(
+            "--database-url", url, "--learners", "900", "--classes", "30", "--schools", "5",
+            "--measures", ",".join(DISTRICT_MEASURES),
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr[-3000:]
+        _rows(result.stdout, *DISTRICT_MEASURES)
+        assert "900 learners in 30 classes and 5 schools, postgresql" in result.stdout
+    finally:
+        drop_server_database(servers[0], url)

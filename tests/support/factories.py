@@ -86,3 +86,18 @@ def downgrade_schema(database_url: str, revision: str = "base") -> None:
     from access_core.db.schema import alembic_config
 
     command.downgrade(alembic_config(database_url), revision)
+
+
+def forget_search_keys(db: Database) -> None:
+    """Every learner as another program writes them: no stored search key (the search then
+    folds their names in SQL)."""
+    with db.transaction(write=True) as session:
+        session.execute(text("UPDATE learners SET search_key = NULL"))
+
+
+def stored_search_key(db: Database, learner_id: int) -> str | None:
+    with db.transaction() as session:
+        found = session.execute(
+            text("SELECT search_key FROM learners WHERE id = :id"), {"id": learner_id}
+        )
+        return found.scalar_one()  # type: ignore[no-any-return]
