@@ -117,4 +117,11 @@ TEXTS: dict[str, str] = {
         "An unexpected error occurred; nothing was changed. The details are in the server log."
     ),
     "learner_data_not_found": "No learner with the login « {login} ».",
+    "error_undo_not_found": "No such reset.",
+    "error_undo_expired": (
+        "This reset can no longer be undone: its undo window is over. Nothing was changed."
+    ),
+    "error_undo_already_done": "This reset has already been undone. Nothing was changed.",
+    "error_undo_refused": "{message}",
+    "error_import_not_found": "No such import.",
 }

@@ -226,4 +226,17 @@ TEXTS: dict[str, str] = {
     "learner_data_download": "Données de l'élève (JSON)",
     "learner_data_choose": "Élève dont télécharger les données",
     "journal_deleted_learner": "Élève supprimé n° {number}",
+    "undo_reset_button": "Annuler cette réinitialisation",
+    "undo_reset_help": (
+        "Possible jusqu'à {time} : chaque élève retrouve le mot de passe qu'il avait, sauf s'il "
+        "s'est connecté ou l'a changé depuis."
+    ),
+    "undo_done": (
+        "Réinitialisation annulée : {count} {count:p:élève a retrouvé son|élèves ont retrouvé "
+        "leur} mot de passe précédent."
+    ),
+    "undo_kept_logged_in": "Gardés tels quels (connectés depuis la réinitialisation) : {names}",
+    "undo_kept_changed": "Gardés tels quels (mot de passe changé depuis) : {names}",
+    "import_id_caption": "Identifiant de l'import (journal, ligne de commande) : {import_id}",
+    "import_slips_none": "Aucun nouvel élève de cet import n'a de fiche à imprimer.",
 }
