@@ -216,8 +216,11 @@ def test_the_reset_hint_agrees_with_the_number_of_learners(
     one_en = cli("reset", "--login", "léa.martin", "--actor", admin, "--yes")
 
     assert one[0] == 0, one
-    assert one[1].splitlines()[-1].startswith("sa fiche de connexion : access-core slips --batch ")
-    assert one_en[1].splitlines()[-1].startswith("the login slip: access-core slips --batch ")
+    assert one[1].splitlines()[-2].startswith("sa fiche de connexion : access-core slips --batch ")
+    assert one_en[1].splitlines()[-2].startswith("the login slip: access-core slips --batch ")
+    # then how to undo it
+    assert one[1].splitlines()[-1].startswith("annulable pendant 15 min : access-core undo-reset")
+    assert one_en[1].splitlines()[-1].startswith("can be undone for 15 min: access-core undo-reset")
 
 
 @pytest.mark.parametrize(
