@@ -109,18 +109,21 @@ def _logged_in_since(session: Session, batch_id: str, learner_ids: list[int]) ->
     return {int(i) for i in found if i is not None}
 
 
-def undo_available(db: Database, actor: str, batch_id: str, now: datetime | None = None) -> bool:
-    """Whether ``actor`` may still undo ``batch_id`` (within its window, not undone yet)."""
+def undo_deadline(
+    db: Database, actor: str, batch_id: str, now: datetime | None = None
+) -> datetime | None:
+    """Until when ``actor`` may undo ``batch_id``; None when they may not (window over, undone
+    already, unknown or outside their scope)."""
     now = now or clock()
     with db.transaction() as session:
         scope = require_scope(session, actor)
         try:
             _batch_in_scope(session, scope, batch_id)
         except NotFound:
-            return False
-        return bool(
-            session.scalar(
-                select(exists().where(ResetUndo.batch_id == batch_id, ResetUndo.expires_at > now))
+            return None
+        return session.scalar(
+            select(func.min(ResetUndo.expires_at)).where(
+                ResetUndo.batch_id == batch_id, ResetUndo.expires_at > now
             )
         )
 
@@ -153,10 +156,10 @@ def _restore(session: Session, actor: str, batch_id: str, now: datetime) -> Undo
     for row in kept_rows:
         learner = learners.get(row.learner_id)
         name = full_name(learner.last_name, learner.first_name) if learner else ""
-        if learner is None or current.get(row.learner_id) != row.reset_hash:
-            kept.append(KeptLearner(row.learner_id, name, KEPT_CHANGED))
-        elif row.learner_id in logged_in:
+        if learner is not None and row.learner_id in logged_in:  # (a login may rehash too)
             kept.append(KeptLearner(row.learner_id, name, KEPT_LOGGED_IN))
+        elif learner is None or current.get(row.learner_id) != row.reset_hash:
+            kept.append(KeptLearner(row.learner_id, name, KEPT_CHANGED))
         else:
             result = session.execute(
                 update(Learner)

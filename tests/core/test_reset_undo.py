@@ -12,13 +12,14 @@ import pytest
 from sqlalchemy import func, select, update
 
 from access_core.accounts import learner_login
+from access_core.accounts.passwords import hash_password
 from access_core.audit import events as audit
 from access_core.db.models import Learner, ResetBatch, ResetUndo
 from access_core.db.unit_of_work import Database
 from access_core.errors import NotFound, UndoRefused
 from access_core.roster import retention, undo
 from access_core.roster.resets import reset_passwords
-from access_core.roster.undo import KEPT_CHANGED, KEPT_LOGGED_IN, undo_available, undo_reset
+from access_core.roster.undo import KEPT_CHANGED, KEPT_LOGGED_IN, undo_deadline, undo_reset
 from tests.support.factories import TEST_ROUNDS, create_test_admin
 from tests.support.first_school import create_teacher, ensure_first_school, grant_first_school
 from tests.support.school import HUGO_PASSWORD, School
@@ -102,6 +103,24 @@ def test_a_learner_whose_password_changed_since_is_kept_and_named(db, admin, pup
     undone = undo_reset(db, admin, outcome.batch_id)
 
     assert undone.restored == ("Martin Léa",)
+    # changing it is logging in first
+    assert [(k.name, k.reason) for k in undone.kept] == [("Petit Zoé", KEPT_LOGGED_IN)]
+    assert passwords(db, pupils.zoe) == after_change
+
+
+def test_a_password_written_by_another_program_since_is_kept_and_named(db, admin, pupils):
+    outcome = reset(db, admin, [pupils.lea, pupils.zoe])
+    with db.transaction(write=True) as session:  # e.g. the portal's own password change
+        session.execute(
+            update(Learner)
+            .where(Learner.id == pupils.zoe)
+            .values(password_hash=hash_password("autre-secret", TEST_ROUNDS))
+        )
+    after_change = passwords(db, pupils.zoe)
+
+    undone = undo_reset(db, admin, outcome.batch_id)
+
+    assert undone.restored == ("Martin Léa",)
     assert [(k.name, k.reason) for k in undone.kept] == [("Petit Zoé", KEPT_CHANGED)]
     assert passwords(db, pupils.zoe) == after_change
 
@@ -123,10 +142,10 @@ def test_after_the_window_the_undo_is_refused_and_the_previous_passwords_are_era
 ):
     outcome = reset(db, admin, [pupils.lea, pupils.hugo], undo_minutes=15)
     after_reset = passwords(db, pupils.lea, pupils.hugo)
-    assert undo_available(db, admin, outcome.batch_id)
+    assert undo_deadline(db, admin, outcome.batch_id) == outcome.applied_at + timedelta(minutes=15)
     later = outcome.applied_at + timedelta(minutes=15, seconds=1)
     monkeypatch.setattr(undo, "clock", lambda: later)
-    assert not undo_available(db, admin, outcome.batch_id)
+    assert undo_deadline(db, admin, outcome.batch_id) is None
 
     with pytest.raises(UndoRefused) as refused:
         undo_reset(db, admin, outcome.batch_id)
