@@ -72,6 +72,12 @@ def _lines(events: list[tuple[str, str, dict[str, Any], str | None, int | None]]
     batches: dict[tuple[str, str, str | None], dict[str, Any]] = {}
     for actor, action, details, batch_id, learner_id in events:
         client = details.get("client")
+        if action == "import_applied":  # the import's summary: its line is the folded one
+            key = ("import_applied", actor, batch_id)
+            if key not in batches:
+                batches[key] = {"client": client, "counts": {}, "at": len(lines)}
+                lines.append("")
+            continue
         if action in RESET_ACTIONS or action in IMPORT_ACTIONS or action in UNDO_ACTIONS:
             name = (
                 "reset_batch"

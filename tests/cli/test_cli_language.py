@@ -91,8 +91,15 @@ def test_import_previews_and_sums_up_in_french(cli, db, admin, french):
     assert "nouveaux                3\n" in out
     assert "inchangés               1\n" in out
     assert "cet import désactive 1 des 2 élèves actifs (plus de 10 %) : confirmé par --force" in out
-    assert out.splitlines()[-1] == (
+    summary, import_line, slips_hint = out.splitlines()[-3:]
+    assert summary == (
         "importé : 3 nouveaux, 0 mis à jour, 0 changé de classe, 0 réactivé, 1 désactivé"
+    )
+    assert import_line.startswith("import ")
+    import_id = import_line.removeprefix("import ")
+    assert slips_hint == (
+        f"fiches des nouveaux élèves : access-core slips --import {import_id} --output FILE.pdf "
+        "--actor admin"
     )
 
 
