@@ -98,6 +98,7 @@ class Settings:
     import_max_deactivation_share: int = 10  # percent of the active learners
     import_max_bytes: int = 50 * 1024 * 1024  # a roster file, and all it decompresses to
     import_max_rows: int = 20_000  # pupils in one roster file
+    reset_undo_minutes: int = 15  # a reset may be undone this long after (0: never)
 
     @property
     def import_limits(self) -> ImportLimits:
@@ -240,6 +241,7 @@ SETTING_NAMES = (
     "ACCESS_OIDC_CREATE_TEACHERS",
     "ACCESS_LOCAL_LOGIN",
     "ACCESS_BREAKGLASS_ACCOUNTS",
+    "ACCESS_RESET_UNDO_MINUTES",
 )
 
 
@@ -313,6 +315,7 @@ def load_settings(values: Mapping[str, str] | None = None, **overrides: object) 
             env, "ACCESS_IMPORT_MAX_BYTES", 50 * 1024 * 1024, 1024, 2 * 1024**3
         ),
         import_max_rows=_int_setting(env, "ACCESS_IMPORT_MAX_ROWS", 20_000, 1, 1_000_000),
+        reset_undo_minutes=_int_setting(env, "ACCESS_RESET_UNDO_MINUTES", 15, 0, 120),
         cookie_secure=_choice(env, "ACCESS_COOKIE_SECURE", COOKIE_SECURE_MODES),
         school_name=" ".join(str(env.get("ACCESS_SCHOOL_NAME") or "").split()),
         portal_url=portal_url,

@@ -102,3 +102,10 @@ class DatabaseFailure(AccessError):
     """Any other error reported by the database (logged with its driver class and code)."""
 
     code = "database_failure"
+
+
+class UndoRefused(AccessError):
+    """A reset that can no longer be undone (its window is over, or it was undone already);
+    nothing was changed."""
+
+    code = "undo_refused"

@@ -42,10 +42,17 @@ def identifier_workbook(class_name: str, learners: Sequence[roster.LearnerRow], 
 
 @st.cache_data(ttl=DOCUMENT_TTL, max_entries=32, show_spinner=False)
 def slips_document(
-    slip_set: slips.SlipSet, options: slips.SlipOptions, lang: str, layout: str, title: str
+    slip_set: slips.SlipSet,
+    options: slips.SlipOptions,
+    lang: str,
+    layout: str,
+    title: str,
+    class_breaks: bool = False,
 ) -> slips_pdf.SlipsDocument:
     """The login slips' PDF, cached by its exact content (slips, settings, language, layout)."""
-    return slips_pdf.slips_pdf(slip_set, options, lang, layout, title=title)
+    return slips_pdf.slips_pdf(
+        slip_set, options, lang, layout, title=title, class_breaks=class_breaks
+    )
 
 
 @st.cache_resource(ttl=60, max_entries=16, show_spinner=False)  # shared, not copied: read only

@@ -22,6 +22,7 @@ from access_ui.feedback import HashingProgress, show_error
 from access_ui.session import require_live_session
 from access_ui.slips_ui import batch_slips_button, offer_batch_slips
 from access_ui.tables import marked_ids
+from access_ui.undo_ui import offer_undo, undo_offer
 from access_ui.wording import t_literal
 
 PENDING_KEY = "pending_reset"
@@ -120,7 +121,9 @@ def show_notice() -> None:
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
         st.success(notice, icon="✅")
-    batch_slips_button(context.language())  # « Fiches des comptes réinitialisés (PDF) »
+    lang = context.language()
+    undo_offer(lang)  # « Annuler cette réinitialisation », while its window lasts
+    batch_slips_button(lang)  # « Fiches des comptes réinitialisés (PDF) »
 
 
 def _cancel() -> None:
@@ -153,9 +156,11 @@ def _confirm_body(pending: dict[str, object], lang: str) -> None:
             context.settings().bcrypt_rounds,
             batch_id=str(pending["batch_id"]),
             progress=bar,
+            undo_minutes=context.settings().reset_undo_minutes,
         )
         st.session_state[NOTICE_KEY] = t("reset_done", lang, count=outcome.count)
         offer_batch_slips(outcome.batch_id, NOTICE_KEY)
+        offer_undo(outcome.batch_id)
     except BatchAlreadyApplied:
         st.session_state[NOTICE_KEY] = t("error_batch_already_applied", lang)
     except Exception as exc:  # noqa: BLE001 - shown as a message; nothing was changed

@@ -1,5 +1,6 @@
-"""The login slips' buttons: « Fiches de connexion (PDF) » beside the identifier list, and
-« Fiches des comptes réinitialisés (PDF) » in the notice after a reset.
+"""The login slips' buttons: « Fiches de connexion (PDF) » beside the identifier list,
+« Fiches des comptes réinitialisés (PDF) » in the notice after a reset, and « Fiches des
+nouveaux élèves (PDF) » in an import's result.
 
 On each run the slips' count and warnings are worked out from the rows the page already shows
 (or from a reset batch's id), which is cheap. The file itself is made only when the browser
@@ -70,6 +71,7 @@ def _pdf_download(
     lang: str,
     class_name: str | None,
     batch_id: str | None,
+    class_breaks: bool = False,
 ) -> Callable[[], bytes]:
     """The PDF, made when the browser asks for it: after the same session check as a page run
     (``live_download``), from ``learners(actor)`` read then (never the page's last run: a
@@ -81,7 +83,7 @@ def _pdf_download(
     def make(actor: str) -> bytes:
         slip_set = _slip_set(learners(actor), settings)  # checks the actor again
         try:
-            document = cached.slips_document(slip_set, options, lang, layout, title)
+            document = cached.slips_document(slip_set, options, lang, layout, title, class_breaks)
         except Exception:
             # The browser only sees a failed download: the server's log says why.
             log.exception("the login slips' PDF could not be drawn (%s slips)", slip_set.count)
@@ -193,6 +195,41 @@ def batch_slips_button(lang: str) -> None:
         file_name=slips_filename(title),
         mime=PDF_MIME,
         key="download_batch_slips",
+        on_click="ignore",
+        icon=":material/print:",
+        type="primary",
+    )
+    _warnings(slip_set, missing, lang)
+
+
+def import_slips_button(db: Database, user: str, import_id: str, lang: str) -> None:
+    """The slips of the learners the import ``import_id`` created and that still exist, one
+    PDF sorted by class then name, each class starting a page; read again when downloaded."""
+    try:
+        slip_set = _slip_set(slips.import_learners(db, user, import_id))
+        missing = slips_pdf.missing_glyphs(slip_set)
+    except Exception as exc:  # noqa: BLE001 - shown as a message, never a traceback
+        show_error(exc, lang)
+        return
+    if not slip_set.count:
+        st.info(t("import_slips_none", lang))
+        return
+    title = f"nouveaux_eleves_{import_id[:8]}"
+    st.download_button(
+        t("slips_import_button", lang),
+        data=_pdf_download(
+            db,
+            functools.partial(slips.import_learners, db, import_id=import_id),
+            str(st.session_state.get(LAYOUT_KEY) or slips.LAYOUTS[0]),
+            title,
+            lang,
+            None,
+            import_id,
+            class_breaks=True,
+        ),
+        file_name=slips_filename(title),
+        mime=PDF_MIME,
+        key="download_import_slips",
         on_click="ignore",
         icon=":material/print:",
         type="primary",

@@ -17,7 +17,7 @@ from access_core.imports import files as roster_files  # noqa: E402
 from access_core.imports import preview as imports  # noqa: E402
 from access_core.imports.plan import blockers  # noqa: E402
 from access_core.text.catalogue import format_duration, t  # noqa: E402
-from access_ui import context, wording  # noqa: E402
+from access_ui import context, slips_ui, wording  # noqa: E402
 from access_ui.feedback import (  # noqa: E402
     HashingProgress,
     call_or_stop,
@@ -44,6 +44,12 @@ st.caption(t("import_limits", lang, mb=upload_mb, rows=limits.max_rows))
 notice = st.session_state.pop("import_notice", None)
 if notice:
     st.success(notice, icon="✅")
+last_import = st.session_state.get("import_last")  # the last import applied here
+if last_import:
+    st.caption(t("import_id_caption", lang, import_id=last_import["id"]))
+    if last_import["new"]:
+        # « Fiches des nouveaux élèves (PDF) »: the learners it created, read when downloaded
+        slips_ui.import_slips_button(db, user, str(last_import["id"]), lang)
 generation = int(st.session_state.get("import_generation", 0))
 upload = st.file_uploader(
     t("import_file", lang), type=["csv", "txt", "xlsx", "xml", "zip"], key=f"import:{generation}"
@@ -208,6 +214,7 @@ if st.button(
         st.session_state["import_notice"] += " " + t(
             "import_done_passwords", lang, count=outcome.initial_passwords_moved
         )
+    st.session_state["import_last"] = {"id": outcome.import_id, "new": outcome.new}
     st.session_state["import_generation"] = generation + 1
     st.rerun()
 elif not plan.has_changes:

@@ -3,7 +3,8 @@
 ``audit.record`` queues every audit event here (the single choke point); after the commit each
 is logged by the ``access_core.security`` logger, one line per event, and the per-learner
 events of a batch are folded into one line with their count (a reset of 22 learners is one
-``reset_batch`` line, an import one ``import_applied`` line). A rolled-back transaction logs
+``reset_batch`` line, an import one ``import_applied`` line, an undo one ``reset_undone`` line
+with its ``restored`` and ``kept`` counts). A rolled-back transaction logs
 nothing. The format is stable, for fail2ban and log monitoring:
 
     event=<action> client=<address or -> actor=<actor> [key=value ...]
@@ -28,6 +29,7 @@ log = logging.getLogger("access_core.security")
 
 _QUEUE = "security_log_queue"
 RESET_ACTIONS = frozenset({"password_reset"})
+UNDO_ACTIONS = {"reset_undone": "restored", "reset_undo_kept": "kept"}
 IMPORT_ACTIONS = {
     "learner_created": "created",
     "learner_updated": "updated",
@@ -80,14 +82,32 @@ def _lines(events: list[tuple[str, str, dict[str, Any], str | None, int | None]]
     batches: dict[tuple[str, str, str | None], dict[str, Any]] = {}
     for actor, action, details, batch_id, learner_id in events:
         client = details.get("client")
-        if action in RESET_ACTIONS or action in IMPORT_ACTIONS:
-            name = "reset_batch" if action in RESET_ACTIONS else "import_applied"
+        if action == "import_applied":  # the import's summary: its line is the folded one
+            key = ("import_applied", actor, batch_id)
+            if key not in batches:
+                batches[key] = {"client": client, "counts": {}, "at": len(lines)}
+                lines.append("")
+            continue
+        if action in RESET_ACTIONS or action in IMPORT_ACTIONS or action in UNDO_ACTIONS:
+            name = (
+                "reset_batch"
+                if action in RESET_ACTIONS
+                else "reset_undone"
+                if action in UNDO_ACTIONS
+                else "import_applied"
+            )
             key = (name, actor, batch_id)
             if key not in batches:
                 batches[key] = {"client": client, "counts": {}, "at": len(lines)}
                 lines.append("")  # placeholder, filled below
             counts = batches[key]["counts"]
-            label = "count" if name == "reset_batch" else IMPORT_ACTIONS[action]
+            label = (
+                "count"
+                if name == "reset_batch"
+                else UNDO_ACTIONS[action]
+                if name == "reset_undone"
+                else IMPORT_ACTIONS[action]
+            )
             counts[label] = counts.get(label, 0) + 1
             continue
         logged: dict[str, object] = {"learner": learner_id}

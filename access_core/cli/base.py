@@ -185,7 +185,8 @@ def command(
 
 
 def _flag(name: str) -> str:
-    return "--" + {"class_name": "class", "logins": "login"}.get(name, name).replace("_", "-")
+    names = {"class_name": "class", "logins": "login", "import_id": "import"}
+    return "--" + names.get(name, name).replace("_", "-")
 
 
 def _exactly_one(ctx: click.Context, values: dict[str, Any]) -> None:

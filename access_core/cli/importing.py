@@ -175,4 +175,8 @@ def import_roster(
             else ""
         )
     )
+    print(t("cli_import_id", lang, import_id=outcome.import_id))
+    if outcome.new:
+        hint = f"access-core slips --import {outcome.import_id} --output FILE.pdf --actor {actor}"
+        print(t("cli_import_slips_hint", lang, count=outcome.new, command=hint))
     return PARTIAL_APPLIED if outcome.skipped_rows else 0

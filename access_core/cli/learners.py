@@ -1,5 +1,5 @@
-"""Learners' documents and passwords: ``export`` (identifier workbook) and ``reset``
-(``reset --slips`` prints the batch's slips with ``slips.write_slips``)."""
+"""Learners' documents and passwords: ``export`` (identifier workbook), ``reset``
+(``reset --slips`` prints the batch's slips with ``slips.write_slips``) and ``undo-reset``."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from access_core.config import Settings
 from access_core.documents import workbook as exports
 from access_core.errors import ValidationError
 from access_core.roster import queries as roster
-from access_core.roster import resets
+from access_core.roster import resets, undo
 from access_core.roster.names import full_name
 from access_core.text.catalogue import t
 
@@ -110,14 +110,39 @@ def reset(
                 return 1
         with progress(t("cli_progress_hashing", lang)) as update:
             outcome = resets.reset_passwords(
-                db, actor, [row.id for row in rows], settings.bcrypt_rounds, progress=update
+                db,
+                actor,
+                [row.id for row in rows],
+                settings.bcrypt_rounds,
+                progress=update,
+                undo_minutes=settings.reset_undo_minutes,
             )
     print(t("cli_reset_done", lang, count=outcome.count, batch=outcome.batch_id))
     hint = f"access-core slips --batch {outcome.batch_id} --output FILE.pdf --actor {actor}"
     print(t("cli_reset_slips_hint", lang, count=outcome.count, command=hint))
+    if settings.reset_undo_minutes:
+        command_line = f"access-core undo-reset --batch {outcome.batch_id} --actor {actor}"
+        print(t("cli_undo_hint", lang, minutes=settings.reset_undo_minutes, command=command_line))
     if slips_file:
         return write_slips(settings, actor, Path(slips_file), layout, batch=outcome.batch_id)
     return 0
 
 
-# --- slips -----------------------------------------------------------------------------------
+@command("undo-reset", "give the learners of a recent reset their previous password back")
+@click.option("--batch", required=True, help="the reset's batch id (printed by reset)")
+@actor_option
+def undo_reset(settings: Settings, batch: str, actor: str) -> int:
+    """Within ACCESS_RESET_UNDO_MINUTES of the reset; learners who logged in or changed their
+    password since are kept as they are and named."""
+    lang = settings.language
+    with database(settings) as db:
+        outcome = undo.undo_reset(db, actor, batch)
+    print(t("cli_undo_done", lang, count=outcome.count, batch=batch))
+    for kept in outcome.kept:
+        key = (
+            "cli_undo_kept_logged_in"
+            if kept.reason == undo.KEPT_LOGGED_IN
+            else "cli_undo_kept_changed"
+        )
+        print(t(key, lang, name=visible(kept.name or f"#{kept.learner_id}")))
+    return 0

@@ -1,5 +1,5 @@
-"""``slips``: the login slips (PDF) of a class, of learners, of a reset batch or of every class;
-``write_slips`` is shared with ``reset --slips``."""
+"""``slips``: the login slips (PDF) of a class, of learners, of a reset batch, of the new pupils
+of an import or of every class; ``write_slips`` is shared with ``reset --slips``."""
 
 from __future__ import annotations
 
@@ -30,12 +30,18 @@ from access_core.text.catalogue import t
 
 @command(
     "slips",
-    "write login slips (PDF): of a class, logins or a reset",
-    one_of=("class_name", "logins", "batch", "all_classes"),
+    "write login slips (PDF): of a class, logins, a reset or an import's new pupils",
+    one_of=("class_name", "logins", "batch", "import_id", "all_classes"),
 )
 @class_option
 @login_options
 @click.option("--batch", help="the learners of a reset batch (its id)")
+@click.option(
+    "--import",
+    "import_id",
+    metavar="ID",
+    help="the pupils an import created (its id, printed by import), a page per class",
+)
 @click.option(
     "--all-classes", is_flag=True, help="every class, one PDF each, in the folder --output"
 )
@@ -50,6 +56,7 @@ def slips_command(
     logins: tuple[str, ...],
     more_logins: tuple[str, ...],
     batch: str | None,
+    import_id: str | None,
     all_classes: bool,
     output: str,
     actor: str,
@@ -60,7 +67,14 @@ def slips_command(
     if all_classes:
         return _slips_of_every_class(settings, actor, Path(output), layout)
     return write_slips(
-        settings, actor, Path(output), layout, class_name=class_name, logins=wanted, batch=batch
+        settings,
+        actor,
+        Path(output),
+        layout,
+        class_name=class_name,
+        logins=wanted,
+        batch=batch,
+        import_id=import_id,
     )
 
 
@@ -73,8 +87,10 @@ def write_slips(
     class_name: str | None = None,
     logins: Sequence[str] | None = None,
     batch: str | None = None,
+    import_id: str | None = None,
 ) -> int:
-    """One PDF of the slips of a class, of some logins or of a reset batch, audited."""
+    """One PDF of the slips of a class, of some logins, of a reset batch or of the new pupils
+    of an import (each class on a page of its own), audited."""
     found_class = batch_id = None
     with database(settings) as db:
         if class_name:
@@ -85,6 +101,10 @@ def write_slips(
             rows = slips.batch_learners(db, actor, batch)
             batch_id = batch
             title = f"reinitialisation_{batch[:8]}"
+        elif import_id:
+            rows = slips.import_learners(db, actor, import_id)
+            batch_id = import_id
+            title = f"nouveaux_eleves_{import_id[:8]}"
         else:
             rows = learners_by_logins(db, actor, logins or [])
             title = "eleves"
@@ -103,6 +123,7 @@ def write_slips(
             settings.language,
             layout,
             title=found_class or title,
+            class_breaks=import_id is not None,
         )
         write_output(output, document.data)
         slips.record_slips(

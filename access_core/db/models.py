@@ -241,6 +241,28 @@ class ResetBatch(Base):
     learner_count: Mapped[int] = mapped_column(Integer)
 
 
+class ResetUndo(Base):
+    """A learner's password just before a reset (``batch_id``), kept until ``expires_at`` so
+    the reset can be undone; erased after (by the next write to the table, and the purge).
+    ``reset_hash``: the hash the reset wrote. Never read outside the undo and its erasure."""
+
+    __tablename__ = "reset_undo"
+    __table_args__ = (
+        Index("ix_reset_undo_expires_at", "expires_at"),
+        Index("ix_reset_undo_learner_id", "learner_id"),
+    )
+
+    batch_id: Mapped[str] = mapped_column(
+        ForeignKey("reset_batches.id", name="fk_reset_undo_batch_id"), primary_key=True
+    )
+    learner_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    previous_hash: Mapped[str | None] = mapped_column(String(60))
+    previous_must_change: Mapped[bool] = mapped_column(Boolean)
+    previous_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reset_hash: Mapped[str] = mapped_column(String(60))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class LoginThrottle(Base):
     """Login attempts per subject (``admin:`` or ``learner:`` and a keyed hash of the name, see
     ``throttle.py``), shared by every server process through the database."""

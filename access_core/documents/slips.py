@@ -21,7 +21,7 @@ from access_core.accounts.admins import require_active_admin
 from access_core.accounts.passwords import initial_password
 from access_core.audit import events as audit
 from access_core.config import SHOW_DIGITS, Settings
-from access_core.db.models import AuditEvent, ResetBatch
+from access_core.db.models import AuditEvent, Learner, ResetBatch
 from access_core.db.unit_of_work import Database
 from access_core.errors import NotFound, ValidationError
 from access_core.roster.names import full_name
@@ -34,6 +34,8 @@ from access_core.roster.queries import (
     password_state,
 )
 from access_core.roster.resets import RESET_ACTION
+
+IMPORT_CREATED_ACTION = "learner_created"  # imports.apply's event for each learner it created
 
 SLIPS_ACTION = "slips_printed"
 LAYOUTS = ("8", "1")  # 8 per A4 page (2 × 4, cut marks), or one per page with the steps
@@ -147,6 +149,31 @@ def batch_learners(db: Database, actor: str, batch_id: str) -> list[LearnerRow]:
             )
         ).all()
         return learners_by_ids(session, [i for i in ids if i is not None])
+
+
+def import_learners(db: Database, actor: str, import_id: str) -> list[LearnerRow]:
+    """The learners the import ``import_id`` created (from its journal events) that still
+    exist, within the actor's scope. An unknown import, and one none of whose new pupils is
+    in scope, are the same ``NotFound``."""
+    with db.transaction() as session:
+        scope = require_active_admin(session, actor)
+        created = session.scalars(
+            select(AuditEvent.learner_id).where(
+                AuditEvent.batch_id == import_id,
+                AuditEvent.action == IMPORT_CREATED_ACTION,
+                AuditEvent.learner_id.is_not(None),
+            )
+        ).all()
+        ids = session.scalars(
+            select(Learner.id).where(
+                Learner.id.in_([i for i in created if i is not None]), scope.learner_clause()
+            )
+        ).all()
+        if not ids:
+            raise NotFound(
+                f"no import {import_id!r}", import_id=import_id, key="error_import_not_found"
+            )
+        return learners_by_ids(session, ids)
 
 
 def record_slips(

@@ -167,13 +167,18 @@ def _layout_8(
     options: SlipOptions,
     lang: str,
     qr: bytes | None,
+    class_breaks: bool = False,
 ) -> None:
+    position, previous = 0, None
     for index, slip in enumerate(slips):
-        position = index % (COLS * ROWS)
+        if index and class_breaks and slip.class_name != previous:
+            position = 0  # each class starts a page of its own
+        previous = slip.class_name
         if position == 0:
             pdf.add_page()
             _cut_marks(pdf)
         col, row = position % COLS, position // COLS
+        position = (position + 1) % (COLS * ROWS)
         _slip_8(w, slip, options, lang, qr, MARGIN_8 + col * CELL_W, MARGIN_8 + row * CELL_H)
 
 
@@ -187,6 +192,7 @@ def _layout_1(
     options: SlipOptions,
     lang: str,
     qr: bytes | None,
+    class_breaks: bool = False,  # one slip a page: every class starts a page anyway
 ) -> None:
     x, width = MARGIN_1, PAGE_W - 2 * MARGIN_1
     for slip in slips:
@@ -238,9 +244,15 @@ def _steps(slip: Slip, options: SlipOptions, lang: str) -> list[str]:
 
 
 def slips_pdf(
-    slip_set: SlipSet, options: SlipOptions, lang: str, layout: str = "8", title: str = ""
+    slip_set: SlipSet,
+    options: SlipOptions,
+    lang: str,
+    layout: str = "8",
+    title: str = "",
+    class_breaks: bool = False,
 ) -> SlipsDocument:
-    """The PDF of ``slip_set`` in ``layout`` ("8": 8 per page; "1": one per page)."""
+    """The PDF of ``slip_set`` in ``layout`` ("8": 8 per page; "1": one per page);
+    ``class_breaks``: each class starts a new page (the slips are sorted by class)."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}")
     pdf = FPDF(unit="mm", format="A4")
@@ -261,7 +273,7 @@ def slips_pdf(
     writer = SlipWriter(pdf, fonts)
     qr = qr_png(options.portal_url) if options.portal_url else None
     draw = _layout_8 if layout == "8" else _layout_1
-    draw(pdf, writer, slip_set.slips, options, lang, qr)
+    draw(pdf, writer, slip_set.slips, options, lang, qr, class_breaks)
     if not slip_set.slips:
         pdf.add_page()
     return SlipsDocument(

@@ -7,12 +7,15 @@ is corrected) are hashed before the transaction; whether a corrected date moves 
 decided inside it (only a learner on the initial password at that moment). Inside it, every
 learner is written only if it is still as the preview saw it, else nothing is written at all:
 a plan never applies stale decisions over another administrator's import or a correction made
-meanwhile.
+meanwhile. Each applied import has an id (``ImportOutcome.import_id``): the ``batch_id`` of all
+its journal events, and of its summary event ``import_applied``; ``documents.slips`` finds the
+learners it created by it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -38,6 +41,8 @@ from access_core.imports.plan import (
 from access_core.roster.folding import learner_key
 
 INITIAL_PASSWORD_MOVED = "initial_password_moved"  # noqa: S105 - an audit action name
+CREATED_ACTION = "learner_created"
+APPLIED_ACTION = "import_applied"
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,8 @@ class ImportOutcome:
     deactivated: int
     skipped_rows: int
     initial_passwords_moved: int = 0
+    # the batch id of the import's journal events (random: not part of the counts' equality)
+    import_id: str = field(default="", compare=False)
 
 
 def _still_as_previewed(learner: Existing) -> ColumnElement[bool]:
@@ -109,6 +116,7 @@ def apply(
     new_hashes, moved_hashes = hashes[: len(plan.new)], hashes[len(plan.new) :]
     now = datetime.now(UTC)
     moved_count = 0
+    import_id = str(uuid.uuid4())
 
     def write(session: Session) -> None:
         nonlocal moved_count
@@ -130,16 +138,36 @@ def apply(
                     details={"class": name},
                     occurred_at=now,
                     class_name=name,
+                    batch_id=import_id,
                 )
             return class_ids[name]
 
         for change, password_hash in zip(plan.new, new_hashes, strict=True):
-            _create(session, actor, change, password_hash, class_id, now)
+            _create(session, actor, change, password_hash, class_id, now, import_id)
         for change in plan.changes:
-            _update(session, actor, change, class_id, now)
+            _update(session, actor, change, class_id, now, import_id)
         moved_count = 0
         for change, password_hash in zip(corrected, moved_hashes, strict=True):
-            moved_count += _move_initial_password(session, actor, change, password_hash, now)
+            moved_count += _move_initial_password(
+                session, actor, change, password_hash, now, import_id
+            )
+        if not plan.has_changes:
+            return  # nothing written, nothing journalled
+        audit.record(
+            session,
+            actor,
+            APPLIED_ACTION,
+            batch_id=import_id,
+            occurred_at=now,
+            details={
+                "import": import_id,
+                "new": len(plan.new),
+                "updated": len(plan.updated),
+                "moved": len(plan.moved),
+                "reactivated": len(plan.reactivated),
+                "deactivated": len(plan.deactivated),
+            },
+        )
 
     try:
         db.write(write)
@@ -158,6 +186,7 @@ def apply(
         deactivated=len(plan.deactivated),
         skipped_rows=len(plan.rejected),
         initial_passwords_moved=moved_count,
+        import_id=import_id,
     )
 
 
@@ -187,6 +216,7 @@ def _create(
     password_hash: str,
     class_id: Any,
     now: datetime,
+    import_id: str,
 ) -> None:
     row = change.row
     assert row is not None
@@ -206,8 +236,9 @@ def _create(
     audit.record(
         session,
         actor,
-        "learner_created",
+        CREATED_ACTION,
         learner_id=learner.id,
+        batch_id=import_id,
         occurred_at=now,
         details={"login": change.login, "class": row.class_name, "line": row.line},
         class_name=row.class_name,
@@ -217,7 +248,9 @@ def _create(
 NAME_COLUMNS = frozenset({"last_name", "first_name", "login"})
 
 
-def _update(session: Session, actor: str, change: Change, class_id: Any, now: datetime) -> None:
+def _update(
+    session: Session, actor: str, change: Change, class_id: Any, now: datetime, import_id: str
+) -> None:
     learner = change.learner
     assert learner is not None
     values = {k: v for k, v in change.fields.items() if k != "class_name"}
@@ -246,6 +279,7 @@ def _update(session: Session, actor: str, change: Change, class_id: Any, now: da
             actor,
             action,
             learner_id=learner.id,
+            batch_id=import_id,
             occurred_at=now,
             details=_audit_details(change, action),
             class_name=_class_after(change),
@@ -253,7 +287,12 @@ def _update(session: Session, actor: str, change: Change, class_id: Any, now: da
 
 
 def _move_initial_password(
-    session: Session, actor: str, change: Change, password_hash: str, now: datetime
+    session: Session,
+    actor: str,
+    change: Change,
+    password_hash: str,
+    now: datetime,
+    import_id: str,
 ) -> int:
     """The new birth date's initial password, only if the learner is still on the initial
     one (decided in the transaction: a password personalised meanwhile is kept)."""
@@ -274,6 +313,7 @@ def _move_initial_password(
         actor,
         INITIAL_PASSWORD_MOVED,
         learner_id=change.learner.id,
+        batch_id=import_id,
         occurred_at=now,
         details=details,
         class_name=change.learner.class_name,

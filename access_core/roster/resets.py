@@ -4,7 +4,9 @@ A reset sets a learner's password back to the birth date written ``ddmmyyyy`` an
 learner to choose a new one. It touches ``password_hash``, ``must_change_password`` and
 ``password_changed_at`` and nothing else of the learner, and lifts the learner's login lockout
 (audited as ``login_unlocked``). A batch applies whole or not at all, and at most
-once: its id is the primary key of ``reset_batches``.
+once: its id is the primary key of ``reset_batches``. In the same transaction the columns it
+overwrites are kept for ``undo_minutes`` (``undo_store``), so that ``undo.undo_reset`` can put
+them back.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from access_core.errors import (
 )
 from access_core.roster.names import full_name
 from access_core.roster.queries import LearnerRow, learners_by_ids
+from access_core.roster.undo_store import keep_previous, lock_current
 
 RESET_ACTION = "password_reset"
 UNLOCK_ACTION = "login_unlocked"
@@ -83,8 +86,10 @@ def reset_passwords(
     rounds: int,
     batch_id: str | None = None,
     progress: Progress | None = None,
+    undo_minutes: int = 15,
 ) -> ResetOutcome:
-    """Reset the learners ``learner_ids`` in one batch, on behalf of administrator ``actor``."""
+    """Reset the learners ``learner_ids`` in one batch, on behalf of administrator ``actor``;
+    the overwritten passwords are kept ``undo_minutes`` for an undo (0: not kept)."""
     ids = sorted(set(learner_ids))
     if not ids:
         raise ValidationError("no learner is marked for reset")
@@ -99,6 +104,7 @@ def reset_passwords(
         require_active_admin(session, actor)
         session.add(ResetBatch(id=batch_id, actor=actor, applied_at=now, learner_count=len(rows)))
         session.flush()
+        previous = lock_current(session, [row.id for row in rows])
         for row, password_hash in zip(rows, hashes, strict=True):
             result = session.execute(
                 update(Learner)
@@ -123,6 +129,14 @@ def reset_passwords(
                 details={"login": row.login, "class": row.class_name},
                 class_name=row.class_name,
             )
+        keep_previous(
+            session,
+            batch_id,
+            previous,
+            {row.id: h for row, h in zip(rows, hashes, strict=True)},
+            now,
+            undo_minutes,
+        )
         unlocked = throttle.lift_learner_lockouts(session, [row.id for row in rows], now)
         for learner_id in unlocked:
             audit.record(

@@ -12,7 +12,9 @@ account. A learner deactivated before the start of the deactivated table's windo
   learner's stable number ``learner_id``) but their details keep only non-identifying keys;
   events of no learner whose details hold their login or names have those values masked;
 - journal events older than ``ACCESS_JOURNAL_RETENTION_MONTHS`` and admin sessions ended (or
-  dead) before that term.
+  dead) before that term;
+- previous passwords kept for a reset's undo whose window is over (``undo_store``), and those
+  of the purged learners.
 
 It journals the counts, never a name. The learner is worded « Élève supprimé » at the edge.
 """
@@ -37,6 +39,7 @@ from access_core.db.unit_of_work import Database
 from access_core.roster.folding import search_fold
 from access_core.roster.queries import days_left, deactivation_window_start
 from access_core.roster.schools_view import chosen_school
+from access_core.roster.undo_store import erase_expired, erase_for_learners
 
 PURGE_ACTION = "learners_purged"
 # A learner crossing the term during the day is deleted by the next night's purge: ``check`` and
@@ -266,6 +269,7 @@ def _purge_learners(session: Session, months: int, tz: ZoneInfo, now: datetime) 
             .execution_options(synchronize_session=False)
         )
         _scrub_events(session, ids)
+        erase_for_learners(session, ids)  # a previous password kept for an undo
         result = session.execute(
             delete(Learner)
             .where(Learner.id.in_(ids), condition)  # the condition again, under the lock
@@ -284,6 +288,7 @@ def purge(db: Database, actor: str, terms: Terms, now: datetime | None = None) -
     def work(session: Session) -> PurgeResult:
         require_active_admin(session, actor)
         learners = _purge_learners(session, terms.learner_months, terms.tz, moment)
+        erase_expired(session, moment)  # previous passwords past their undo window
         events = session.execute(
             delete(AuditEvent)
             .where(AuditEvent.occurred_at < journal_start)

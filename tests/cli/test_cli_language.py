@@ -91,8 +91,15 @@ def test_import_previews_and_sums_up_in_french(cli, db, admin, french):
     assert "nouveaux                3\n" in out
     assert "inchangés               1\n" in out
     assert "cet import désactive 1 des 2 élèves actifs (plus de 10 %) : confirmé par --force" in out
-    assert out.splitlines()[-1] == (
+    summary, import_line, slips_hint = out.splitlines()[-3:]
+    assert summary == (
         "importé : 3 nouveaux, 0 mis à jour, 0 changé de classe, 0 réactivé, 1 désactivé"
+    )
+    assert import_line.startswith("import ")
+    import_id = import_line.removeprefix("import ")
+    assert slips_hint == (
+        f"fiches des nouveaux élèves : access-core slips --import {import_id} --output FILE.pdf "
+        "--actor admin"
     )
 
 
@@ -216,8 +223,11 @@ def test_the_reset_hint_agrees_with_the_number_of_learners(
     one_en = cli("reset", "--login", "léa.martin", "--actor", admin, "--yes")
 
     assert one[0] == 0, one
-    assert one[1].splitlines()[-1].startswith("sa fiche de connexion : access-core slips --batch ")
-    assert one_en[1].splitlines()[-1].startswith("the login slip: access-core slips --batch ")
+    assert one[1].splitlines()[-2].startswith("sa fiche de connexion : access-core slips --batch ")
+    assert one_en[1].splitlines()[-2].startswith("the login slip: access-core slips --batch ")
+    # then how to undo it
+    assert one[1].splitlines()[-1].startswith("annulable pendant 15 min : access-core undo-reset")
+    assert one_en[1].splitlines()[-1].startswith("can be undone for 15 min: access-core undo-reset")
 
 
 @pytest.mark.parametrize(

@@ -65,10 +65,11 @@ def without_password_columns(row: dict[str, object]) -> dict[str, object]:
 
 
 def assert_only_these_learners_were_reset(db, before, after, reset_ids):
-    """Full-dump comparison: only the password columns of ``reset_ids``, the new audit events
-    and one new reset batch differ."""
+    """Full-dump comparison: only the password columns of ``reset_ids``, the new audit events,
+    one new reset batch and its kept previous passwords (``reset_undo``) differ."""
+    assert len(after["reset_undo"]) == len(before["reset_undo"]) + len(reset_ids)
     for table in before:
-        if table not in ("learners", "audit_events", "reset_batches"):
+        if table not in ("learners", "audit_events", "reset_batches", "reset_undo"):
             assert after[table] == before[table], table
     old, new = rows_by_id(db, before), rows_by_id(db, after)
     assert new.keys() == old.keys()

@@ -119,6 +119,7 @@ def test_the_preview_counts_each_kind_of_change_and_applying_it_updates_the_scho
             "learner_moved",
             "learner_reactivated",
             "learner_deactivated",
+            "import_applied",
         ]
     )
     # The upload is cleared (a new uploader) and the page waits for the next file.

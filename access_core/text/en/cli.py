@@ -170,4 +170,13 @@ TEXTS: dict[str, str] = {
     "backup_database_busy": (
         "{database} is in use by another program: stop it before restoring; nothing was changed"
     ),
+    "cli_undo_done": (
+        "reset undone (batch {batch}): {count} {count:p:learner has|learners have} their "
+        "previous password back"
+    ),
+    "cli_undo_kept_logged_in": "kept as is (logged in since the reset): {name}",
+    "cli_undo_kept_changed": "kept as is (password changed since): {name}",
+    "cli_undo_hint": "can be undone for {minutes} min: {command}",
+    "cli_import_id": "import {import_id}",
+    "cli_import_slips_hint": "the new {count:p:pupil's slip|pupils' slips}: {command}",
 }

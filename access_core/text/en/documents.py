@@ -47,4 +47,5 @@ TEXTS: dict[str, str] = {
         "Log in with the password you chose. If you forgot it, ask a school administrator "
         "to reset it."
     ),
+    "slips_import_button": "New pupils' slips (PDF)",
 }

@@ -119,4 +119,11 @@ TEXTS: dict[str, str] = {
     "learner_data_not_found": "No learner with the login « {login} ».",
     "error_school_not_found": "School not found.",
     "error_school_required": "Choose a school.",
+    "error_undo_not_found": "No such reset.",
+    "error_undo_expired": (
+        "This reset can no longer be undone: its undo window is over. Nothing was changed."
+    ),
+    "error_undo_already_done": "This reset has already been undone. Nothing was changed.",
+    "error_undo_refused": "{message}",
+    "error_import_not_found": "No such import.",
 }

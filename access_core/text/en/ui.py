@@ -244,4 +244,16 @@ TEXTS: dict[str, str] = {
     "overview_schools_help": "Select a row to open that school.",
     "col_uai": "UAI",
     "col_school": "School",
+    "undo_reset_button": "Undo this reset",
+    "undo_reset_help": (
+        "Possible until {time}: each learner gets back the password they had, unless they have "
+        "logged in or changed it since."
+    ),
+    "undo_done": (
+        "Reset undone: {count} {count:p:learner has|learners have} their previous password back."
+    ),
+    "undo_kept_logged_in": "Kept as they are (logged in since the reset): {names}",
+    "undo_kept_changed": "Kept as they are (password changed since): {names}",
+    "import_id_caption": "Import id (journal, command line): {import_id}",
+    "import_slips_none": "No new pupil of this import has a slip to print.",
 }

@@ -207,4 +207,13 @@ TEXTS: dict[str, str] = {
         "{database} est utilisé par un autre programme : arrêtez-le avant de restaurer ; "
         "rien n'a été modifié"
     ),
+    "cli_undo_done": (
+        "réinitialisation annulée (lot {batch}) : {count} {count:p:élève a retrouvé son|élèves "
+        "ont retrouvé leur} mot de passe précédent"
+    ),
+    "cli_undo_kept_logged_in": "gardé tel quel (connecté depuis la réinitialisation) : {name}",
+    "cli_undo_kept_changed": "gardé tel quel (mot de passe changé depuis) : {name}",
+    "cli_undo_hint": "annulable pendant {minutes} min : {command}",
+    "cli_import_id": "import {import_id}",
+    "cli_import_slips_hint": ("fiches {count:p:du nouvel élève|des nouveaux élèves} : {command}"),
 }

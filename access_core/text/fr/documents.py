@@ -54,4 +54,5 @@ TEXTS: dict[str, str] = {
         "Connecte-toi avec le mot de passe que tu as choisi. Si tu l'as oublié, "
         "demande à un administrateur de l'établissement de le réinitialiser."
     ),
+    "slips_import_button": "Fiches des nouveaux élèves (PDF)",
 }

@@ -140,4 +140,12 @@ TEXTS: dict[str, str] = {
     "learner_data_not_found": "Aucun élève avec l'identifiant « {login} ».",
     "error_school_not_found": "Établissement introuvable.",
     "error_school_required": "Choisissez un établissement.",
+    "error_undo_not_found": "Réinitialisation introuvable.",
+    "error_undo_expired": (
+        "Cette réinitialisation ne peut plus être annulée : son délai d'annulation est passé. "
+        "Rien n'a été modifié."
+    ),
+    "error_undo_already_done": "Cette réinitialisation a déjà été annulée. Rien n'a été modifié.",
+    "error_undo_refused": "{message}",
+    "error_import_not_found": "Import introuvable.",
 }

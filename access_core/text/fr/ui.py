@@ -255,4 +255,17 @@ TEXTS: dict[str, str] = {
     "overview_schools_help": "Sélectionnez une ligne pour ouvrir cet établissement.",
     "col_uai": "UAI",
     "col_school": "Établissement",
+    "undo_reset_button": "Annuler cette réinitialisation",
+    "undo_reset_help": (
+        "Possible jusqu'à {time} : chaque élève retrouve le mot de passe qu'il avait, sauf s'il "
+        "s'est connecté ou l'a changé depuis."
+    ),
+    "undo_done": (
+        "Réinitialisation annulée : {count} {count:p:élève a retrouvé son|élèves ont retrouvé "
+        "leur} mot de passe précédent."
+    ),
+    "undo_kept_logged_in": "Gardés tels quels (connectés depuis la réinitialisation) : {names}",
+    "undo_kept_changed": "Gardés tels quels (mot de passe changé depuis) : {names}",
+    "import_id_caption": "Identifiant de l'import (journal, ligne de commande) : {import_id}",
+    "import_slips_none": "Aucun nouvel élève de cet import n'a de fiche à imprimer.",
 }
