@@ -21,6 +21,17 @@ ACTIONS: frozenset[str] = frozenset(
         "login_unlocked",
         "sessions_revoked",
         "session_ended",
+        "oidc_login_refused",
+        # staff accounts (« Comptes », the command line)
+        "account_created",
+        "account_disabled",
+        "account_enabled",
+        "account_password_reset",
+        "account_school_granted",
+        "account_school_revoked",
+        "account_class_granted",
+        "account_class_revoked",
+        "account_classes_changed",
         # learners' own logins (the portal)
         "learner_login_succeeded",
         "learner_login_failed",
@@ -29,6 +40,8 @@ ACTIONS: frozenset[str] = frozenset(
         "learner_password_changed",
         # resets
         "password_reset",
+        "reset_undone",
+        "reset_undo_kept",
         # imports
         "class_created",
         "learner_created",
@@ -37,6 +50,7 @@ ACTIONS: frozenset[str] = frozenset(
         "learner_deactivated",
         "learner_reactivated",
         "initial_password_moved",
+        "import_applied",
         # documents
         "identifiers_exported",
         "slips_printed",

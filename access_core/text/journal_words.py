@@ -40,7 +40,19 @@ ORDER = (
     "os_user",
     "client",
 )
-COUNT_KEYS = frozenset({"learners", "events", "journal_events", "sessions"})
+COUNT_KEYS = frozenset(
+    {
+        "learners",
+        "events",
+        "journal_events",
+        "sessions",
+        "new",
+        "updated",
+        "moved",
+        "reactivated",
+        "deactivated",
+    }
+)
 HIDDEN_KEYS = frozenset({"to"})  # worded with « from »
 SHOWN_LOGINS = 5
 
@@ -94,9 +106,17 @@ def _part(key: str, value: Any, details: Mapping[str, Any], lang: str, tz: ZoneI
         return t(f"detail_{key}", lang, count=value)
     if key == "from":
         return t("detail_move", lang, old=_value(value), new=_value(details.get("to", "")))
-    if key == "reason":
+    if key in ("reason", "refusal"):
         reason = f"reason_{value}"
-        return t("detail_reason", lang, value=t(reason, lang) if _known(reason, lang) else value)
+        if value == "disabled" and key == "refusal":
+            reason = "reason_disabled_account"
+        worded = t(reason, lang) if _known(reason, lang) else value
+        return t(f"detail_{key}", lang, value=worded)
+    if key == "method":
+        method = f"method_{value}"
+        return t("detail_method", lang, value=t(method, lang) if _known(method, lang) else value)
+    if key in ("import", "batch"):
+        return t(f"detail_{key}", lang, value=str(value)[:8])
     if key == "until":
         return t("detail_until", lang, value=_moment(value, lang, tz))
     if key == "fields" and isinstance(value, list | tuple):
@@ -111,8 +131,6 @@ def _part(key: str, value: Any, details: Mapping[str, Any], lang: str, tz: ZoneI
         return t("detail_filters", lang, value=_filters(value, lang))
     if key == "via" and value == "cli":
         return t("detail_via_cli", lang)
-    if key == "batch":
-        return t("detail_batch", lang, value=str(value)[:8])
     if key == "login":
         return str(value)
     name = f"detail_{key}"
