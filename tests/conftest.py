@@ -141,10 +141,15 @@ def server_databases() -> Iterator[ServerDatabases]:
 
 
 def empty_all_tables(url: str) -> None:
+    """Every table emptied, then the first school put back as the migration leaves it (classes
+    and learners default to school 1, as a one-school installation's programs insert them)."""
     engine = create_engine(url)
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
+        conn.execute(
+            text("INSERT INTO schools (id, name) VALUES (1, :name)"), {"name": "Établissement"}
+        )
     engine.dispose()
 
 

@@ -3,7 +3,8 @@
 One module per command group, each command's options beside its handler:
 ``operations`` (init, quickstart, demo, check, backup, restore, serve), ``accounts``
 (administrators, unlock), ``importing`` (import), ``learners`` (export, reset), ``slips``,
-``listings`` (list-classes, stats), ``retention`` (purge, learner-data). ``base`` holds what
+``listings`` (list-classes, stats), ``retention`` (purge, learner-data), ``schools``
+(create-school, list-schools, edit-school). ``base`` holds what
 they share and ``main``, the one place
 that turns every error into one ``error: ...`` line (worded by ``failures``) and an exit code
 (0 success, 1 error, 2 usage error, 3 an import applied with bad rows skipped, 130 interrupted).
@@ -18,6 +19,7 @@ from access_core.cli import (
     listings,
     operations,
     retention,
+    schools,
     slips,
 )
 from access_core.cli.base import CLI_ACTOR, main, os_user
@@ -31,6 +33,7 @@ __all__ = [
     "main",
     "operations",
     "retention",
+    "schools",
     "slips",
     "os_user",
 ]

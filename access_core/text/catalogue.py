@@ -18,10 +18,12 @@ from access_core.errors import AccessError
 from access_core.text.en import cli as en_cli
 from access_core.text.en import documents as en_documents
 from access_core.text.en import errors as en_errors
+from access_core.text.en import schools as en_schools
 from access_core.text.en import ui as en_ui
 from access_core.text.fr import cli as fr_cli
 from access_core.text.fr import documents as fr_documents
 from access_core.text.fr import errors as fr_errors
+from access_core.text.fr import schools as fr_schools
 from access_core.text.fr import ui as fr_ui
 
 
@@ -37,8 +39,8 @@ def _merge(*surfaces: dict[str, str]) -> dict[str, str]:
 
 
 MESSAGES: dict[str, dict[str, str]] = {
-    "fr": _merge(fr_ui.TEXTS, fr_errors.TEXTS, fr_cli.TEXTS, fr_documents.TEXTS),
-    "en": _merge(en_ui.TEXTS, en_errors.TEXTS, en_cli.TEXTS, en_documents.TEXTS),
+    "fr": _merge(fr_ui.TEXTS, fr_errors.TEXTS, fr_cli.TEXTS, fr_documents.TEXTS, fr_schools.TEXTS),
+    "en": _merge(en_ui.TEXTS, en_errors.TEXTS, en_cli.TEXTS, en_documents.TEXTS, en_schools.TEXTS),
 }
 
 

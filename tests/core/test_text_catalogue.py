@@ -13,10 +13,12 @@ from access_core.text.catalogue import PLURAL_SPEC, _merge, is_singular, t
 from access_core.text.en import cli as en_cli
 from access_core.text.en import documents as en_documents
 from access_core.text.en import errors as en_errors
+from access_core.text.en import schools as en_schools
 from access_core.text.en import ui as en_ui
 from access_core.text.fr import cli as fr_cli
 from access_core.text.fr import documents as fr_documents
 from access_core.text.fr import errors as fr_errors
+from access_core.text.fr import schools as fr_schools
 from access_core.text.fr import ui as fr_ui
 
 SURFACES: dict[str, tuple[ModuleType, ModuleType]] = {
@@ -24,6 +26,7 @@ SURFACES: dict[str, tuple[ModuleType, ModuleType]] = {
     "errors": (fr_errors, en_errors),
     "cli": (fr_cli, en_cli),
     "documents": (fr_documents, en_documents),
+    "schools": (fr_schools, en_schools),
 }
 
 

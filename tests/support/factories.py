@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 
 from access_core.accounts.admins import create_admin
 from access_core.accounts.passwords import hash_password, initial_password
-from access_core.db.models import Base, Learner, SchoolClass
+from access_core.db.models import AccountSchool, Admin, Base, Learner, SchoolClass
 from access_core.db.unit_of_work import Database
 
 TEST_ROUNDS = 4
@@ -21,8 +21,20 @@ ADMIN_PASSWORD = "correct horse battery"
 
 
 def create_test_admin(db: Database, username: str = ADMIN_USERNAME) -> str:
+    """An administrator of the first school (as an installation of one school makes them)."""
     create_admin(db, username, ADMIN_PASSWORD, TEST_ROUNDS)
+    grant_school(db, username, 1)
     return username
+
+
+def grant_school(db: Database, username: str, school_id: int) -> None:
+    """``username`` administers the school ``school_id`` too (no-op when already granted)."""
+    with db.transaction(write=True) as session:
+        admin_id = session.scalar(select(Admin.id).where(Admin.username == username))
+        assert admin_id is not None, username
+        known = session.get(AccountSchool, (admin_id, school_id))
+        if known is None:
+            session.add(AccountSchool(admin_id=admin_id, school_id=school_id))
 
 
 def add_class(db: Database, name: str) -> int:
