@@ -7,7 +7,8 @@ is corrected) are hashed before the transaction; whether a corrected date moves 
 decided inside it (only a learner on the initial password at that moment). Inside it, every
 learner is written only if it is still as the preview saw it, else nothing is written at all:
 a plan never applies stale decisions over another administrator's import or a correction made
-meanwhile.
+meanwhile. Everything is written in the plan's school (its classes, its new learners, its
+journal events), which the actor must still administer.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from access_core.accounts.passwords import Progress, hash_many, initial_password
 from access_core.audit import events as audit
 from access_core.db.models import Learner, SchoolClass
 from access_core.db.unit_of_work import Database
-from access_core.errors import ConcurrentChange, ValidationError
+from access_core.errors import ConcurrentChange, NotFound, ValidationError
 from access_core.imports.plan import (
     CHANGED_MEANWHILE,
     NEEDS_CONFIRMATION,
@@ -65,6 +66,7 @@ def _still_as_previewed(learner: Existing) -> ColumnElement[bool]:
         same(Learner.birth_date, learner.birth_date),
         Learner.login == learner.login,
         same(Learner.class_id, learner.class_id),
+        Learner.school_id == learner.school_id,
         Learner.deactivated_at.is_(None)
         if learner.deactivated_at is None
         else Learner.deactivated_at.is_not(None),
@@ -111,14 +113,21 @@ def apply(
 
     def write(session: Session) -> None:
         nonlocal moved_count
-        require_active_admin(session, actor)
+        scope = require_active_admin(session, actor)
+        if not scope.allows_school(plan.school_id):  # revoked meanwhile, or no school at all
+            raise NotFound("no such school", key="error_school_not_found")
         class_ids = {
-            name: id_ for name, id_ in session.execute(select(SchoolClass.name, SchoolClass.id))
+            name: id_
+            for name, id_ in session.execute(
+                select(SchoolClass.name, SchoolClass.id).where(
+                    SchoolClass.school_id == plan.school_id
+                )
+            )
         }
 
         def class_id(name: str) -> int:
             if name not in class_ids:
-                school_class = SchoolClass(name=name)
+                school_class = SchoolClass(name=name, school_id=plan.school_id)
                 session.add(school_class)
                 session.flush()
                 class_ids[name] = school_class.id
@@ -129,16 +138,19 @@ def apply(
                     details={"class": name},
                     occurred_at=now,
                     class_name=name,
+                    school_id=plan.school_id,
                 )
             return class_ids[name]
 
         for change, password_hash in zip(plan.new, new_hashes, strict=True):
-            _create(session, actor, change, password_hash, class_id, now)
+            _create(session, actor, change, password_hash, class_id, now, plan.school_id)
         for change in plan.changes:
-            _update(session, actor, change, class_id, now)
+            _update(session, actor, change, class_id, now, plan.school_id)
         moved_count = 0
         for change, password_hash in zip(corrected, moved_hashes, strict=True):
-            moved_count += _move_initial_password(session, actor, change, password_hash, now)
+            moved_count += _move_initial_password(
+                session, actor, change, password_hash, now, plan.school_id
+            )
 
     try:
         db.write(write)
@@ -186,6 +198,7 @@ def _create(
     password_hash: str,
     class_id: Any,
     now: datetime,
+    school_id: int,
 ) -> None:
     row = change.row
     assert row is not None
@@ -196,6 +209,7 @@ def _create(
         login=change.login,
         birth_date=row.birth_date,
         class_id=class_id(row.class_name),
+        school_id=school_id,
         password_hash=password_hash,
         must_change_password=True,
         password_changed_at=now,
@@ -210,10 +224,13 @@ def _create(
         occurred_at=now,
         details={"login": change.login, "class": row.class_name, "line": row.line},
         class_name=row.class_name,
+        school_id=school_id,
     )
 
 
-def _update(session: Session, actor: str, change: Change, class_id: Any, now: datetime) -> None:
+def _update(
+    session: Session, actor: str, change: Change, class_id: Any, now: datetime, school_id: int
+) -> None:
     learner = change.learner
     assert learner is not None
     values = {k: v for k, v in change.fields.items() if k != "class_name"}
@@ -242,11 +259,12 @@ def _update(session: Session, actor: str, change: Change, class_id: Any, now: da
             occurred_at=now,
             details=_audit_details(change, action),
             class_name=_class_after(change),
+            school_id=school_id,
         )
 
 
 def _move_initial_password(
-    session: Session, actor: str, change: Change, password_hash: str, now: datetime
+    session: Session, actor: str, change: Change, password_hash: str, now: datetime, school_id: int
 ) -> int:
     """The new birth date's initial password, only if the learner is still on the initial
     one (decided in the transaction: a password personalised meanwhile is kept)."""
@@ -270,6 +288,7 @@ def _move_initial_password(
         occurred_at=now,
         details=details,
         class_name=change.learner.class_name,
+        school_id=school_id,
     )
     return 1
 
@@ -286,6 +305,8 @@ def _actions(change: Change) -> list[str]:
         actions.append("learner_updated")
     if "class_name" in change.fields:
         actions.append("learner_moved")
+    if "school_id" in change.fields:
+        actions.append("learner_transferred")
     if "deactivated_at" in change.fields:
         actions.append(
             "learner_deactivated" if change.fields["deactivated_at"] else "learner_reactivated"
@@ -299,6 +320,8 @@ def _audit_details(change: Change, action: str) -> dict[str, object]:
         details["line"] = change.row.line
     if action == "learner_moved" and change.learner is not None:
         details.update({"from": change.learner.class_name, "to": change.fields["class_name"]})
+    if action == "learner_transferred" and change.learner is not None:
+        details["from_school"] = change.learner.school_id  # a number, never the school's pupils
     if action == "learner_updated":
         details["fields"] = sorted(k for k in change.fields if k != "class_name")
     return details

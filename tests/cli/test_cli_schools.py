@@ -8,8 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
-from tests.support.factories import add_learner, create_test_admin
+from access_core.db.models import Learner, School
+from tests.conftest import assert_one_line_error
+from tests.support.factories import add_learner, create_test_admin, grant_school
+from tests.support.roster_samples import siecle_xml
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,3 +108,72 @@ def test_edit_school_of_an_unknown_uai_is_an_error(database_url: str) -> None:
 
     assert result.returncode == 1
     assert result.stderr.strip() == "error: no school with the UAI 0010001W"
+
+
+# --- import --school --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_schools(db, admin, cli):  # type: ignore[no-untyped-def]
+    """School 1 (UAI 0750655E) and school B (0010001W), the test admin granted both."""
+    assert cli("edit-school", "--uai", "0750655E")[0] == 0
+    assert cli("create-school", "0010001W", "--name", "Collège B")[0] == 0
+    grant_school(db, admin, _school_b(db))
+    return _school_b(db)
+
+
+def _school_b(db) -> int:  # type: ignore[no-untyped-def]
+    with db.transaction() as session:
+        return int(session.scalar(select(School.id).where(School.uai == "0010001W")))
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+ROSTER = "INE;Nom;Prénom;Date de naissance;Classe\n;Beta;Basile;17/05/2013;3e A\n".encode()
+
+
+def test_import_asks_for_the_school_once_there_are_several(  # type: ignore[no-untyped-def]
+    cli, admin, two_schools, tmp_path
+) -> None:
+    code, out, err = cli("import", _write(tmp_path, "r.csv", ROSTER), "--actor", admin)
+
+    assert_one_line_error(code, out, err, "several schools", "--school UAI")
+
+
+def test_import_school_b_by_its_uai(cli, db, admin, two_schools, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = cli(
+        "import", _write(tmp_path, "r.csv", ROSTER), "--actor", admin, "--school", "0010001w"
+    )
+
+    assert code == 0, err
+    assert "School: 0010001W Collège B" in out
+    with db.transaction() as session:
+        assert session.scalars(select(Learner.school_id)).all() == [two_schools]
+
+
+def test_import_of_another_schools_siecle_file_names_both_uais(  # type: ignore[no-untyped-def]
+    cli, db, admin, two_schools, tmp_path
+) -> None:
+    xml = siecle_xml().replace(b"0751234X", b"0010001W")
+    path = _write(tmp_path, "ElevesSansAdresses.xml", xml)
+
+    code, out, err = cli("import", path, "--actor", admin, "--school", "0750655E")
+
+    assert_one_line_error(code, out, err, "0010001W", "0750655E")
+
+
+def test_import_into_a_school_out_of_the_actors_scope_is_unknown(  # type: ignore[no-untyped-def]
+    cli, admin, tmp_path
+) -> None:
+    assert cli("create-school", "0010001W", "--name", "Collège B")[0] == 0
+    path = _write(tmp_path, "r.csv", ROSTER)
+
+    out_of_scope = cli("import", path, "--actor", admin, "--school", "0010001W")
+    unknown = cli("import", path, "--actor", admin, "--school", "0690026D")
+
+    assert_one_line_error(*out_of_scope, "no school with the UAI 0010001W")
+    assert out_of_scope[2].replace("0010001W", "X") == unknown[2].replace("0690026D", "X")
