@@ -330,3 +330,30 @@ def test_one_school_needs_no_school_named(db: Database, admin: str) -> None:
     assert plan.school_id == 1
     assert by_login(db, "basile.beta")["school_id"] == 1
     assert date(2013, 5, 17) == by_login(db, "basile.beta")["birth_date"]
+
+
+def test_two_schools_taking_over_the_same_pupil_at_once_transfer_them_once(
+    db: Database, schools: Schools
+) -> None:
+    c = register.create_school(db, "0690026D", "Collège C", actor=OPERATOR, operator=True).id
+    grant_school(db, schools.admin, c)
+    moved = add_learner(
+        db,
+        "Voyageur",
+        "Vic",
+        class_name="3e A",
+        login="vic.voyageur",
+        external_id="071234567BB",
+        deactivated_at=datetime.now(UTC) - timedelta(days=20),
+    )
+    row = csv_roster("071234567BB;Voyageur;Vic;17/05/2013;4e B")
+    plan_b = imports.preview(db, schools.admin, row, school_id=schools.b)
+    plan_c = imports.preview(db, schools.admin, row, school_id=c)
+
+    imports.apply(db, schools.admin, plan_b, TEST_ROUNDS)
+    with pytest.raises(ConcurrentChange):
+        imports.apply(db, schools.admin, plan_c, TEST_ROUNDS)
+
+    assert by_login(db, "vic.voyageur")["school_id"] == schools.b
+    assert school_rows(db, c) == []
+    assert [t.learner.id for t in plan_c.transferred if t.learner] == [moved]
