@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access_core.accounts.admins import require_active_admin
@@ -85,18 +85,23 @@ def other_schools_learners(
     """The learners of other schools whose external id is one of ``external_ids``, by the
     id's case-folded form. Their class is not read (``class_name`` None): nothing of another
     school's is shown."""
-    keys = sorted({e.casefold() for e in external_ids if e})
+    # the ids as written, upper- and lower-cased: the unique index on external_id answers
+    # (MariaDB compares without case anyway; an id stored in mixed case is a rare exception)
+    ids = {e for e in external_ids if e}
+    keys = sorted(ids | {e.upper() for e in ids} | {e.lower() for e in ids})
+    wanted = {e.casefold() for e in ids}
     found: dict[str, Existing] = {}
     for start in range(0, len(keys), _CHUNK):
         rows = session.execute(
             select(*_columns()).where(  # type: ignore[call-overload]
+                Learner.external_id.in_(keys[start : start + _CHUNK]),
                 Learner.school_id != school_id,
-                func.lower(Learner.external_id).in_(keys[start : start + _CHUNK]),
             )
         ).all()
         for row in rows:
             learner = Existing(**row._asdict(), class_name=None)
-            found[str(learner.external_id).casefold()] = learner
+            if str(learner.external_id).casefold() in wanted:
+                found[str(learner.external_id).casefold()] = learner
     return found
 
 
