@@ -30,6 +30,8 @@ from access_core.characters import visible
 from access_core.db.models import Learner, School
 from access_core.errors import ValidationError
 from access_core.imports.plan import Existing
+from access_core.imports.rows import RosterRow
+from access_core.roster.logins import unique_login
 
 OTHER_SCHOOL = "import_other_school"
 OTHER_SCHOOL_NO_UAI = "import_other_school_no_uai"
@@ -106,22 +108,50 @@ def other_schools_learners(
 
 
 class OtherLogins:
-    """``other(login)``: True when a learner of another school has ``login`` (asked of the
-    database once per login: the installation's logins are never all loaded)."""
+    """``other(login)``: True when a learner of another school has ``login``. The installation's
+    logins are never all loaded: ``prefetch`` asks for the logins a file will likely need in a
+    few queries (through the unique index on ``login``), any other is asked on its own."""
 
     def __init__(self, session: Session, school_id: int) -> None:
         self._session = session
         self._school_id = school_id
         self._known: dict[str, bool] = {}
 
+    def prefetch(self, logins: Iterable[str]) -> None:
+        wanted = sorted({login for login in logins if login not in self._known})
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            taken = set(
+                self._session.scalars(
+                    select(Learner.login).where(
+                        Learner.login.in_(chunk), Learner.school_id != self._school_id
+                    )
+                )
+            )
+            self._known.update((login, login in taken) for login in chunk)
+
     def __call__(self, login: str) -> bool:
         if login not in self._known:
-            self._known[login] = (
-                self._session.scalar(
-                    select(Learner.id)
-                    .where(Learner.login == login, Learner.school_id != self._school_id)
-                    .limit(1)
-                )
-                is not None
-            )
+            self.prefetch([login])
         return self._known[login]
+
+
+def _first_logins(row: RosterRow, count: int) -> list[str]:
+    """The first ``count`` logins ``unique_login`` tries for ``row``."""
+    tried: list[str] = []
+
+    def taken(login: str) -> bool:
+        tried.append(login)
+        return len(tried) < count
+
+    unique_login(row.first_name, row.last_name, taken)
+    return tried
+
+
+def likely_logins(rows: Iterable[RosterRow], homonyms: int = 4) -> list[str]:
+    """The logins rows will take or try: given ones, else the generated one and its first
+    numbered variants (homonyms in other schools: « lea.martin2 »)."""
+    logins: list[str] = []
+    for row in rows:
+        logins += [row.login] if row.login else _first_logins(row, homonyms)
+    return logins

@@ -137,7 +137,9 @@ def preview(
             max_deactivation_percent=max_deactivation_percent,
             school_id=school,
         )
-        _plan(plan, roster, existing, classes, foreign, by_school.OtherLogins(session, school))
+        other_logins = by_school.OtherLogins(session, school)
+        other_logins.prefetch(by_school.likely_logins(roster.rows))
+        _plan(plan, roster, existing, classes, foreign, other_logins)
     return plan
 
 
