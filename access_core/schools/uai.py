@@ -5,7 +5,7 @@ The letter is the 23-letter alphabet ``ABCDEFGHJKLMNPRSTUVWXYZ`` (I, O and Q lef
 by the 7-digit number modulo 23: 0750655 mod 23 = 4, « E », so « 0750655E ». The rule as
 implemented by the ministry's apprenticeship catalogue (mission-apprentissage/
 catalogue-apprentissage, ``server/src/common/utils/uaiUtils.js``), checked here on real codes
-(0750655E, 0010001W, 0690026D: ``tests/core/test_schools.py``).
+(0750655E, 0010001W: ``tests/core/test_schools.py``).
 """
 
 from __future__ import annotations
