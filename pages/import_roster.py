@@ -95,6 +95,7 @@ plan = call_or_stop(
     roster,
     partial=partial,
     max_deactivation_percent=settings.import_max_deactivation_share,
+    school_id=None,  # the administrator's only school (a school selector will pass its choice)
 )
 # The decisions shown by the previous run: applying needs them unchanged (another import or a
 # corrected file in between shows the new preview first, never applies it unseen).

@@ -36,6 +36,7 @@ IMPORT_ACTIONS = {
     "learner_moved": "moved",
     "learner_deactivated": "deactivated",
     "learner_reactivated": "reactivated",
+    "learner_transferred": "transferred",
     "class_created": "classes_created",
 }
 # Details worth a log line: administrators' names, never a learner's name or login (a learner

@@ -51,6 +51,10 @@ ACTIONS: frozenset[str] = frozenset(
         "learner_reactivated",
         "initial_password_moved",
         "import_applied",
+        "learner_transferred",
+        # schools
+        "school_created",
+        "school_updated",
         # documents
         "identifiers_exported",
         "slips_printed",

@@ -69,9 +69,11 @@ def record(
     batch_id: str | None = None,
     occurred_at: datetime | None = None,
     class_name: str | None = None,
+    school_id: int | None = None,
 ) -> None:
     """Add one event to the caller's transaction. ``class_name``: the class of the learner (or
-    of the export) at this moment, which the journal keeps showing after a move."""
+    of the export) at this moment, which the journal keeps showing after a move; ``school_id``:
+    the school the event concerns (None: none, e.g. a login)."""
     added = _ORIGIN.get()
     if added:
         details = {**added, **(details or {})}
@@ -90,6 +92,7 @@ def record(
             details=json.dumps(dict(details), ensure_ascii=False, default=str) if details else None,
             batch_id=batch_id,
             class_name=class_name,
+            school_id=school_id,
         )
     )
 

@@ -5,7 +5,8 @@ One module per command group, each command's options beside its handler:
 (administrators, unlock), ``importing`` (import), ``learners`` (export, reset), ``slips``,
 ``staff``
 (create-teacher, grant, revoke, list-accounts), ``listings`` (list-classes, stats),
-``retention`` (purge, learner-data). ``base`` holds what they share and ``main``, the one place
+``retention`` (purge, learner-data), ``schools`` (create-school, list-schools, edit-school).
+``base`` holds what they share and ``main``, the one place
 that turns every error into one ``error: ...`` line (worded by ``failures``) and an exit code
 (0 success, 1 error, 2 usage error, 3 an import applied with bad rows skipped, 130 interrupted).
 """
@@ -19,6 +20,7 @@ from access_core.cli import (
     listings,
     operations,
     retention,
+    schools,
     slips,
     staff,
 )
@@ -33,6 +35,7 @@ __all__ = [
     "main",
     "operations",
     "retention",
+    "schools",
     "slips",
     "staff",
     "os_user",

@@ -18,6 +18,7 @@ from access_core.errors import ValidationError
 from access_core.imports import files as roster_files
 from access_core.imports import plan as import_plan
 from access_core.imports import preview as imports
+from access_core.schools import register
 from access_core.text.catalogue import rejection_reason, t
 
 PARTIAL_APPLIED = 3  # applied (or previewed) with rejected rows left out
@@ -77,6 +78,12 @@ def print_plan(plan: imports.ImportPlan, lang: str, force: bool = False) -> None
 @command("import", "bring the learners in line with a roster file")
 @click.argument("file")
 @actor_option
+@click.option(
+    "--school",
+    "school_uai",
+    metavar="UAI",
+    help="the school the file is for (optional on an installation of one school)",
+)
 @click.option("--dry-run", is_flag=True, help="show the preview only")
 @click.option(
     "--partial", is_flag=True, help="deactivate nobody (the file is not the whole school)"
@@ -92,6 +99,7 @@ def import_roster(
     settings: Settings,
     file: str,
     actor: str,
+    school_uai: str | None,
     dry_run: bool,
     partial: bool,
     skip_bad_rows: bool,
@@ -130,7 +138,11 @@ def import_roster(
             roster_file,
             partial=partial,
             max_deactivation_percent=settings.import_max_deactivation_share,
+            school_id=register.school_for_import(db, actor, school_uai),
         )
+        school = register.get_school(db, actor, plan.school_id)
+        uai = school.uai or t("cli_school_no_uai", lang)
+        print(t("cli_import_school", lang, uai=uai, name=visible(school.name)))
         print_plan(plan, lang, force=force)
         if plan.new:
             seconds = estimate_hashing_seconds(len(plan.new), settings.bcrypt_rounds)

@@ -9,7 +9,8 @@ learner is written only if it is still as the preview saw it, else nothing is wr
 a plan never applies stale decisions over another administrator's import or a correction made
 meanwhile. Each applied import has an id (``ImportOutcome.import_id``): the ``batch_id`` of all
 its journal events, and of its summary event ``import_applied``; ``documents.slips`` finds the
-learners it created by it.
+learners it created by it. Everything is written in the plan's school (its classes, its new
+learners, its journal events), which the actor must still administer.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from access_core.accounts.passwords import Progress, hash_many, initial_password
 from access_core.audit import events as audit
 from access_core.db.models import Learner, SchoolClass
 from access_core.db.unit_of_work import Database
-from access_core.errors import ConcurrentChange, ValidationError
+from access_core.errors import ConcurrentChange, NotFound, ValidationError
 from access_core.imports.plan import (
     CHANGED_MEANWHILE,
     NEEDS_CONFIRMATION,
@@ -73,6 +74,7 @@ def _still_as_previewed(learner: Existing) -> ColumnElement[bool]:
         same(Learner.birth_date, learner.birth_date),
         Learner.login == learner.login,
         same(Learner.class_id, learner.class_id),
+        Learner.school_id == learner.school_id,
         Learner.deactivated_at.is_(None)
         if learner.deactivated_at is None
         else Learner.deactivated_at.is_not(None),
@@ -120,14 +122,21 @@ def apply(
 
     def write(session: Session) -> None:
         nonlocal moved_count
-        require_active_admin(session, actor)
+        scope = require_active_admin(session, actor)
+        if not scope.allows_school(plan.school_id):  # revoked meanwhile, or no school at all
+            raise NotFound("no such school", key="error_school_not_found")
         class_ids = {
-            name: id_ for name, id_ in session.execute(select(SchoolClass.name, SchoolClass.id))
+            name: id_
+            for name, id_ in session.execute(
+                select(SchoolClass.name, SchoolClass.id).where(
+                    SchoolClass.school_id == plan.school_id
+                )
+            )
         }
 
         def class_id(name: str) -> int:
             if name not in class_ids:
-                school_class = SchoolClass(name=name)
+                school_class = SchoolClass(name=name, school_id=plan.school_id)
                 session.add(school_class)
                 session.flush()
                 class_ids[name] = school_class.id
@@ -139,17 +148,18 @@ def apply(
                     occurred_at=now,
                     class_name=name,
                     batch_id=import_id,
+                    school_id=plan.school_id,
                 )
             return class_ids[name]
 
         for change, password_hash in zip(plan.new, new_hashes, strict=True):
-            _create(session, actor, change, password_hash, class_id, now, import_id)
+            _create(session, actor, change, password_hash, class_id, now, import_id, plan.school_id)
         for change in plan.changes:
-            _update(session, actor, change, class_id, now, import_id)
+            _update(session, actor, change, class_id, now, import_id, plan.school_id)
         moved_count = 0
         for change, password_hash in zip(corrected, moved_hashes, strict=True):
             moved_count += _move_initial_password(
-                session, actor, change, password_hash, now, import_id
+                session, actor, change, password_hash, now, import_id, plan.school_id
             )
         if not plan.has_changes:
             return  # nothing written, nothing journalled
@@ -159,6 +169,7 @@ def apply(
             APPLIED_ACTION,
             batch_id=import_id,
             occurred_at=now,
+            school_id=plan.school_id,
             details={
                 "import": import_id,
                 "new": len(plan.new),
@@ -217,6 +228,7 @@ def _create(
     class_id: Any,
     now: datetime,
     import_id: str,
+    school_id: int,
 ) -> None:
     row = change.row
     assert row is not None
@@ -227,6 +239,7 @@ def _create(
         login=change.login,
         birth_date=row.birth_date,
         class_id=class_id(row.class_name),
+        school_id=school_id,
         password_hash=password_hash,
         must_change_password=True,
         password_changed_at=now,
@@ -242,6 +255,7 @@ def _create(
         occurred_at=now,
         details={"login": change.login, "class": row.class_name, "line": row.line},
         class_name=row.class_name,
+        school_id=school_id,
     )
 
 
@@ -249,7 +263,13 @@ NAME_COLUMNS = frozenset({"last_name", "first_name", "login"})
 
 
 def _update(
-    session: Session, actor: str, change: Change, class_id: Any, now: datetime, import_id: str
+    session: Session,
+    actor: str,
+    change: Change,
+    class_id: Any,
+    now: datetime,
+    import_id: str,
+    school_id: int,
 ) -> None:
     learner = change.learner
     assert learner is not None
@@ -283,6 +303,7 @@ def _update(
             occurred_at=now,
             details=_audit_details(change, action),
             class_name=_class_after(change),
+            school_id=school_id,
         )
 
 
@@ -293,6 +314,7 @@ def _move_initial_password(
     password_hash: str,
     now: datetime,
     import_id: str,
+    school_id: int,
 ) -> int:
     """The new birth date's initial password, only if the learner is still on the initial
     one (decided in the transaction: a password personalised meanwhile is kept)."""
@@ -317,6 +339,7 @@ def _move_initial_password(
         occurred_at=now,
         details=details,
         class_name=change.learner.class_name,
+        school_id=school_id,
     )
     return 1
 
@@ -333,6 +356,8 @@ def _actions(change: Change) -> list[str]:
         actions.append("learner_updated")
     if "class_name" in change.fields:
         actions.append("learner_moved")
+    if "school_id" in change.fields:
+        actions.append("learner_transferred")
     if "deactivated_at" in change.fields:
         actions.append(
             "learner_deactivated" if change.fields["deactivated_at"] else "learner_reactivated"
@@ -346,6 +371,8 @@ def _audit_details(change: Change, action: str) -> dict[str, object]:
         details["line"] = change.row.line
     if action == "learner_moved" and change.learner is not None:
         details.update({"from": change.learner.class_name, "to": change.fields["class_name"]})
+    if action == "learner_transferred" and change.learner is not None:
+        details["from_school"] = change.learner.school_id  # a number, never the school's pupils
     if action == "learner_updated":
         details["fields"] = sorted(k for k in change.fields if k != "class_name")
     return details

@@ -35,6 +35,7 @@ class Existing:
     class_name: str | None
     deactivated_at: datetime | None
     must_change_password: bool
+    school_id: int
 
 
 @dataclass(frozen=True)
@@ -72,17 +73,22 @@ class ImportPlan:
     initial_password_moved: list[Change] = field(default_factory=list)
     # active learners absent from the valid rows but named by a rejected row: never deactivated
     kept: list[Change] = field(default_factory=list)
+    # learners another school deactivated, taken over by this one (``imports.by_school``)
+    transferred: list[Change] = field(default_factory=list)
     unchanged: int = 0
     partial: bool = False
     new_classes: list[str] = field(default_factory=list)
     active_learners: int = 0
     max_deactivation_percent: int = DEFAULT_MAX_DEACTIVATION_PERCENT
+    # the school imported into (set by the preview; 0: none, which ``apply`` refuses)
+    school_id: int = 0
 
     @property
     def changes(self) -> list[Change]:
         """Every learner to write, each once (a learner may be moved and updated)."""
         seen: dict[int, Change] = {}
-        for change in self.updated + self.moved + self.reactivated + self.deactivated:
+        every = self.updated + self.moved + self.reactivated + self.deactivated + self.transferred
+        for change in every:
             if change.learner is not None:
                 merged = seen.get(change.learner.id)
                 fields = {**(merged.fields if merged else {}), **change.fields}
@@ -93,7 +99,7 @@ class ImportPlan:
     def sections(self) -> tuple[tuple[str, list[Change]], ...]:
         """The plan's lists as a preview shows them, in order, each with its code (``new``,
         ``updated``, ``moved``, ``reactivated``, ``deactivated``, ``password_moved``,
-        ``kept``): the page and the command line word the same sections."""
+        ``kept``, ``transferred``): the page and the command line word the same sections."""
         return (
             ("new", self.new),
             ("updated", self.updated),
@@ -102,6 +108,7 @@ class ImportPlan:
             ("deactivated", self.deactivated),
             ("password_moved", self.initial_password_moved),
             ("kept", self.kept),
+            ("transferred", self.transferred),
         )
 
     @property
@@ -137,7 +144,8 @@ class ImportPlan:
             return change.learner.id if change.learner else None
 
         decisions = (
-            [("new", c.line, c.login, c.row.class_name if c.row else None) for c in self.new]
+            [("school", self.school_id)]
+            + [("new", c.line, c.login, c.row.class_name if c.row else None) for c in self.new]
             + [("change", who(c), sorted(map(repr, c.fields.items()))) for c in self.changes]
             + [("initial", who(c)) for c in self.initial_password_moved]
             + [("kept", who(c)) for c in self.kept]

@@ -10,6 +10,11 @@ an import that deactivates more than a share of the active learners; ``apply``
 parallel, then writes everything in one transaction with one audit event per change. Learners'
 own data is never removed: leaving the roster only sets ``deactivated_at``; coming back clears
 it and keeps login and password.
+
+An import is one school's (``school_id``; ``imports.by_school``): its learners are matched,
+its classes matched by name and created, and a full import deactivates within it only; the
+share check counts its learners. External ids and logins are installation-wide: a row may
+take over a learner another school deactivated, never one still active there.
 """
 
 from __future__ import annotations
@@ -20,10 +25,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from access_core.accounts.admins import require_active_admin
 from access_core.db.models import Learner, SchoolClass
 from access_core.db.unit_of_work import Database
 from access_core.errors import ValidationError
+from access_core.imports import by_school
 from access_core.imports.apply import ImportOutcome, apply
 from access_core.imports.plan import (
     CHANGED_MEANWHILE,
@@ -77,7 +82,8 @@ def _other_id(learner: Existing, external_id: str | None) -> bool:
     )
 
 
-def _load(session: Session) -> tuple[list[Existing], set[str]]:
+def _load(session: Session, school_id: int) -> tuple[list[Existing], set[str]]:
+    """The school's learners and class names."""
     rows = session.execute(
         select(
             Learner.id,
@@ -90,11 +96,15 @@ def _load(session: Session) -> tuple[list[Existing], set[str]]:
             SchoolClass.name.label("class_name"),
             Learner.deactivated_at,
             Learner.must_change_password,
+            Learner.school_id,
         )
         .outerjoin(SchoolClass, SchoolClass.id == Learner.class_id)
+        .where(Learner.school_id == school_id)
         .order_by(Learner.id)  # the same plan, in the same order, on every backend
     ).all()
-    classes = set(session.scalars(select(SchoolClass.name)).all())
+    classes = set(
+        session.scalars(select(SchoolClass.name).where(SchoolClass.school_id == school_id)).all()
+    )
     return [Existing(**r._asdict()) for r in rows], classes
 
 
@@ -104,21 +114,44 @@ def preview(
     roster: RosterFile,
     partial: bool = False,
     max_deactivation_percent: int = DEFAULT_MAX_DEACTIVATION_PERCENT,
+    *,
+    school_id: int | None = None,
 ) -> ImportPlan:
-    """What applying ``roster`` would change; nothing is written. A file without any row is
-    refused ("no rows"); a full import deactivating more than ``max_deactivation_percent`` %
-    of the active learners is flagged (``plan.needs_confirmation``)."""
+    """What applying ``roster`` to the school ``school_id`` (None: the actor's or the
+    installation's only school) would change; nothing is written. A file without any row is
+    refused ("no rows"), a SIECLE export of another school too (both UAIs named); a full import
+    deactivating more than ``max_deactivation_percent`` % of the school's active learners is
+    flagged (``plan.needs_confirmation``)."""
     if not roster.rows and not roster.problems:
         raise ValidationError("the file has no learner rows: nothing to import", key=NO_ROWS)
     with db.transaction() as session:
-        require_active_admin(session, actor)
-        existing, classes = _load(session)
-    plan = ImportPlan(
-        rejected=list(roster.problems),
-        partial=partial,
-        active_learners=sum(1 for e in existing if e.deactivated_at is None),
-        max_deactivation_percent=max_deactivation_percent,
-    )
+        school = by_school.import_school(session, actor, school_id, roster.school)
+        existing, classes = _load(session, school)
+        foreign = by_school.other_schools_learners(
+            session, school, (r.external_id for r in roster.rows if r.external_id)
+        )
+        plan = ImportPlan(
+            rejected=list(roster.problems),
+            partial=partial,
+            active_learners=sum(1 for e in existing if e.deactivated_at is None),
+            max_deactivation_percent=max_deactivation_percent,
+            school_id=school,
+        )
+        other_logins = by_school.OtherLogins(session, school)
+        other_logins.prefetch(by_school.likely_logins(roster.rows))
+        _plan(plan, roster, existing, classes, foreign, other_logins)
+    return plan
+
+
+def _plan(
+    plan: ImportPlan,
+    roster: RosterFile,
+    existing: list[Existing],
+    classes: set[str],
+    foreign: dict[str, Existing],
+    other_login: by_school.OtherLogins,
+) -> None:
+    partial = plan.partial
     # « 6E A » in the file is the existing « 6e A »; a new class keeps its first spelling
     spellings: dict[str, str] = {}
     for name in sorted(classes):
@@ -149,8 +182,21 @@ def preview(
     for row in rows:
         learner = by_external.get(_id_key(row.external_id))
         identity = _identity(row.last_name, row.first_name, row.birth_date)
-        duplicate = False
-        if learner is None:
+        duplicate = transfer = False
+        if learner is None and (elsewhere := foreign.get(_id_key(row.external_id))):
+            if elsewhere.deactivated_at is None:  # still that school's pupil: nothing of them
+                plan.rejected.append(
+                    problem(
+                        row.line,
+                        "external_id_other_school",
+                        full_name(row.last_name, row.first_name),
+                        external_id=row.external_id,
+                    )
+                )
+                continue
+            learner, transfer = elsewhere, True  # left the other school: taken over
+            logins[learner.login] = learner.id
+        elif learner is None:
             candidates = by_identity.get(identity, [])
             free = [
                 c
@@ -172,9 +218,10 @@ def preview(
                 problem(row.line, "same_learner_twice", full_name(row.last_name, row.first_name))
             )
             continue
-        if row.login and logins.get(row.login, learner.id if learner else None) != (
-            learner.id if learner else None
-        ):
+        owner = logins.get(row.login) if row.login else None
+        if row.login and owner is None and other_login(row.login):
+            owner = 0  # another school's learner
+        if row.login and owner is not None and owner != (learner.id if learner else None):
             rejected = problem(
                 row.line, "login_taken", full_name(row.last_name, row.first_name), login=row.login
             )
@@ -183,13 +230,19 @@ def preview(
                 named_by_rejected.setdefault(learner.id, rejected)
             continue
         if learner is None:
-            login = row.login or unique_login(row.first_name, row.last_name, logins.__contains__)
+            login = row.login or unique_login(
+                row.first_name, row.last_name, lambda x: x in logins or other_login(x)
+            )
             logins[login] = -row.line
             new_identities.add(identity)
             plan.new.append(Change(row, None, login))
             continue
         matched.add(learner.id)
         _plan_existing(plan, row, learner)
+        if transfer:
+            plan.transferred.append(
+                Change(row, learner, learner.login, {"school_id": plan.school_id})
+            )
     # the classes the import creates: those of the rows it applies (never of a rejected row)
     used = {c.row.class_name for c in plan.new if c.row}
     used |= {str(c.fields["class_name"]) for c in plan.moved}
@@ -205,7 +258,6 @@ def preview(
                 plan.kept.append(Change(None, e, e.login, problem=named_by_rejected[e.id]))
             else:
                 plan.deactivated.append(Change(None, e, e.login, {"deactivated_at": "now"}))
-    return plan
 
 
 def _named_by(

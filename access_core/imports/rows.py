@@ -35,6 +35,8 @@ REASONS = {
     "duplicate_login": "login {login} already on line {other_line}",
     "same_learner_twice": "the same learner is on another line",
     "login_taken": "login {login} belongs to another learner",
+    "external_id_other_school": "national id {external_id} is an active learner's of another "
+    "school (taken over once that school has deactivated them)",
     "siecle_repeated_id": "ELEVE_ID missing or repeated",
     "siecle_bad_departure": "unreadable DATE_SORTIE {value!r}",
     "siecle_no_division": "no class (division) in the file",

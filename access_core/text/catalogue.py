@@ -20,12 +20,14 @@ from access_core.text.en import cli as en_cli
 from access_core.text.en import documents as en_documents
 from access_core.text.en import errors as en_errors
 from access_core.text.en import journal as en_journal
+from access_core.text.en import schools as en_schools
 from access_core.text.en import ui as en_ui
 from access_core.text.fr import accounts as fr_accounts
 from access_core.text.fr import cli as fr_cli
 from access_core.text.fr import documents as fr_documents
 from access_core.text.fr import errors as fr_errors
 from access_core.text.fr import journal as fr_journal
+from access_core.text.fr import schools as fr_schools
 from access_core.text.fr import ui as fr_ui
 
 
@@ -48,6 +50,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         fr_documents.TEXTS,
         fr_journal.TEXTS,
         fr_accounts.TEXTS,
+        fr_schools.TEXTS,
     ),
     "en": _merge(
         en_ui.TEXTS,
@@ -56,6 +59,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         en_documents.TEXTS,
         en_journal.TEXTS,
         en_accounts.TEXTS,
+        en_schools.TEXTS,
     ),
 }
 

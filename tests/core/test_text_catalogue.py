@@ -14,11 +14,13 @@ from access_core.text.en import accounts as en_accounts
 from access_core.text.en import cli as en_cli
 from access_core.text.en import documents as en_documents
 from access_core.text.en import errors as en_errors
+from access_core.text.en import schools as en_schools
 from access_core.text.en import ui as en_ui
 from access_core.text.fr import accounts as fr_accounts
 from access_core.text.fr import cli as fr_cli
 from access_core.text.fr import documents as fr_documents
 from access_core.text.fr import errors as fr_errors
+from access_core.text.fr import schools as fr_schools
 from access_core.text.fr import ui as fr_ui
 
 SURFACES: dict[str, tuple[ModuleType, ModuleType]] = {
@@ -27,6 +29,7 @@ SURFACES: dict[str, tuple[ModuleType, ModuleType]] = {
     "cli": (fr_cli, en_cli),
     "documents": (fr_documents, en_documents),
     "accounts": (fr_accounts, en_accounts),
+    "schools": (fr_schools, en_schools),
 }
 
 

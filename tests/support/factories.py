@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 
 from access_core.accounts.admins import create_admin
 from access_core.accounts.passwords import hash_password, initial_password
-from access_core.db.models import Base, Learner, SchoolClass
+from access_core.db.models import AccountSchool, Admin, Base, Learner, SchoolClass
 from access_core.db.unit_of_work import Database
 
 TEST_ROUNDS = 4
@@ -21,16 +21,32 @@ ADMIN_PASSWORD = "correct horse battery"
 
 
 def create_test_admin(db: Database, username: str = ADMIN_USERNAME) -> str:
+    """An administrator of the first school (as an installation of one school makes them)."""
     create_admin(db, username, ADMIN_PASSWORD, TEST_ROUNDS)
+    grant_school(db, username, 1)
     return username
 
 
-def add_class(db: Database, name: str) -> int:
+def grant_school(db: Database, username: str, school_id: int) -> None:
+    """``username`` administers the school ``school_id`` too (no-op when already granted)."""
     with db.transaction(write=True) as session:
-        existing = session.scalar(select(SchoolClass.id).where(SchoolClass.name == name))
+        admin_id = session.scalar(select(Admin.id).where(Admin.username == username))
+        assert admin_id is not None, username
+        known = session.get(AccountSchool, (admin_id, school_id))
+        if known is None:
+            session.add(AccountSchool(admin_id=admin_id, school_id=school_id))
+
+
+def add_class(db: Database, name: str, school_id: int = 1) -> int:
+    with db.transaction(write=True) as session:
+        existing = session.scalar(
+            select(SchoolClass.id).where(
+                SchoolClass.name == name, SchoolClass.school_id == school_id
+            )
+        )
         if existing is not None:
             return existing
-        school_class = SchoolClass(name=name)
+        school_class = SchoolClass(name=name, school_id=school_id)
         session.add(school_class)
         session.flush()
         return school_class.id
@@ -45,10 +61,12 @@ def add_learner(
     login: str | None = None,
     deactivated_at: datetime | None = None,
     password: str | None = None,
+    school_id: int = 1,
     **extra: Any,
 ) -> int:
-    """Insert a learner; returns its id. Its password hash is of ``password`` or the initial one."""
-    class_id = add_class(db, class_name) if class_name else None
+    """Insert a learner (of the school ``school_id``, in its class ``class_name``); returns its
+    id. Its password hash is of ``password`` or the initial one."""
+    class_id = add_class(db, class_name, school_id) if class_name else None
     secret = password or (initial_password(birth_date) if birth_date else "no-birth-date-x")
     with db.transaction(write=True) as session:
         learner = Learner(
@@ -60,6 +78,7 @@ def add_learner(
             password_hash=hash_password(secret, TEST_ROUNDS),
             must_change_password=password is None,
             deactivated_at=deactivated_at,
+            school_id=school_id,
             **extra,
         )
         session.add(learner)

@@ -100,5 +100,12 @@ TEXTS: dict[str, str] = {
     "reason_local_login_off": "password sign-in closed",
     "method_password": "password",
     "method_oidc": "identity provider",
+    "action_learner_transferred": "Learner arrived from another school by an import",
+    "action_school_created": "School created",
+    "action_school_updated": "School changed",
+    "detail_from_school": "from school no. {value}",
+    "detail_uai": "UAI {value}",
+    "detail_name": "name {value}",
+    "detail_portal_url": "portal {value}",
     "journal_text_joiner": " — ",
 }

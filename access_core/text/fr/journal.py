@@ -101,5 +101,12 @@ TEXTS: dict[str, str] = {
     "reason_local_login_off": "connexion par mot de passe fermée",
     "method_password": "mot de passe",
     "method_oidc": "fournisseur d'identité",
+    "action_learner_transferred": "Élève arrivé d'un autre établissement par un import",
+    "action_school_created": "Établissement créé",
+    "action_school_updated": "Établissement modifié",
+    "detail_from_school": "venu de l'établissement n° {value}",
+    "detail_uai": "UAI {value}",
+    "detail_name": "nom {value}",
+    "detail_portal_url": "portail {value}",
     "journal_text_joiner": " — ",
 }
