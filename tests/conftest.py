@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 from access_core.cli import main as cli_main
 from access_core.config import Settings, load_settings
 from access_core.db.models import Base
+from access_core.db.models import School as SchoolRow
 from access_core.db.schema import upgrade_schema
 from access_core.db.unit_of_work import Database
 from tests.support.factories import (
@@ -141,10 +142,13 @@ def server_databases() -> Iterator[ServerDatabases]:
 
 
 def empty_all_tables(url: str) -> None:
+    """Every table emptied, then the first school put back as migration 0008 leaves it (a
+    fresh installation is one school, id 1, which the ``school_id`` columns default to)."""
     engine = create_engine(url)
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
+        conn.execute(SchoolRow.__table__.insert().values(id=1, name="Établissement"))
     engine.dispose()
 
 

@@ -15,7 +15,7 @@ from access_core.accounts.passwords import BCRYPT_MAX_BYTES, hash_password
 from access_core.audit import events as audit
 from access_core.audit import request_context
 from access_core.characters import has_control_characters
-from access_core.db.models import Admin, AdminSession
+from access_core.db.models import AccountSchool, Admin, AdminSession, School
 from access_core.db.unit_of_work import Database
 from access_core.errors import NotAuthorized, NotFound, ValidationError
 
@@ -107,6 +107,7 @@ def create_admin(
             )
         )
         session.flush()
+        _grant_only_school(session, name)
         audit.record(session, actor, "admin_created", details={"username": name})
 
     try:
@@ -114,6 +115,16 @@ def create_admin(
     except IntegrityError:
         raise ValidationError(f"the administrator {name!r} already exists") from None
     return AdminAccount(username=name, display_name=display_name)
+
+
+def _grant_only_school(session: Session, username: str) -> None:
+    """On an installation of one school, a new administrator administers it (as before
+    schools existed); with several, the caller grants schools explicitly."""
+    schools = session.scalars(select(School.id).limit(2)).all()
+    if len(schools) != 1:
+        return
+    admin_id = session.scalar(select(Admin.id).where(Admin.username == username))
+    session.add(AccountSchool(admin_id=admin_id, school_id=schools[0]))
 
 
 def count_admins(db: Database) -> int:

@@ -25,12 +25,18 @@ def create_test_admin(db: Database, username: str = ADMIN_USERNAME) -> str:
     return username
 
 
-def add_class(db: Database, name: str) -> int:
+def add_class(db: Database, name: str, school_id: int = 1) -> int:
+    """The class ``name`` of the school ``school_id`` (the first school by default), added when
+    missing; returns its id."""
     with db.transaction(write=True) as session:
-        existing = session.scalar(select(SchoolClass.id).where(SchoolClass.name == name))
+        existing = session.scalar(
+            select(SchoolClass.id).where(
+                SchoolClass.name == name, SchoolClass.school_id == school_id
+            )
+        )
         if existing is not None:
             return existing
-        school_class = SchoolClass(name=name)
+        school_class = SchoolClass(name=name, school_id=school_id)
         session.add(school_class)
         session.flush()
         return school_class.id
@@ -45,10 +51,12 @@ def add_learner(
     login: str | None = None,
     deactivated_at: datetime | None = None,
     password: str | None = None,
+    school_id: int = 1,
     **extra: Any,
 ) -> int:
-    """Insert a learner; returns its id. Its password hash is of ``password`` or the initial one."""
-    class_id = add_class(db, class_name) if class_name else None
+    """Insert a learner of the school ``school_id`` (in its class ``class_name``); returns its
+    id. Its password hash is of ``password`` or the initial one."""
+    class_id = add_class(db, class_name, school_id) if class_name else None
     secret = password or (initial_password(birth_date) if birth_date else "no-birth-date-x")
     with db.transaction(write=True) as session:
         learner = Learner(
@@ -60,6 +68,7 @@ def add_learner(
             password_hash=hash_password(secret, TEST_ROUNDS),
             must_change_password=password is None,
             deactivated_at=deactivated_at,
+            school_id=school_id,
             **extra,
         )
         session.add(learner)
