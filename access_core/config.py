@@ -63,6 +63,7 @@ SECRETS_FILE_VARIABLE = "ACCESS_SECRETS_FILE"
 SOURCE_ENVIRONMENT = "environment"
 SOURCE_SECRETS_FILE = "secrets file"
 SOURCE_DEFAULT = "default"
+DEFAULT_TEACHER_MAX_RESET = 40  # a class: the most learners one teacher resets in one batch
 COOKIE_SECURE_MODES = ("auto", "true", "false")
 LANGUAGES = ("fr", "en")
 SHOW_DIGITS, SHOW_HINT = "digits", "hint"  # ACCESS_SLIPS_PASSWORD: print the digits or a hint
@@ -93,6 +94,7 @@ class Settings:
     import_max_deactivation_share: int = 10  # percent of the active learners
     import_max_bytes: int = 50 * 1024 * 1024  # a roster file, and all it decompresses to
     import_max_rows: int = 20_000  # pupils in one roster file
+    teacher_max_reset: int = DEFAULT_TEACHER_MAX_RESET  # learners in one teacher's reset
 
     @property
     def import_limits(self) -> ImportLimits:
@@ -195,6 +197,7 @@ SETTING_NAMES = (
     "ACCESS_SCHOOL_NAME",
     "ACCESS_PORTAL_URL",
     "ACCESS_SLIPS_PASSWORD",
+    "ACCESS_TEACHER_MAX_RESET",
     "ACCESS_DATA_DIR",
 )
 
@@ -273,6 +276,9 @@ def load_settings(values: Mapping[str, str] | None = None, **overrides: object) 
         school_name=" ".join(str(env.get("ACCESS_SCHOOL_NAME") or "").split()),
         portal_url=portal_url,
         slips_password=slips_password,
+        teacher_max_reset=_int_setting(
+            env, "ACCESS_TEACHER_MAX_RESET", DEFAULT_TEACHER_MAX_RESET, 1, 10_000
+        ),
     )
     if overrides:
         from dataclasses import replace

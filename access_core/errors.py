@@ -102,3 +102,9 @@ class DatabaseFailure(AccessError):
     """Any other error reported by the database (logged with its driver class and code)."""
 
     code = "database_failure"
+
+
+class ResetTooLarge(AccessError):
+    """A teacher's batch holds more learners than ``ACCESS_TEACHER_MAX_RESET``."""
+
+    code = "reset_too_large"

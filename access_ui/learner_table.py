@@ -149,6 +149,7 @@ def _confirm_body(pending: dict[str, object], lang: str) -> None:
             context.settings().bcrypt_rounds,
             batch_id=str(pending["batch_id"]),
             progress=bar,
+            teacher_max=context.settings().teacher_max_reset,
         )
         st.session_state[NOTICE_KEY] = t("reset_done", lang, count=outcome.count)
         offer_batch_slips(outcome.batch_id, NOTICE_KEY)

@@ -110,7 +110,12 @@ def reset(
                 return 1
         with progress(t("cli_progress_hashing", lang)) as update:
             outcome = resets.reset_passwords(
-                db, actor, [row.id for row in rows], settings.bcrypt_rounds, progress=update
+                db,
+                actor,
+                [row.id for row in rows],
+                settings.bcrypt_rounds,
+                progress=update,
+                teacher_max=settings.teacher_max_reset,
             )
     print(t("cli_reset_done", lang, count=outcome.count, batch=outcome.batch_id))
     hint = f"access-core slips --batch {outcome.batch_id} --output FILE.pdf --actor {actor}"

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from access_core.accounts.admins import require_active_admin
+from access_core.accounts.scope import Scope
 from access_core.db.models import Learner
 from access_core.db.unit_of_work import Database
 from access_core.roster.folding import (
@@ -47,6 +47,7 @@ from access_core.roster.queries import (
     _learner_query,
     deactivation_window_start,
     learners_by_ids,
+    scoped_school,
 )
 
 MIN_CHARS = 2
@@ -133,20 +134,36 @@ def _haystack() -> ColumnElement[str]:
 
 @dataclass(frozen=True)
 class SearchIndex:
-    """Every learner's folded « last, first, login », one per line of ``text`` in result
-    order (folded last name, first name, login), with the id and deactivation time."""
+    """Every learner's folded « last, first, login » within one actor's scope and school, one
+    per line of ``text`` in result order (folded last name, first name, login), with the id,
+    deactivation time, school and class (matches are filtered again by the searching actor's
+    scope, so an index never shows more than its user may see)."""
 
     ids: tuple[int, ...]
     text: str
     starts: tuple[int, ...]  # where each learner's line begins in ``text``
     deactivated_at: tuple[datetime | None, ...]
+    school_ids: tuple[int | None, ...] = ()
+    class_ids: tuple[int | None, ...] = ()
+
+    def allows(self, line: int, scope: Scope, school: int) -> bool:
+        """The learner of ``line`` is of ``school`` and within ``scope``."""
+        if not self.school_ids:
+            return False
+        school_id = self.school_ids[line]
+        return school_id == school and scope.allows_class(self.class_ids[line], school_id)
 
 
-def build_index(db: Database, actor: str) -> SearchIndex:
+def build_index(db: Database, actor: str, *, school_id: int | None = None) -> SearchIndex:
+    """The index of the school's learners the actor may see."""
     query = Learner.id, Learner.last_name, Learner.first_name, Learner.login
     with db.transaction() as session:
-        require_active_admin(session, actor)
-        rows = session.execute(select(*query, Learner.deactivated_at)).all()
+        scope, school = scoped_school(session, actor, school_id)
+        rows = session.execute(
+            select(*query, Learner.deactivated_at, Learner.school_id, Learner.class_id).where(
+                Learner.school_id == school, scope.learner_clause()
+            )
+        ).all()
     memo: dict[str, str] = {}  # names repeat: fold each once
 
     def key(value: str) -> str:
@@ -155,8 +172,8 @@ def build_index(db: Database, actor: str) -> SearchIndex:
         return memo[value]
 
     entries = sorted(
-        (key(last), key(first), search_key(login), learner_id, gone)
-        for learner_id, last, first, login, gone in rows
+        (key(last), key(first), search_key(login), learner_id, gone, school, class_id)
+        for learner_id, last, first, login, gone, school, class_id in rows
     )
     lines = [SEPARATOR.join(e[:3]) for e in entries]
     starts, position = [], 0
@@ -168,6 +185,8 @@ def build_index(db: Database, actor: str) -> SearchIndex:
         text="\n".join(lines),
         starts=tuple(starts),
         deactivated_at=tuple(e[4] for e in entries),
+        school_ids=tuple(e[5] for e in entries),
+        class_ids=tuple(e[6] for e in entries),
     )
 
 
@@ -199,16 +218,18 @@ def _indexed(
     start: datetime,
     now: datetime,
     limit: int,
+    school_id: int | None,
 ) -> SearchResult:
-    found = [
-        i
-        for i in _lines_containing(index, key)
-        if (gone := index.deactivated_at[i]) is None or start < _utc(gone) <= now
-    ]
-    wanted = [index.ids[i] for i in found[:limit]]
     with db.transaction() as session:
-        require_active_admin(session, actor)
-        rows = learners_by_ids(session, wanted)
+        scope, school = scoped_school(session, actor, school_id)
+        found = [
+            i
+            for i in _lines_containing(index, key)
+            if ((gone := index.deactivated_at[i]) is None or start < _utc(gone) <= now)
+            and index.allows(i, scope, school)
+        ]
+        wanted = [index.ids[i] for i in found[:limit]]
+        rows = learners_by_ids(session, wanted, scope)
     position = {learner_id: n for n, learner_id in enumerate(wanted)}
     rows.sort(key=lambda row: position[row.id])
     return SearchResult(rows=rows, total=len(found))
@@ -227,30 +248,33 @@ def find_learners(
     now: datetime | None = None,
     limit: int = MAX_RESULTS,
     index: SearchIndex | None = None,
+    *,
+    school_id: int | None = None,
 ) -> SearchResult:
-    """Active learners and learners deactivated within ``months`` months whose last name,
-    first name or login contains ``text`` (ignoring case and accents). Nothing below
-    ``MIN_CHARS`` characters. With ``index``, the match runs on it (the same rules)."""
+    """Active learners and learners deactivated within ``months`` months of the school, within
+    the actor's scope (a teacher: their classes), whose last name, first name or login contains
+    ``text`` (ignoring case and accents). Nothing below ``MIN_CHARS`` characters. With
+    ``index``, the match runs on it (the same rules)."""
     key = search_key(text)
     if len(key) < MIN_CHARS:
         return SearchResult(rows=[], total=0)
     now = now or datetime.now(UTC)
     start = deactivation_window_start(now, months, tz)
     if index is not None:
-        return _indexed(db, actor, index, key, start, now, limit)
+        return _indexed(db, actor, index, key, start, now, limit, school_id)
     in_scope = or_(
         Learner.deactivated_at.is_(None),
         and_(Learner.deactivated_at > start, Learner.deactivated_at <= now),
     )
     query = _learner_query().add_columns(func.count().over().label("total"))
     query, matches = folded_contains(query, Learner.id, _haystack(), key)
-    query = (
-        query.where(in_scope, matches)
-        .order_by(func.lower(Learner.last_name), func.lower(Learner.first_name), Learner.id)
-        .limit(limit)
-    )
     with db.transaction() as session:
-        require_active_admin(session, actor)
+        scope, school = scoped_school(session, actor, school_id)
+        query = (
+            query.where(in_scope, matches, Learner.school_id == school, scope.learner_clause())
+            .order_by(func.lower(Learner.last_name), func.lower(Learner.first_name), Learner.id)
+            .limit(limit)
+        )
         found = session.execute(query).all()
     rows = [LearnerRow(*row[:-1]) for row in found]
     total = int(found[0][-1]) if found else 0

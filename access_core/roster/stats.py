@@ -12,14 +12,15 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, select
 
-from access_core.accounts.admins import require_active_admin
+from access_core.accounts.scope import require_scope
 from access_core.db.models import AuditEvent, Learner, SchoolClass
 from access_core.db.unit_of_work import Database
 from access_core.documents.workbook import csv_cell
-from access_core.roster.queries import LearnerRow, natural_key
+from access_core.roster.queries import LearnerRow, natural_key, scoped_school
 
 CSV_COLUMNS = (
     "class",
@@ -67,9 +68,15 @@ def _sort_key(row: ClassStats) -> tuple[float, tuple[tuple[int, int | str], ...]
 
 
 def school_stats(
-    db: Database, actor: str, initial_days: int, now: datetime | None = None
+    db: Database,
+    actor: str,
+    initial_days: int,
+    now: datetime | None = None,
+    *,
+    school_id: int | None = None,
 ) -> SchoolStats:
-    """Active learners per class: personalised, initial, expired, without birth date."""
+    """Active learners of the school per class: personalised, initial, expired, without birth
+    date (a teacher's figures cover their classes only)."""
     now = now or datetime.now(UTC)
     must_change = Learner.must_change_password.is_(True)
     expired = and_(must_change, _expired_condition(initial_days, now))
@@ -77,29 +84,31 @@ def school_stats(
     def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    per_class = (
-        select(
-            Learner.class_id.label("class_id"),
-            func.count().label("learners"),
-            count_if(must_change).label("must_change"),
-            count_if(expired).label("expired"),
-            count_if(Learner.birth_date.is_(None)).label("no_birth"),
+    def per_class_query(scope_clause: ColumnElement[bool], school: int) -> Select[Any]:
+        per_class = (
+            select(
+                Learner.class_id.label("class_id"),
+                func.count().label("learners"),
+                count_if(must_change).label("must_change"),
+                count_if(expired).label("expired"),
+                count_if(Learner.birth_date.is_(None)).label("no_birth"),
+            )
+            .where(Learner.deactivated_at.is_(None), Learner.school_id == school, scope_clause)
+            .group_by(Learner.class_id)
+            .subquery()
         )
-        .where(Learner.deactivated_at.is_(None))
-        .group_by(Learner.class_id)
-        .subquery()
-    )
-    query = select(
-        per_class.c.class_id,
-        SchoolClass.name,
-        per_class.c.learners,
-        per_class.c.must_change,
-        per_class.c.expired,
-        per_class.c.no_birth,
-    ).outerjoin(SchoolClass, SchoolClass.id == per_class.c.class_id)
+        return select(
+            per_class.c.class_id,
+            SchoolClass.name,
+            per_class.c.learners,
+            per_class.c.must_change,
+            per_class.c.expired,
+            per_class.c.no_birth,
+        ).outerjoin(SchoolClass, SchoolClass.id == per_class.c.class_id)
+
     with db.transaction() as session:
-        require_active_admin(session, actor)
-        rows = session.execute(query).all()
+        scope, school = scoped_school(session, actor, school_id)
+        rows = session.execute(per_class_query(scope.learner_clause(), school)).all()
     classes = [
         ClassStats(
             class_id=class_id,
@@ -132,7 +141,7 @@ def stats_version(db: Database, actor: str) -> tuple[int, int]:
     the search index. A learner deleted by another program changes neither maximum unless he
     had the highest id. Cheap: two maximums of primary keys."""
     with db.transaction() as session:
-        require_active_admin(session, actor)
+        require_scope(session, actor)
         highest = session.scalar(select(func.coalesce(func.max(Learner.id), 0)))
         event = session.scalar(select(func.coalesce(func.max(AuditEvent.id), 0)))
     return int(highest or 0), int(event or 0)

@@ -72,6 +72,11 @@ TEXTS: dict[str, str] = {
     "error_reset_refused": (
         "Reset refused, no account was changed. Birth date missing for: {names}."
     ),
+    "error_reset_too_large": (
+        "A teacher resets at most {maximum} learners at once ({count} marked); nothing was changed."
+    ),
+    "error_school_not_found": "School not found.",
+    "error_school_required": "Choose a school first.",
     "error_batch_already_applied": "This reset has already been applied.",
     "error_concurrent_change": ("{name} was changed meanwhile; no account was reset. Try again."),
     "error_database_unavailable": (
