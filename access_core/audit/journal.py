@@ -72,6 +72,8 @@ def visible_events(session: Session, scope: Scope, school_id: int | None) -> Col
     (logins, accounts) whose actor is an account of that school or no account at all (the
     installation's own operations: ``system``, the command line's creations)."""
     if not scope.is_admin:
+        if school_id is not None:  # a school outside the teacher's: not found, as unknown
+            school_in_scope(session, scope, school_id)
         return AuditEvent.actor == scope.username
     school = school_in_scope(session, scope, school_id)
     accounts = (

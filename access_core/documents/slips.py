@@ -21,7 +21,7 @@ from access_core.accounts.passwords import initial_password
 from access_core.accounts.scope import require_scope, school_in_scope
 from access_core.audit import events as audit
 from access_core.config import SHOW_DIGITS, Settings
-from access_core.db.models import AuditEvent, Learner, ResetBatch, School
+from access_core.db.models import AuditEvent, Learner, ResetBatch, School, SchoolClass
 from access_core.db.unit_of_work import Database
 from access_core.errors import NotFound, ValidationError
 from access_core.roster.names import full_name
@@ -210,6 +210,16 @@ def record_slips(
     def record(session: Session) -> None:
         scope = require_scope(session, actor)
         school = school_in_scope(session, scope, school_id)
+        if class_name is not None:  # a class outside the scope: not found, as an unknown one
+            found = session.scalar(
+                select(SchoolClass.id).where(
+                    SchoolClass.name == class_name,
+                    SchoolClass.school_id == school,
+                    scope.class_clause(),
+                )
+            )
+            if found is None:
+                raise NotFound(f"no class named {class_name!r}", name=class_name)
         audit.record(session, actor, SLIPS_ACTION, details=details, school_id=school)
 
     db.write(record)
