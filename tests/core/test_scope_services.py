@@ -736,3 +736,29 @@ def test_a_teacher_is_refused_the_administrators_services(db):
     ):
         with pytest.raises(NotAuthorized):
             call()
+
+
+def test_a_teacher_unassigned_while_hashing_resets_nobody(db):
+    """The scope is read again in the write transaction: a class taken from the teacher by an
+    administrator while the batch was hashing leaves every learner as it was."""
+    from sqlalchemy import delete
+
+    from access_core.db.models import AccountClass
+
+    w = build_world(db)
+    before: dict[str, list[tuple[object, ...]]] = {}
+
+    def meanwhile(done: int, total: int) -> None:
+        if done == 0:
+            with db.transaction(write=True) as session:
+                session.execute(delete(AccountClass).where(AccountClass.class_id == w.class_a1))
+            before.update(dump_tables(db))
+
+    with pytest.raises(AccessError) as refused:
+        resets.reset_passwords(db, w.teacher, [w.a1], TEST_ROUNDS, progress=meanwhile)
+
+    assert refused.value.code == "concurrent_change"
+    assert dump_tables(db) == before
+    # afterwards the learner is simply not found for that teacher
+    with pytest.raises(NotFound):
+        resets.reset_passwords(db, w.teacher, [w.a1], TEST_ROUNDS)
