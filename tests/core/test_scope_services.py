@@ -70,7 +70,17 @@ class World:
 
 
 def build_world(db: Database) -> World:
-    school_b = make_school(db, "0750002B", "Lycée Bé", "https://b.example/portal")
+    school_b = make_school(db, "0750002B", "Lycée Bé")
+    with db.transaction(write=True) as session:
+        from sqlalchemy import update
+
+        from access_core.db.models import School
+
+        session.execute(
+            update(School)
+            .where(School.id == school_b)
+            .values(portal_url="https://b.example/portal")
+        )
     class_a1, class_a2 = add_class(db, "6e A"), add_class(db, "6e B")
     class_b_same, class_b_only = add_class(db, "6e A", school_b), add_class(db, "3e Z", school_b)
     born = date(2012, 3, 4)

@@ -16,10 +16,10 @@ from access_core.db.unit_of_work import Database
 from tests.support.factories import ADMIN_PASSWORD, TEST_ROUNDS
 
 
-def make_school(db: Database, uai: str | None, name: str, portal_url: str | None = None) -> int:
+def make_school(db: Database, uai: str | None, name: str) -> int:
     """A new school; returns its id."""
     with db.transaction(write=True) as session:
-        school = School(uai=uai, name=name, portal_url=portal_url, created_at=datetime.now(UTC))
+        school = School(uai=uai, name=name, created_at=datetime.now(UTC))
         session.add(school)
         session.flush()
         return school.id
