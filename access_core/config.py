@@ -63,6 +63,7 @@ SECRETS_FILE_VARIABLE = "ACCESS_SECRETS_FILE"
 SOURCE_ENVIRONMENT = "environment"
 SOURCE_SECRETS_FILE = "secrets file"
 SOURCE_DEFAULT = "default"
+DEFAULT_TEACHER_MAX_RESET = 40  # a class: the most learners one teacher resets in one batch
 COOKIE_SECURE_MODES = ("auto", "true", "false")
 LANGUAGES = ("fr", "en")
 SHOW_DIGITS, SHOW_HINT = "digits", "hint"  # ACCESS_SLIPS_PASSWORD: print the digits or a hint
@@ -99,6 +100,7 @@ class Settings:
     import_max_bytes: int = 50 * 1024 * 1024  # a roster file, and all it decompresses to
     import_max_rows: int = 20_000  # pupils in one roster file
     reset_undo_minutes: int = 15  # a reset may be undone this long after (0: never)
+    teacher_max_reset: int = DEFAULT_TEACHER_MAX_RESET  # learners in one teacher's reset
 
     @property
     def import_limits(self) -> ImportLimits:
@@ -236,6 +238,7 @@ SETTING_NAMES = (
     "ACCESS_SCHOOL_NAME",
     "ACCESS_PORTAL_URL",
     "ACCESS_SLIPS_PASSWORD",
+    "ACCESS_TEACHER_MAX_RESET",
     "ACCESS_DATA_DIR",
     "ACCESS_OIDC_USERNAME_CLAIM",
     "ACCESS_OIDC_CREATE_TEACHERS",
@@ -324,6 +327,9 @@ def load_settings(values: Mapping[str, str] | None = None, **overrides: object) 
         oidc_create_teachers=_bool_setting(env, "ACCESS_OIDC_CREATE_TEACHERS", False),
         local_login=_choice(env, "ACCESS_LOCAL_LOGIN", LOCAL_LOGIN_MODES),
         breakglass_accounts=_account_names(env, "ACCESS_BREAKGLASS_ACCOUNTS"),
+        teacher_max_reset=_int_setting(
+            env, "ACCESS_TEACHER_MAX_RESET", DEFAULT_TEACHER_MAX_RESET, 1, 10_000
+        ),
     )
     if overrides:
         from dataclasses import replace

@@ -109,3 +109,9 @@ class UndoRefused(AccessError):
     nothing was changed."""
 
     code = "undo_refused"
+
+
+class ResetTooLarge(AccessError):
+    """A teacher's batch holds more learners than ``ACCESS_TEACHER_MAX_RESET``."""
+
+    code = "reset_too_large"

@@ -157,6 +157,7 @@ def _confirm_body(pending: dict[str, object], lang: str) -> None:
             batch_id=str(pending["batch_id"]),
             progress=bar,
             undo_minutes=context.settings().reset_undo_minutes,
+            teacher_max=context.settings().teacher_max_reset,
         )
         st.session_state[NOTICE_KEY] = t("reset_done", lang, count=outcome.count)
         offer_batch_slips(outcome.batch_id, NOTICE_KEY)

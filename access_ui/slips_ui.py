@@ -78,10 +78,12 @@ def _pdf_download(
     password chosen meanwhile must not be printed as the initial one), and audited then, by
     the administrator of that session."""
     settings = context.settings()
-    options = slips.SlipOptions.from_settings(settings)
 
     def make(actor: str) -> bytes:
-        slip_set = _slip_set(learners(actor), settings)  # checks the actor again
+        rows = learners(actor)  # checks the actor again
+        slip_set = _slip_set(rows, settings)
+        school_id = rows[0].school_id if rows else None
+        options = slips.school_options(db, actor, settings, school_id=school_id)
         try:
             document = cached.slips_document(slip_set, options, lang, layout, title, class_breaks)
         except Exception:
@@ -89,7 +91,13 @@ def _pdf_download(
             log.exception("the login slips' PDF could not be drawn (%s slips)", slip_set.count)
             raise
         slips.record_slips(
-            db, actor, document.count, layout, class_name=class_name, batch_id=batch_id
+            db,
+            actor,
+            document.count,
+            layout,
+            class_name=class_name,
+            batch_id=batch_id,
+            school_id=school_id,
         )
         return document.data
 

@@ -8,6 +8,7 @@ from access_ui.auth import require_admin
 
 user = require_admin()  # first: nothing below runs for anyone else
 
+from access_core.accounts.scope import ROLES  # noqa: E402
 from access_core.audit import journal  # noqa: E402
 from access_core.roster import queries as roster  # noqa: E402
 from access_core.text.catalogue import t  # noqa: E402
@@ -77,6 +78,9 @@ if entries:
                     "%d/%m/%Y %H:%M:%S"
                 ),
                 t("journal_col_actor", lang): e.actor,
+                t("journal_col_role", lang): (
+                    t(f"journal_role_{e.actor_role}", lang) if e.actor_role in ROLES else ""
+                ),
                 t("journal_col_action", lang): action_label(e.action, lang),
                 t("journal_col_learner", lang): journal_learner(e, lang),
                 t("col_login", lang): e.learner_login or "",

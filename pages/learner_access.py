@@ -93,7 +93,8 @@ def class_section() -> None:
                 """Built when the browser asks for it, after the session check, from the class's
                 learners read then (not the page's last run); journalled."""
                 learners = roster.class_learners(db, actor, class_id)
-                exports.record_export(db, actor, class_name, len(learners))
+                school = learners[0].school_id if learners else None  # the class's school
+                exports.record_export(db, actor, class_name, len(learners), school_id=school)
                 return cached.identifier_workbook(class_name, learners, lang)
 
             download_col.download_button(

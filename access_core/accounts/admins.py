@@ -110,10 +110,7 @@ def create_admin(
         )
         session.add(admin)
         session.flush()
-        # an installation of one school: its administrator administers it, as before schools
-        only = session.scalars(select(School.id).order_by(School.id).limit(2)).all()
-        if len(only) == 1:
-            session.add(AccountSchool(admin_id=admin.id, school_id=only[0]))
+        _grant_only_school(session, name)
         audit.record(session, actor, "admin_created", details={"username": name})
 
     try:
@@ -121,6 +118,16 @@ def create_admin(
     except IntegrityError:
         raise ValidationError(f"the administrator {name!r} already exists") from None
     return AdminAccount(username=name, display_name=display_name)
+
+
+def _grant_only_school(session: Session, username: str) -> None:
+    """On an installation of one school, a new administrator administers it (as before
+    schools existed); with several, the caller grants schools explicitly."""
+    schools = session.scalars(select(School.id).limit(2)).all()
+    if len(schools) != 1:
+        return
+    admin_id = session.scalar(select(Admin.id).where(Admin.username == username))
+    session.add(AccountSchool(admin_id=admin_id, school_id=schools[0]))
 
 
 def count_admins(db: Database) -> int:

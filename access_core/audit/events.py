@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from access_core.accounts import security_log
 from access_core.audit import request_context
-from access_core.db.models import AuditEvent
+from access_core.db.models import AuditEvent, Learner
 from access_core.db.unit_of_work import Database
 
 FORBIDDEN_DETAIL_KEYS = frozenset({"password", "password_hash", "hash", "cookie", "token"})
@@ -72,8 +72,11 @@ def record(
     school_id: int | None = None,
 ) -> None:
     """Add one event to the caller's transaction. ``class_name``: the class of the learner (or
-    of the export) at this moment, which the journal keeps showing after a move; ``school_id``:
-    the school the event concerns (None: none, e.g. a login)."""
+    of the export) at this moment, which the journal keeps showing after a move.
+    ``school_id``: the school the event concerns (the journal's scope); when not given and the
+    event names a learner, the learner's school."""
+    if school_id is None and learner_id is not None:
+        school_id = session.scalar(select(Learner.school_id).where(Learner.id == learner_id))
     added = _ORIGIN.get()
     if added:
         details = {**added, **(details or {})}

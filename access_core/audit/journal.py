@@ -10,13 +10,19 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from access_core.accounts.admins import require_active_admin
-from access_core.accounts.scope import Scope, school_in_scope
+from access_core.accounts.scope import Scope, require_scope, school_in_scope
 from access_core.audit import events as audit
-from access_core.db.models import AuditEvent, Learner, SchoolClass
+from access_core.db.models import (
+    AccountClass,
+    AccountSchool,
+    Admin,
+    AuditEvent,
+    Learner,
+    SchoolClass,
+)
 from access_core.db.unit_of_work import Database
 from access_core.documents.workbook import csv_cell
 from access_core.roster.names import full_name
@@ -52,6 +58,45 @@ class JournalEntry:
     # True when the event predates the class being recorded: ``class_name`` is then the
     # learner's current class, which may not be the one of the event
     class_is_current: bool = False
+    # the actor's role (``admin`` or ``teacher``), that of their account today; None for an
+    # actor that is no account (``system``) or one since deleted
+    actor_role: str | None = None
+
+
+def visible_events(session: Session, scope: Scope, school_id: int | None) -> ColumnElement[bool]:
+    """The journal events ``scope`` may read: a teacher, only their own actions; an
+    administrator, the events of the school (``school_in_scope``) and the events of no school
+    (logins, accounts) whose actor is an account of that school or no account at all (the
+    installation's own operations: ``system``, the command line's creations)."""
+    if not scope.is_admin:
+        if school_id is not None:  # a school outside the teacher's: not found, as unknown
+            school_in_scope(session, scope, school_id)
+        return AuditEvent.actor == scope.username
+    school = school_in_scope(session, scope, school_id)
+    accounts = (
+        select(Admin.username)
+        .where(
+            or_(
+                Admin.id.in_(
+                    select(AccountSchool.admin_id).where(AccountSchool.school_id == school)
+                ),
+                Admin.id.in_(
+                    select(AccountClass.admin_id)
+                    .join(SchoolClass, SchoolClass.id == AccountClass.class_id)
+                    .where(SchoolClass.school_id == school)
+                ),
+            )
+        )
+        .scalar_subquery()
+    )
+    every_account = select(Admin.username).scalar_subquery()
+    return or_(
+        AuditEvent.school_id == school,
+        and_(
+            AuditEvent.school_id.is_(None),
+            or_(AuditEvent.actor.in_(accounts), AuditEvent.actor.not_in(every_account)),
+        ),
+    )
 
 
 def _day_start(day: date, tz: ZoneInfo) -> datetime:
@@ -86,18 +131,6 @@ def _filtered(
     return query
 
 
-def _of_school(session: Session, scope: Scope, school_id: int | None) -> ColumnElement[bool]:
-    """The events of the chosen school: recorded with it, or (recorded without a school)
-    about one of its learners; no condition without a chosen school."""
-    if school_id is None:
-        return true()
-    chosen = school_in_scope(session, scope, school_id)
-    return or_(
-        AuditEvent.school_id == chosen,
-        and_(AuditEvent.school_id.is_(None), Learner.school_id == chosen),
-    )
-
-
 def _base() -> Select[*tuple[Any, ...]]:
     return (
         select(
@@ -113,9 +146,11 @@ def _base() -> Select[*tuple[Any, ...]]:
             AuditEvent.details,
             AuditEvent.batch_id,
             AuditEvent.class_name.is_(None) & SchoolClass.name.is_not(None),
+            Admin.role,
         )
         .outerjoin(Learner, Learner.id == AuditEvent.learner_id)
         .outerjoin(SchoolClass, SchoolClass.id == Learner.class_id)
+        .outerjoin(Admin, Admin.username == AuditEvent.actor)
     )
 
 
@@ -133,6 +168,7 @@ def _entries(session: Session, query: Select[*tuple[Any, ...]]) -> list[JournalE
             details=r[9] or "",
             batch_id=r[10],
             class_is_current=bool(r[11]),
+            actor_role=r[12],
         )
         for r in session.execute(query).all()
     ]
@@ -148,11 +184,13 @@ def search(
     *,
     school_id: int | None = None,
 ) -> tuple[list[JournalEntry], int]:
-    """One page of matching events, newest first, and the number of matching events."""
+    """One page of the matching events the actor may read (``visible_events``), newest
+    first, and their number."""
     with db.transaction() as session:
-        scope = require_active_admin(session, actor)
-        query = _filtered(session, _base(), flt, tz)
-        query = query.where(_of_school(session, scope, school_id))
+        scope = require_scope(session, actor)
+        query = _filtered(session, _base(), flt, tz).where(
+            visible_events(session, scope, school_id)
+        )
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         ordered = query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         rows = _entries(session, ordered.offset(max(page, 0) * page_size).limit(page_size))
@@ -168,19 +206,26 @@ def export_csv(
     *,
     school_id: int | None = None,
 ) -> bytes:
-    """Every matching event as CSV (``to_csv``, its ``text`` column in ``lang``); the export is
-    itself audited, in the same transaction, with the filters it used."""
+    """Every matching event the actor may read as CSV (``to_csv``, its ``text`` column in
+    ``lang``); the export is itself audited, in the same transaction, with the filters it
+    used."""
 
     def export(session: Session) -> list[JournalEntry]:
-        scope = require_active_admin(session, actor)
-        query = _filtered(session, _base(), flt, tz)
-        query = query.where(_of_school(session, scope, school_id)).order_by(
-            AuditEvent.occurred_at.desc(), AuditEvent.id.desc()
+        scope = require_scope(session, actor)
+        school = None if not scope.is_admin else school_in_scope(session, scope, school_id)
+        query = (
+            _filtered(session, _base(), flt, tz)
+            .where(visible_events(session, scope, school))
+            .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         )
         entries = _entries(session, query)
         filters = {k: v for k, v in asdict(flt).items() if v not in (None, ())}
         audit.record(
-            session, actor, EXPORT_ACTION, details={"events": len(entries), "filters": filters}
+            session,
+            actor,
+            EXPORT_ACTION,
+            details={"events": len(entries), "filters": filters},
+            school_id=school,
         )
         return entries
 
@@ -192,10 +237,12 @@ def csv_filename(tz: ZoneInfo, now: datetime | None = None) -> str:
     return f"journal_{(now or datetime.now(UTC)).astimezone(tz).date().isoformat()}.csv"
 
 
-def known_actions(db: Database, actor: str) -> list[str]:
+def known_actions(db: Database, actor: str, *, school_id: int | None = None) -> list[str]:
+    """The actions of the events the actor may read."""
     with db.transaction() as session:
-        require_active_admin(session, actor)
-        return sorted(session.scalars(select(AuditEvent.action).distinct()).all())
+        scope = require_scope(session, actor)
+        query = select(AuditEvent.action).where(visible_events(session, scope, school_id))
+        return sorted(session.scalars(query.distinct()).all())
 
 
 def to_csv(entries: Sequence[JournalEntry], tz: ZoneInfo, lang: str = "fr") -> bytes:
@@ -214,6 +261,7 @@ def to_csv(entries: Sequence[JournalEntry], tz: ZoneInfo, lang: str = "fr") -> b
             "details",
             "batch",
             "class_is",
+            "role",
             "text",
         ]
     )
@@ -230,6 +278,7 @@ def to_csv(entries: Sequence[JournalEntry], tz: ZoneInfo, lang: str = "fr") -> b
                 e.details,
                 e.batch_id,
                 ("current" if e.class_is_current else "at_event") if e.class_name else "",
+                e.actor_role or "",
                 event_text(e.action, e.details, lang, tz),
             )
         )

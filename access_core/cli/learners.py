@@ -42,7 +42,8 @@ def export(settings: Settings, class_name: str, output: str, actor: str) -> int:
     path = Path(output)
     write_output(path, data)
     with database(settings) as db:
-        exports.record_export(db, actor, info.name, len(rows))
+        school = rows[0].school_id if rows else None  # the class's school
+        exports.record_export(db, actor, info.name, len(rows), school_id=school)
     print(
         t(
             "cli_export_written",
@@ -116,6 +117,7 @@ def reset(
                 settings.bcrypt_rounds,
                 progress=update,
                 undo_minutes=settings.reset_undo_minutes,
+                teacher_max=settings.teacher_max_reset,
             )
     print(t("cli_reset_done", lang, count=outcome.count, batch=outcome.batch_id))
     hint = f"access-core slips --batch {outcome.batch_id} --output FILE.pdf --actor {actor}"

@@ -117,9 +117,10 @@ def write_slips(
                 + ("no learner has a birth date" if rows else "no learner found"),
                 key="cli_no_slip_no_birth_date" if rows else "cli_no_slip_no_learner",
             )
+        school_id = rows[0].school_id if rows else None
         document = slips_pdf.slips_pdf(
             slip_set,
-            slips.SlipOptions.from_settings(settings),
+            slips.school_options(db, actor, settings, school_id=school_id),
             settings.language,
             layout,
             title=found_class or title,
@@ -134,6 +135,7 @@ def write_slips(
             class_name=found_class,
             batch_id=batch_id,
             logins=list(logins) if logins else None,
+            school_id=school_id,
         )
     lang = settings.language
     _slip_warnings(document, lang)
@@ -147,10 +149,10 @@ def _slips_of_every_class(settings: Settings, actor: str, folder: Path, layout: 
     lang = settings.language
     if folder.exists() and not folder.is_dir():
         raise ValidationError(f"{folder} is not a folder", key="cli_not_a_folder", path=str(folder))
-    options = slips.SlipOptions.from_settings(settings)
     written = pages = 0
     with database(settings) as db:
-        classes = roster.list_classes(db, actor)  # refuses a non-administrator first
+        classes = roster.list_classes(db, actor)  # refuses an account without a live scope
+        options = slips.school_options(db, actor, settings)
         names = slips_pdf.class_file_names([c.name for c in classes])
         created = not folder.exists()
         if not created and any(folder.iterdir()):

@@ -126,11 +126,11 @@ def learner_data(
     moment = now or datetime.now(UTC)
 
     def work(session: Session) -> dict[str, Any]:
-        require_active_admin(session, actor)
+        scope = require_active_admin(session, actor)
         found = session.execute(
-            select(Learner.id, SchoolClass.name)
+            select(Learner.id, SchoolClass.name, Learner.school_id)
             .outerjoin(SchoolClass, SchoolClass.id == Learner.class_id)
-            .where(Learner.login == login.strip())
+            .where(Learner.login == login.strip(), scope.school_clause(Learner.school_id))
         ).first()
         if found is None:
             raise NotFound(f"no learner with the login {login!r}", login=login)
@@ -142,6 +142,7 @@ def learner_data(
             occurred_at=moment,
             details={"format": fmt},
             class_name=found[1],
+            school_id=found[2],
         )
         return _collect(session, found[0], moment)
 

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from access_core.accounts.admins import require_active_admin
 from access_core.accounts.passwords import initial_password
+from access_core.accounts.scope import require_scope, school_in_scope
 from access_core.audit import events as audit
 from access_core.config import SHOW_DIGITS, Settings
-from access_core.db.models import AuditEvent, Learner, ResetBatch
+from access_core.db.models import AuditEvent, Learner, ResetBatch, School, SchoolClass
 from access_core.db.unit_of_work import Database
 from access_core.errors import NotFound, ValidationError
 from access_core.roster.names import full_name
@@ -38,7 +38,9 @@ from access_core.roster.resets import RESET_ACTION
 IMPORT_CREATED_ACTION = "learner_created"  # imports.apply's event for each learner it created
 
 SLIPS_ACTION = "slips_printed"
-LAYOUTS = ("8", "1")  # 8 per A4 page (2 × 4, cut marks), or one per page with the steps
+LAYOUTS = ("8", "1")
+# the name migration 0008 gives a school that had none (ACCESS_SCHOOL_NAME empty): not printed
+UNNAMED_SCHOOL = "Établissement"  # 8 per A4 page (2 × 4, cut marks), or one per page with the steps
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,31 @@ class SlipOptions:
     @classmethod
     def from_settings(cls, settings: Settings) -> SlipOptions:
         return cls(settings.school_name, settings.portal_url, settings.slips_password)
+
+
+def _printed_name(name: str | None) -> str:
+    cleaned = " ".join((name or "").split())
+    return "" if cleaned == UNNAMED_SCHOOL else cleaned
+
+
+def school_options(
+    db: Database, actor: str, settings: Settings, *, school_id: int | None = None
+) -> SlipOptions:
+    """The slip settings of the school ``school_id`` (None: the actor's only school): its own
+    name and portal address, else the installation's (``ACCESS_SCHOOL_NAME``,
+    ``ACCESS_PORTAL_URL``) when the school leaves them empty (the placeholder name
+    ``UNNAMED_SCHOOL`` counts as empty: a one-school installation prints as before)."""
+    with db.transaction() as session:
+        scope = require_scope(session, actor)
+        school = school_in_scope(session, scope, school_id)
+        name, portal = session.execute(
+            select(School.name, School.portal_url).where(School.id == school)
+        ).one()
+    return SlipOptions(
+        school_name=_printed_name(name) or settings.school_name,
+        portal_url=(portal or "").strip() or settings.portal_url,
+        password_mode=settings.slips_password,
+    )
 
 
 @dataclass(frozen=True)
@@ -127,8 +154,8 @@ def learners_for_slips(db: Database, actor: str, learner_ids: Iterable[int]) -> 
     if not ids:
         raise ValidationError("no learner chosen for the slips")
     with db.transaction() as session:
-        require_active_admin(session, actor)
-        rows = learners_by_ids(session, ids)
+        scope = require_scope(session, actor)
+        rows = learners_by_ids(session, ids, scope)  # out of scope: missing, as unknown
     missing = sorted(set(ids) - {row.id for row in rows})
     if missing:
         raise NotFound(f"unknown learner ids: {missing}", ids=missing)
@@ -136,19 +163,27 @@ def learners_for_slips(db: Database, actor: str, learner_ids: Iterable[int]) -> 
 
 
 def batch_learners(db: Database, actor: str, batch_id: str) -> list[LearnerRow]:
-    """The learners reset by the batch ``batch_id`` (from its audit events)."""
+    """The learners reset by the batch ``batch_id`` (from its audit events). A batch is in the
+    actor's scope when every learner of it still stored is: one that is not is not found,
+    exactly as an unknown batch."""
     with db.transaction() as session:
-        require_active_admin(session, actor)
-        if session.get(ResetBatch, batch_id) is None:
+        scope = require_scope(session, actor)
+        ids = [
+            i
+            for i in session.scalars(
+                select(AuditEvent.learner_id).where(
+                    AuditEvent.batch_id == batch_id,
+                    AuditEvent.action == RESET_ACTION,
+                    AuditEvent.learner_id.is_not(None),
+                )
+            ).all()
+            if i is not None
+        ]
+        rows = learners_by_ids(session, ids, scope)
+        stored = session.scalar(select(func.count(Learner.id)).where(Learner.id.in_(ids))) or 0
+        if session.get(ResetBatch, batch_id) is None or len(rows) != stored:
             raise NotFound(f"no reset batch {batch_id!r}", batch_id=batch_id)
-        ids = session.scalars(
-            select(AuditEvent.learner_id).where(
-                AuditEvent.batch_id == batch_id,
-                AuditEvent.action == RESET_ACTION,
-                AuditEvent.learner_id.is_not(None),
-            )
-        ).all()
-        return learners_by_ids(session, [i for i in ids if i is not None])
+        return rows
 
 
 def import_learners(db: Database, actor: str, import_id: str) -> list[LearnerRow]:
@@ -156,7 +191,7 @@ def import_learners(db: Database, actor: str, import_id: str) -> list[LearnerRow
     exist, within the actor's scope. An unknown import, and one none of whose new pupils is
     in scope, are the same ``NotFound``."""
     with db.transaction() as session:
-        scope = require_active_admin(session, actor)
+        scope = require_scope(session, actor, admin_only=True)
         created = session.scalars(
             select(AuditEvent.learner_id).where(
                 AuditEvent.batch_id == import_id,
@@ -173,7 +208,7 @@ def import_learners(db: Database, actor: str, import_id: str) -> list[LearnerRow
             raise NotFound(
                 f"no import {import_id!r}", import_id=import_id, key="error_import_not_found"
             )
-        return learners_by_ids(session, ids)
+        return learners_by_ids(session, ids, scope)
 
 
 def record_slips(
@@ -184,8 +219,11 @@ def record_slips(
     class_name: str | None = None,
     batch_id: str | None = None,
     logins: Sequence[str] | None = None,
+    *,
+    school_id: int | None = None,
 ) -> None:
-    """Audit that ``actor`` printed ``count`` slips (of a class, a batch or some logins)."""
+    """Audit that ``actor`` printed ``count`` slips (of a class, a batch or some logins) of the
+    school ``school_id`` (None: the actor's only school)."""
     if layout not in LAYOUTS:
         raise ValidationError(f"unknown layout {layout!r}: use 8 or 1")
     details: dict[str, object] = {"learners": count, "layout": layout}
@@ -197,7 +235,18 @@ def record_slips(
         details["logins"] = list(logins)[:50]
 
     def record(session: Session) -> None:
-        require_active_admin(session, actor)
-        audit.record(session, actor, SLIPS_ACTION, details=details)
+        scope = require_scope(session, actor)
+        school = school_in_scope(session, scope, school_id)
+        if class_name is not None:  # a class outside the scope: not found, as an unknown one
+            found = session.scalar(
+                select(SchoolClass.id).where(
+                    SchoolClass.name == class_name,
+                    SchoolClass.school_id == school,
+                    scope.class_clause(),
+                )
+            )
+            if found is None:
+                raise NotFound(f"no class named {class_name!r}", name=class_name)
+        audit.record(session, actor, SLIPS_ACTION, details=details, school_id=school)
 
     db.write(record)

@@ -21,11 +21,14 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from access_core.accounts.admins import require_active_admin
+from access_core.accounts.scope import require_scope, school_in_scope
 from access_core.audit import events as audit
+from access_core.db.models import SchoolClass
 from access_core.db.unit_of_work import Database
+from access_core.errors import NotFound
 from access_core.roster.queries import LearnerRow
 from access_core.text.catalogue import t
 
@@ -172,17 +175,37 @@ def identifier_workbook(class_name: str, learners: Sequence[LearnerRow], lang: s
     return buffer.getvalue()
 
 
-def record_export(db: Database, actor: str, class_name: str, learner_count: int) -> None:
-    """Audit that ``actor`` downloaded the identifier workbook of a class."""
+def record_export(
+    db: Database,
+    actor: str,
+    class_name: str,
+    learner_count: int,
+    *,
+    school_id: int | None = None,
+) -> None:
+    """Audit that ``actor`` downloaded the identifier workbook of the class ``class_name`` of
+    the school ``school_id`` (None: the actor's only school); a class outside the actor's
+    scope is not found, as an unknown one."""
 
     def record(session: Session) -> None:
-        require_active_admin(session, actor)
+        scope = require_scope(session, actor)
+        school = school_in_scope(session, scope, school_id)
+        found = session.scalar(
+            select(SchoolClass.id).where(
+                SchoolClass.name == class_name,
+                SchoolClass.school_id == school,
+                scope.class_clause(),
+            )
+        )
+        if found is None:
+            raise NotFound(f"no class named {class_name!r}", name=class_name)
         audit.record(
             session,
             actor,
             EXPORT_ACTION,
             details={"class": class_name, "learners": learner_count},
             class_name=class_name,
+            school_id=school,
         )
 
     db.write(record)

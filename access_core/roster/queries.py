@@ -20,12 +20,11 @@ from sqlalchemy.orm import Session
 
 from access_core.accounts.admins import require_active_admin
 from access_core.accounts.learner_login import initial_password_expired
-from access_core.accounts.scope import require_scope
+from access_core.accounts.scope import Scope, require_scope, school_in_scope
 from access_core.db.models import Learner, SchoolClass
 from access_core.db.unit_of_work import Database
 from access_core.errors import NotFound
 from access_core.roster.logins import fold
-from access_core.roster.schools_view import chosen_school, teacher_classes
 
 
 @dataclass(frozen=True)
@@ -45,6 +44,7 @@ class LearnerRow:
     must_change_password: bool
     password_changed_at: datetime | None
     deactivated_at: datetime | None
+    school_id: int | None = None
 
 
 class PasswordState(enum.Enum):
@@ -68,38 +68,51 @@ def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p != "")
 
 
+def scoped_school(session: Session, actor: str, school_id: int | None) -> tuple[Scope, int]:
+    """The actor's scope and the school a request is about (``school_in_scope``: None = the
+    actor's only school)."""
+    scope = require_scope(session, actor)
+    return scope, school_in_scope(session, scope, school_id)
+
+
 def list_classes(db: Database, actor: str, *, school_id: int | None = None) -> list[ClassInfo]:
-    """Every class of the school (of ``school_id`` when given; a teacher's: theirs) in
-    natural order (no scan of the learners)."""
+    """The classes of the school the actor may see (a teacher: theirs), in natural order."""
     with db.transaction() as session:
-        scope = require_scope(session, actor)
-        query = select(SchoolClass.id, SchoolClass.name).where(
-            chosen_school(session, scope, school_id, SchoolClass.school_id),
-            teacher_classes(scope, SchoolClass.id),
-        )
-        rows = session.execute(query).all()
+        scope, school = scoped_school(session, actor, school_id)
+        rows = session.execute(
+            select(SchoolClass.id, SchoolClass.name).where(
+                SchoolClass.school_id == school, scope.class_clause()
+            )
+        ).all()
     classes = [ClassInfo(id=r[0], name=r[1]) for r in rows]
     return sorted(classes, key=lambda c: natural_key(c.name))
 
 
-def active_counts(db: Database, actor: str) -> dict[int, int]:
-    """Active learners per class id (classes without any are absent)."""
+def active_counts(db: Database, actor: str, *, school_id: int | None = None) -> dict[int, int]:
+    """Active learners per class id of the school (classes without any are absent)."""
     with db.transaction() as session:
-        require_active_admin(session, actor)
+        scope, school = scoped_school(session, actor, school_id)
         rows = session.execute(
             select(Learner.class_id, func.count(Learner.id))
-            .where(Learner.deactivated_at.is_(None), Learner.class_id.is_not(None))
+            .where(
+                Learner.deactivated_at.is_(None),
+                Learner.class_id.is_not(None),
+                Learner.school_id == school,
+                scope.learner_clause(),
+            )
             .group_by(Learner.class_id)
         ).all()
     return {int(class_id or 0): int(count) for class_id, count in rows}
 
 
-def classes_version(db: Database, actor: str) -> tuple[int, int]:
-    """Changes whenever a class is added or removed: a cache key for the class list."""
+def classes_version(db: Database, actor: str, *, school_id: int | None = None) -> tuple[int, int]:
+    """Changes whenever a class of the school is added or removed: a cache key for the list."""
     with db.transaction() as session:
-        require_scope(session, actor)
+        scope, school = scoped_school(session, actor, school_id)
         count, highest = session.execute(
-            select(func.count(SchoolClass.id), func.coalesce(func.max(SchoolClass.id), 0))
+            select(func.count(SchoolClass.id), func.coalesce(func.max(SchoolClass.id), 0)).where(
+                SchoolClass.school_id == school, scope.class_clause()
+            )
         ).one()
     return int(count), int(highest)
 
@@ -109,10 +122,11 @@ def has_learners(db: Database) -> bool:
         return session.scalar(select(Learner.id).limit(1)) is not None
 
 
-def find_class(db: Database, actor: str, name: str) -> ClassInfo:
-    """The class called ``name`` (exact, else ignoring case and surrounding spaces)."""
+def find_class(db: Database, actor: str, name: str, *, school_id: int | None = None) -> ClassInfo:
+    """The class called ``name`` in the school (exact, else ignoring case and surrounding
+    spaces); one outside the actor's scope is not found, as an unknown one."""
     wanted = name.strip().casefold()
-    for info in list_classes(db, actor):
+    for info in list_classes(db, actor, school_id=school_id):
         if info.name == name or info.name.strip().casefold() == wanted:
             return info
     raise NotFound(f"no class named {name!r}", name=name)
@@ -129,6 +143,7 @@ def _learner_query() -> Select[*tuple[Any, ...]]:
         Learner.must_change_password,
         Learner.password_changed_at,
         Learner.deactivated_at,
+        Learner.school_id,
     ).outerjoin(SchoolClass, SchoolClass.id == Learner.class_id)
 
 
@@ -148,25 +163,38 @@ def name_sort_key(row: LearnerRow) -> tuple[str, str, str, str, str]:
 
 
 def class_learners(db: Database, actor: str, class_id: int) -> list[LearnerRow]:
-    """The active learners of one class, sorted by last name then first name."""
-    query = _learner_query().where(Learner.class_id == class_id, Learner.deactivated_at.is_(None))
+    """The active learners of one class, sorted by last name then first name (none for a
+    class outside the actor's scope, as for an unknown one)."""
     with db.transaction() as session:
         scope = require_scope(session, actor)
-        rows = _rows(session, query.where(teacher_classes(scope, Learner.class_id)))
+        query = _learner_query().where(
+            Learner.class_id == class_id, Learner.deactivated_at.is_(None), scope.learner_clause()
+        )
+        rows = _rows(session, query)
     return sorted(rows, key=name_sort_key)
 
 
-def learners_by_ids(session: Session, learner_ids: Iterable[int]) -> list[LearnerRow]:
+def learners_by_ids(
+    session: Session, learner_ids: Iterable[int], scope: Scope | None
+) -> list[LearnerRow]:
+    """The learners ``learner_ids`` within ``scope`` (None: any, for callers that checked)."""
     ids = sorted(set(learner_ids))
     if not ids:
         return []
-    return _rows(session, _learner_query().where(Learner.id.in_(ids)).order_by(Learner.id))
+    query = _learner_query().where(Learner.id.in_(ids)).order_by(Learner.id)
+    if scope is not None:
+        query = query.where(scope.learner_clause())
+    return _rows(session, query)
 
 
 def learners_by_logins(db: Database, actor: str, logins: Sequence[str]) -> list[LearnerRow]:
+    """The learners of ``logins`` within the actor's scope (the others are not found)."""
     with db.transaction() as session:
-        require_active_admin(session, actor)
-        return _rows(session, _learner_query().where(Learner.login.in_(list(logins))))
+        scope = require_scope(session, actor)
+        return _rows(
+            session,
+            _learner_query().where(Learner.login.in_(list(logins)), scope.learner_clause()),
+        )
 
 
 def shift_months(moment: datetime, months: int) -> datetime:
@@ -231,17 +259,20 @@ def recently_deactivated(
     *,
     school_id: int | None = None,
 ) -> list[LearnerRow]:
-    """Learners (of ``school_id`` when given) deactivated after the instant ``months`` months
-    ago, most recent first."""
+    """The school's learners deactivated after the instant ``months`` months ago, most recent
+    first (administrators only)."""
     now = now or datetime.now(UTC)
     start = deactivation_window_start(now, months, tz)
-    query = (
-        _learner_query()
-        .where(Learner.deactivated_at > start, Learner.deactivated_at <= now)
-        .order_by(Learner.deactivated_at.desc(), Learner.id)
-    )
     with db.transaction() as session:
         scope = require_active_admin(session, actor)
-        return _rows(
-            session, query.where(chosen_school(session, scope, school_id, Learner.school_id))
+        school = school_in_scope(session, scope, school_id)
+        query = (
+            _learner_query()
+            .where(
+                Learner.deactivated_at > start,
+                Learner.deactivated_at <= now,
+                Learner.school_id == school,
+            )
+            .order_by(Learner.deactivated_at.desc(), Learner.id)
         )
+        return _rows(session, query)

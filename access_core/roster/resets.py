@@ -21,9 +21,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from access_core.accounts import throttle
-from access_core.accounts.admins import require_active_admin
 from access_core.accounts.passwords import Progress, hash_many, initial_password
+from access_core.accounts.scope import require_scope
 from access_core.audit import events as audit
+from access_core.config import DEFAULT_TEACHER_MAX_RESET
 from access_core.db.models import Learner, ResetBatch
 from access_core.db.unit_of_work import Database
 from access_core.errors import (
@@ -31,6 +32,7 @@ from access_core.errors import (
     ConcurrentChange,
     NotFound,
     ResetRefused,
+    ResetTooLarge,
     ValidationError,
 )
 from access_core.roster.names import full_name
@@ -58,13 +60,19 @@ def new_batch_id() -> str:
 
 
 def _validated_learners(
-    db: Database, actor: str, ids: list[int], batch_id: str
+    db: Database, actor: str, ids: list[int], batch_id: str, teacher_max: int
 ) -> list[LearnerRow]:
     with db.transaction() as session:
-        require_active_admin(session, actor)
+        scope = require_scope(session, actor)
+        if not scope.is_admin and len(ids) > teacher_max:
+            raise ResetTooLarge(
+                f"a teacher resets at most {teacher_max} learners at once",
+                maximum=teacher_max,
+                count=len(ids),
+            )
         if session.get(ResetBatch, batch_id) is not None:
             raise BatchAlreadyApplied("this reset has already been applied", batch_id=batch_id)
-        rows = learners_by_ids(session, ids)
+        rows = learners_by_ids(session, ids, scope)  # out of scope: missing, as unknown
     missing = sorted(set(ids) - {row.id for row in rows})
     if missing:
         raise NotFound(f"unknown learner ids: {missing}", ids=missing)
@@ -87,28 +95,37 @@ def reset_passwords(
     batch_id: str | None = None,
     progress: Progress | None = None,
     undo_minutes: int = 15,
+    *,
+    teacher_max: int = DEFAULT_TEACHER_MAX_RESET,
 ) -> ResetOutcome:
-    """Reset the learners ``learner_ids`` in one batch, on behalf of administrator ``actor``;
-    the overwritten passwords are kept ``undo_minutes`` for an undo (0: not kept)."""
+    """Reset the learners ``learner_ids`` in one batch, on behalf of ``actor``: an
+    administrator (learners of their schools) or a teacher (learners of their classes, at most
+    ``teacher_max``, ``ACCESS_TEACHER_MAX_RESET``). A learner outside the scope is not found,
+    exactly as an unknown one. The overwritten passwords are kept ``undo_minutes`` for an undo
+    (0: not kept)."""
     ids = sorted(set(learner_ids))
     if not ids:
         raise ValidationError("no learner is marked for reset")
     batch_id = batch_id or new_batch_id()
-    rows = _validated_learners(db, actor, ids, batch_id)
+    rows = _validated_learners(db, actor, ids, batch_id, teacher_max)
     hashes = hash_many(
         [initial_password(row.birth_date) for row in rows if row.birth_date], rounds, progress
     )
     now = datetime.now(UTC)
 
     def apply(session: Session) -> list[int]:
-        require_active_admin(session, actor)
+        scope = require_scope(session, actor)  # again: a scope may have changed meanwhile
         session.add(ResetBatch(id=batch_id, actor=actor, applied_at=now, learner_count=len(rows)))
         session.flush()
         previous = lock_current(session, [row.id for row in rows])
         for row, password_hash in zip(rows, hashes, strict=True):
             result = session.execute(
                 update(Learner)
-                .where(Learner.id == row.id, Learner.birth_date == row.birth_date)
+                .where(
+                    Learner.id == row.id,
+                    Learner.birth_date == row.birth_date,
+                    scope.learner_clause(),
+                )
                 .values(
                     password_hash=password_hash, must_change_password=True, password_changed_at=now
                 )
@@ -128,6 +145,7 @@ def reset_passwords(
                 occurred_at=now,
                 details={"login": row.login, "class": row.class_name},
                 class_name=row.class_name,
+                school_id=row.school_id,
             )
         keep_previous(
             session,

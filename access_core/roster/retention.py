@@ -33,12 +33,12 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from access_core.accounts.admins import require_active_admin
+from access_core.accounts.scope import Scope, school_in_scope
 from access_core.audit import events as audit
 from access_core.db.models import AdminSession, AuditEvent, Learner, LoginThrottle, SchoolClass
 from access_core.db.unit_of_work import Database
 from access_core.roster.folding import search_fold
 from access_core.roster.queries import days_left, deactivation_window_start
-from access_core.roster.schools_view import chosen_school
 from access_core.roster.undo_store import erase_expired, erase_for_learners
 
 PURGE_ACTION = "learners_purged"
@@ -92,15 +92,19 @@ def _overdue_condition(months: int, tz: ZoneInfo, now: datetime) -> Any:
 def overdue(
     db: Database, actor: str, months: int, tz: ZoneInfo, now: datetime | None = None
 ) -> list[OverdueLearner]:
-    """Who a purge would delete now (the dry run): oldest deactivation first."""
-    query = (
-        select(Learner.id, Learner.login, SchoolClass.name, Learner.deactivated_at)
-        .outerjoin(SchoolClass, SchoolClass.id == Learner.class_id)
-        .where(_overdue_condition(months, tz, now or datetime.now(UTC)))
-        .order_by(Learner.deactivated_at, Learner.id)
-    )
+    """Who a purge by ``actor`` would delete now (the dry run; learners of the administrator's
+    schools): oldest deactivation first."""
     with db.transaction() as session:
-        require_active_admin(session, actor)
+        scope = require_active_admin(session, actor)
+        query = (
+            select(Learner.id, Learner.login, SchoolClass.name, Learner.deactivated_at)
+            .outerjoin(SchoolClass, SchoolClass.id == Learner.class_id)
+            .where(
+                _overdue_condition(months, tz, now or datetime.now(UTC)),
+                scope.school_clause(Learner.school_id),
+            )
+            .order_by(Learner.deactivated_at, Learner.id)
+        )
         rows = session.execute(query).all()
     return [OverdueLearner(r[0], r[1], r[2], r[3]) for r in rows if r[3] is not None]
 
@@ -137,18 +141,19 @@ def due_within(
     *,
     school_id: int | None = None,
 ) -> int:
-    """Learners of the deactivated table (of ``school_id`` when given) whose « Jours
-    restants » is below ``days``: deleted by the purge within the next ``days`` days (0: by
-    the end of today)."""
+    """Learners of the school's deactivated table whose « Jours restants » is below ``days``:
+    deleted by the purge within the next ``days`` days (0: by the end of today)."""
     now = now or datetime.now(UTC)
     start = deactivation_window_start(now, months, tz)
-    query = select(Learner.deactivated_at).where(
-        Learner.deactivated_at > start, Learner.deactivated_at <= now
-    )
     with db.transaction() as session:
         scope = require_active_admin(session, actor)
-        school = chosen_school(session, scope, school_id, Learner.school_id)
-        moments = session.scalars(query.where(school)).all()
+        school = school_in_scope(session, scope, school_id)
+        query = select(Learner.deactivated_at).where(
+            Learner.deactivated_at > start,
+            Learner.deactivated_at <= now,
+            Learner.school_id == school,
+        )
+        moments = session.scalars(query).all()
     return sum(1 for m in moments if m is not None and days_left(m, months, tz, now) < days)
 
 
@@ -249,8 +254,10 @@ def _scrub_events(session: Session, learner_ids: Sequence[int]) -> None:
         )
 
 
-def _purge_learners(session: Session, months: int, tz: ZoneInfo, now: datetime) -> int:
-    condition = _overdue_condition(months, tz, now)
+def _purge_learners(
+    session: Session, scope: Scope, months: int, tz: ZoneInfo, now: datetime
+) -> int:
+    condition = _overdue_condition(months, tz, now) & scope.school_clause(Learner.school_id)
     # Locked for the transaction (SQLite: the write lock is already held): an import that
     # reactivates one of them waits, then finds it gone; one that committed first is seen.
     rows = session.execute(
@@ -281,17 +288,22 @@ def _purge_learners(session: Session, months: int, tz: ZoneInfo, now: datetime) 
 
 
 def purge(db: Database, actor: str, terms: Terms, now: datetime | None = None) -> PurgeResult:
-    """Delete overdue learners, old journal events and old ended sessions: all or nothing."""
+    """Delete the overdue learners of the actor's schools (every school: a district
+    administrator), old journal events of those schools and of no school, and old ended
+    sessions: all or nothing."""
     moment = now or datetime.now(UTC)
     journal_start = deactivation_window_start(moment, terms.journal_months, terms.tz)
 
     def work(session: Session) -> PurgeResult:
-        require_active_admin(session, actor)
-        learners = _purge_learners(session, terms.learner_months, terms.tz, moment)
+        scope = require_active_admin(session, actor)
+        learners = _purge_learners(session, scope, terms.learner_months, terms.tz, moment)
         erase_expired(session, moment)  # previous passwords past their undo window
         events = session.execute(
             delete(AuditEvent)
-            .where(AuditEvent.occurred_at < journal_start)
+            .where(
+                AuditEvent.occurred_at < journal_start,
+                or_(AuditEvent.school_id.is_(None), scope.school_clause(AuditEvent.school_id)),
+            )
             .execution_options(synchronize_session=False)
         )
         sessions = session.execute(

@@ -27,7 +27,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, func, literal, or_, select
 
-from access_core.accounts.admins import require_active_admin
 from access_core.db.models import Learner
 from access_core.db.unit_of_work import Database
 from access_core.roster.folding import (
@@ -44,8 +43,8 @@ from access_core.roster.queries import (
     LearnerRow,
     _learner_query,
     deactivation_window_start,
+    scoped_school,
 )
-from access_core.roster.schools_view import chosen_school
 
 __all__ = ["search_key"]  # re-exported: the pages and tests fold a typed text with it
 
@@ -154,8 +153,9 @@ def find_learners(
 ) -> SearchResult:
     """Active learners and learners deactivated within ``months`` months whose last name,
     first name or login contains ``text`` (ignoring case and accents), in ``school_ids`` and
-    ``class_ids`` when given, and in the school a page chose (``school_id``, checked against
-    the actor's scope). Nothing below ``MIN_CHARS`` characters. One SQL statement."""
+    ``class_ids`` when given, in the school a page chose (``school_id``; None: the actor's only
+    school) and within the actor's scope (a teacher: their classes). Nothing below
+    ``MIN_CHARS`` characters. One SQL statement."""
     key = search_key(text)
     if len(key) < MIN_CHARS:
         return SearchResult(rows=[], total=0)
@@ -167,9 +167,13 @@ def find_learners(
     moment = func.coalesce(Learner.deactivated_at, now)
     in_window = and_(moment > start, moment <= now)
     with db.transaction() as session:
-        scope = require_active_admin(session, actor)
-        school = chosen_school(session, scope, school_id, Learner.school_id)
-        where = and_(learner_matches(key, school_ids, class_ids), in_window, school)
+        scope, school = scoped_school(session, actor, school_id)
+        where = and_(
+            learner_matches(key, school_ids, class_ids),
+            in_window,
+            Learner.school_id == school,
+            scope.learner_clause(),  # a teacher: their classes
+        )
         # the count in the same statement, apart from the page: the page can stop at ``limit``
         # rows in the key's order while the count reads no row's other columns
         counted = select(func.count()).select_from(Learner).where(where).correlate(None)

@@ -21,8 +21,7 @@ from access_core.accounts.scope import require_scope
 from access_core.db.models import AuditEvent, Learner, School, SchoolClass
 from access_core.db.unit_of_work import Database
 from access_core.documents.workbook import csv_cell
-from access_core.roster.queries import LearnerRow, natural_key
-from access_core.roster.schools_view import chosen_school, teacher_classes
+from access_core.roster.queries import LearnerRow, natural_key, scoped_school
 
 CSV_COLUMNS = (
     "class",
@@ -77,8 +76,8 @@ def school_stats(
     *,
     school_id: int | None = None,
 ) -> SchoolStats:
-    """Active learners per class: personalised, initial, expired, without birth date (of the
-    school ``school_id`` when given; a teacher's classes only)."""
+    """Active learners of the school per class: personalised, initial, expired, without birth
+    date (a teacher's figures cover their classes only)."""
     now = now or datetime.now(UTC)
     must_change = Learner.must_change_password.is_(True)
     expired = and_(must_change, _expired_condition(initial_days, now))
@@ -98,11 +97,8 @@ def school_stats(
         .group_by(Learner.class_id)
     )
     with db.transaction() as session:
-        scope = require_scope(session, actor)
-        counted = per_class.where(
-            chosen_school(session, scope, school_id, Learner.school_id),
-            teacher_classes(scope, Learner.class_id),
-        ).subquery()
+        scope, school = scoped_school(session, actor, school_id)
+        counted = per_class.where(Learner.school_id == school, scope.learner_clause()).subquery()
         rows = session.execute(_named(counted)).all()
     return _school_figures(rows)
 

@@ -149,7 +149,7 @@ def _restore(session: Session, actor: str, batch_id: str, now: datetime) -> Undo
             .with_for_update()
         ).all()
     )
-    learners = {row.id: row for row in learners_by_ids(session, ids)}
+    learners = {row.id: row for row in learners_by_ids(session, ids, scope)}
     logged_in = _logged_in_since(session, batch_id, ids)
     restored: list[LearnerRow] = []
     kept: list[KeptLearner] = []

@@ -260,7 +260,7 @@ def p3_workbook(db: Database, args: Namespace) -> list[Row]:
     small = roster.class_learners(db, BENCH_ADMIN, int(class_id or 0))
     with db.transaction() as session:
         ids = list(session.scalars(select(Learner.id).order_by(Learner.id).limit(2000)))
-        big = roster.learners_by_ids(session, ids)
+        big = roster.learners_by_ids(session, ids, None)
     result = []
     for rows, target, limit, runs in (
         (small, "≤ 20 ms", 0.020, args.runs),

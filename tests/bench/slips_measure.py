@@ -78,7 +78,7 @@ def p8_slips(db: Database, args: Namespace) -> list[Row]:
                 .limit(2000)
             )
         )
-        big_rows = roster.learners_by_ids(session, ids)
+        big_rows = roster.learners_by_ids(session, ids, None)
     class_rows = big_rows[:35]
 
     def build(rows: list[roster.LearnerRow]) -> slips.SlipSet:

@@ -20,7 +20,7 @@ from access_core.db.unit_of_work import Database
 from access_core.documents import workbook as exports
 from access_core.errors import NotAuthorized
 from access_core.roster import resets
-from tests.support.factories import TEST_ROUNDS, add_learner
+from tests.support.factories import TEST_ROUNDS, add_class, add_learner
 
 PARIS = ZoneInfo("Europe/Paris")
 EVERYTHING = JournalFilter()
@@ -131,6 +131,7 @@ def test_an_open_ended_range_takes_everything_after_its_start_or_before_its_end(
 def test_the_action_filter_keeps_only_the_chosen_actions(db, settings, admin):
     login(db, settings, admin, "not the right password")
     login(db, settings, admin, "correct horse battery")
+    add_class(db, "6e A")
     exports.record_export(db, admin, "6e A", 0)
 
     failed = search(db, JournalFilter(actions=("login_failed",)))
@@ -153,6 +154,8 @@ def test_the_class_filter_keeps_the_events_of_the_classs_learners(db, admin):
 
 def test_the_actor_filter_ignores_case(db, admin):
     admins.create_admin(db, "secretariat", "un autre mot de passe", TEST_ROUNDS)
+    add_class(db, "6e A")
+    add_class(db, "6e B")
     exports.record_export(db, "secretariat", "6e A", 0)
     exports.record_export(db, admin, "6e B", 0)
 
@@ -272,6 +275,7 @@ def test_the_csv_has_a_bom_a_header_and_one_line_per_event(db, admin):
         "details",
         "batch",
         "class_is",
+        "role",
     ]
     reset = next(r for r in rows if r[2] == "password_reset")
     assert reset[1] == "admin" and reset[3:6] == ["Martin Léa", "lea.martin", "6e A"]
@@ -340,6 +344,7 @@ def test_a_value_that_a_spreadsheet_would_run_is_quoted(prefix):
 
 def test_a_real_administrator_named_like_a_formula_is_quoted_in_the_csv(db, admin):
     admins.create_admin(db, "=1+1", "un autre mot de passe", TEST_ROUNDS)
+    add_class(db, "6e A")
     exports.record_export(db, "=1+1", "6e A", 0)
     entries = search(db, JournalFilter(actions=("identifiers_exported",)), page_size=1000)
 

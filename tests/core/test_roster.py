@@ -394,7 +394,7 @@ def test_learners_by_ids_gives_each_asked_learner_once_in_id_order(db, admin):
     hugo = add_learner(db, "Dubois", "Hugo", class_name="6e B")
 
     with db.transaction() as session:
-        assert roster.learners_by_ids(session, []) == []
-        rows = roster.learners_by_ids(session, [hugo, lea, hugo, 999_999])
+        assert roster.learners_by_ids(session, [], None) == []
+        rows = roster.learners_by_ids(session, [hugo, lea, hugo, 999_999], None)
 
     assert [(r.id, r.class_name) for r in rows] == [(lea, "6e A"), (hugo, "6e B")]

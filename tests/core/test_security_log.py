@@ -15,7 +15,7 @@ from access_core.audit.request_context import client_from, trusted_proxies
 from access_core.documents.workbook import record_export
 from access_core.errors import AccessError
 from access_core.roster import resets
-from tests.support.factories import ADMIN_PASSWORD, TEST_ROUNDS, add_learner
+from tests.support.factories import ADMIN_PASSWORD, TEST_ROUNDS, add_class, add_learner
 
 
 @pytest.fixture
@@ -133,6 +133,7 @@ def test_an_invalid_trusted_proxy_is_a_config_error():
 def test_without_a_bound_address_the_registered_provider_gives_it(db, admin, security_lines):
     """Streamlit callbacks and dialogs run without the top of the script: audit.record asks
     the provider access_ui registers (st.context of the current run)."""
+    add_class(db, "6e A")  # an export names a class of the actor's scope
     saved = list(request_context._provider)
     request_context.set_provider(lambda: "192.0.2.44")
     try:

@@ -23,7 +23,7 @@ from access_core.errors import ConfigError, NotAuthorized, NotFound
 from access_core.roster.queries import PasswordState, password_state
 from access_core.roster.resets import reset_passwords
 from tests.conftest import assert_one_line_error, file_mode
-from tests.support.factories import TEST_ROUNDS, add_learner, create_test_admin
+from tests.support.factories import TEST_ROUNDS, add_class, add_learner, create_test_admin
 from tests.support.slips_helpers import one_line, page_count, slip_texts
 from tests.support.slips_rows import NOW, OPTIONS, TZ, make, row
 
@@ -318,6 +318,7 @@ def test_a_batch_gives_exactly_its_learners_and_needs_an_active_admin(db, admin)
 
 
 def test_printing_is_audited_without_any_password(db, admin) -> None:
+    add_class(db, "6e A")  # the slips of a class name one of the actor's scope
     slips.record_slips(db, admin, 2, "8", class_name="6e A")
     slips.record_slips(db, admin, 3, "1", batch_id="b-1")
     events = audit.events(db, action=slips.SLIPS_ACTION)

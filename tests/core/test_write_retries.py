@@ -35,7 +35,7 @@ from access_core.documents import slips
 from access_core.documents import workbook as exports
 from access_core.errors import NotFound
 from access_core.ops import demo
-from tests.support.factories import ADMIN_PASSWORD, TEST_ROUNDS, add_learner
+from tests.support.factories import ADMIN_PASSWORD, TEST_ROUNDS, add_class, add_learner
 
 PARIS = ZoneInfo("Europe/Paris")
 DAY = timedelta(days=1)
@@ -135,6 +135,7 @@ def test_a_journal_export_is_retried_after_a_serialization_failure(
 def test_recording_printed_slips_is_retried_after_a_serialization_failure(
     db: Database, admin: str, conflict_once: Arm
 ) -> None:
+    add_class(db, "6A")
     tried = conflict_once()
     slips.record_slips(db, admin, 3, "8", class_name="6A")
 
@@ -145,6 +146,7 @@ def test_recording_printed_slips_is_retried_after_a_serialization_failure(
 def test_recording_a_workbook_download_is_retried_after_a_serialization_failure(
     db: Database, admin: str, conflict_once: Arm
 ) -> None:
+    add_class(db, "6A")
     tried = conflict_once()
     exports.record_export(db, admin, "6A", 3)
 

@@ -52,6 +52,7 @@ def test_a_reset_stays_under_the_class_of_its_time_after_a_move(db: Database, ad
 
 
 def test_exports_and_imports_record_their_class(db: Database, admin: str) -> None:
+    add_class(db, "6e A")
     exports.record_export(db, admin, "6e A", 0)
     roster = read_roster(
         "Nom;Prénom;Date de naissance;Classe\nDurand;Camille;05/04/2013;5e C\n".encode(),
@@ -83,7 +84,7 @@ def test_an_older_event_without_class_falls_back_to_the_current_class_marked(
     assert search(db, admin, class_name="5e B") == [(resets.RESET_ACTION, "5e B", True)]
     assert search(db, admin, class_name="6e A") == []
     csv_row = journal.export_csv(db, admin, JournalFilter(learner="lea"), PARIS)
-    assert csv_row.decode("utf-8-sig").splitlines()[1].endswith(";5e B;;;current")
+    assert csv_row.decode("utf-8-sig").splitlines()[1].endswith(";5e B;;;current;admin")
 
 
 def test_the_journal_page_marks_a_fallback_class(app_db: Database, admin: str) -> None:

@@ -272,6 +272,7 @@ def test_the_journal_lists_events_newest_first_with_french_columns(
         "Compte administrateur créé",
     ]
     assert list(frame["Auteur"]) == [admin, admin, "system"]
+    assert list(frame["Rôle"]) == ["Administrateur", "Administrateur", ""]
     assert list(frame["Élève"]) == ["", "Martin Léa", ""]
     assert list(frame["Login"]) == ["", "lea.martin", ""]
     assert list(frame["Classe"]) == ["", "6e A", ""]
@@ -372,7 +373,7 @@ def test_the_csv_export_holds_the_filtered_events(
     data = _downloaded(at, media_managers)
     assert data.startswith("\ufeff".encode())
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0] == "date;actor;action;learner;login;class;details;batch;class_is"
+    assert lines[0] == "date;actor;action;learner;login;class;details;batch;class_is;role"
     assert [line.split(";")[2] for line in lines[1:]] == [
         "login_failed",
         RESET_ACTION,

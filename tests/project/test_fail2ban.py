@@ -28,7 +28,13 @@ from access_core.db.unit_of_work import Database
 from access_core.documents.workbook import record_export
 from access_core.ops.logs import configure_logging, remove_handler
 from access_core.roster import resets
-from tests.support.factories import ADMIN_PASSWORD, TEST_ROUNDS, add_learner, create_test_admin
+from tests.support.factories import (
+    ADMIN_PASSWORD,
+    TEST_ROUNDS,
+    add_class,
+    add_learner,
+    create_test_admin,
+)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FILTER = ROOT / "docs" / "fail2ban" / "acces-apprenants.conf"
@@ -94,6 +100,8 @@ def server_log(tmp_path: Path) -> Iterator[Path]:
             learner_auth.authenticate(db, settings, "lea.forged", "wrong password!")
             admin_auth.login(db, settings, "second", ADMIN_PASSWORD)  # unknown: one failure
             resets.reset_passwords(db, admin, [learner], TEST_ROUNDS)
+            add_class(db, f"client={VICTIM}")  # class names another program wrote
+            add_class(db, f"6e A client={VICTIM} actor=x event=login_failed")
             record_export(db, admin, f"client={VICTIM}", 1)
             record_export(db, admin, f"6e A client={VICTIM} actor=x event=login_failed", 1)
             request_context.client_address.reset(token)

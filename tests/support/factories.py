@@ -38,6 +38,8 @@ def grant_school(db: Database, username: str, school_id: int) -> None:
 
 
 def add_class(db: Database, name: str, school_id: int = 1) -> int:
+    """The class ``name`` of the school ``school_id`` (the first school by default), added when
+    missing; returns its id."""
     with db.transaction(write=True) as session:
         existing = session.scalar(
             select(SchoolClass.id).where(
@@ -64,7 +66,7 @@ def add_learner(
     school_id: int = 1,
     **extra: Any,
 ) -> int:
-    """Insert a learner (of the school ``school_id``, in its class ``class_name``); returns its
+    """Insert a learner of the school ``school_id`` (in its class ``class_name``); returns its
     id. Its password hash is of ``password`` or the initial one."""
     class_id = add_class(db, class_name, school_id) if class_name else None
     secret = password or (initial_password(birth_date) if birth_date else "no-birth-date-x")

@@ -42,7 +42,7 @@ METRIC_LABELS = [
 ]
 
 
-JOURNAL_COLUMNS = ["Date", "Auteur", "Action", "Élève", "Login", "Classe", "Détails"]
+JOURNAL_COLUMNS = ["Date", "Auteur", "Rôle", "Action", "Élève", "Login", "Classe", "Détails"]
 
 # The school of tests/support/school.py is 6e A: Léa Martin, Hugo Dubois, Zoé Petit; 6e B: Inès Roux
 # (born 17/05/2013); Noé Leroy, deactivated 10 days ago. In this roster Léa and Zoé stay, Hugo

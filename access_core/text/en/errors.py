@@ -72,6 +72,11 @@ TEXTS: dict[str, str] = {
     "error_reset_refused": (
         "Reset refused, no account was changed. Birth date missing for: {names}."
     ),
+    "error_reset_too_large": (
+        "A teacher resets at most {maximum} learners at once ({count} marked); nothing was changed."
+    ),
+    "error_school_not_found": "School not found.",
+    "error_school_required": "Choose a school first.",
     "error_batch_already_applied": "This reset has already been applied.",
     "error_concurrent_change": ("{name} was changed meanwhile; no account was reset. Try again."),
     "error_database_unavailable": (
@@ -117,8 +122,6 @@ TEXTS: dict[str, str] = {
         "An unexpected error occurred; nothing was changed. The details are in the server log."
     ),
     "learner_data_not_found": "No learner with the login « {login} ».",
-    "error_school_not_found": "School not found.",
-    "error_school_required": "Choose a school.",
     "error_undo_not_found": "No such reset.",
     "error_undo_expired": (
         "This reset can no longer be undone: its undo window is over. Nothing was changed."

@@ -83,6 +83,12 @@ TEXTS: dict[str, str] = {
         "Réinitialisation refusée, aucun compte n'a été modifié. "
         "Date de naissance manquante pour : {names}."
     ),
+    "error_reset_too_large": (
+        "Un enseignant réinitialise au plus {maximum} élèves à la fois ({count} marqués) ; "
+        "aucun compte n'a été modifié."
+    ),
+    "error_school_not_found": "Établissement introuvable.",
+    "error_school_required": "Choisissez d'abord un établissement.",
     "error_batch_already_applied": "Cette réinitialisation a déjà été appliquée.",
     "error_concurrent_change": (
         "{name} a été modifié entre-temps ; aucun compte n'a été réinitialisé. Réessayez."
@@ -138,8 +144,6 @@ TEXTS: dict[str, str] = {
         "Les détails sont dans le journal du serveur."
     ),
     "learner_data_not_found": "Aucun élève avec l'identifiant « {login} ».",
-    "error_school_not_found": "Établissement introuvable.",
-    "error_school_required": "Choisissez un établissement.",
     "error_undo_not_found": "Réinitialisation introuvable.",
     "error_undo_expired": (
         "Cette réinitialisation ne peut plus être annulée : son délai d'annulation est passé. "
