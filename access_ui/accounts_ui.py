@@ -114,6 +114,7 @@ def create_form(db: Database, settings: Settings, user: str, lang: str) -> None:
             list(class_label),
             format_func=lambda c: class_label[c],  # options are shown as plain text
             key="new_classes",
+            placeholder=t("choose_placeholder", lang),
         )
         chosen_schools = st.multiselect(
             t("accounts_new_schools", lang),
@@ -121,6 +122,7 @@ def create_form(db: Database, settings: Settings, user: str, lang: str) -> None:
             default=[s.id for s in schools] if len(schools) == 1 else [],
             format_func=lambda s: next(x.name for x in schools if x.id == s),
             key="new_schools",
+            placeholder=t("choose_placeholder", lang),
         )
         submitted = st.form_submit_button(t("accounts_create_submit", lang), type="primary")
     if not submitted:
@@ -192,6 +194,7 @@ def _teacher_classes(db: Database, user: str, username: str, lang: str) -> None:
             list(label),
             default=[c for c in current if c in label],
             format_func=lambda c: label[c],
+            placeholder=t("choose_placeholder", lang),
         )
         saved = st.form_submit_button(t("accounts_classes_save", lang))
     if saved:

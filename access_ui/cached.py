@@ -32,7 +32,8 @@ def _class_list(
 def class_list(actor: str, school_id: int | None = None) -> tuple[roster.ClassInfo, ...]:
     """The school's classes in natural order (names only). Shared by every session rather
     than copied (``cache_data`` unpickled 30,000 classes on every run of a district's page)."""
-    return _class_list(actor, school_id, roster.classes_version(context.database(), actor))
+    version = roster.classes_version(context.database(), actor, school_id=school_id)
+    return _class_list(actor, school_id, version)
 
 
 @st.cache_data(ttl=DOCUMENT_TTL, max_entries=64, show_spinner=False)

@@ -27,7 +27,7 @@ st.title(t("page_journal", lang))
 view = actor_view(user, lang)
 school_id = school_selector(view, lang)
 classes = call_or_stop(lang, roster.list_classes, db, user, school_id=school_id)
-actions = call_or_stop(lang, journal.known_actions, db, user)
+actions = call_or_stop(lang, journal.known_actions, db, user, school_id=school_id)
 
 with st.form("journal_filters"):
     left, middle, right = st.columns(3)

@@ -1,9 +1,7 @@
 """« Comptes » in Chromium: an administrator creates a teacher, the teacher logs in with the
 password shown once, must choose their own before anything else (a page's URL included), then
-reaches the dashboard.
-
-(The teacher's reset of a pupil of their class needs the scope work on the roster services; this
-test ends at the dashboard page.)"""
+reaches the dashboard, resets a pupil of their class, and finds no pupil of another class by
+search nor reaches the import page by its URL."""
 
 from __future__ import annotations
 
@@ -13,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from tests.browser.conftest import Server, settle
-from tests.support.browser_dashboard import expect, log_in, open_app, verifies
+from tests.support.browser_dashboard import (
+    expect,
+    log_in,
+    open_app,
+    password_rows,
+    tick,
+    verifies,
+)
 
 NEW_PASSWORD = "le mot de passe du prof"
 SCREENSHOTS = Path("/tmp")  # where a human looks at the page (the report names the files)
@@ -73,3 +78,31 @@ def test_an_administrator_creates_a_teacher_who_chooses_a_password_then_gets_in(
     hashed, must_change, _ = account_row(server, "prof.durand")
     assert must_change == 0 and verifies(NEW_PASSWORD, hashed)
     page.screenshot(path=str(SCREENSHOTS / "comptes_teacher_in.png"), full_page=True)
+
+    # their class only, and a reset of one of its pupils (Brizard Tiago, 6e A's first row)
+    classes = page.get_by_test_id("stSelectbox").filter(has_text="Classe")
+    classes.click()
+    expect(page.get_by_role("option")).to_have_count(1)
+    page.get_by_role("option", name="6e A", exact=True).click()
+    settle(page)
+    before = password_rows(server.database_url)
+    grid = page.get_by_test_id("stDataFrame").first
+    tick(page, grid, (0,))
+    page.get_by_role("button", name="Réinitialiser tous les comptes marqués").click()
+    settle(page)
+    page.get_by_role("button", name="Confirmer la réinitialisation").click()
+    settle(page)
+    expect(page.get_by_text("1 mot de passe réinitialisé")).to_be_visible()
+    after = password_rows(server.database_url)
+    changed = {login for login in after if after[login] != before[login]}
+    assert changed == {"tiago.brizard"} and after["tiago.brizard"][1]
+
+    # a pupil of another class (Lhermitte Yanis, 5e B) is not found, as an unknown name
+    search = page.get_by_label("Rechercher un élève (nom, prénom ou login)")
+    search.fill("lhermitte")
+    search.press("Enter")
+    settle(page)
+    expect(page.get_by_text("Aucun élève ne correspond à cette recherche.")).to_be_visible()
+    assert "yanis.lhermitte" not in page.content()
+    open_app(page, f"{server.url}/import_roster")
+    expect(page.get_by_text("Cette page est réservée aux administrateurs.")).to_be_visible()

@@ -19,6 +19,7 @@ from access_core.imports.apply import APPLIED_ACTION
 from tests.support.factories import add_learner, create_test_admin
 from tests.support.first_school import ensure_first_school, grant_first_school
 from tests.support.imports import csv_roster, run
+from tests.support.scopes import make_admin
 from tests.support.slips_helpers import one_line, slip_texts
 
 
@@ -129,12 +130,7 @@ def test_unknown_without_new_pupils_and_out_of_scope_are_the_same_not_found(db, 
     assert nothing_new.new == 0
     with db.transaction(write=True) as session:
         session.add(School(id=2, name="Autre collège"))
-    other = create_test_admin(db, "autre")
-    with db.transaction(write=True) as session:
-        from access_core.db.models import AccountSchool, Admin
-
-        other_id = session.query(Admin.id).filter(Admin.username == other).scalar()
-        session.add(AccountSchool(admin_id=other_id, school_id=2))
+    other = make_admin(db, "autre", [2])  # of the other school only
 
     errors = set()
     for actor, import_id in (

@@ -276,6 +276,7 @@ def test_the_csv_has_a_bom_a_header_and_one_line_per_event(db, admin):
         "batch",
         "class_is",
         "role",
+        "text",
     ]
     reset = next(r for r in rows if r[2] == "password_reset")
     assert reset[1] == "admin" and reset[3:6] == ["Martin Léa", "lea.martin", "6e A"]

@@ -21,6 +21,7 @@ from access_core.roster import search
 from tests.support.factories import add_class, add_learner, create_test_admin, stored_search_key
 from tests.support.imports import import_file, learners
 from tests.support.roster_samples import PUPILS, siecle_xml
+from tests.support.scopes import make_admin
 
 TZ = ZoneInfo("Europe/Paris")
 
@@ -87,12 +88,15 @@ def test_the_search_is_bounded_by_the_given_schools_and_classes(db: Database, ad
         )
     six_a = add_class(db, "6e A")
 
-    assert found(db, admin, "martin") == [here, beside, there]
+    # the administrator of school 1: the other school's Zoé is out of scope, whatever the bounds
+    assert found(db, admin, "martin") == [here, beside]
     assert found(db, admin, "martin", school_ids={1}) == [here, beside]
-    assert found(db, admin, "martin", school_ids={other_school}) == [there]
+    assert found(db, admin, "martin", school_ids={other_school}) == []
     assert found(db, admin, "martin", school_ids=set()) == []
     assert found(db, admin, "martin", class_ids={six_a}) == [here]
-    assert found(db, admin, "martin", school_ids={other_school}, class_ids={six_a}) == []
+    district = make_admin(db, "district", all_schools=True)
+    assert found(db, district, "martin", school_id=other_school) == [there]
+    assert found(db, district, "martin", school_id=1, class_ids={six_a}) == [here]
 
 
 def test_the_journal_filter_follows_another_programs_rename_at_once(db: Database, admin: str):

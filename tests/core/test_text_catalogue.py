@@ -14,12 +14,14 @@ from access_core.text.en import accounts as en_accounts
 from access_core.text.en import cli as en_cli
 from access_core.text.en import documents as en_documents
 from access_core.text.en import errors as en_errors
+from access_core.text.en import journal as en_journal
 from access_core.text.en import schools as en_schools
 from access_core.text.en import ui as en_ui
 from access_core.text.fr import accounts as fr_accounts
 from access_core.text.fr import cli as fr_cli
 from access_core.text.fr import documents as fr_documents
 from access_core.text.fr import errors as fr_errors
+from access_core.text.fr import journal as fr_journal
 from access_core.text.fr import schools as fr_schools
 from access_core.text.fr import ui as fr_ui
 
@@ -30,6 +32,7 @@ SURFACES: dict[str, tuple[ModuleType, ModuleType]] = {
     "documents": (fr_documents, en_documents),
     "accounts": (fr_accounts, en_accounts),
     "schools": (fr_schools, en_schools),
+    "journal": (fr_journal, en_journal),
 }
 
 

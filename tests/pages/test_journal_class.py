@@ -84,7 +84,11 @@ def test_an_older_event_without_class_falls_back_to_the_current_class_marked(
     assert search(db, admin, class_name="5e B") == [(resets.RESET_ACTION, "5e B", True)]
     assert search(db, admin, class_name="6e A") == []
     csv_row = journal.export_csv(db, admin, JournalFilter(learner="lea"), PARIS)
-    assert csv_row.decode("utf-8-sig").splitlines()[1].endswith(";5e B;;;current;admin")
+    assert (
+        csv_row.decode("utf-8-sig")
+        .splitlines()[1]
+        .endswith(";5e B;;;current;admin;Réinitialisation du mot de passe")
+    )
 
 
 def test_the_journal_page_marks_a_fallback_class(app_db: Database, admin: str) -> None:
@@ -99,4 +103,4 @@ def test_the_journal_page_marks_a_fallback_class(app_db: Database, admin: str) -
     frame = journal_frame(at)
     classes = dict(zip(frame["Action"], frame["Classe"], strict=False))
     assert classes["old_event"] == "5e B (classe actuelle)"
-    assert classes[resets.RESET_ACTION] == "6e A"
+    assert classes["Réinitialisation du mot de passe"] == "6e A"

@@ -373,7 +373,7 @@ def test_the_csv_export_holds_the_filtered_events(
     data = _downloaded(at, media_managers)
     assert data.startswith("\ufeff".encode())
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0] == "date;actor;action;learner;login;class;details;batch;class_is;role"
+    assert lines[0] == "date;actor;action;learner;login;class;details;batch;class_is;role;text"
     assert [line.split(";")[2] for line in lines[1:]] == [
         "login_failed",
         RESET_ACTION,

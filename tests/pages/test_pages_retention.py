@@ -112,6 +112,6 @@ def test_the_journal_shows_a_purged_learner_as_deleted_with_his_number(
     at = run_page(JOURNAL, admin)
 
     (frame,) = [d.value for d in at.dataframe]
-    reset_rows = frame[frame["Action"] == "password_reset"]
+    reset_rows = frame[frame["Action"] == "Réinitialisation du mot de passe"]
     assert list(reset_rows["Élève"]) == [f"Élève supprimé n° {roster.jules_old}"]
     assert "jules" not in frame.to_csv().lower()

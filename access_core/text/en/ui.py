@@ -90,6 +90,7 @@ TEXTS: dict[str, str] = {
     "journal_actor": "Actor (administrator username)",
     "journal_learner": "Learner (name or login)",
     "journal_apply": "Filter",
+    "choose_placeholder": "Choose",
     "journal_total": "{total} {total:p:event|events}",
     "journal_page_of": "page {page} of {pages}",
     "journal_previous": "Previous page",

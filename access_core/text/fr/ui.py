@@ -96,6 +96,7 @@ TEXTS: dict[str, str] = {
     "journal_actor": "Auteur (identifiant administrateur)",
     "journal_learner": "Élève (nom, prénom ou login)",
     "journal_apply": "Filtrer",
+    "choose_placeholder": "Choisir",
     "journal_total": "{total} {total:p:événement|événements}",
     "journal_page_of": "page {page} sur {pages}",
     "journal_previous": "Page précédente",
