@@ -80,9 +80,12 @@ def test_an_administrator_creates_a_teacher_who_chooses_a_password_then_gets_in(
     page.screenshot(path=str(SCREENSHOTS / "comptes_teacher_in.png"), full_page=True)
 
     # their class only, and a reset of one of its pupils (Brizard Tiago, 6e A's first row)
+    open_app(page, f"{server.url}/learner_access")
     classes = page.get_by_test_id("stSelectbox").filter(has_text="Classe")
     classes.click()
-    expect(page.get_by_role("option")).to_have_count(1)
+    expect(page.get_by_role("option", name="6e A", exact=True)).to_have_count(1)
+    shown = set(page.get_by_role("option").all_inner_texts())
+    assert not shown & {"5e B", "4e C"}, shown  # the school's other classes are not theirs
     page.get_by_role("option", name="6e A", exact=True).click()
     settle(page)
     before = password_rows(server.database_url)
