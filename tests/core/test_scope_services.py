@@ -444,19 +444,36 @@ def _record_export(w: World, actor: str) -> None:
 
 
 def _import_preview(w: World, actor: str) -> None:
-    # a full import of school A's roster plans no change to school B's learners
+    t = target(w, actor)
     roster = csv_roster("1;Martin;Léa;04/03/2012;6e A")
-    if actor == w.teacher:
-        with pytest.raises(NotAuthorized):
-            imports_preview.preview(w.db, actor, roster)
-        return
-    plan = imports_preview.preview(w.db, actor, roster)
-    touched = {c.learner.id for c in plan.changes if c.learner is not None}
-    assert not touched & {w.b1, w.b2}
+    got = same_as_unknown(
+        w,
+        lambda: imports_preview.preview(w.db, actor, roster, school_id=t.school),
+        lambda: imports_preview.preview(w.db, actor, roster, school_id=UNKNOWN_SCHOOL),
+        t.school,
+        UNKNOWN_SCHOOL,
+    )
+    assert got[:2] == ("error", "NotAuthorized" if actor == w.teacher else "NotFound")
+    if actor == w.admin_a:  # a full import of school A's roster plans no change to B's learners
+        plan = imports_preview.preview(w.db, actor, roster)
+        touched = {c.learner.id for c in plan.changes if c.learner is not None}
+        assert not touched & {w.b1, w.b2}
 
 
 def _import_apply(w: World, actor: str) -> None:
-    _import_preview(w, actor)
+    # a plan for school B (previewed by the district administrator) applies like one for an
+    # unknown school
+    t = target(w, actor)
+    roster = csv_roster("77;Berger;Bea;01/02/2012;3e Z")
+    plan = imports_preview.preview(w.db, w.district, roster, partial=True, school_id=t.school)
+    got = same_as_unknown(
+        w,
+        lambda: imports_apply.apply(w.db, actor, plan, TEST_ROUNDS),
+        lambda: imports_apply.apply(
+            w.db, actor, replace(plan, school_id=UNKNOWN_SCHOOL), TEST_ROUNDS
+        ),
+    )
+    assert got[:2] == ("error", "NotAuthorized" if actor == w.teacher else "NotFound")
 
 
 def _accounts_of_b(w: World) -> tuple[str, str]:
