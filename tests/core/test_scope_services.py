@@ -5,7 +5,10 @@ school B (or, for the teacher, of class A2) gets exactly the answer an unknown o
 ``test_every_service_with_an_actor_has_a_case`` enumerates the services (public functions of
 ``access_core`` whose first parameter is ``db`` and which take an ``actor``; the command line
 is the edge, tested in ``tests/cli/test_cli_scope.py``): a new service without a case in
-``CASES`` fails it.
+``CASES`` fails it. The command line's operator functions (``OPERATOR_FUNCTIONS``: their
+``actor`` is a journal label, not a scoped account) and the one function the dashboard calls
+only on the logged-in account itself (``SELF_SERVICES``) are excluded by name, each with a test
+of its callers.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 import access_core
-from access_core.accounts import admin_login, admins, throttle
+from access_core.accounts import staff, staff_access, staff_classes, staff_list
 from access_core.audit import journal
 from access_core.audit.journal import JournalFilter
 from access_core.config import load_settings
@@ -31,7 +34,8 @@ from access_core.documents import learner_data, slips, workbook
 from access_core.errors import AccessError, NotAuthorized, NotFound, ResetTooLarge
 from access_core.imports import apply as imports_apply
 from access_core.imports import preview as imports_preview
-from access_core.roster import queries, resets, retention, search, stats
+from access_core.roster import queries, resets, retention, schools_view, search, stats, undo
+from access_core.schools import register
 from tests.support.factories import TEST_ROUNDS, add_class, add_learner, dump_tables
 from tests.support.imports import csv_roster
 from tests.support.scopes import make_admin, make_school, make_teacher
@@ -299,28 +303,21 @@ def _purge(w: World, actor: str) -> None:
         assert queries.learners_by_ids(session, [w.a_old, w.b_old], None)[0].id == w.b_old
 
 
-def _build_index(w: World, actor: str) -> None:
+def _find_learners(w: World, actor: str) -> None:
     t = target(w, actor)
+    got = same_as_unknown(
+        w,
+        lambda: search.find_learners(w.db, actor, t.last_name, 3, PARIS),
+        lambda: search.find_learners(w.db, actor, "Zzqqxx", 3, PARIS),
+    )
+    assert got == ("value", search.SearchResult(rows=[], total=0))
     same_as_unknown(
         w,
-        lambda: search.build_index(w.db, actor, school_id=t.school),
-        lambda: search.build_index(w.db, actor, school_id=UNKNOWN_SCHOOL),
+        lambda: search.find_learners(w.db, actor, t.last_name, 3, PARIS, school_id=t.school),
+        lambda: search.find_learners(w.db, actor, t.last_name, 3, PARIS, school_id=UNKNOWN_SCHOOL),
         t.school,
         UNKNOWN_SCHOOL,
     )
-    assert t.learner not in search.build_index(w.db, actor).ids
-
-
-def _find_learners(w: World, actor: str) -> None:
-    t = target(w, actor)
-    school = 1 if actor == w.teacher else w.school_b  # the target learner's school
-    for index in (None, search.build_index(w.db, w.district, school_id=school)):
-        got = same_as_unknown(
-            w,
-            lambda i=index: search.find_learners(w.db, actor, t.last_name, 3, PARIS, index=i),
-            lambda i=index: search.find_learners(w.db, actor, "Zzqqxx", 3, PARIS, index=i),
-        )
-        assert got == ("value", search.SearchResult(rows=[], total=0))
 
 
 def _school_stats(w: World, actor: str) -> None:
@@ -447,109 +444,405 @@ def _record_export(w: World, actor: str) -> None:
 
 
 def _import_preview(w: World, actor: str) -> None:
-    # a full import of school A's roster plans no change to school B's learners
+    t = target(w, actor)
     roster = csv_roster("1;Martin;Léa;04/03/2012;6e A")
-    if actor == w.teacher:
-        with pytest.raises(NotAuthorized):
-            imports_preview.preview(w.db, actor, roster)
-        return
-    plan = imports_preview.preview(w.db, actor, roster)
-    touched = {c.learner.id for c in plan.changes if c.learner is not None}
-    assert not touched & {w.b1, w.b2}
+    got = same_as_unknown(
+        w,
+        lambda: imports_preview.preview(w.db, actor, roster, school_id=t.school),
+        lambda: imports_preview.preview(w.db, actor, roster, school_id=UNKNOWN_SCHOOL),
+        t.school,
+        UNKNOWN_SCHOOL,
+    )
+    assert got[:2] == ("error", "NotAuthorized" if actor == w.teacher else "NotFound")
+    if actor == w.admin_a:  # a full import of school A's roster plans no change to B's learners
+        plan = imports_preview.preview(w.db, actor, roster)
+        touched = {c.learner.id for c in plan.changes if c.learner is not None}
+        assert not touched & {w.b1, w.b2}
 
 
 def _import_apply(w: World, actor: str) -> None:
-    _import_preview(w, actor)
+    # a plan for school B (previewed by the district administrator) applies like one for an
+    # unknown school
+    t = target(w, actor)
+    roster = csv_roster("77;Berger;Bea;01/02/2012;3e Z")
+    plan = imports_preview.preview(w.db, w.district, roster, partial=True, school_id=t.school)
+    got = same_as_unknown(
+        w,
+        lambda: imports_apply.apply(w.db, actor, plan, TEST_ROUNDS),
+        lambda: imports_apply.apply(
+            w.db, actor, replace(plan, school_id=UNKNOWN_SCHOOL), TEST_ROUNDS
+        ),
+    )
+    assert got[:2] == ("error", "NotAuthorized" if actor == w.teacher else "NotFound")
 
 
-def _account_target(w: World, actor: str, call: Callable[[str], object]) -> None:
-    # an account of school B (the district's) is out of the scope of A's administrator
-    same_as_unknown(w, lambda: call(w.district), lambda: call("nobody"), w.district, "nobody")
+def _accounts_of_b(w: World) -> tuple[str, str]:
+    """An administrator of school B only and a teacher of B's « 3e Z »: accounts outside the
+    scope of A's administrator."""
+    return (
+        make_admin(w.db, "admin_b", [w.school_b]),
+        make_teacher(w.db, "prof_b", [w.class_b_only]),
+    )
 
 
-def _revoke_sessions(w: World, actor: str) -> None:
-    _account_target(w, actor, lambda u: admin_login.revoke_sessions(w.db, u, actor, "test"))
+def _account_case(
+    w: World, actor: str, call: Callable[[str], object], teacher: bool = False
+) -> None:
+    """An account of school B is unknown to A's administrator; a teacher is refused every
+    account service like any non-administrator (a colleague of A named or an unknown one)."""
+    admin_b, prof_b = _accounts_of_b(w)
+    outside = w.admin_a if actor == w.teacher else (prof_b if teacher else admin_b)
+    got = same_as_unknown(w, lambda: call(outside), lambda: call("nobody"), outside, "nobody")
+    expected = "NotAuthorized" if actor == w.teacher else "NotFound"
+    assert got[:2] == ("error", expected)
 
 
-def _create_admin(w: World, actor: str) -> None:
-    # creating an administrator is an administrator's act, never a teacher's; and what the
-    # administrator of A creates sees nothing of school B
+SETTINGS = replace(load_settings({}), bcrypt_rounds=TEST_ROUNDS)
+
+
+def _create_account(w: World, actor: str) -> None:
+    got = same_as_unknown(
+        w,
+        lambda: staff.create_account(
+            w.db, actor, "nouveau", role="admin", rounds=TEST_ROUNDS, school_ids=[w.school_b]
+        ),
+        lambda: staff.create_account(
+            w.db, actor, "nouveau", role="admin", rounds=TEST_ROUNDS, school_ids=[UNKNOWN_SCHOOL]
+        ),
+        w.school_b,
+        UNKNOWN_SCHOOL,
+    )
+    assert got[:2] == ("error", "NotAuthorized" if actor == w.teacher else "NotFound")
+    got = same_as_unknown(
+        w,
+        lambda: staff.create_account(
+            w.db, actor, "nouveau", role="teacher", rounds=TEST_ROUNDS, class_ids=[w.class_b_only]
+        ),
+        lambda: staff.create_account(
+            w.db, actor, "nouveau", role="teacher", rounds=TEST_ROUNDS, class_ids=[UNKNOWN_ID]
+        ),
+        w.class_b_only,
+        UNKNOWN_ID,
+    )
+    assert got[:2] == ("error", "NotAuthorized" if actor == w.teacher else "NotFound")
+    if actor == w.admin_a:  # nor may A's administrator make a district one
+        with pytest.raises(NotFound):
+            staff.create_account(
+                w.db, actor, "nouveau", role="admin", rounds=TEST_ROUNDS, all_schools=True
+            )
+
+
+def _change_account(w: World, actor: str) -> None:
+    _account_case(
+        w, actor, lambda u: staff.change_account(w.db, actor, u, "test", lambda *_: {}, False)
+    )
+
+
+def _set_active(w: World, actor: str) -> None:
+    _account_case(w, actor, lambda u: staff.set_active(w.db, actor, u, False))
+
+
+def _reset_account_password(w: World, actor: str) -> None:
+    _account_case(w, actor, lambda u: staff.reset_password(w.db, SETTINGS, actor, u))
+
+
+def _lift_lockout(w: World, actor: str) -> None:
+    _account_case(w, actor, lambda u: staff_access.lift_lockout(w.db, SETTINGS, actor, u))
+
+
+def _school_grant(w: World, actor: str, service: Callable[..., object]) -> None:
+    # the account of school B is unknown; and school B is unknown to A's administrator, even
+    # when given to an account of A
+    _account_case(w, actor, lambda u: service(w.db, actor, u, 1))
+    colleague = make_admin(w.db, "admin_a2", [1])
+    got = same_as_unknown(
+        w,
+        lambda: service(w.db, actor, colleague, w.school_b),
+        lambda: service(w.db, actor, colleague, UNKNOWN_SCHOOL),
+        w.school_b,
+        UNKNOWN_SCHOOL,
+    )
+    assert got[:2] == ("error", "NotAuthorized" if actor == w.teacher else "NotFound")
+
+
+def _grant_school(w: World, actor: str) -> None:
+    _school_grant(w, actor, staff.grant_school)
+
+
+def _revoke_school(w: World, actor: str) -> None:
+    _school_grant(w, actor, staff.revoke_school)
+
+
+def _class_grant(w: World, actor: str, call: Callable[[str, int], object]) -> None:
+    # B's teacher is unknown; and B's class is unknown to A's administrator, even for A's teacher
+    _account_case(w, actor, lambda u: call(u, w.class_a1), teacher=True)
+    got = same_as_unknown(
+        w,
+        lambda: call(w.teacher, w.class_b_only),
+        lambda: call(w.teacher, UNKNOWN_ID),
+        w.class_b_only,
+        UNKNOWN_ID,
+    )
+    assert got[:2] == ("error", "NotAuthorized" if actor == w.teacher else "NotFound")
+
+
+def _grant_class(w: World, actor: str) -> None:
+    _class_grant(w, actor, lambda u, c: staff_classes.grant_class(w.db, actor, u, c))
+
+
+def _revoke_class(w: World, actor: str) -> None:
+    _class_grant(w, actor, lambda u, c: staff_classes.revoke_class(w.db, actor, u, c))
+
+
+def _set_teacher_classes(w: World, actor: str) -> None:
+    _class_grant(w, actor, lambda u, c: staff_classes.set_teacher_classes(w.db, actor, u, [c]))
+
+
+def _teacher_class_ids(w: World, actor: str) -> None:
+    _account_case(w, actor, lambda u: staff_list.teacher_class_ids(w.db, actor, u), teacher=True)
+    if actor == w.admin_a:  # a teacher of A and B: only A's class is named to A's administrator
+        both = make_teacher(w.db, "prof_ab", [w.class_a1, w.class_b_only])
+        assert staff_list.teacher_class_ids(w.db, actor, both) == [w.class_a1]
+
+
+def _listing(w: World, actor: str, call: Callable[[], object]) -> object:
+    """A list within the scope for A's administrator; refused to a teacher."""
+    _accounts_of_b(w)
     if actor == w.teacher:
         with pytest.raises(NotAuthorized):
-            admins.create_admin(w.db, "nouveau", "un mot de passe long", TEST_ROUNDS, actor=actor)
+            call()
+        return None
+    return call()
+
+
+def _list_accounts(w: World, actor: str) -> None:
+    rows = _listing(w, actor, lambda: staff_list.list_accounts(w.db, SETTINGS, actor))
+    if rows is not None:
+        assert isinstance(rows, list)
+        assert {r.username for r in rows} == {w.admin_a, w.teacher}
+
+
+def _schools_to_give(w: World, actor: str) -> None:
+    rows = _listing(w, actor, lambda: staff_list.schools_to_give(w.db, actor))
+    if rows is not None:
+        assert isinstance(rows, list)
+        assert [r.id for r in rows] == [1]
+
+
+def _classes_to_give(w: World, actor: str) -> None:
+    rows = _listing(w, actor, lambda: staff_list.classes_to_give(w.db, actor))
+    if rows is not None:
+        assert isinstance(rows, list)
+        assert {r.id for r in rows} == {w.class_a1, w.class_a2}
+
+
+# --- the schools' register: school B is unknown to A's administrator --------------------------
+
+VALID_UAI_B = "0750655E"  # school B's UAI for these cases (a real establishment's code)
+VALID_UAI_UNKNOWN = "0010001W"
+
+
+def _give_b_a_valid_uai(w: World) -> None:
+    register.set_school(w.db, w.school_b, actor=w.district, uai=VALID_UAI_B)
+
+
+def _refusal(w: World, actor: str) -> str:
+    return "NotAuthorized" if actor == w.teacher else "NotFound"
+
+
+def _list_schools(w: World, actor: str) -> None:
+    if actor == w.teacher:
+        with pytest.raises(NotAuthorized):
+            register.list_schools(w.db, actor)
         return
-    admins.create_admin(w.db, "nouveau", "un mot de passe long", TEST_ROUNDS, actor=actor)
-    with pytest.raises(NotFound):
-        queries.list_classes(w.db, "nouveau", school_id=w.school_b)
+    assert [s.id for s in register.list_schools(w.db, actor)] == [1]
 
 
-def _set_password(w: World, actor: str) -> None:
-    _account_target(
-        w, actor, lambda u: admins.set_password(w.db, u, "un mot de passe long", 4, actor=actor)
-    )
-
-
-def _disable_admin(w: World, actor: str) -> None:
-    _account_target(w, actor, lambda u: admins.disable_admin(w.db, u, actor=actor))
-
-
-def _enable_admin(w: World, actor: str) -> None:
-    _account_target(w, actor, lambda u: admins.enable_admin(w.db, u, actor=actor))
-
-
-def _unlock(w: World, actor: str) -> None:
-    t = target(w, actor)
-    same_as_unknown(
+def _get_school(w: World, actor: str) -> None:
+    got = same_as_unknown(
         w,
-        lambda: throttle.unlock(w.db, "learner:x", actor, t.login, learner_login=t.login),
-        lambda: throttle.unlock(w.db, "learner:y", actor, UNKNOWN_LOGIN, UNKNOWN_LOGIN),
-        t.login,
-        UNKNOWN_LOGIN,
+        lambda: register.get_school(w.db, actor, w.school_b),
+        lambda: register.get_school(w.db, actor, UNKNOWN_SCHOOL),
+        w.school_b,
+        UNKNOWN_SCHOOL,
     )
+    assert got[:2] == ("error", _refusal(w, actor))
 
 
-def _elsewhere(owner: str) -> pytest.MarkDecorator:
-    """A service another branch makes scoped: its case is written and expected to fail until
-    that branch lands (strict: a pass then fails, so the mark gets removed)."""
-    return pytest.mark.xfail(strict=True, reason=f"scope of this service: {owner}")
+def _find_school(w: World, actor: str) -> None:
+    _give_b_a_valid_uai(w)
+    got = same_as_unknown(
+        w,
+        lambda: register.find_school(w.db, actor, VALID_UAI_B),
+        lambda: register.find_school(w.db, actor, VALID_UAI_UNKNOWN),
+        VALID_UAI_B,
+        VALID_UAI_UNKNOWN,
+    )
+    assert got[:2] == ("error", _refusal(w, actor))
 
 
-ACCOUNTS = "the accounts branch (account services, roles, grants, lockout lift)"
-SCHOOLS = "the schools branch (imports by school)"
+def _school_for_import(w: World, actor: str) -> None:
+    _give_b_a_valid_uai(w)
+    got = same_as_unknown(
+        w,
+        lambda: register.school_for_import(w.db, actor, VALID_UAI_B),
+        lambda: register.school_for_import(w.db, actor, VALID_UAI_UNKNOWN),
+        VALID_UAI_B,
+        VALID_UAI_UNKNOWN,
+    )
+    assert got[:2] == ("error", _refusal(w, actor))
 
-CASES: dict[str, tuple[Case, str | None]] = {
-    "access_core.roster.queries.list_classes": (_list_classes, None),
-    "access_core.roster.queries.active_counts": (_active_counts, None),
-    "access_core.roster.queries.classes_version": (_classes_version, None),
-    "access_core.roster.queries.find_class": (_find_class, None),
-    "access_core.roster.queries.class_learners": (_class_learners, None),
-    "access_core.roster.queries.learners_by_logins": (_learners_by_logins, None),
-    "access_core.roster.queries.recently_deactivated": (_recently_deactivated, None),
-    "access_core.roster.resets.reset_passwords": (_reset_passwords, None),
-    "access_core.roster.retention.overdue": (_overdue, None),
-    "access_core.roster.retention.due_within": (_due_within, None),
-    "access_core.roster.retention.purge": (_purge, None),
-    "access_core.roster.search.build_index": (_build_index, None),
-    "access_core.roster.search.find_learners": (_find_learners, None),
-    "access_core.roster.stats.school_stats": (_school_stats, None),
-    "access_core.roster.stats.stats_version": (_stats_version, None),
-    "access_core.audit.journal.search": (_journal_search, None),
-    "access_core.audit.journal.export_csv": (_journal_export, None),
-    "access_core.audit.journal.known_actions": (_known_actions, None),
-    "access_core.documents.learner_data.learner_data": (_learner_data, None),
-    "access_core.documents.slips.school_options": (_school_options, None),
-    "access_core.documents.slips.learners_for_slips": (_learners_for_slips, None),
-    "access_core.documents.slips.batch_learners": (_batch_learners, None),
-    "access_core.documents.slips.record_slips": (_record_slips, None),
-    "access_core.documents.workbook.record_export": (_record_export, None),
-    "access_core.imports.preview.preview": (_import_preview, SCHOOLS),
-    "access_core.imports.apply.apply": (_import_apply, SCHOOLS),
-    "access_core.accounts.admin_login.revoke_sessions": (_revoke_sessions, ACCOUNTS),
-    "access_core.accounts.admins.create_admin": (_create_admin, ACCOUNTS),
-    "access_core.accounts.admins.set_password": (_set_password, ACCOUNTS),
-    "access_core.accounts.admins.disable_admin": (_disable_admin, ACCOUNTS),
-    "access_core.accounts.admins.enable_admin": (_enable_admin, ACCOUNTS),
-    "access_core.accounts.throttle.unlock": (_unlock, ACCOUNTS),
+
+def _set_school(w: World, actor: str) -> None:
+    got = same_as_unknown(
+        w,
+        lambda: register.set_school(w.db, w.school_b, actor=actor, name="Pris"),
+        lambda: register.set_school(w.db, UNKNOWN_SCHOOL, actor=actor, name="Pris"),
+        w.school_b,
+        UNKNOWN_SCHOOL,
+    )
+    assert got[:2] == ("error", _refusal(w, actor))
+
+
+def _create_school(w: World, actor: str) -> None:
+    # no target: only a district administrator creates a school; A's and a teacher are refused
+    before = dump_tables(w.db)
+    with pytest.raises(NotAuthorized):
+        register.create_school(w.db, VALID_UAI_UNKNOWN, "Nouvelle", actor=actor)
+    assert dump_tables(w.db) == before
+
+
+# --- undo, import slips, overviews ------------------------------------------------------------
+
+
+def _undo_reset(w: World, actor: str) -> None:
+    t = target(w, actor)
+    unknown = str(uuid.uuid4())
+    got = same_as_unknown(
+        w,
+        lambda: undo.undo_reset(w.db, actor, t.batch),
+        lambda: undo.undo_reset(w.db, actor, unknown),
+        t.batch,
+        unknown,
+    )
+    assert got[:3] == ("error", "NotFound", "not_found")
+
+
+def _undo_deadline(w: World, actor: str) -> None:
+    t = target(w, actor)
+    got = same_as_unknown(
+        w,
+        lambda: undo.undo_deadline(w.db, actor, t.batch),
+        lambda: undo.undo_deadline(w.db, actor, str(uuid.uuid4())),
+    )
+    assert got == ("value", None)
+    assert undo.undo_deadline(w.db, w.district, w.batch_b) is not None  # the batch is undoable
+
+
+def _import_learners(w: World, actor: str) -> None:
+    # school B's import (by the district administrator) is unknown to A's administrator
+    plan = imports_preview.preview(
+        w.db, w.district, csv_roster("77;Berger;Bea;01/02/2012;3e Z"), partial=True,
+        school_id=w.school_b,
+    )  # fmt: skip
+    import_id = imports_apply.apply(w.db, w.district, plan, TEST_ROUNDS).import_id
+    assert slips.import_learners(w.db, w.district, import_id)  # it exists
+    unknown = str(uuid.uuid4())
+    got = same_as_unknown(
+        w,
+        lambda: slips.import_learners(w.db, actor, import_id),
+        lambda: slips.import_learners(w.db, actor, unknown),
+        import_id,
+        unknown,
+    )
+    assert got[:2] == ("error", _refusal(w, actor))
+
+
+def _schools_overview(w: World, actor: str) -> None:
+    if actor == w.teacher:
+        with pytest.raises(NotAuthorized):
+            stats.schools_overview(w.db, actor)
+        return
+    assert [r.school_id for r in stats.schools_overview(w.db, actor)] == [1]
+    assert {r.school_id for r in stats.schools_overview(w.db, w.district)} == {1, w.school_b}
+
+
+def _list_schools_for(w: World, actor: str) -> None:
+    # the teacher of 6e A acts on school A only, as A's administrator does
+    assert [s.id for s in schools_view.list_schools_for(w.db, actor)] == [1]
+    assert {s.id for s in schools_view.list_schools_for(w.db, w.district)} == {1, w.school_b}
+
+
+CASES: dict[str, Case] = {
+    "access_core.roster.queries.list_classes": _list_classes,
+    "access_core.roster.queries.active_counts": _active_counts,
+    "access_core.roster.queries.classes_version": _classes_version,
+    "access_core.roster.queries.find_class": _find_class,
+    "access_core.roster.queries.class_learners": _class_learners,
+    "access_core.roster.queries.learners_by_logins": _learners_by_logins,
+    "access_core.roster.queries.recently_deactivated": _recently_deactivated,
+    "access_core.roster.resets.reset_passwords": _reset_passwords,
+    "access_core.roster.retention.overdue": _overdue,
+    "access_core.roster.retention.due_within": _due_within,
+    "access_core.roster.retention.purge": _purge,
+    "access_core.roster.search.find_learners": _find_learners,
+    "access_core.roster.stats.school_stats": _school_stats,
+    "access_core.roster.stats.stats_version": _stats_version,
+    "access_core.roster.stats.schools_overview": _schools_overview,
+    "access_core.roster.schools_view.list_schools_for": _list_schools_for,
+    "access_core.roster.undo.undo_reset": _undo_reset,
+    "access_core.roster.undo.undo_deadline": _undo_deadline,
+    "access_core.audit.journal.search": _journal_search,
+    "access_core.audit.journal.export_csv": _journal_export,
+    "access_core.audit.journal.known_actions": _known_actions,
+    "access_core.documents.learner_data.learner_data": _learner_data,
+    "access_core.documents.slips.school_options": _school_options,
+    "access_core.documents.slips.learners_for_slips": _learners_for_slips,
+    "access_core.documents.slips.batch_learners": _batch_learners,
+    "access_core.documents.slips.record_slips": _record_slips,
+    "access_core.documents.slips.import_learners": _import_learners,
+    "access_core.documents.workbook.record_export": _record_export,
+    "access_core.imports.preview.preview": _import_preview,
+    "access_core.imports.apply.apply": _import_apply,
+    "access_core.accounts.staff.create_account": _create_account,
+    "access_core.accounts.staff.change_account": _change_account,
+    "access_core.accounts.staff.set_active": _set_active,
+    "access_core.accounts.staff.reset_password": _reset_account_password,
+    "access_core.accounts.staff.grant_school": _grant_school,
+    "access_core.accounts.staff.revoke_school": _revoke_school,
+    "access_core.accounts.staff_access.lift_lockout": _lift_lockout,
+    "access_core.accounts.staff_classes.grant_class": _grant_class,
+    "access_core.accounts.staff_classes.revoke_class": _revoke_class,
+    "access_core.accounts.staff_classes.set_teacher_classes": _set_teacher_classes,
+    "access_core.accounts.staff_list.list_accounts": _list_accounts,
+    "access_core.accounts.staff_list.schools_to_give": _schools_to_give,
+    "access_core.accounts.staff_list.classes_to_give": _classes_to_give,
+    "access_core.accounts.staff_list.teacher_class_ids": _teacher_class_ids,
+    "access_core.schools.register.list_schools": _list_schools,
+    "access_core.schools.register.get_school": _get_school,
+    "access_core.schools.register.find_school": _find_school,
+    "access_core.schools.register.school_for_import": _school_for_import,
+    "access_core.schools.register.set_school": _set_school,
+    "access_core.schools.register.create_school": _create_school,
+}
+
+# Functions that take an ``actor`` but are not a logged-in account's services: the command
+# line's operator functions. The operator holds the server and its database, not a scoped
+# account; ``actor`` is only the name the journal records for them. Each is called only from
+# ``access_core/cli`` (``test_operator_functions_are_called_only_from_the_command_line``).
+OPERATOR_FUNCTIONS = {
+    "access_core.accounts.admins.create_admin": "create-admin (and the first run's admin)",
+    "access_core.accounts.admins.set_password": "set-password",
+    "access_core.accounts.admins.disable_admin": "disable-admin",
+    "access_core.accounts.admins.enable_admin": "enable-admin",
+    "access_core.accounts.throttle.unlock": "unlock",
+}
+
+# Functions whose only dashboard caller acts on the logged-in account itself (target = actor,
+# inside every scope): ``revoke_sessions`` at logout ends the account's own earlier sessions
+# (``test_the_dashboard_revokes_only_its_own_sessions``).
+SELF_SERVICES = {
+    "access_core.accounts.admin_login.revoke_sessions": "logout ends one's own sessions",
 }
 
 
@@ -577,37 +870,94 @@ def services_with_an_actor() -> set[str]:
 
 def test_every_service_with_an_actor_has_a_case():
     found = services_with_an_actor()
-    assert len(found) >= 30  # the enumeration itself works
-    assert found - CASES.keys() == set(), "a service with an actor has no scope case"
-    assert CASES.keys() - found == set(), "a case names a service that no longer exists"
+    excluded = OPERATOR_FUNCTIONS.keys() | SELF_SERVICES.keys()
+    assert len(found) >= 50  # the enumeration itself works
+    assert found - CASES.keys() - excluded == set(), "a service with an actor has no scope case"
+    assert (CASES.keys() | excluded) - found == set(), "a case names a service that is gone"
+    assert not CASES.keys() & excluded
 
 
-def _params() -> list[object]:
-    params = []
-    for name, (_case, owner) in CASES.items():
-        for role in ("admin_a", "teacher"):
-            failing = owner is not None and (name, role) not in HOLDS_ALREADY
-            marks = [_elsewhere(owner)] if failing and owner else []
-            short = ".".join(name.split(".")[-2:])
-            params.append(pytest.param(name, role, id=f"{short}-{role}", marks=marks))
-    return params
+def _calls_of(names: set[str]) -> dict[str, set[str]]:
+    """Where each function of ``names`` (dotted, ``module.function``) is called in the
+    application's code: {function: {file, ...}}, through its module or imported by name."""
+    import ast
+    from pathlib import Path
+
+    root = Path(access_core.__file__).parent.parent
+    by_short = {n.rsplit(".", 1)[1]: n for n in names}
+    modules = {n.rsplit(".", 1)[0].rsplit(".", 1)[1] for n in names}
+    files = [root / "app.py", root / "dashboard.py"]
+    for folder in ("access_core", "access_ui", "pages"):
+        files += sorted((root / folder).rglob("*.py"))
+    found: dict[str, set[str]] = {n: set() for n in names}
+    for path in files:
+        if not path.exists():
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {
+            alias.asname or alias.name: f"{node.module}.{alias.name}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module
+            for alias in node.names
+        }
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = None
+            if isinstance(func, ast.Attribute) and func.attr in by_short:
+                receiver = func.value
+                if isinstance(receiver, ast.Name):
+                    module = imported.get(receiver.id, receiver.id).rsplit(".", 1)[-1]
+                    if module in modules or receiver.id in modules:
+                        name = by_short[func.attr]
+            elif isinstance(func, ast.Name) and imported.get(func.id) in names:
+                name = imported[func.id]
+            if name is not None:
+                found[name].add(path.relative_to(root).as_posix())
+    return found
 
 
-# Cases of other branches' services that already hold (a teacher is refused every
-# administrator's service through ``require_active_admin``).
-HOLDS_ALREADY = {
-    ("access_core.imports.preview.preview", "teacher"),
-    ("access_core.imports.apply.apply", "teacher"),
-    ("access_core.accounts.admins.create_admin", "admin_a"),
-}
+def test_operator_functions_are_called_only_from_the_command_line():
+    calls = _calls_of(set(OPERATOR_FUNCTIONS))
+    for name, files in calls.items():
+        assert files, f"{name} is called nowhere: drop it"
+        assert all(f.startswith("access_core/cli/") for f in files), (name, files)
 
 
-@pytest.mark.parametrize(("service", "role"), _params())
+def test_the_dashboard_revokes_only_its_own_sessions():
+    """``revoke_sessions``'s one caller outside the command line passes the logged-in
+    account as both the target and the actor."""
+    import ast
+    from pathlib import Path
+
+    calls = _calls_of(set(SELF_SERVICES))
+    root = Path(access_core.__file__).parent.parent
+    outside = {f for files in calls.values() for f in files if not f.startswith("access_core/cli")}
+    assert outside == {"access_ui/auth.py"}
+    tree = ast.parse((root / "access_ui/auth.py").read_text(encoding="utf-8"))
+    revokes = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "revoke_sessions"
+    ]
+    assert revokes
+    for call in revokes:
+        target, actor = call.args[1], call.args[2]
+        assert isinstance(target, ast.Name) and isinstance(actor, ast.Name)
+        assert target.id == actor.id
+
+
+@pytest.mark.parametrize("role", ["admin_a", "teacher"])
+@pytest.mark.parametrize(
+    "service", [pytest.param(n, id=".".join(n.split(".")[-2:])) for n in CASES]
+)
 def test_out_of_scope_answers_like_unknown(db, service, role):
     w = build_world(db)
     actor = w.admin_a if role == "admin_a" else w.teacher
-    case, _owner = CASES[service]
-    case(w, actor)
+    CASES[service](w, actor)
 
 
 # --- teacher limits, journal, several schools -------------------------------------------------
