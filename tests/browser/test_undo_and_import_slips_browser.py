@@ -4,8 +4,6 @@ exactly the new pupils. Screenshots of both are kept beside the test's files."""
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -36,16 +34,7 @@ NEWCOMERS = (
 )
 
 
-def grant_first_school(server: Server) -> None:
-    """The administrator of the one school (``create-admin`` grants none yet)."""
-    path = server.database_url.removeprefix("sqlite:///")
-    with closing(sqlite3.connect(path)) as conn:
-        conn.execute("INSERT INTO account_schools (admin_id, school_id) SELECT id, 1 FROM admins")
-        conn.commit()
-
-
 def test_the_notice_undoes_the_reset(server: Server, page: Any, tmp_path: Path) -> None:
-    grant_first_school(server)
     before = password_rows(server.database_url)
     open_app(page, server.url)
     log_in(page)
@@ -77,7 +66,6 @@ def test_the_notice_undoes_the_reset(server: Server, page: Any, tmp_path: Path) 
 def test_the_import_result_offers_the_new_pupils_slips(
     server: Server, page: Any, tmp_path: Path
 ) -> None:
-    grant_first_school(server)
     roster = tmp_path / "rentree.csv"
     roster.write_text(NEWCOMERS, encoding="utf-8")
     open_app(page, server.url)

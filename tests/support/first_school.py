@@ -1,8 +1,8 @@
 """The first school (id 1) and an administrator's grant to it, for tests of scoped services.
 
-The shared fixtures empty every table before a test (``schools`` included) and
-``create_admin`` grants no school yet: a scoped service then finds nothing. Until the shared
-fixtures do it, a test module of a scoped service calls these.
+The shared fixtures keep school 1 and ``create_admin`` grants it on an installation of one
+school; these helpers make sure of both (idempotent) for the test modules of the undo and the
+import's slips, and make a teacher of some classes.
 """
 
 from __future__ import annotations
