@@ -147,7 +147,8 @@ def manage_account(
     db: Database, settings: Settings, user: str, rows: list[AccountRow], lang: str
 ) -> None:
     others = [r for r in rows if r.username != user]
-    if not others:
+    if not others:  # one's own account is never managed here
+        st.info(t("accounts_no_other", lang))
         return
     by_name = {r.username: r for r in others}
     chosen = st.selectbox(t("accounts_choose", lang), list(by_name), key="manage_account")

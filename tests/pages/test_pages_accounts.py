@@ -239,3 +239,16 @@ def test_the_account_slip_asked_for_after_the_session_ended_is_refused(
     revoke_sessions(app_db, "alice", "system", "test")
     with pytest.raises(NotAuthorized):
         deferred[-1].make()
+
+
+def test_an_administrator_alone_in_their_school_is_told_there_is_nothing_to_manage(app_db):
+    school = make_school(app_db, "0750001A", "Collège A")
+    make_admin(app_db, "seule", [school])
+
+    at = accounts_page("seule").run()
+
+    assert not at.exception
+    assert not at.selectbox  # never one's own account
+    assert [i.value for i in at.info] == [
+        "Aucun autre compte à gérer : créez-en un ci-dessus. Votre propre compte ne se gère pas ici."
+    ]
