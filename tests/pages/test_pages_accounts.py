@@ -250,5 +250,6 @@ def test_an_administrator_alone_in_their_school_is_told_there_is_nothing_to_mana
     assert not at.exception
     assert not at.selectbox  # never one's own account
     assert [i.value for i in at.info] == [
-        "Aucun autre compte à gérer : créez-en un ci-dessus. Votre propre compte ne se gère pas ici."
+        "Aucun autre compte à gérer : créez-en un ci-dessus. "
+        "Votre propre compte ne se gère pas ici."
     ]

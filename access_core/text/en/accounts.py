@@ -1,7 +1,9 @@
 """English texts of staff accounts (see ``text/fr/accounts.py``)."""
 
 TEXTS: dict[str, str] = {
-    "accounts_no_other": "No other account to manage: create one above. Your own account is not managed here.",
+    "accounts_no_other": (
+        "No other account to manage: create one above. Your own account is not managed here."
+    ),
     "error_account_not_found": "No account named '{username}'.",
     "error_account_exists": "The account '{username}' already exists.",
     "error_account_self": "Not possible on your own account.",

@@ -2,7 +2,10 @@
 accounts commands and the accounts services' errors."""
 
 TEXTS: dict[str, str] = {
-    "accounts_no_other": "Aucun autre compte à gérer : créez-en un ci-dessus. Votre propre compte ne se gère pas ici.",
+    "accounts_no_other": (
+        "Aucun autre compte à gérer : créez-en un ci-dessus. "
+        "Votre propre compte ne se gère pas ici."
+    ),
     # errors
     "error_account_not_found": "Aucun compte nommé « {username} ».",
     "error_account_exists": "Le compte « {username} » existe déjà.",
