@@ -14,6 +14,7 @@ from access_ui.auth import current_username, login_gate, request_logout
 from access_ui.language import language_selector
 from access_ui.own_password import own_password_page
 from access_ui.school_choice import actor_view
+from access_ui.wording import t_literal
 
 st.set_page_config(page_title="Accès apprenants", page_icon="🔑", layout="wide")
 lang = context.language()
@@ -71,6 +72,6 @@ if gate.logged_in:
                 if not (teacher and url in ADMIN_ONLY):
                     st.page_link(page)
         st.divider()
-        st.caption(t("logged_in_as", lang, username=current_username()))
+        st.caption(t_literal("logged_in_as", lang, username=current_username()))  # names are text
         st.button(t("logout", lang), key="logout_button", on_click=request_logout)
 navigation.run()

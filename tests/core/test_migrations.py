@@ -3,6 +3,7 @@ agreeing with the models."""
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -167,3 +168,25 @@ def test_0007_ids_of_learners_deleted_before_it_are_never_handed_out_again(empty
     db.dispose()
     assert kept_login == "areste"  # the rebuilt table keeps every row and its id
     assert new > gone
+
+
+def test_0008_refuses_to_downgrade_while_teachers_exist(empty_database_url):
+    """Review 3 #4: the older schema has no roles; a downgrade used to bring every teacher back
+    as a full administrator (and drop the forced password change)."""
+    from sqlalchemy import text
+
+    from tests.support.scopes import make_class, make_teacher
+
+    upgrade_schema(empty_database_url)
+    db = Database.from_url(empty_database_url)
+    make_teacher(db, "prof", [make_class(db, 1, "6e A")])
+    db.dispose()
+
+    with pytest.raises(Exception, match="teacher accounts"):
+        downgrade_schema(empty_database_url, "0007")
+
+    db = Database.from_url(empty_database_url)
+    with db.engine.connect() as conn:
+        role = conn.execute(text("SELECT role FROM admins WHERE username = 'prof'")).scalar()
+    db.dispose()
+    assert role == "teacher"  # still a teacher: nothing was made an administrator

@@ -173,6 +173,19 @@ def downgrade() -> None:
     others = bind.execute(sa.text("SELECT count(*) FROM schools WHERE id <> 1")).scalar()
     if others:
         raise RuntimeError("cannot downgrade: the installation holds more than one school")
+    # The older schema knows administrators only: a teacher would come back as one, and an
+    # account whose password someone else chose would no longer have to change it.
+    restricted = bind.execute(
+        sa.text(
+            "SELECT count(*) FROM admins WHERE role <> 'admin' OR must_change_password = :yes"
+        ),
+        {"yes": True},
+    ).scalar()
+    if restricted:
+        raise RuntimeError(
+            "cannot downgrade: teacher accounts, or accounts that must change their password, "
+            "exist (the older schema would make them full administrators); remove them first"
+        )
     op.drop_index("ix_audit_events_school_occurred", table_name="audit_events")
     with op.batch_alter_table("audit_events") as b:
         b.drop_column("school_id")
