@@ -27,6 +27,7 @@ from access_core.documents.slip_fonts import (
     FONTS,
     MISSING_MARK,
     SlipFonts,
+    add_shipped_fonts,
     font_coverage,
     installed_font_for,
     printable,
@@ -259,8 +260,7 @@ def slips_pdf(
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     pdf.c_margin = 0  # cell() (fallback fonts, shaped text) starts where text() does
-    for (family, style), name in FONTS.items():
-        pdf.add_font(family, style, str(FONT_DIR / name))
+    add_shipped_fonts(pdf)
     pdf.set_title(t("slips_title", lang, title=printable(title)) if title else "")
     pdf.set_creator("Accès apprenants")
     pdf.set_lang("en" if lang == "en" else "fr")
