@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import io
 import shutil
 import subprocess
 import unicodedata
@@ -26,6 +27,26 @@ FONTS = {  # family, style -> file
 MISSING_MARK = "□"  # printed in place of a character no installed font has
 
 
+# The tables fpdf2 drops when it subsets a font for a PDF (fpdf/output.py, ``_add_fonts``), and
+# the OpenType layout tables it drops with them; shaping (HarfBuzz) reads the font file itself.
+UNUSED_TABLES = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta")
+
+
+@functools.lru_cache(maxsize=len(FONTS))
+def _trimmed_font(path: str) -> bytes:
+    """The font file without the tables fpdf2 would drop from the document anyway: each
+    document's subsetting then does not read them (the layout tables are most of its time)."""
+    font = TTFont(path, recalcTimestamp=False)
+    if "GPOS" in font and "kern" in font:  # fontTools' subsetter drops it then (legacy_kern)
+        del font["kern"]
+    for tag in UNUSED_TABLES:
+        if tag in font:
+            del font[tag]
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return buffer.getvalue()
+
+
 @functools.lru_cache(maxsize=len(FONTS))
 def _parsed_font(family: str, style: str, name: str) -> TTFFont:
     """fpdf2's reading of a shipped font (metrics, widths, character map), once per process:
@@ -42,7 +63,9 @@ def add_shipped_fonts(pdf: FPDF) -> None:
     for (family, style), name in FONTS.items():
         font = copy.copy(_parsed_font(family, style, name))
         font.i = len(pdf.fonts) + 1
-        font.ttfont = TTFont(font.ttffile, recalcTimestamp=False, lazy=True)
+        font.ttfont = TTFont(
+            io.BytesIO(_trimmed_font(str(font.ttffile))), recalcTimestamp=False, lazy=True
+        )
         font.missing_glyphs = []
         font.biggest_size_pt = 0
         font._hbfont = None  # noqa: SLF001 - the shaping engine's font, opened when needed
