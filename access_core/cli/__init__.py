@@ -9,34 +9,14 @@ One module per command group, each command's options beside its handler:
 ``base`` holds what they share and ``main``, the one place
 that turns every error into one ``error: ...`` line (worded by ``failures``) and an exit code
 (0 success, 1 error, 2 usage error, 3 an import applied with bad rows skipped, 130 interrupted).
+
+A command's module is imported when the command runs (``base.COMMAND_MODULES``): importing this
+package, or running ``--version``, loads neither SQLAlchemy, openpyxl, fpdf2, bcrypt nor
+Streamlit.
 """
 
 from __future__ import annotations
 
-from access_core.cli import (
-    accounts,
-    importing,
-    learners,
-    listings,
-    operations,
-    retention,
-    schools,
-    slips,
-    staff,
-)
 from access_core.cli.base import CLI_ACTOR, main, os_user
 
-__all__ = [
-    "CLI_ACTOR",
-    "accounts",
-    "importing",
-    "learners",
-    "listings",
-    "main",
-    "operations",
-    "retention",
-    "schools",
-    "slips",
-    "staff",
-    "os_user",
-]
+__all__ = ["CLI_ACTOR", "main", "os_user"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import getpass
+import importlib
 import logging
 import os
 import sys
@@ -17,21 +18,56 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from access_core.accounts.passwords import Progress
-from access_core.audit import events as audit
 from access_core.characters import visible
 from access_core.cli.failures import PROG, error_line, usage_error
 from access_core.config import Settings, load_settings
-from access_core.db.unit_of_work import Database
 from access_core.errors import ValidationError
 from access_core.ops.private_files import write_private
 from access_core.text.catalogue import t
+
+if TYPE_CHECKING:  # imported by the commands that use them: the group starts without them
+    from access_core.accounts.passwords import Progress
+    from access_core.db.unit_of_work import Database
+
+# Each command's module, imported only when the command runs (or for the full ``--help``), so
+# that ``--version`` and a command load no more than they use (SQLAlchemy, openpyxl, fpdf2,
+# bcrypt, Streamlit). ``tests/cli`` checks this table against the commands the modules register.
+COMMAND_MODULES = {
+    "backup": "operations",
+    "check": "operations",
+    "create-admin": "accounts",
+    "create-school": "schools",
+    "create-teacher": "staff",
+    "demo": "operations",
+    "disable-admin": "accounts",
+    "edit-school": "schools",
+    "enable-admin": "accounts",
+    "export": "learners",
+    "grant": "staff",
+    "import": "importing",
+    "init": "operations",
+    "learner-data": "retention",
+    "list-accounts": "staff",
+    "list-admins": "staff",
+    "list-classes": "listings",
+    "list-schools": "schools",
+    "purge": "retention",
+    "quickstart": "operations",
+    "reset": "learners",
+    "restore": "operations",
+    "revoke": "staff",
+    "serve": "operations",
+    "set-password": "accounts",
+    "slips": "slips",
+    "stats": "listings",
+    "undo-reset": "learners",
+    "unlock": "accounts",
+}
 
 LIST_LIMIT = 20
 # A command's handler: the settings first, then the command's options as keyword arguments.
@@ -50,6 +86,8 @@ CLI_ACTOR = f"cli:{os_user()}"
 
 
 def version_text() -> str:
+    from importlib import metadata  # its own 40 ms: only for --version
+
     try:
         version = metadata.version("acces-apprenants")
     except metadata.PackageNotFoundError:
@@ -101,7 +139,18 @@ class AccessCommand(_Usage, click.Command):
 
 
 class AccessGroup(_Usage, click.Group):
+    """The group whose commands are registered by their modules, imported on first use."""
+
     command_class = AccessCommand
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMAND_MODULES) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            importlib.import_module(f"access_core.cli.{module}")  # registers its commands
+        return super().get_command(ctx, cmd_name)
 
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -172,6 +221,7 @@ def command(
             if one_of:
                 _exactly_one(ctx, {name: options.get(name) for name in one_of})
             state = ctx.ensure_object(State)
+            from access_core.audit import events as audit
             from access_core.ops.logs import configure_logging
 
             configure_logging(logging.INFO if state.verbose else logging.ERROR)
@@ -220,6 +270,8 @@ def logins_given(logins: Iterable[str], more_logins: Iterable[str]) -> list[str]
 
 @contextmanager
 def database(settings: Settings) -> Iterator[Database]:
+    from access_core.db.unit_of_work import Database
+
     db = Database.from_url(settings.database_url)
     try:
         yield db

@@ -9,9 +9,7 @@ import sys
 from string import Formatter
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
-from access_core.db.failures import driver_error
 from access_core.errors import AccessError
 from access_core.text.catalogue import MESSAGES, error_message
 
@@ -39,7 +37,10 @@ def error_line(exc: BaseException, lang: str | None = None) -> str:
     """One line saying what is wrong, for any failure (never a traceback)."""
     if isinstance(exc, AccessError):
         return " ".join(_access_error_text(exc, lang).splitlines())
-    if isinstance(exc, SQLAlchemyError):
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")  # not loaded: not a database error
+    if sqlalchemy_exc is not None and isinstance(exc, sqlalchemy_exc.SQLAlchemyError):
+        from access_core.db.failures import driver_error
+
         return f"database error: {driver_error(exc)}"
     if isinstance(exc, OSError):
         where = f": {exc.filename}" if exc.filename else ""

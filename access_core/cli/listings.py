@@ -10,7 +10,6 @@ from access_core.characters import visible
 from access_core.cli.base import actor_option, command, database
 from access_core.config import Settings
 from access_core.roster import queries as roster
-from access_core.roster import stats
 
 
 @command("list-classes", "the classes with their active learner counts")
@@ -28,6 +27,8 @@ def list_classes(settings: Settings, actor: str) -> int:
 @actor_option
 @click.option("--format", "output_format", type=click.Choice(("table", "csv")), default="table")
 def school_stats(settings: Settings, actor: str, output_format: str) -> int:
+    from access_core.roster import stats  # not loaded by list-classes
+
     with database(settings) as db:
         figures = stats.school_stats(db, actor, settings.initial_password_days)
     # class names are data: a control character is shown, never acted on by the terminal

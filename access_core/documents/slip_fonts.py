@@ -5,7 +5,9 @@ reported, never dropped silently."""
 
 from __future__ import annotations
 
+import copy
 import functools
+import io
 import shutil
 import subprocess
 import unicodedata
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
+from fpdf.fonts import SubsetMap, TTFFont
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONTS = {  # family, style -> file
@@ -22,6 +25,52 @@ FONTS = {  # family, style -> file
     ("mono", "B"): "DejaVuSansMono-Bold.ttf",
 }
 MISSING_MARK = "□"  # printed in place of a character no installed font has
+
+
+# The tables fpdf2 drops when it subsets a font for a PDF (fpdf/output.py, ``_add_fonts``), and
+# the OpenType layout tables it drops with them; shaping (HarfBuzz) reads the font file itself.
+UNUSED_TABLES = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta")
+
+
+@functools.lru_cache(maxsize=len(FONTS))
+def _trimmed_font(path: str) -> bytes:
+    """The font file without the tables fpdf2 would drop from the document anyway: each
+    document's subsetting then does not read them (the layout tables are most of its time)."""
+    font = TTFont(path, recalcTimestamp=False)
+    if "GPOS" in font and "kern" in font:  # fontTools' subsetter drops it then (legacy_kern)
+        del font["kern"]
+    for tag in UNUSED_TABLES:
+        if tag in font:
+            del font[tag]
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return buffer.getvalue()
+
+
+@functools.lru_cache(maxsize=len(FONTS))
+def _parsed_font(family: str, style: str, name: str) -> TTFFont:
+    """fpdf2's reading of a shipped font (metrics, widths, character map), once per process:
+    it costs about 70 ms a font, which every document paid."""
+    scratch = FPDF()
+    scratch.add_font(family, style, str(FONT_DIR / name))
+    return scratch.fonts[f"{family}{style}"]  # type: ignore[return-value]
+
+
+def add_shipped_fonts(pdf: FPDF) -> None:
+    """Add the shipped fonts to ``pdf``, as ``pdf.add_font`` would, from the reading kept by
+    ``_parsed_font``. What a document changes is its own: its subset of glyphs, its index, and
+    the font file's tables (fpdf2 subsets them in place when writing the PDF), opened afresh."""
+    for (family, style), name in FONTS.items():
+        font = copy.copy(_parsed_font(family, style, name))
+        font.i = len(pdf.fonts) + 1
+        font.ttfont = TTFont(
+            io.BytesIO(_trimmed_font(str(font.ttffile))), recalcTimestamp=False, lazy=True
+        )
+        font.missing_glyphs = []
+        font.biggest_size_pt = 0
+        font._hbfont = None  # noqa: SLF001 - the shaping engine's font, opened when needed
+        font.subset = SubsetMap(font)
+        pdf.fonts[font.fontkey] = font
 
 
 @functools.lru_cache(maxsize=64)

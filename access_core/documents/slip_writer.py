@@ -26,6 +26,9 @@ class SlipWriter:
         self.fonts = fonts
         self.widths: dict[tuple[str, str, float, str], float] = {}
         self.font: tuple[str, str, float] | None = None
+        self.grey: bool | None = None
+        # the lines of a wrapped text, by font and width: the notices every slip repeats
+        self.wrapped: dict[tuple[tuple[str, str, float] | None, float, str], list[str]] = {}
 
     def set_font(self, family: str, style: str, size: float) -> None:
         if self.font != (family, style, size):
@@ -78,7 +81,9 @@ class SlipWriter:
             # the other Arabic.
             pdf.set_text_shaping(True, direction="ltr")
         try:
-            pdf.set_text_color(GREY if grey else 0)
+            if self.grey is not grey:  # fpdf2 keeps the colour from text to text and page to page
+                pdf.set_text_color(GREY if grey else 0)
+                self.grey = grey
             self.set_font(family, style, size)
             natural = self.width(family, style, size, text)
             if natural > width and min_size is not None:
@@ -105,7 +110,16 @@ class SlipWriter:
                 pdf.set_text_shaping(False)
 
     def _wrap(self, text: str, width: float) -> list[str]:
-        """Greedy wrap at spaces in the current font."""
+        """Greedy wrap at spaces in the current font (each text and width measured once)."""
+        key = (self.font, width, text)
+        found = self.wrapped.get(key)
+        if found is None:
+            found = self._wrap_measured(text, width)
+            if len(self.wrapped) < 1024:
+                self.wrapped[key] = found
+        return found
+
+    def _wrap_measured(self, text: str, width: float) -> list[str]:
         lines: list[str] = []
         current = ""
         for word in text.split(" "):

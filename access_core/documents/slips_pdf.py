@@ -27,6 +27,7 @@ from access_core.documents.slip_fonts import (
     FONTS,
     MISSING_MARK,
     SlipFonts,
+    add_shipped_fonts,
     font_coverage,
     installed_font_for,
     printable,
@@ -53,6 +54,11 @@ __all__ = [
 ]
 
 
+# The catalogue's wordings a slip repeats (labels, notices with a date, the portal line),
+# formatted once per process rather than once per slip.
+label = functools.lru_cache(maxsize=1024)(t)
+
+
 @dataclass(frozen=True)
 class SlipsDocument:
     data: bytes
@@ -74,16 +80,16 @@ def _password_lines(slip: Slip, options: SlipOptions, lang: str) -> tuple[str | 
     """(the mono value, or None) and the sans lines under « Mot de passe »."""
     if slip.state is PasswordState.INITIAL:
         notice = (
-            t("slip_password_change", lang, date=format_date(slip.change_before))
+            label("slip_password_change", lang, date=format_date(slip.change_before))
             if slip.change_before
-            else t("slip_password_change_nodate", lang)
+            else label("slip_password_change_nodate", lang)
         )
         if slip.password is not None:
             return slip.password, [notice]
-        return None, [t("slip_password_hint", lang), notice]
+        return None, [label("slip_password_hint", lang), notice]
     if slip.state is PasswordState.INITIAL_EXPIRED:
-        return None, [t("slip_password_expired", lang), t("slip_expired_help", lang)]
-    return None, [t("slip_password_custom", lang), t("slip_forgotten", lang)]
+        return None, [label("slip_password_expired", lang), label("slip_expired_help", lang)]
+    return None, [label("slip_password_custom", lang), label("slip_forgotten", lang)]
 
 
 # --- the two layouts --------------------------------------------------------------------------
@@ -133,12 +139,12 @@ def _slip_8(
         y = w.text(x, y, width, options.school_name, style="B", size=8, min_size=6.5)
     if slip.class_name:
         y = w.text(
-            x, y, width, t("slip_class", lang, class_name=slip.class_name), size=8, min_size=6.5
+            x, y, width, label("slip_class", lang, class_name=slip.class_name), size=8, min_size=6.5
         )
     y = w.text(x, y + 1, width, slip.full_name, style="B", size=12, min_size=9)
-    y = w.text(x, y + 1, width, t("slip_login", lang), size=7, grey=True)
+    y = w.text(x, y + 1, width, label("slip_login", lang), size=7, grey=True)
     y = w.text(x, y, width, slip.login, family="mono", style="B", size=15, min_size=10)
-    y = w.text(x, y + 0.5, width, t("slip_password", lang), size=7, grey=True)
+    y = w.text(x, y + 0.5, width, label("slip_password", lang), size=7, grey=True)
     value, lines = _password_lines(slip, options, lang)
     if value is not None:
         y = w.text(x, y, width, value, family="mono", style="B", size=15)
@@ -154,7 +160,7 @@ def _slip_8(
             x,
             max(y + 0.5, bottom - 6),
             line_w,
-            t("slip_portal", lang, url=options.portal_url),
+            label("slip_portal", lang, url=options.portal_url),
             size=6.5,
         )
         w.qr(qr, x0 + CELL_W - PAD - QR_8, qr_top, QR_8)
@@ -205,14 +211,14 @@ def _layout_1(
                 x,
                 y + 1,
                 width,
-                t("slip_class", lang, class_name=slip.class_name),
+                label("slip_class", lang, class_name=slip.class_name),
                 size=13,
                 min_size=10,
             )
         y = w.text(x, y + 6, width, slip.full_name, style="B", size=22, min_size=14)
-        y = w.text(x, y + 8, width, t("slip_login", lang), size=11, grey=True)
+        y = w.text(x, y + 8, width, label("slip_login", lang), size=11, grey=True)
         y = w.text(x, y + 1, width, slip.login, family="mono", style="B", size=30, min_size=14)
-        y = w.text(x, y + 6, width, t("slip_password", lang), size=11, grey=True)
+        y = w.text(x, y + 6, width, label("slip_password", lang), size=11, grey=True)
         value, lines = _password_lines(slip, options, lang)
         if value is not None:
             y = w.text(x, y + 1, width, value, family="mono", style="B", size=30)
@@ -221,7 +227,7 @@ def _layout_1(
             y = w.text(x, y + 1, width, line, style="B" if first else "", size=16 if first else 11)
         y += 12
         initial = slip.state is PasswordState.INITIAL
-        title = t("slip_steps_title" if initial else "slip_login_title", lang)
+        title = label("slip_steps_title" if initial else "slip_login_title", lang)
         y = w.text(x, y, width, title, style="B", size=15)
         steps_w = width - (QR_1 + 6 if qr else 0)
         if qr:
@@ -232,14 +238,14 @@ def _layout_1(
 
 def _steps(slip: Slip, options: SlipOptions, lang: str) -> list[str]:
     url = options.portal_url
-    opening = t("slip_step_open", lang, url=url) if url else t("slip_step_open_nourl", lang)
+    opening = label("slip_step_open", lang, url=url) if url else label("slip_step_open_nourl", lang)
     if slip.state is not PasswordState.INITIAL:
-        return [opening, t("slip_custom_steps", lang)]
+        return [opening, label("slip_custom_steps", lang)]
     return [
         opening,
-        t("slip_step_type", lang),
-        t("slip_step_choose", lang, min=LEARNER_PASSWORD_MIN_CHARS),
-        t("slip_step_keep", lang),
+        label("slip_step_type", lang),
+        label("slip_step_choose", lang, min=LEARNER_PASSWORD_MIN_CHARS),
+        label("slip_step_keep", lang),
     ]
 
 
@@ -259,9 +265,8 @@ def slips_pdf(
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     pdf.c_margin = 0  # cell() (fallback fonts, shaped text) starts where text() does
-    for (family, style), name in FONTS.items():
-        pdf.add_font(family, style, str(FONT_DIR / name))
-    pdf.set_title(t("slips_title", lang, title=printable(title)) if title else "")
+    add_shipped_fonts(pdf)
+    pdf.set_title(label("slips_title", lang, title=printable(title)) if title else "")
     pdf.set_creator("Accès apprenants")
     pdf.set_lang("en" if lang == "en" else "fr")
     fonts = SlipFonts(pdf)

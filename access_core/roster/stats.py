@@ -20,7 +20,6 @@ from access_core.accounts.admins import require_active_admin
 from access_core.accounts.scope import require_scope
 from access_core.db.models import AuditEvent, Learner, School, SchoolClass
 from access_core.db.unit_of_work import Database
-from access_core.documents.workbook import csv_cell
 from access_core.roster.queries import LearnerRow, natural_key, scoped_school
 
 CSV_COLUMNS = (
@@ -236,6 +235,8 @@ def stats_rows(stats: SchoolStats, no_class: str = "-") -> list[tuple[str, ...]]
 
 def to_csv(stats: SchoolStats) -> str:
     """The per-class table as CSV; class names are prefixed against formula injection."""
+    from access_core.documents.workbook import csv_cell  # openpyxl: only for this output
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)

@@ -480,3 +480,17 @@ def test_reset_lists_a_name_stored_with_an_escape_sequence_as_symbols(cli, db, a
     assert code == 0, err
     assert "\x1b" not in out + err and "\x07" not in out + err
     assert "Nom␛[2J␇ Zoé" in out and "6e␛A" in out
+
+
+def test_the_lazy_command_table_names_every_command_its_module_registers() -> None:
+    import importlib
+
+    from access_core.cli import base
+
+    for module in set(base.COMMAND_MODULES.values()):
+        importlib.import_module(f"access_core.cli.{module}")
+    registered = {
+        name: command.callback.__module__.rsplit(".", 1)[-1]  # type: ignore[union-attr]
+        for name, command in base.cli.commands.items()
+    }
+    assert registered == base.COMMAND_MODULES

@@ -571,3 +571,26 @@ def test_a_batch_printed_again_after_a_learner_chose_a_password_no_longer_shows_
         "zoe0": (PasswordState.CUSTOM, None),
         "zoe1": (PasswordState.INITIAL, "17052013"),
     }
+
+
+def _without_date_and_id(data: bytes) -> bytes:
+    data = re.sub(rb"/CreationDate \(D:[^)]*\)", b"", data)
+    return re.sub(rb"/ID \[<[0-9A-F]*><[0-9A-F]*>\]", b"", data)
+
+
+def test_a_document_does_not_depend_on_the_documents_built_before_it() -> None:
+    """The shipped fonts are read once per process: each document still embeds the glyphs it
+    uses and no others, so the same slips give the same PDF whatever was built before."""
+    from access_core.documents import slip_fonts
+
+    slip_fonts._parsed_font.cache_clear()  # noqa: SLF001 - the first document reads the fonts
+    plain = make([row(1, "Martin", "Léa"), row(2, "Durand", "Hugo")])
+    first = slips_pdf.slips_pdf(plain, OPTIONS, "fr", "8").data
+    other = make([row(3, "Øster-Łukasz", "Žofia Ÿvès Ĳssel"), row(4, "Ωmega", "Щука")])
+    other_pdf = slips_pdf.slips_pdf(other, OPTIONS, "fr", "1").data
+    again = slips_pdf.slips_pdf(plain, OPTIONS, "fr", "8").data
+
+    assert _without_date_and_id(again) == _without_date_and_id(first)
+    texts = " ".join(one_line(text) for text in slip_texts(other_pdf))
+    assert "Øster-Łukasz Žofia Ÿvès Ĳssel" in texts
+    assert "Ωmega Щука" in texts

@@ -176,9 +176,7 @@ def downgrade() -> None:
     # The older schema knows administrators only: a teacher would come back as one, and an
     # account whose password someone else chose would no longer have to change it.
     restricted = bind.execute(
-        sa.text(
-            "SELECT count(*) FROM admins WHERE role <> 'admin' OR must_change_password = :yes"
-        ),
+        sa.text("SELECT count(*) FROM admins WHERE role <> 'admin' OR must_change_password = :yes"),
         {"yes": True},
     ).scalar()
     if restricted:
