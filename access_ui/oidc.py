@@ -37,6 +37,7 @@ _REFUSAL_KEYS = {
     OidcStatus.UNKNOWN: "oidc_unknown",
     OidcStatus.DISABLED: "oidc_disabled",
     OidcStatus.NO_CLAIM: "oidc_no_claim",
+    OidcStatus.EMAIL_UNVERIFIED: "oidc_email_unverified",
 }
 
 

@@ -88,11 +88,11 @@ def login(db: Database, settings: Settings, username: str, password: str) -> Log
                 ).where(Admin.username == name)
             ).first()
         )
-    if row is not None:
-        # The account's own name, not the text typed: a database whose collation ignores
-        # accents or case (MariaDB's default) finds « ádmin » for « admin », and every such
-        # spelling must share one throttle row, one session name and one journal actor.
-        name = str(row[3])
+    if row is not None and str(row[3]) != name:
+        # A database whose collation ignores accents or case (MariaDB's default) finds
+        # « admin » for « ádmin »: compared exactly, « ádmin » names no account (and can
+        # never open « admin »'s session, whatever the password).
+        row = None
     subject = admin_subject(settings, name)
     # An unknown username may be a password typed in the wrong field: never journal it.
     actor = name if row else UNKNOWN_ACTOR

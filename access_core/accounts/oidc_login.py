@@ -5,7 +5,8 @@ provider just issued; ``sign_in`` decides, in one write transaction, whether the
 session:
 
 - the claim named by ``ACCESS_OIDC_USERNAME_CLAIM`` (default ``email``) names the account,
-  compared as usernames are (stripped, lower-cased);
+  compared as usernames are (stripped, lower-cased), exactly (whatever the database's
+  collation); when it is ``email``, the identity must carry ``email_verified: true``;
 - only an existing, active account enters, with its own role and scope; an unknown identity is
   refused (journalled as ``oidc_login_refused``), unless ``ACCESS_OIDC_CREATE_TEACHERS`` is on:
   then it becomes a teacher with no class (and no usable local password);
@@ -62,6 +63,8 @@ class OidcStatus(enum.Enum):
     DISABLED = "disabled"  # the account exists but is disabled
     NO_CLAIM = "no_claim"  # the token lacks the configured claim (or it is not a name)
     STALE = "stale"  # this token already opened a session, or is too old: sign in again
+    # the claim is ``email`` and the provider does not say the address is verified
+    EMAIL_UNVERIFIED = "email_unverified"
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,14 @@ def claimed_username(settings: Settings, claims: Mapping[str, object]) -> str | 
     if not name or len(name) > 150 or has_control_characters(name):
         return None
     return name
+
+
+def email_verified(settings: Settings, claims: Mapping[str, object]) -> bool:
+    """When the account is named by the ``email`` claim, the provider must vouch for it
+    (``email_verified`` true): many providers let users set an address they do not own."""
+    if settings.oidc_username_claim != "email":
+        return True
+    return claims.get("email_verified") in (True, "true")
 
 
 def _issued_at(claims: Mapping[str, object]) -> datetime | None:
@@ -139,12 +150,19 @@ def sign_in(
     def work(session: Session) -> OidcLoginResult:
         if name is None:
             return refuse(session, UNKNOWN_ACTOR, OidcStatus.NO_CLAIM)
+        if not email_verified(settings, identity.claims):
+            return refuse(session, UNKNOWN_ACTOR, OidcStatus.EMAIL_UNVERIFIED, identity=name)
         used = session.scalar(
             select(AdminSession.id).where(AdminSession.provider_token_hash == key)
         )
         if used is not None:
             return OidcLoginResult(OidcStatus.STALE, name)
         account = session.scalar(select(Admin).where(Admin.username == name))
+        if account is not None and account.username != name:
+            # A collation that ignores accents or case (MariaDB's default) found another
+            # account: « dìrecteur@… » is not « directeur@… ». Unknown, and never created
+            # (the UNIQUE index under that collation would refuse it anyway).
+            return refuse(session, UNKNOWN_ACTOR, OidcStatus.UNKNOWN, identity=name)
         created = False
         if account is None:
             if not settings.oidc_create_teachers:

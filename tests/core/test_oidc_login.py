@@ -38,6 +38,7 @@ def claims(email: str = STAFF, **more: Any) -> dict[str, Any]:
         "nonce": secrets.token_hex(8),
         "iat": int(datetime.now(UTC).timestamp()),
         "email": email,
+        "email_verified": True,
         **more,
     }
 
@@ -230,3 +231,59 @@ def test_a_claim_that_is_not_a_name_opens_nothing(db, settings, admin, value):
     assert audit.events(db, action="oidc_login_refused", limit=1)[0].details["refusal"] == (
         "no_claim"
     )
+
+
+@pytest.mark.parametrize("spelling", ["mme.dùrand@college.example", "mme.durand@collége.example"])
+def test_an_identity_differing_by_an_accent_is_unknown_whatever_the_collation(
+    db, settings, staff, spelling
+):
+    """MariaDB's default collation finds « mme.durand@… » for « mme.dùrand@… »: the claim
+    is compared exactly after the lookup, so it names no account."""
+    result = sign_in(db, settings, identity(email=spelling), POLICY)
+
+    assert result.status is OidcStatus.UNKNOWN and result.session_id is None
+    refused = audit.events(db, action="oidc_login_refused", limit=1)[0]
+    assert refused.actor != staff and refused.details["refusal"] == "unknown"
+    with db.transaction() as session:
+        assert len(session.scalars(select(AdminSession)).all()) == 0
+    # With auto-creation: a new teacher where the name is free, refused where the collation
+    # makes it the administrator's; never the administrator's session.
+    creating = sign_in(
+        db, replace(settings, oidc_create_teachers=True), identity(email=spelling), POLICY
+    )
+    assert creating.username == spelling
+    if creating.ok:
+        assert sessions.check(db, POLICY, creating.session_id).username == spelling
+
+
+def test_a_password_login_spelled_with_an_accent_opens_nothing_even_with_the_password(
+    db, settings, staff
+):
+    result = login(db, settings, "mme.dùrand@college.example", ADMIN_PASSWORD)
+
+    assert result.status is LoginStatus.REFUSED
+    assert audit.events(db, action="login_failed", limit=1)[0].actor != staff
+
+
+@pytest.mark.parametrize("verified", [False, "false", None, "yes"])
+def test_an_email_the_provider_does_not_say_verified_opens_nothing(db, settings, staff, verified):
+    token = claims(email="  MME.Durand@College.example ")
+    if verified is None:
+        del token["email_verified"]
+    else:
+        token["email_verified"] = verified
+
+    result = sign_in(db, settings, ProviderIdentity("ent", token), POLICY)
+
+    assert result.status is OidcStatus.EMAIL_UNVERIFIED and result.session_id is None
+    refused = audit.events(db, action="oidc_login_refused", limit=1)[0]
+    assert refused.details["refusal"] == "email_unverified" and refused.actor != staff
+    with db.transaction() as session:
+        assert len(session.scalars(select(AdminSession)).all()) == 0
+
+
+def test_email_verified_is_not_asked_of_another_claim(db, settings, staff):
+    by_login = replace(settings, oidc_username_claim="preferred_username")
+    token = claims(preferred_username=staff, email_verified=False)
+
+    assert sign_in(db, by_login, ProviderIdentity("ent", token), POLICY).ok

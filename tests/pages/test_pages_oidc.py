@@ -8,8 +8,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from access_core.accounts import admins
+from access_core.accounts.oidc_login import OidcStatus
 from access_core.db.unit_of_work import Database
-from access_core.text.catalogue import t
+from access_core.text.catalogue import MESSAGES, t
+from access_ui.oidc import _REFUSAL_KEYS
 from tests.support.factories import ADMIN_PASSWORD, TEST_ROUNDS
 from tests.support.pages import (
     LOGIN_FAILED,
@@ -98,3 +100,13 @@ def test_breakglass_lets_only_the_named_account_use_the_form(app_env, app_db: Da
     login_through_form(allowed, "secours", ADMIN_PASSWORD)
     no_exception(allowed)
     assert logged_in(allowed)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_refusal_of_the_provider_identity_has_its_own_wording(lang: str):
+    refusals = set(OidcStatus) - {OidcStatus.OK, OidcStatus.STALE}
+    assert set(_REFUSAL_KEYS) == refusals
+    assert len(set(_REFUSAL_KEYS.values())) == len(refusals)
+    for key in _REFUSAL_KEYS.values():
+        assert key in MESSAGES[lang]
+    assert "ENT" in t("oidc_email_unverified", lang, provider="ENT")

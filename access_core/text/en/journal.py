@@ -96,6 +96,7 @@ TEXTS: dict[str, str] = {
     "reason_unknown": "unknown identity",
     "reason_disabled_account": "account disabled",
     "reason_no_claim": "identity without a usable name",
+    "reason_email_unverified": "email address not verified",
     "reason_stale": "sign in again",
     "reason_local_login_off": "password sign-in closed",
     "method_password": "password",

@@ -118,6 +118,10 @@ TEXTS: dict[str, str] = {
     "oidc_no_claim": (
         "{provider} did not send what names your account ({claim}): ask an administrator."
     ),
+    "oidc_email_unverified": (
+        "{provider} does not say your email address is verified: verify it with "
+        "{provider} or ask an administrator."
+    ),
     "login_breakglass_only": "For break-glass accounts only.",
     "login_local_off_no_provider": (
         "No way to log in is configured (ACCESS_LOCAL_LOGIN=off without an identity "

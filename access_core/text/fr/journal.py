@@ -97,6 +97,7 @@ TEXTS: dict[str, str] = {
     "reason_unknown": "identité inconnue",
     "reason_disabled_account": "compte désactivé",
     "reason_no_claim": "identité sans nom utilisable",
+    "reason_email_unverified": "adresse électronique non vérifiée",
     "reason_stale": "connexion à refaire",
     "reason_local_login_off": "connexion par mot de passe fermée",
     "method_password": "mot de passe",

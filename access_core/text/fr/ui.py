@@ -125,6 +125,10 @@ TEXTS: dict[str, str] = {
         "{provider} n'a pas transmis l'information qui désigne votre compte ({claim}) : "
         "adressez-vous à un administrateur."
     ),
+    "oidc_email_unverified": (
+        "{provider} n'indique pas que votre adresse électronique est vérifiée : "
+        "vérifiez-la auprès de {provider} ou adressez-vous à un administrateur."
+    ),
     "login_breakglass_only": "Réservé aux comptes de secours.",
     "login_local_off_no_provider": (
         "Aucun moyen de connexion n'est configuré (ACCESS_LOCAL_LOGIN=off sans fournisseur "
