@@ -23,6 +23,7 @@ from typing import Any
 
 import click
 
+from access_core.accounts.admins import CLI_ACTOR_PREFIX
 from access_core.accounts.passwords import Progress
 from access_core.audit import events as audit
 from access_core.characters import visible
@@ -46,7 +47,7 @@ def os_user() -> str:
         return f"uid:{os.getuid()}"
 
 
-CLI_ACTOR = f"cli:{os_user()}"
+CLI_ACTOR = f"{CLI_ACTOR_PREFIX}{os_user()}"
 
 
 def version_text() -> str:
