@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from access_core.accounts import throttle
-from access_core.accounts.admins import normalize_username
+from access_core.accounts.admins import UNKNOWN_ACTOR, normalize_username
 from access_core.accounts.passwords import BCRYPT_MAX_BYTES, hash_password, verify_password
 from access_core.audit import events as audit
 from access_core.characters import has_control_characters
@@ -27,7 +27,6 @@ from access_core.config import Settings
 from access_core.db.models import Admin
 from access_core.db.unit_of_work import Database
 
-UNKNOWN_ACTOR = "(unknown username)"
 METHOD = "password"
 LOCAL_LOGIN_REFUSAL = "local_login_off"
 

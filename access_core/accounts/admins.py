@@ -24,6 +24,25 @@ if TYPE_CHECKING:
 
 ADMIN_PASSWORD_MIN_CHARS = 12
 SYSTEM_ACTOR = "system"
+LEARNER_ACTOR = "learner"  # a learner's own sign-in events
+UNKNOWN_ACTOR = "(unknown username)"  # a sign-in under a name no account holds
+CLI_ACTOR_PREFIX = "cli:"  # the command line, ``cli:<os user>``
+# The journal's actors that are no account: an account named like one would read (in its own
+# journal) and be credited with their events, so no account may take such a name.
+RESERVED_USERNAMES = frozenset({SYSTEM_ACTOR, LEARNER_ACTOR, UNKNOWN_ACTOR})
+
+
+def is_reserved_username(name: str) -> bool:
+    """Whether ``name`` (normalized) is one of the journal's non-account actors."""
+    return name in RESERVED_USERNAMES or name.startswith(CLI_ACTOR_PREFIX)
+
+
+def refuse_reserved_username(name: str) -> None:
+    """``ValidationError`` when ``name`` (normalized) is a journal actor's."""
+    if is_reserved_username(name):
+        raise ValidationError(
+            f"the username {name!r} is reserved", key="error_username_reserved", username=name
+        )
 
 
 @dataclass(frozen=True)
@@ -97,6 +116,7 @@ def create_admin(
         raise ValidationError("a username is 1 to 150 characters without spaces")
     if has_control_characters(name) or has_control_characters(display_name or ""):
         raise ValidationError("a username or display name cannot hold control characters")
+    refuse_reserved_username(name)
     check_admin_password(password)
     password_hash = hash_password(password, rounds)
 

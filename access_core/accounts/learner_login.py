@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from access_core.accounts import throttle
 from access_core.accounts.admin_login import dummy_hash
+from access_core.accounts.admins import LEARNER_ACTOR
 from access_core.accounts.passwords import (
     BCRYPT_MAX_BYTES,
     hash_cost,
@@ -108,7 +109,9 @@ def _authenticate(
     if not admission.admitted:
 
         def record_locked(session: Session) -> None:
-            audit.record(session, "learner", "learner_login_refused_locked", learner_id=learner_id)
+            audit.record(
+                session, LEARNER_ACTOR, "learner_login_refused_locked", learner_id=learner_id
+            )
 
         db.write(record_locked)
         # no learner id: a locked answer must not tell whether the login exists
@@ -130,9 +133,13 @@ def _authenticate(
     def record(session: Session) -> tuple[LearnerAuthResult, str | None]:
         if not usable or row is None or not _unchanged(session, row.id, verified_hash):
             if admission.locked_until is not None:
-                throttle.record_lockout(session, "learner", admission, learner_id)
+                throttle.record_lockout(session, LEARNER_ACTOR, admission, learner_id)
             audit.record(
-                session, "learner", "learner_login_failed", learner_id=learner_id, occurred_at=now
+                session,
+                LEARNER_ACTOR,
+                "learner_login_failed",
+                learner_id=learner_id,
+                occurred_at=now,
             )
             status = LearnerStatus.LOCKED if admission.locked_until else LearnerStatus.REFUSED
             return LearnerAuthResult(status, None, admission.locked_until), None
@@ -150,11 +157,11 @@ def _authenticate(
             row.must_change_password, row.password_changed_at, settings.initial_password_days, now
         ):
             audit.record(
-                session, "learner", "learner_login_expired", learner_id=row.id, occurred_at=now
+                session, LEARNER_ACTOR, "learner_login_expired", learner_id=row.id, occurred_at=now
             )
             return LearnerAuthResult(LearnerStatus.EXPIRED, row.id), stored_hash
         audit.record(
-            session, "learner", "learner_login_succeeded", learner_id=row.id, occurred_at=now
+            session, LEARNER_ACTOR, "learner_login_succeeded", learner_id=row.id, occurred_at=now
         )
         status = LearnerStatus.MUST_CHANGE if row.must_change_password else LearnerStatus.OK
         return LearnerAuthResult(status, row.id), stored_hash
@@ -247,7 +254,7 @@ def change_password(
             raise NotAuthorized("password change refused (changed)", status="changed")
         audit.record(
             session,
-            "learner",
+            LEARNER_ACTOR,
             "learner_password_changed",
             learner_id=result.learner_id,
             occurred_at=now,

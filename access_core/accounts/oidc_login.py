@@ -38,8 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from access_core.accounts import sessions
-from access_core.accounts.admin_login import UNKNOWN_ACTOR
-from access_core.accounts.admins import normalize_username
+from access_core.accounts.admins import UNKNOWN_ACTOR, is_reserved_username, normalize_username
 from access_core.audit import events as audit
 from access_core.characters import has_control_characters
 from access_core.config import Settings
@@ -165,7 +164,7 @@ def sign_in(
             return refuse(session, UNKNOWN_ACTOR, OidcStatus.UNKNOWN, identity=name)
         created = False
         if account is None:
-            if not settings.oidc_create_teachers:
+            if not settings.oidc_create_teachers or is_reserved_username(name):
                 return refuse(session, UNKNOWN_ACTOR, OidcStatus.UNKNOWN, identity=name)
             account = _create_teacher(session, name, identity, now)
             created = True

@@ -27,6 +27,7 @@ from access_core.accounts.admins import (
     check_admin_password,
     generate_admin_password,
     normalize_username,
+    refuse_reserved_username,
 )
 from access_core.accounts.passwords import hash_password
 from access_core.accounts.scope import ROLE_ADMIN, ROLE_TEACHER, Scope
@@ -52,6 +53,7 @@ def _check_username(name: str, display_name: str | None) -> None:
         raise ValidationError("a username is 1 to 150 characters without spaces")
     if has_control_characters(name) or has_control_characters(display_name or ""):
         raise ValidationError("a username or display name cannot hold control characters")
+    refuse_reserved_username(name)
 
 
 def _schools_in_scope(session: Session, scope: Scope | None, ids: Sequence[int]) -> list[int]:

@@ -6,8 +6,10 @@
   already serializes writers). Every read after it sees what the previous change committed
   (PostgreSQL's read committed; MariaDB takes its snapshot at the first plain read, after it).
 - **Scope.** ``target_in_scope`` finds the account an actor may act on: an administrator sees
-  the accounts sharing one of their schools (a district account only from a district actor);
-  a target outside answers exactly like an unknown one. The command line (technical staff)
+  an account only when every school of it (an administrator's schools, a teacher's classes'
+  schools) is one of theirs, since acting on an account (its password above all) is acting
+  in each of its schools; a district account only from a district actor. A target with any
+  school outside answers exactly like an unknown one. The command line (technical staff)
   acts as the system: every account, and it may leave a school without an administrator
   (the way back in when the last one is locked out).
 - **Last administrator.** ``keep_an_administrator`` refuses a change after which a school the
@@ -58,12 +60,13 @@ def account_schools(session: Session, admin: Admin) -> frozenset[int] | None:
 
 
 def visible_to(scope: Scope | None, schools: frozenset[int] | None) -> bool:
-    """Whether an account of ``schools`` is within ``scope`` (None: the system sees all)."""
+    """Whether an account of ``schools`` is within ``scope``: each of its schools is the
+    actor's (None: the system sees all). An account of no school is a district actor's."""
     if scope is None or scope.school_ids is None:
         return True
     if schools is None:  # a district account: district actors only
         return False
-    return bool(schools & scope.school_ids)
+    return bool(schools) and schools <= scope.school_ids
 
 
 def not_found(username: str) -> NotFound:

@@ -82,6 +82,8 @@ def os_user() -> str:
         return f"uid:{os.getuid()}"
 
 
+# ``admins.CLI_ACTOR_PREFIX`` (« cli: », a reserved username prefix), written out here: the
+# command line imports no database code before a command runs
 CLI_ACTOR = f"cli:{os_user()}"
 
 

@@ -117,6 +117,19 @@ def test_with_auto_creation_an_unknown_identity_becomes_a_teacher_with_no_class(
     assert sessions.check(db, POLICY, result.session_id).live
 
 
+@pytest.mark.parametrize("name", ["system", "learner", "cli:root"])
+def test_auto_creation_never_makes_an_account_named_like_a_journal_actor(db, settings, name):
+    creating = replace(settings, oidc_create_teachers=True)
+
+    result = sign_in(db, creating, identity(email=name), POLICY)
+
+    assert result.status is OidcStatus.UNKNOWN and result.session_id is None
+    with db.transaction() as session:
+        assert session.scalar(select(Admin).where(Admin.username == name)) is None
+    refused = audit.events(db, action="oidc_login_refused", limit=1)[0]
+    assert refused.details["refusal"] == "unknown"
+
+
 def test_one_provider_token_opens_one_session_a_replayed_cookie_opens_nothing(db, settings, staff):
     once = identity()
     first = sign_in(db, settings, once, POLICY)

@@ -600,9 +600,16 @@ def _set_teacher_classes(w: World, actor: str) -> None:
 
 def _teacher_class_ids(w: World, actor: str) -> None:
     _account_case(w, actor, lambda u: staff_list.teacher_class_ids(w.db, actor, u), teacher=True)
-    if actor == w.admin_a:  # a teacher of A and B: only A's class is named to A's administrator
+    if actor == w.admin_a:  # a teacher of A and B is not A's alone: unknown to A's administrator
         both = make_teacher(w.db, "prof_ab", [w.class_a1, w.class_b_only])
-        assert staff_list.teacher_class_ids(w.db, actor, both) == [w.class_a1]
+        got = same_as_unknown(
+            w,
+            lambda: staff_list.teacher_class_ids(w.db, actor, both),
+            lambda: staff_list.teacher_class_ids(w.db, actor, "nobody"),
+            both,
+            "nobody",
+        )
+        assert got[:2] == ("error", "NotFound")
 
 
 def _listing(w: World, actor: str, call: Callable[[], object]) -> object:

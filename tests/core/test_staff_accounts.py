@@ -11,10 +11,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from access_core.accounts import sessions, staff, staff_access, staff_classes, staff_list
+from access_core.accounts import admins, sessions, staff, staff_access, staff_classes, staff_list
+from access_core.accounts import staff_rules as rules
 from access_core.accounts.admin_login import admin_subject, login
 from access_core.accounts.admins import require_active_account
 from access_core.accounts.passwords import verify_password
+from access_core.accounts.scope import load_scope
 from access_core.audit import events as audit
 from access_core.db.models import AccountClass, Admin, LoginThrottle
 from access_core.db.unit_of_work import Database
@@ -162,19 +164,16 @@ def test_an_administrator_cannot_disable_or_demote_themself(db, district):
 
 def test_the_last_administrator_of_a_school_stays(db, district):
     staff.set_active(db, "alice", "anna", False)
-    make_admin(db, "bob", [district.a, district.b])
-    staff.set_active(db, "bob", "alice", False)  # bob administers A still
-    with pytest.raises(ValidationError) as caught:
-        staff.set_active(db, "bruno", "bob", False)  # A would have no administrator
+    with db.transaction(write=True) as session:  # as if alice had gone between two checks
+        session.scalars(select(Admin).where(Admin.username == "alice")).one().is_active = False
+        with pytest.raises(ValidationError) as caught:
+            rules.keep_an_administrator(
+                session, load_scope(session, username="bruno"), [district.a]
+            )
+        session.rollback()
     assert caught.value.params == {"key": "error_last_admin", "school": "Collège A"}
-    staff.revoke_school(db, "bruno", "bob", district.b)  # B keeps bruno: allowed
-    assert account(db, "bob").is_active
-    actions = [(e.action, e.actor) for e in audit.events(db)][:3]
-    assert actions == [
-        ("account_school_revoked", "bruno"),
-        ("account_disabled", "bob"),
-        ("account_disabled", "alice"),
-    ]
+    with db.transaction(write=True) as session:  # the command line may (the way back in)
+        rules.keep_an_administrator(session, None, [district.a])
 
 
 def test_a_teacher_manages_no_account(db, district):
@@ -203,17 +202,21 @@ def test_a_class_or_school_of_another_school_cannot_be_given(db, district):
 
 def test_a_teachers_classes_change_within_the_actors_schools_only(db, district):
     a2 = make_class(db, district.a, "5e A")
+    make_admin(db, "bob", [district.a, district.b])
     make_teacher(db, "prof", [district.a_class, district.b_class])
-    staff_classes.set_teacher_classes(db, "alice", "prof", [a2])
+    for actor in ("alice", "bruno"):  # a teacher of A and B is neither A's nor B's alone
+        with pytest.raises(NotFound):
+            staff_classes.set_teacher_classes(db, actor, "prof", [a2])
+    staff_classes.revoke_class(db, "bob", "prof", district.b_class)
+    staff_classes.set_teacher_classes(db, "alice", "prof", [a2])  # now A's alone
     with db.transaction() as session:
         held = sorted(session.scalars(select(AccountClass.class_id)))
-    assert held == sorted([a2, district.b_class])  # B's class is not alice's to take
+    assert held == [a2]
     assert staff_list.teacher_class_ids(db, "alice", "prof") == [a2]
-    staff_classes.revoke_class(db, "bruno", "prof", district.b_class)
     with pytest.raises(ValidationError) as caught:
         staff_classes.revoke_class(db, "alice", "prof", a2)  # a teacher keeps one class
     assert caught.value.params["key"] == "error_teacher_needs_class"
-    (event,) = audit.events(db, "account_classes_changed")
+    event = audit.events(db, "account_classes_changed")[0]
     assert event.actor == "alice" and event.details["removed"] == [district.a_class]
 
 
@@ -316,3 +319,92 @@ def test_a_teacher_is_created_with_the_classes_of_one_school(db, district):
     assert staff_list.teacher_class_ids(db, "dasen", "prof") == sorted(
         [district.a_class, district.b_class]
     )
+
+
+SHARED = {
+    "an administrator of A and B": lambda db, d: make_admin(db, "shared", [d.a, d.b]),
+    "a teacher of classes in A and B": lambda db, d: make_teacher(
+        db, "shared", [d.a_class, d.b_class]
+    ),
+    "a district administrator": lambda db, d: make_admin(db, "shared", all_schools=True),
+}
+
+
+@pytest.mark.parametrize("make_shared", SHARED.values(), ids=SHARED.keys())
+@pytest.mark.parametrize("attempt", ATTEMPTS.values(), ids=ATTEMPTS.keys())
+def test_an_account_holding_a_school_outside_the_actors_answers_like_an_unknown_one(
+    db, settings, district, make_shared, attempt
+):
+    make_shared(db, district)
+    before = account(db, "shared")
+    for target in ("shared", "nobody"):
+        with pytest.raises(NotFound) as caught:
+            attempt(db, settings, district, target)
+        assert caught.value.params.get("key") == "error_account_not_found"
+    after = account(db, "shared")
+    assert (after.is_active, after.password_hash) == (before.is_active, before.password_hash)
+    assert [e for e in audit.events(db) if e.actor == "alice"] == []
+
+
+def test_an_account_holding_every_school_of_the_actor_only_is_theirs(db, settings, district):
+    make_admin(db, "bob", [district.a, district.b])
+    make_teacher(db, "prof", [district.a_class, district.b_class])
+    assert staff.reset_password(db, settings, "bob", "prof").username == "prof"
+    staff.set_active(db, "bob", "prof", False)
+    assert not account(db, "prof").is_active
+
+
+def test_the_list_names_no_school_or_class_outside_the_actors(db, settings, district):
+    make_admin(db, "bob", [district.a, district.b])
+    make_teacher(db, "prof", [district.a_class, district.b_class])
+    make_admin(db, "district", all_schools=True)
+    rows = staff_list.list_accounts(db, settings, "alice")
+    assert [row.username for row in rows] == ["alice", "anna"]
+    assert "Collège B" not in repr(rows) and "6e B" not in repr(rows)
+    both = {row.username: row for row in staff_list.list_accounts(db, settings, "bob")}
+    assert sorted(both) == ["alice", "anna", "bob", "bruno", "prof"]
+    assert both["prof"].classes == ("6e A (Collège A)", "6e B (Collège B)")
+
+
+RESERVED = ["system", "learner", "cli:root", "CLI:someone", " System ", "(unknown username)"]
+
+
+@pytest.mark.parametrize("name", RESERVED)
+def test_a_journal_actors_name_cannot_be_an_accounts(db, district, name):
+    for actor, system in (("alice", False), ("cli:root", True)):
+        with pytest.raises(ValidationError) as caught:
+            staff.create_account(
+                db,
+                actor,
+                name,
+                role="teacher",
+                rounds=TEST_ROUNDS,
+                class_ids=[district.a_class],
+                password="a long enough password",
+                system=system,
+            )
+    assert caught.value.params.get("key") in {"error_username_reserved", None}
+    with db.transaction() as session:
+        assert session.scalar(select(Admin).where(Admin.username == name.strip().lower())) is None
+    assert not audit.events(db, "account_created")
+
+
+def test_a_reserved_name_is_refused_with_a_clear_message_in_both_languages(db, district):
+    with pytest.raises(ValidationError) as caught:
+        staff.create_account(
+            db,
+            "alice",
+            "cli:root",
+            role="teacher",
+            rounds=TEST_ROUNDS,
+            class_ids=[district.a_class],
+        )
+    assert caught.value.params == {"key": "error_username_reserved", "username": "cli:root"}
+    assert error_message(caught.value, "fr") == (
+        "Le nom d'utilisateur « cli:root » est réservé : choisissez-en un autre."
+    )
+    assert "cli:root" in error_message(caught.value, "en") and "reserved" in error_message(
+        caught.value, "en"
+    )
+    with pytest.raises(ValidationError):
+        admins.create_admin(db, "system", "a long enough password", TEST_ROUNDS)

@@ -6,6 +6,7 @@ TEXTS: dict[str, str] = {
     ),
     "error_account_not_found": "No account named '{username}'.",
     "error_account_exists": "The account '{username}' already exists.",
+    "error_username_reserved": "The username '{username}' is reserved: choose another.",
     "error_account_self": "Not possible on your own account.",
     "error_last_admin": "Refused: the school '{school}' would have no active administrator left.",
     "error_teacher_needs_class": "A teacher has one class or more.",

@@ -9,6 +9,9 @@ TEXTS: dict[str, str] = {
     # errors
     "error_account_not_found": "Aucun compte nommé « {username} ».",
     "error_account_exists": "Le compte « {username} » existe déjà.",
+    "error_username_reserved": (
+        "Le nom d'utilisateur « {username} » est réservé : choisissez-en un autre."
+    ),
     "error_account_self": "Impossible sur votre propre compte.",
     "error_last_admin": (
         "Refusé : l'établissement « {school} » n'aurait plus aucun administrateur actif."
