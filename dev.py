@@ -150,7 +150,9 @@ def start_demo_provider() -> list[str]:
 
     port = os.environ.get("ACCESS_DEMO_OIDC_PORT", "9400")
     url = f"http://127.0.0.1:{port}"
-    admin = json.dumps({"sub": "admin", "email": "admin", "name": "Administrateur (démo)"})
+    admin = json.dumps(
+        {"sub": "admin", "email": "admin", "email_verified": True, "name": "Administrateur (démo)"}
+    )
     say(f"starting a demo OpenID Connect provider on {url}")
     subprocess.Popen(  # noqa: S603 - a fixed program; it stops with the terminal (Ctrl+C)
         [

@@ -7,6 +7,7 @@ unless ``ACCESS_REQUIRE_BROWSER=1`` makes that a failure (as in CI).
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import socket
@@ -465,10 +466,16 @@ def app_server(
 # --- a local OpenID Connect provider -------------------------------------------------------
 
 
+# the identities the OIDC browser tests sign in with (an account's, and an unknown person's)
+VERIFIED_IDENTITIES = ("mme.durand@college.example", "intrus@example.org")
+
+
 @dataclass
 class Provider:
     """``oidc-provider-mock`` serving on 127.0.0.1: any client id is accepted, and its
-    authorization page signs in whoever's ``sub`` is typed (claims ``{"email": sub}``)."""
+    authorization page signs in whoever's ``sub`` is typed (claims ``{"email": sub}``; the
+    identities of ``VERIFIED_IDENTITIES`` also carry ``email_verified: true``, which the
+    dashboard asks of an ``email`` claim)."""
 
     url: str
     process: subprocess.Popen[bytes]
@@ -490,6 +497,14 @@ def start_provider(log_path: Path) -> Provider:
                 "127.0.0.1",
                 "--port",
                 str(port),
+                *(
+                    argument
+                    for who in VERIFIED_IDENTITIES
+                    for argument in (
+                        "--user-claims",
+                        json.dumps({"sub": who, "email": who, "email_verified": True}),
+                    )
+                ),
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
