@@ -44,6 +44,8 @@ def test_an_administrator_creates_a_teacher_who_chooses_a_password_then_gets_in(
     expect(page.get_by_role("heading", name="Comptes du personnel")).to_be_visible()
 
     page.get_by_text("Créer un compte").click()
+    settle(page)
+    expect(page.get_by_text("Classes de l'enseignant")).to_be_visible()
     page.get_by_label("Identifiant du nouveau compte").fill("prof.durand")
     page.get_by_test_id("stMultiSelect").filter(has_text="Classes de l'enseignant").click()
     page.get_by_role("option", name="6e A", exact=True).click()
@@ -73,7 +75,7 @@ def test_an_administrator_creates_a_teacher_who_chooses_a_password_then_gets_in(
     page.get_by_role("button", name="Enregistrer").click()
     settle(page)
     expect(form_title).to_have_count(0)
-    expect(page.get_by_text("Connecté : prof.durand")).to_be_visible()
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Connecté : prof.durand")
     expect(page.get_by_test_id("stSidebar").get_by_role("link").first).to_be_visible()
     hashed, must_change, _ = account_row(server, "prof.durand")
     assert must_change == 0 and verifies(NEW_PASSWORD, hashed)
