@@ -3,16 +3,15 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import assert_one_line_error
-from tests.support.factories import TEST_COOKIE_KEY, TEST_ROUNDS, add_learner, create_test_admin
+from tests.support.cli_script import entry_point
+from tests.support.factories import add_learner, create_test_admin
 from tests.support.first_school import ensure_first_school, grant_first_school
 from tests.support.slips_helpers import page_count, slip_texts
 
@@ -30,27 +29,6 @@ ROSTER = (
 def admin(db) -> str:
     ensure_first_school(db)
     return grant_first_school(db, create_test_admin(db))
-
-
-def entry_point(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    if not SCRIPT.exists():
-        pytest.skip("the access-core script is not installed next to this interpreter")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ACCESS_")}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        ACCESS_LANGUAGE="en",
-        ACCESS_BCRYPT_ROUNDS=str(TEST_ROUNDS),
-        ACCESS_COOKIE_KEY=TEST_COOKIE_KEY,
-        ACCESS_SECRETS_FILE=os.devnull,
-    )
-    return subprocess.run(
-        [str(SCRIPT), "--database-url", database_url, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=env,
-    )
 
 
 def test_import_prints_its_id_and_slips_import_writes_exactly_its_new_pupils(

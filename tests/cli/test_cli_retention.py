@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,7 +16,8 @@ from sqlalchemy import select
 from access_core.db.models import Learner
 from access_core.ops.restore import kept_previous
 from tests.conftest import assert_one_line_error
-from tests.support.factories import TEST_COOKIE_KEY, TEST_ROUNDS, add_learner, dump_tables
+from tests.support.cli_script import entry_point
+from tests.support.factories import add_learner, dump_tables
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SCRIPT = Path(sys.executable).parent / "access-core"
@@ -48,27 +48,6 @@ def school(db, admin):
         deactivated_at=now - timedelta(days=10),
     )
     add_learner(db, "Present", "Paul", class_name="3e C", login="ppresent")
-
-
-def entry_point(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    if not SCRIPT.exists():
-        pytest.skip("the access-core script is not installed next to this interpreter")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ACCESS_")}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        ACCESS_LANGUAGE="en",
-        ACCESS_BCRYPT_ROUNDS=str(TEST_ROUNDS),
-        ACCESS_COOKIE_KEY=TEST_COOKIE_KEY,
-        ACCESS_SECRETS_FILE=os.devnull,
-    )
-    return subprocess.run(
-        [str(SCRIPT), "--database-url", database_url, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=env,
-    )
 
 
 def test_a_dry_run_lists_who_would_go_and_changes_nothing(cli, db, admin, school):

@@ -3,9 +3,7 @@ the learners kept named, and the refusals as one error line."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -17,7 +15,8 @@ from access_core.accounts import learner_login
 from access_core.db.models import Learner
 from access_core.roster import undo
 from tests.conftest import assert_one_line_error
-from tests.support.factories import TEST_COOKIE_KEY, TEST_ROUNDS, create_test_admin
+from tests.support.cli_script import entry_point
+from tests.support.factories import create_test_admin
 from tests.support.first_school import ensure_first_school, grant_first_school
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -28,27 +27,6 @@ SCRIPT = Path(sys.executable).parent / "access-core"
 def admin(db) -> str:
     ensure_first_school(db)
     return grant_first_school(db, create_test_admin(db))
-
-
-def entry_point(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    if not SCRIPT.exists():
-        pytest.skip("the access-core script is not installed next to this interpreter")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ACCESS_")}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        ACCESS_LANGUAGE="en",
-        ACCESS_BCRYPT_ROUNDS=str(TEST_ROUNDS),
-        ACCESS_COOKIE_KEY=TEST_COOKIE_KEY,
-        ACCESS_SECRETS_FILE=os.devnull,
-    )
-    return subprocess.run(
-        [str(SCRIPT), "--database-url", database_url, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=env,
-    )
 
 
 def hashes(db) -> dict[str, str]:
