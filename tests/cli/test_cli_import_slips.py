@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -15,8 +13,6 @@ from tests.support.factories import add_learner, create_test_admin
 from tests.support.first_school import ensure_first_school, grant_first_school
 from tests.support.slips_helpers import page_count, slip_texts
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-SCRIPT = Path(sys.executable).parent / "access-core"
 ROSTER = (
     "Nom;Prénom;Date de naissance;Classe\n"
     "Zola;Émile;01/02/2013;6e A\n"

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -18,9 +16,6 @@ from access_core.ops.restore import kept_previous
 from tests.conftest import assert_one_line_error
 from tests.support.cli_script import entry_point
 from tests.support.factories import add_learner, dump_tables
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-SCRIPT = Path(sys.executable).parent / "access-core"
 
 
 def logins(db) -> set[str]:

@@ -4,9 +4,7 @@ the learners kept named, and the refusals as one error line."""
 from __future__ import annotations
 
 import re
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -18,9 +16,6 @@ from tests.conftest import assert_one_line_error
 from tests.support.cli_script import entry_point
 from tests.support.factories import create_test_admin
 from tests.support.first_school import ensure_first_school, grant_first_school
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-SCRIPT = Path(sys.executable).parent / "access-core"
 
 
 @pytest.fixture
