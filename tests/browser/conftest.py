@@ -406,6 +406,8 @@ def page(browser: Any, request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
         try:
             page.screenshot(path=str(shot), full_page=True)
             print(f"screenshot of the failure: {shot}")
+            # CI keeps only the output: what the page showed, as text
+            print("page text at the failure:\n" + page.inner_text("body")[:4000])
         except Exception as exc:  # noqa: BLE001 - a missing screenshot must not hide the failure
             print(f"no screenshot: {exc}")
     context.close()
