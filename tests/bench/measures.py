@@ -118,7 +118,7 @@ def p1_reset(db: Database, args: Namespace) -> list[Row]:
     ]
 
 
-def _page_work(db: Database, class_id: int) -> None:
+def _page_work(db: Database, class_id: int, actor: str = BENCH_ADMIN) -> None:
     """The data work of a class switch, as pages/learner_access.py's class view (a fragment:
     the search and the deactivated learners, P4, are not rerun) does it: the class list
     through the page's cache (access_ui.cached), the class's query and table, the slips'
@@ -126,8 +126,8 @@ def _page_work(db: Database, class_id: int) -> None:
     for them)."""
     from access_ui import cached
 
-    cached.class_list(BENCH_ADMIN)
-    rows = roster.class_learners(db, BENCH_ADMIN, class_id)
+    cached.class_list(actor)
+    rows = roster.class_learners(db, actor, class_id)
     tables.class_table(rows, TZ, "fr", initial_days=60)
     slip_set = slips.build_slips(rows, "digits", 60, TZ)
     slips_pdf.missing_glyphs(slip_set)
