@@ -135,6 +135,15 @@ class Learner(Base):
             postgresql_where=text("search_key IS NULL"),
             sqlite_where=text("search_key IS NULL"),
         ),
+        # the district overview by school, read from the index alone (migration 0012)
+        Index(
+            "ix_learners_school_active",
+            "school_id",
+            "deactivated_at",
+            "must_change_password",
+            postgresql_where=text("deactivated_at IS NULL"),
+            sqlite_where=text("deactivated_at IS NULL"),
+        ),
         # SQLite: never give a purged learner's id to a new one (migration 0007)
         {"sqlite_autoincrement": True},
     )
