@@ -80,10 +80,17 @@ def one_thread_rate(rounds: int, hashes: int) -> float:
     return 1 / statistics.mean(_timed(lambda: hash_password("03072012", rounds), hashes))
 
 
+def load_average() -> str:
+    """The 1-minute load average, printed beside a figure so that a noisy one is recognisable."""
+    return f"{os.getloadavg()[0]:.2f}"
+
+
 def p1_reset(db: Database, args: Namespace) -> list[Row]:
+    """Reset of 200 learners against the limit = cores × the one-thread rate, measured right
+    before and right after (as Y1: a change of the machine's load falls on both sides alike),
+    their mean; the load average before and after is printed beside it."""
     cores = default_workers()
-    rate = one_thread_rate(args.rounds, max(4, 2 * cores))
-    limit = cores * rate
+    samples = max(4, 2 * cores)
     with db.transaction() as session:
         ids = list(
             session.scalars(
@@ -93,27 +100,34 @@ def p1_reset(db: Database, args: Namespace) -> list[Row]:
                 .limit(200)
             )
         )
+    load_before = load_average()
+    before = one_thread_rate(args.rounds, samples)
     start = time.perf_counter()
     reset_passwords(db, BENCH_ADMIN, ids, args.rounds)
     throughput = len(ids) / (time.perf_counter() - start)
+    after = one_thread_rate(args.rounds, samples)
+    load_after = load_average()
+    rate = (before + after) / 2
+    limit = cores * rate
     return [
         (
             "P1",
             f"reset of {len(ids)} learners at cost {args.rounds}",
             f"{throughput:.2f} /s",
-            f"sequential {rate:.2f} /s",
+            f"sequential {before:.2f} / {after:.2f} /s before / after; "
+            f"load {load_before} / {load_after}",
             f"{throughput / rate:.2f}",
             "",
             "",
         ),
         (
             "",
-            "  against the limit (cores × one-thread rate)",
+            "  against the limit (cores × mean one-thread rate)",
             f"{throughput:.2f} /s",
             f"limit {limit:.2f} /s ({cores} cores)",
             f"{throughput / limit:.2f}",
-            "≥ 0.90 × limit",
-            "yes" if throughput >= 0.9 * limit else "no",
+            "≥ 0.95 × limit",
+            "yes" if throughput >= 0.95 * limit else "no",
         ),
     ]
 

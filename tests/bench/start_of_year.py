@@ -23,7 +23,7 @@ from pathlib import Path
 
 from access_core.accounts.passwords import default_workers
 from tests.bench.formats import siecle_school
-from tests.bench.measures import Row, one_thread_rate
+from tests.bench.measures import Row, load_average, one_thread_rate
 from tests.support.roster_samples import siecle_zip
 
 ADMIN = "rentree"
@@ -116,6 +116,7 @@ def y1_start_of_year(args: Namespace, pupils: int = 2000, classes: int = 70) -> 
     rounds = args.rounds
     cores = default_workers()
     samples = max(4, 2 * cores)
+    load_before = load_average()
     before = one_thread_rate(rounds, samples)
     with tempfile.TemporaryDirectory() as tmp:
         try:
@@ -123,6 +124,7 @@ def y1_start_of_year(args: Namespace, pupils: int = 2000, classes: int = 70) -> 
         except StepFailed as exc:
             return [("Y1", "start of the year, CLI end to end", "failed", str(exc), "", "", "")]
     after = one_thread_rate(rounds, samples)
+    load_after = load_average()
     rate = (before + after) / 2
     limit = pupils / (cores * rate)
     total = sum(v for k, v in steps.items() if k != "bare")
@@ -152,7 +154,7 @@ def y1_start_of_year(args: Namespace, pupils: int = 2000, classes: int = 70) -> 
             "",
             f"  one-thread rate at cost {rounds}, before / after",
             f"{before:.2f} / {after:.2f} /s",
-            f"{samples} hashes each",
+            f"{samples} hashes each; load {load_before} / {load_after}",
             "",
             "",
             "",

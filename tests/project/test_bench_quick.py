@@ -59,6 +59,8 @@ def test_the_benchmark_prints_every_measure_with_its_reference_and_target():
         assert "failed" not in row
     assert "cores" in result.stdout
     assert "limit" in result.stdout and "baseline" in result.stdout
+    assert "≥ 0.95 × limit" in result.stdout
+    assert result.stdout.count("; load ") >= 2  # P1 and Y1 print the load average
 
 
 def _bench(*args: str) -> subprocess.CompletedProcess[str]:
@@ -87,6 +89,27 @@ def test_the_browser_measures_run_against_a_real_server_in_chromium(browser_avai
     _rows(result.stdout, "B1", "B2", "B3", "B4", "B5", "B6", "B7")
     assert "bare Streamlit form" in result.stdout and "service alone" in result.stdout
     assert "errors 0" in result.stdout
+    # issue 26's rows: B1 cold and serve → /healthz, B2 by part, B4 at 200, B6 against a bare page
+    _lines(
+        result.stdout,
+        "cold: first visit on a just-started server",
+        "`access-core serve` start → /healthz 200",
+        "of which: session start, sessions.start",
+        "of which: class_learners + class_table + slips",
+        "of which: recently_deactivated + deactivated_table",
+        "reset of 200 learners, « Confirmer » → notice",
+        "server CPU per switch, 2 sessions, against a bare page",
+    )
+    assert "≤ 1.1 × bare" in result.stdout and "≤ 1.5 s" in result.stdout
+
+
+def _lines(stdout: str, *labels: str) -> None:
+    """Each label is on a row that holds a figure (not « failed » nor « skipped »)."""
+    lines = stdout.splitlines()
+    for label in labels:
+        row = next((line for line in lines if label in line), None)
+        assert row is not None, f"{label!r} missing from:\n{stdout}"
+        assert "failed" not in row and "skipped" not in row, row
 
 
 def test_a_district_school_builds_on_postgresql_with_copy(request):
