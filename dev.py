@@ -229,7 +229,10 @@ def cmd_test(extra: list[str]) -> None:
     ensure_venv("test")
     ensure_test_tools()
     say("running the test suite")
-    result = subprocess.run([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT, check=False)
+    # one worker per core (pytest-xdist); the browser tests stay on one of them (tests/conftest.py)
+    chosen = any(a.startswith(("-n", "--numprocesses")) or a.endswith("no:xdist") for a in extra)
+    parallel = [] if chosen else ["-n", "auto", "--dist", "loadgroup"]
+    result = subprocess.run([str(PYTHON), "-m", "pytest", *parallel, *extra], cwd=ROOT, check=False)
     sys.exit(result.returncode)
 
 

@@ -106,6 +106,22 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         )
 
 
+# Under pytest-xdist (``dev.py test`` runs ``-n auto --dist loadgroup``), the tests that start
+# servers and drive Chromium run one at a time on one worker, as they were written to (a server
+# and a browser each, timeouts sized for that), while the other workers take the rest; the
+# benchmark's quick runs share its cached school files and start servers too.
+SERIAL_GROUPS = {"browser": "browser", "test_bench_quick.py": "browser"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    del config
+    for item in items:
+        for part in item.path.parts[-2:]:
+            if part in SERIAL_GROUPS:
+                item.add_marker(pytest.mark.xdist_group(SERIAL_GROUPS[part]))
+                break
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "access.db"
