@@ -106,20 +106,34 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         )
 
 
-# Under pytest-xdist (``dev.py test`` runs ``-n auto --dist loadgroup``), the tests that start
-# servers and drive Chromium run one at a time on one worker, as they were written to (a server
-# and a browser each, timeouts sized for that), while the other workers take the rest; the
-# benchmark's quick runs share its cached school files and start servers too.
-SERIAL_GROUPS = {"browser": "browser", "test_bench_quick.py": "browser"}
+# Under pytest-xdist (``dev.py test`` runs ``-n auto --dist loadgroup``) a group's tests run one
+# at a time on one worker. The browser tests form two groups of about the same length (each test
+# starts its own servers and Chromium: at most two at once on two workers), the benchmark's
+# quick runs a third (they share its cached school files); the rest spread over the workers.
+BROWSER_FIRST_HALF = {
+    "test_security_import_browser.py",
+    "test_oidc_browser.py",
+    "test_two_servers.py",
+    "test_search_overview_browser.py",
+    "test_schools_browser.py",
+    "test_slips_browser.py",
+}
+
+
+def _serial_group(path: Path) -> str | None:
+    if path.name == "test_bench_quick.py":
+        return "bench"
+    if path.parent.name == "browser":
+        return "browser-1" if path.name in BROWSER_FIRST_HALF else "browser-2"
+    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     del config
     for item in items:
-        for part in item.path.parts[-2:]:
-            if part in SERIAL_GROUPS:
-                item.add_marker(pytest.mark.xdist_group(SERIAL_GROUPS[part]))
-                break
+        group = _serial_group(item.path)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
