@@ -106,36 +106,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         )
 
 
-# Under pytest-xdist (``dev.py test`` runs ``-n auto --dist loadgroup``) a group's tests run one
-# at a time on one worker. The browser tests form two groups of about the same length (each test
-# starts its own servers and Chromium: at most two at once on two workers), the benchmark's
-# quick runs a third (they share its cached school files); the rest spread over the workers.
-BROWSER_FIRST_HALF = {
-    "test_security_import_browser.py",
-    "test_oidc_browser.py",
-    "test_two_servers.py",
-    "test_search_overview_browser.py",
-    "test_schools_browser.py",
-    "test_slips_browser.py",
-}
-
-
-def _serial_group(path: Path) -> str | None:
-    if path.name == "test_bench_quick.py":
-        return "bench"
-    if path.parent.name == "browser":
-        return "browser-1" if path.name in BROWSER_FIRST_HALF else "browser-2"
-    return None
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    del config
-    for item in items:
-        group = _serial_group(item.path)
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "access.db"

@@ -138,8 +138,8 @@ class Learner(Base):
         # the district overview by school, read from the index alone (migration 0012)
         Index(
             "ix_learners_school_active",
-            "school_id",
             "deactivated_at",
+            "school_id",
             "must_change_password",
             postgresql_where=text("deactivated_at IS NULL"),
             sqlite_where=text("deactivated_at IS NULL"),

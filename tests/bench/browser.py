@@ -537,11 +537,13 @@ async def run_browser(args: Namespace, url: str) -> list[Row]:
         settings = load_settings(env)
         bare_script = Path(tmp) / "bare_login.py"
         bare_script.write_text(BARE_LOGIN_PAGE)
-        big = make_big_class(db, BIG_CLASS_SIZE)  # before the servers: in their class lists
-        app = serve(ROOT / "app.py", env, Path(tmp) / "app.log")
-        bare = serve(bare_script, env, Path(tmp) / "bare.log")
+        app: Served | None = None
+        bare: Served | None = None
         bare_classes: Served | None = None
-        try:
+        try:  # whatever fails below, the servers stop and the bench class is undone
+            big = make_big_class(db, BIG_CLASS_SIZE)  # before the servers: in their class lists
+            app = serve(ROOT / "app.py", env, Path(tmp) / "app.log")
+            bare = serve(bare_script, env, Path(tmp) / "bare.log")
             async with async_playwright() as pw:
                 browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 rows += await _visits(browser, app, bare, visits, env, Path(tmp), colds)
@@ -606,10 +608,9 @@ async def run_browser(args: Namespace, url: str) -> list[Row]:
                 rows += await _soak(browser, app, opening, classes, soak_small, soak_big)
                 await browser.close()
         finally:
-            app.stop()
-            bare.stop()
-            if bare_classes is not None:
-                bare_classes.stop()
+            for server in (app, bare, bare_classes):
+                if server is not None:
+                    server.stop()
             undo_big_class(db)
             db.dispose()
     return rows

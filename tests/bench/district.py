@@ -12,7 +12,7 @@ from argparse import Namespace
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from access_core.accounts.passwords import hash_password
 from access_core.audit import journal
@@ -60,7 +60,14 @@ def district_accounts(db: Database, school: int) -> None:
     district administrator (every school)."""
     with db.transaction(write=True) as session:
         for username, every_school in ((SCHOOL_ADMIN, False), (DISTRICT_ADMIN, True)):
-            if session.scalar(select(Admin.id).where(Admin.username == username)):
+            known = session.scalar(select(Admin.id).where(Admin.username == username))
+            if known is not None:
+                if not every_school:  # the middle school of this run's --schools
+                    session.execute(
+                        update(AccountSchool)
+                        .where(AccountSchool.admin_id == known)
+                        .values(school_id=school)
+                    )
                 continue
             admin = Admin(
                 username=username,
