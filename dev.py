@@ -229,11 +229,11 @@ def cmd_test(extra: list[str]) -> None:
     ensure_venv("test")
     ensure_test_tools()
     say("running the test suite")
-    # one worker per core (pytest-xdist), a test file's tests on one worker one after the other
-    # (``loadfile``: the benchmark's quick runs share its cached school files); ``-n 0`` to run
-    # in one process (``-s`` shows prints only then)
+    # one worker per core (pytest-xdist); the browser tests one at a time on one of them, the
+    # benchmark's quick runs likewise (tests/conftest.py); ``-n 0`` to run in one process
+    # (``-s`` shows prints only then)
     chosen = any(a.startswith(("-n", "--numprocesses")) or a.endswith("no:xdist") for a in extra)
-    parallel = [] if chosen else ["-n", "auto", "--dist", "loadfile"]
+    parallel = [] if chosen else ["-n", "auto", "--dist", "loadgroup"]
     result = subprocess.run([str(PYTHON), "-m", "pytest", *parallel, *extra], cwd=ROOT, check=False)
     sys.exit(result.returncode)
 

@@ -106,6 +106,27 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         )
 
 
+# Under pytest-xdist (``dev.py test`` runs ``-n auto --dist loadgroup``) a group's tests run one
+# at a time on one worker: the browser tests (each starts its own servers and Chromium, with
+# timeouts sized for one at a time), and the benchmark's quick runs (they share its cached school
+# files and start servers too); the rest spread over the other workers.
+def _serial_group(path: Path) -> str | None:
+    if path.name == "test_bench_quick.py":
+        return "bench"
+    if path.parent.name == "browser":
+        return "browser"
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups from the markers
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    del config
+    for item in items:
+        group = _serial_group(item.path)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "access.db"
