@@ -4,8 +4,9 @@ The login form checks credentials through ``access_core.accounts.admin_login.log
 (database-backed throttling, audited) and opens a server-side session
 (``access_core.accounts.sessions``). The browser
 keeps the session id in a login cookie (an HS256 JWT signed with the cookie key, in
-streamlit-authenticator's format plus ``sid``), set by extra_streamlit_components'
-CookieManager with an explicit UTC expiry and ``Secure`` per ``ACCESS_COOKIE_SECURE``. Every run,
+streamlit-authenticator's format plus ``sid``), written by a script in the page
+(``access_ui.login_cookie``) with an explicit UTC expiry, ``SameSite=Strict`` and ``Secure`` per
+``ACCESS_COOKIE_SECURE``, and read back from the request (``st.context.cookies``). Every run,
 dialog and download asks ``access_ui.session`` whether the session is live: idle timeout,
 lifetime, logout and revocation are decided by the database, so a reload, a new tab or a
 reopened browser gets no more time than the session had.
@@ -18,9 +19,7 @@ import re
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import extra_streamlit_components as stx
 import jwt
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -31,7 +30,7 @@ from access_core.accounts.admin_login import LoginStatus
 from access_core.config import LOCAL_LOGIN_BREAKGLASS, LOCAL_LOGIN_OFF, cookie_key
 from access_core.db.unit_of_work import Database
 from access_core.text.catalogue import t
-from access_ui import context, oidc, session
+from access_ui import context, login_cookie, oidc, session
 from access_ui.feedback import call_or_stop
 
 log = logging.getLogger("access_ui")
@@ -43,8 +42,8 @@ COOKIE_TOKEN = "auth_cookie_token"  # noqa: S105 - a session-state key
 
 def cookie_name() -> str:
     """The login cookie's name; under a base URL path (``serve --base-url-path``) the path is
-    part of it, so two instances on one host do not overwrite each other's cookie (the
-    cookie component always sets it on the path ``/``)."""
+    part of it, so two instances on one host do not overwrite each other's cookie (it is
+    always set on the path ``/``: ``access_ui.login_cookie``)."""
     base = str(st.get_option("server.baseUrlPath") or "").strip("/")
     suffix = re.sub(r"[^A-Za-z0-9]+", "_", base).strip("_")
     return f"{COOKIE_NAME}_{suffix}" if suffix else COOKIE_NAME
@@ -63,69 +62,28 @@ def _key(lang: str) -> str:
     return call_or_stop(lang, cookie_key, context.settings())  # refuses a key under 32 bytes
 
 
-COOKIES_RENDERED = "auth_cookie_component"
-
-
-class _NoCookieYet:
-    """Stands for the cookie component on a new visitor's login form: nothing to delete (the
-    browser sent no login cookie), and the real component appears when a login sets one."""
-
-    def delete(self, name: str) -> None:
-        del name  # this browser holds no login cookie
-
-    def set(self, *args: Any, **kwargs: Any) -> None:
-        _cookie_component().set(*args, **kwargs)
-
-
-def _cookie_component() -> Any:
-    st.session_state[COOKIES_RENDERED] = True  # rendered on every later run of this session
-    return stx.CookieManager()
-
-
-def _cookies() -> Any:
-    """The cookie component, rendered once this session may set or delete the login cookie.
-    A new visitor without a login cookie gets none on the login form: the component's first
-    report reran the page, and wiped a username typed (or filled in by a password manager)
-    before it arrived."""
-    if (
-        st.session_state.get(COOKIES_RENDERED)
-        or current_username() is not None
-        or _sent_login_cookie()
-    ):
-        return _cookie_component()
-    return _NoCookieYet()
-
-
-def _sent_login_cookie() -> bool:
-    try:
-        return cookie_name() in st.context.cookies
-    except Exception:  # noqa: BLE001 - no request context (AppTest)
-        return False
-
-
 def _host() -> str | None:
     with suppress(Exception):  # no request context (AppTest)
         return st.context.headers.get("Host")
     return None
 
 
-def _emit_cookie(cookies: Any) -> None:
-    """Render the cookie-setting component with the same token on every run of the session,
-    so its frame lives long enough to store the cookie whatever the user does next. The
-    expiry is an aware UTC instant: the browser reads it as such whatever its time zone."""
+def _emit_cookie() -> None:
+    """Write the login cookie with the same token on every run of the session (the same
+    element: the browser runs its script once), so that it is stored whatever the user does
+    next, a run interrupted by a rerun included."""
     token = st.session_state.get(COOKIE_TOKEN)
     if token:
         token_value, expires_at = token
-        cookies.set(
+        login_cookie.set_cookie(
             cookie_name(),
             token_value,
-            expires_at=datetime.fromtimestamp(expires_at, UTC),
+            datetime.fromtimestamp(expires_at, UTC),
             secure=sessions.cookie_is_secure(context.settings().cookie_secure, _host()),
-            same_site="strict",
         )
 
 
-def _issue_cookie(cookies: Any, username: str, session_id: str, lang: str) -> None:
+def _issue_cookie(username: str, session_id: str, lang: str) -> None:
     """A login cookie carrying the session id, valid at most for the session's lifetime."""
     expires_at = (datetime.now(UTC) + timedelta(hours=context.settings().session_hours)).timestamp()
     token = jwt.encode(
@@ -134,25 +92,24 @@ def _issue_cookie(cookies: Any, username: str, session_id: str, lang: str) -> No
         algorithm="HS256",
     )
     st.session_state[COOKIE_TOKEN] = (token, expires_at)
-    _emit_cookie(cookies)
+    _emit_cookie()
 
 
-def _delete_cookie(cookies: Any) -> None:
-    with suppress(KeyError):  # the component had not reported this cookie
-        cookies.delete(cookie_name())
+def _delete_cookie() -> None:
+    login_cookie.delete_cookie(cookie_name())
 
 
-def _end_session(cookies: Any, notice_key: str | None) -> None:
+def _end_session(notice_key: str | None) -> None:
+    _delete_cookie()
     st.session_state.pop(COOKIE_TOKEN, None)
     session.forget(notice_key)
-    _delete_cookie(cookies)
 
 
 def request_logout() -> None:
     st.session_state[LOGOUT_REQUESTED] = True
 
 
-def _logout(cookies: Any) -> None:
+def _logout() -> None:
     username = current_username()
     with suppress(Exception):  # the session ends here even if the database is down
         db = context.database()
@@ -160,19 +117,19 @@ def _logout(cookies: Any) -> None:
         if username:
             # Every earlier session and cookie of this administrator stops working too.
             admin_auth.revoke_sessions(db, username, username, "logged_out")
-    _end_session(cookies, "logged_out")
+    _end_session("logged_out")
     oidc.end_provider_identity()
 
 
-def _check_live_session(cookies: Any, lang: str) -> sessions.SessionCheck | None:
+def _check_live_session(lang: str) -> sessions.SessionCheck | None:
     if st.session_state.pop(LOGOUT_REQUESTED, False):
-        _logout(cookies)
+        _logout()
         return None
     verdict = call_or_stop(lang, session.check)
     if not verdict.live:
-        _end_session(cookies, session.notice_for(verdict.status))
+        _end_session(session.notice_for(verdict.status))
         return None
-    _emit_cookie(cookies)
+    _emit_cookie()
     return verdict
 
 
@@ -194,7 +151,7 @@ def _cookie_session_id(lang: str) -> str | None:
     return str(sid) if sid else None
 
 
-def _resume_from_cookie(cookies: Any, lang: str) -> sessions.SessionCheck | None:
+def _resume_from_cookie(lang: str) -> sessions.SessionCheck | None:
     session_id = _cookie_session_id(lang)
     if session_id is None:
         return None
@@ -202,20 +159,20 @@ def _resume_from_cookie(cookies: Any, lang: str) -> sessions.SessionCheck | None
     if verdict.live and verdict.username:
         session.begin(verdict.username, session_id)
         return verdict
-    _delete_cookie(cookies)
+    _delete_cookie()
     if verdict.status in (sessions.SessionStatus.IDLE, sessions.SessionStatus.EXPIRED):
         session.forget(session.notice_for(verdict.status))
     return None
 
 
-def _resume_from_provider(cookies: Any, lang: str) -> bool:
+def _resume_from_provider(lang: str) -> bool:
     """A browser back from the provider: a session if its identity opens one (the dashboard's
     own login cookie then carries it, as after a password login)."""
     result = oidc.sign_in_from_provider(lang)
     if result is None or not result.ok or not result.username or not result.session_id:
         return False
     session.begin(result.username, result.session_id)
-    _issue_cookie(cookies, result.username, result.session_id, lang)
+    _issue_cookie(result.username, result.session_id, lang)
     return True
 
 
@@ -225,7 +182,6 @@ class Gate:
     page of whatever URL was opened (``dashboard.py`` runs it through ``st.navigation``)."""
 
     logged_in: bool
-    cookies: Any
     lang: str
     # logged in, but the account must choose its own password before anything else
     must_change_password: bool = False
@@ -245,28 +201,27 @@ class Gate:
             if not oidc.providers():
                 st.error(t("login_local_off_no_provider", self.lang))
             return
-        if _login_form(self.cookies, self.lang, breakglass=local == LOCAL_LOGIN_BREAKGLASS):
+        if _login_form(self.lang, breakglass=local == LOCAL_LOGIN_BREAKGLASS):
             st.rerun()
 
 
 def login_gate(lang: str) -> Gate:
     """Whether an active administrator is logged in (a live session in this tab, or a login
-    cookie of a live session); draws nothing but the cookie component."""
+    cookie of a live session); draws nothing but the login cookie's script."""
     _key(lang)  # a configuration error is shown before anything else
     context.bind_client()
-    cookies = _cookies()
     if current_username() is not None:
-        verdict = _check_live_session(cookies, lang)
+        verdict = _check_live_session(lang)
     else:
-        verdict = _resume_from_cookie(cookies, lang)
-        if verdict is None and _resume_from_provider(cookies, lang):
-            verdict = _check_live_session(cookies, lang)  # the session the provider opened
+        verdict = _resume_from_cookie(lang)
+        if verdict is None and _resume_from_provider(lang):
+            verdict = _check_live_session(lang)  # the session the provider opened
     if verdict is not None:
-        return Gate(True, cookies, lang, verdict.must_change_password)
-    return Gate(False, cookies, lang)
+        return Gate(True, lang, verdict.must_change_password)
+    return Gate(False, lang)
 
 
-def _login_form(cookies: Any, lang: str, breakglass: bool = False) -> bool:
+def _login_form(lang: str, breakglass: bool = False) -> bool:
     placeholder = st.empty()
     with placeholder.container(), st.form("login", clear_on_submit=False):
         st.subheader(t("login_form", lang))
@@ -296,7 +251,7 @@ def _login_form(cookies: Any, lang: str, breakglass: bool = False) -> bool:
         )
         if session_id is not None:
             session.begin(result.username, session_id)
-            _issue_cookie(cookies, result.username, session_id, lang)
+            _issue_cookie(result.username, session_id, lang)
             placeholder.empty()
             return True
         # The password changed (or the account was disabled) while it was being checked.

@@ -210,7 +210,7 @@ def stop_server(server: Server) -> None:
 
 # In the page: when anything leading to a script run last happened (a change of the script
 # state, an iframe loaded, a message from a custom component), and which component iframes
-# have spoken (the cookie manager sends its value, hence one more run, once it is ready).
+# have spoken (a component sends its value, hence one more run, once it is ready).
 SETTLE_SCRIPT = """
 (() => {
   const settle = {last: performance.now()};

@@ -222,7 +222,7 @@ def test_page_urls_on_a_fresh_server_show_only_the_login(
     assert actions, "the test database has no audit event: the journal check would be vacuous"
     others = [p for p in PAGE_PATHS if p != first_path]
     for path in (first_path, *others):  # the first one on a server no browser has opened
-        open_app(page, app_server.url + path, cookie_frame=False)
+        open_app(page, app_server.url + path)
         form = page.get_by_label("Identifiant", exact=True)
         expect(form.or_(page.get_by_text(LOGIN_NOTICE)).first).to_be_visible()
         expect(page.get_by_test_id("stException")).to_have_count(0)

@@ -21,6 +21,7 @@ from tests.browser.conftest import (
     Server,
     choose_class,
     expect_no_learner_data,
+    settle,
 )
 from tests.support.browser_app import (
     COOKIE_NAME,
@@ -30,7 +31,6 @@ from tests.support.browser_app import (
     log_in,
     login_cookie,
     open_app,
-    settle_with_cookie_frame,
 )
 from tests.support.factories import ADMIN_PASSWORD, ADMIN_USERNAME
 
@@ -69,42 +69,71 @@ def test_idle_past_the_timeout_then_a_reload_shows_the_login_form(
 
     # Control: a reload within the minute keeps the login (the cookie works).
     page.reload()
-    settle_with_cookie_frame(page)
+    settle(page)
     expect_logged_in(page)
 
     idle_for(server, timedelta(minutes=1, seconds=5))
     page.reload()
-    settle_with_cookie_frame(page)
+    settle(page)
 
     expect_login_form(page)
     expect(page.get_by_text(IDLE_NOTICE_1_MIN)).to_be_visible()
     expect_no_learner_data(page)
     # Reopening the browser with the same cookie gets no further.
     page.goto(server.url + "/learner_access")
-    settle_with_cookie_frame(page)
+    settle(page)
     expect_login_form(page)
     expect_no_learner_data(page)
 
 
+def test_logout_removes_the_login_cookie_and_a_new_login_writes_a_new_one(
+    server: Server, context_page: Callable[..., Any]
+) -> None:
+    """The page's script deletes the cookie at logout (the browser keeps no bearer token of a
+    closed session) and writes the next login's, in the same tab, which a reload then
+    resumes."""
+    page = context_page()
+    open_app(page, server.url)
+    log_in(page)
+    expect_logged_in(page)
+    first = login_cookie(page)["value"]
+
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Se déconnecter").click()
+    settle(page)
+    expect_login_form(page)
+    page.wait_for_function(f"() => !document.cookie.includes('{COOKIE_NAME}=')")
+    assert [c for c in page.context.cookies() if c["name"] == COOKIE_NAME] == []
+
+    log_in(page)
+    expect_logged_in(page)
+    second = login_cookie(page)["value"]
+    assert second != first
+    page.reload()
+    settle(page)
+    expect_logged_in(page)
+
+
 @pytest.mark.parametrize("path", ["", "/journal"])
-def test_the_first_login_of_a_new_visit_goes_through_whatever_the_cookie_component_does(
+def test_the_first_login_of_a_new_visit_goes_through_and_draws_no_frame(
     server: Server, context_page: Callable[..., Any], path: str
 ) -> None:
     """What is typed on a new visit's first form, and its first « Se connecter », reach the
-    server even when no later run comes first. The cookie component's files are refused here,
-    so that nothing reruns the page between its first run and the click: the form drawn
-    before the navigation used to change identity after that first run, and the login was
-    then silently dropped (or the username typed early wiped, when the component's run came
-    between the typing and the click)."""
+    server with no other run in between (the form drawn before the navigation used to change
+    identity after a session's first run, and a cookie component's report used to rerun the
+    page: the login was then dropped, or the username typed early wiped). The login cookie is
+    written by the page's own script: no frame before the login nor after it, so nothing
+    reruns the page behind the administrator's back."""
     page = context_page()
-    page.route("**/component/**", lambda route: route.abort())
-    open_app(page, server.url + path, cookie_frame=False)
-    expect(page.locator("iframe")).to_have_count(0)  # a new visitor's form has no component
+    open_app(page, server.url + path)
+    expect(page.locator("iframe")).to_have_count(0)  # a new visitor's form has no frame
     page.get_by_label("Identifiant", exact=True).fill(ADMIN_USERNAME)
     page.get_by_label("Mot de passe", exact=True).fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()  # no settle: the frame never loads
+    page.get_by_role("button", name="Se connecter").click()  # no settle in between
     expect(page.get_by_label("Identifiant", exact=True)).to_have_count(0)
     expect(page.get_by_role("heading", name=MAIN_TITLE)).to_be_visible()  # the first page
+    assert login_cookie(page)["value"]
+    settle(page)
+    expect(page.locator("iframe")).to_have_count(0)
 
 
 def test_a_class_switch_after_the_session_was_revoked_shows_the_login_form(
@@ -122,7 +151,7 @@ def test_a_class_switch_after_the_session_was_revoked_shows_the_login_form(
     finally:
         db.dispose()
     choose_class(page, "5e B")
-    settle_with_cookie_frame(page)
+    settle(page)
     expect_login_form(page)
     expect_no_learner_data(page)
 

@@ -38,7 +38,6 @@ from tests.support.browser_app import (
     expect_login_form,
     login_cookie,
     open_app,
-    settle_with_cookie_frame,
 )
 from tests.support.browser_dashboard import CLASS, CLASS_PUPILS, TICKED_ROWS, column_cells, tick
 from tests.support.browser_dashboard import log_in as log_in_as
@@ -170,7 +169,7 @@ def test_a_login_through_the_proxy_is_valid_on_each_server(
     page = logged_in_page(context_page, cluster.proxy_url, accept_downloads=True)
     cookie = login_cookie(page, COOKIE_NAME)
     page.reload()  # a new Streamlit session: the cookie revives the login
-    settle_with_cookie_frame(page)
+    settle(page)
     expect_logged_in(page)
     # A download is served by the process that holds the page's session (sticky, or a 404).
     with page.expect_download() as download:
@@ -234,17 +233,17 @@ def test_a_logout_on_one_server_ends_the_session_on_the_other(
     expect_logged_in(page_b)
 
     page_a.get_by_test_id("stSidebar").get_by_role("button", name="Se déconnecter").click()
-    settle_with_cookie_frame(page_a)
+    settle(page_a)
     expect_login_form(page_a)
 
     # The other browser still holds the cookie; the server refuses its session all the same,
     # at its next run (a class switch: the page shows the first class, 4e C).
     choose_class(page_b, CLASS)
-    settle_with_cookie_frame(page_b)
+    settle(page_b)
     expect_login_form(page_b)
     expect_no_learner_data(page_b)
     page_b.reload()
-    settle_with_cookie_frame(page_b)
+    settle(page_b)
     expect_login_form(page_b)
     expect_no_learner_data(page_b)
 
@@ -254,13 +253,13 @@ def test_a_lockout_on_one_server_holds_on_the_other(
 ) -> None:
     first, second = cluster.replicas
     page_a = new_page(context_page)
-    open_app(page_a, first.url, cookie_frame=False)
+    open_app(page_a, first.url)
     for attempt in range(5):  # ACCESS_LOGIN_MAX_FAILURES
         log_in_as(page_a, LOCKED_USER, f"mauvais mot de passe {attempt}")
         expect(page_a.get_by_label("Identifiant", exact=True)).to_be_visible()
 
     page_b = new_page(context_page)
-    open_app(page_b, second.url, cookie_frame=False)
+    open_app(page_b, second.url)
     log_in_as(page_b, LOCKED_USER, LOCKED_PASSWORD)  # the right password, on the other server
     expect(page_b.get_by_text(LOCKED_NOTICE)).to_be_visible()
     expect_login_form(page_b)
@@ -312,7 +311,7 @@ def test_stopping_the_server_the_browser_is_on_loses_nothing(
 
     with page.expect_websocket(timeout=RECONNECT_TIMEOUT_MS):  # the page's reconnection
         serving.stop()
-    settle_with_cookie_frame(page)
+    settle(page)
 
     expect_logged_in(page)
     expect(column_cells(grid, 1)).to_have_text([p.last_name for p in CLASS_PUPILS])

@@ -128,7 +128,7 @@ def test_31_idle_minutes_end_the_session_on_the_server(
     (event,) = audit.events(app_db, action=sessions.SESSION_ENDED_ACTION)
     assert (event.actor, event.details) == (admin, {"reason": "idle"})
     at.run()  # the next run stays logged out; the notice stays until the next login (a rerun
-    # triggered by the cookie component must not hide it), shown once
+    # must not hide it), shown once
     assert_login_form_only(at)
     assert texts(at.info) == [IDLE_NOTICE]
 

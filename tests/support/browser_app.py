@@ -27,36 +27,10 @@ MAIN_TITLE = "Gestion des accès apprenants"
 AppServer = Server  # start_server serves app.py and keeps its cookie key
 
 
-# The cookie manager's frame, rendered on every run of the login gate once the session may set
-# or delete the login cookie, may be inserted some 0.6 s after a run has finished, and its
-# value then asks for one more run: ``settle`` alone can return before the frame exists. A new
-# visitor's login form (no login cookie in the browser, no login yet) has no such frame.
-COOKIE_FRAME_SPOKE = """
-() => {
-  const frames = [...document.querySelectorAll("iframe")];
-  if (frames.length > 0) return frames.every((f) => f.dataset.settleSpoke === "1");
-  const newVisitor = !document.cookie.includes("acces_apprenants_auth")
-    && document.querySelector("[data-testid=stForm]") !== null
-    && document.querySelector("[data-testid=stSidebarNav], [data-testid=stPageLink]") === null;
-  return newVisitor;
-}
-"""
-
-
-def settle_with_cookie_frame(page: Any) -> None:
-    settle(page)
-    page.wait_for_function(COOKIE_FRAME_SPOKE, polling=50)
-    settle(page)
-
-
-def open_app(page: Any, url: str, cookie_frame: bool = True) -> Any:
-    """Open ``url`` and wait until Streamlit is idle (and, by default, the cookie frame too:
-    every page of the app has it once the login gate has run)."""
+def open_app(page: Any, url: str) -> Any:
+    """Open ``url`` and wait until Streamlit is idle."""
     response = page.goto(url)
-    if cookie_frame:
-        settle_with_cookie_frame(page)
-    else:
-        settle(page)
+    settle(page)
     return response
 
 
@@ -82,12 +56,11 @@ def expect_logged_in(page: Any) -> None:
 
 def login_cookie(page: Any, name: str = COOKIE_NAME) -> dict[str, Any]:
     """The login cookie (``name``: under a base path, its name carries the path), once the
-    cookie component has stored it (readiness polling)."""
+    page's script has stored it (readiness polling)."""
     deadline = time.monotonic() + COOKIE_WAIT_S
     while time.monotonic() < deadline:
         for cookie in page.context.cookies():
             if cookie["name"] == name:
-                settle(page)  # the cookie component's answer asks for a run
                 return dict(cookie)
         page.wait_for_timeout(100)
     pytest.fail(f"no {name} cookie {COOKIE_WAIT_S:.0f} s after the login")
