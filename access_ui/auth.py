@@ -30,7 +30,7 @@ from access_core.accounts.admin_login import LoginStatus
 from access_core.config import LOCAL_LOGIN_BREAKGLASS, LOCAL_LOGIN_OFF, cookie_key
 from access_core.db.unit_of_work import Database
 from access_core.text.catalogue import t
-from access_ui import context, login_cookie, oidc, session
+from access_ui import context, login_cookie, oidc, session, warmup
 from access_ui.feedback import call_or_stop
 
 log = logging.getLogger("access_ui")
@@ -203,6 +203,7 @@ class Gate:
             return
         if _login_form(self.lang, breakglass=local == LOCAL_LOGIN_BREAKGLASS):
             st.rerun()
+        warmup.start()  # the pages' imports, while the password is typed (once per process)
 
 
 def login_gate(lang: str) -> Gate:

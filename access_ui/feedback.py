@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
 from collections.abc import Callable
 from typing import NoReturn, ParamSpec, TypeVar
 
@@ -31,11 +33,20 @@ def show_error(error: Exception, lang: str) -> None:
 class HashingProgress:
     """A progress bar for the hashing step of a reset or an import: pass it as ``progress``."""
 
+    # at most this often (seconds), plus the first and the last: each update is a message the
+    # server sends and the browser draws, while bcrypt wants every core (a reset of 200)
+    INTERVAL_S = 0.25
+
     def __init__(self, lang: str) -> None:
         self._lang = lang
         self._bar = st.progress(0.0)
+        self._last = -math.inf
 
     def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if 0 < done < total and now - self._last < self.INTERVAL_S:
+            return
+        self._last = now
         self._bar.progress(
             done / total if total else 1.0,
             text=t("hashing_progress", self._lang, done=done, total=total),

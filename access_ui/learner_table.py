@@ -66,20 +66,22 @@ def marking_editor(scope: str, frame: pd.DataFrame, lang: str, table: str) -> li
     « désactivés », « résultats »), so that each button says, to a screen reader too, which of
     the page's tables it acts on."""
     reset_col = t("col_reset", lang)
-    left, right, _ = st.columns([1, 1, 2])
-    left.button(
+    # one horizontal container rather than columns: one element sent on each run, not four
+    # (a class switch reruns this; each element is a message the server builds and sends)
+    row = st.container(horizontal=True)
+    row.button(
         t_literal("mark_all", lang, table=table),
         key=f"mark_all_btn:{scope}",
         on_click=_restart,
         args=(scope, True),
-        width="stretch",
+        width="content",
     )
-    right.button(
+    row.button(
         t_literal("unmark_all", lang, table=table),
         key=f"unmark_all_btn:{scope}",
         on_click=_restart,
         args=(scope, False),
-        width="stretch",
+        width="content",
     )
     edited = st.data_editor(
         frame,

@@ -86,7 +86,8 @@ def class_section() -> None:
                 initial_days=settings.initial_password_days,
             )
             marked = marking_editor(scope, frame, lang, names[class_id]) if shown else []
-            download_col, slips_col, reset_col = st.columns(3)
+            # a horizontal container, not columns: two elements per class switch instead of four
+            actions = st.container(horizontal=True)
             class_name = names[class_id]
 
             def _workbook(actor: str) -> bytes:
@@ -97,7 +98,7 @@ def class_section() -> None:
                 exports.record_export(db, actor, class_name, len(learners), school_id=school)
                 return cached.identifier_workbook(class_name, learners, lang)
 
-            download_col.download_button(
+            actions.download_button(
                 t("download_identifiers", lang),
                 data=live_download(_workbook),
                 file_name=exports.workbook_filename(class_name),
@@ -107,9 +108,9 @@ def class_section() -> None:
                 icon=":material/download:",
                 width="stretch",
             )
-            with slips_col:
+            with actions.container():  # the slips' button above its layout choice
                 slips_ui.class_slips_button(db, admin, names[class_id], rows, marked, lang)
-            with reset_col:
+            with actions:
                 reset_button(scope, t("reset_marked", lang), shown, marked, lang)
 
 

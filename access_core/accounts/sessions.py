@@ -155,8 +155,16 @@ def insert(
     session.flush()
 
 
+@dataclass(frozen=True)
+class _SessionTimes:
+    created_at: datetime
+    last_seen_at: datetime
+    ended_at: datetime | None
+    generation: int
+
+
 def _verdict(
-    row: AdminSession,
+    row: _SessionTimes,
     admin: tuple[bool, int] | None,
     policy: SessionPolicy,
     now: datetime,
@@ -186,18 +194,31 @@ def check(
     now = _now(now)
     digest = _digest(session_id)
     with db.transaction() as session:
-        row = session.scalar(select(AdminSession).where(AdminSession.token_hash == digest))
-        if row is None:
-            return SessionCheck(SessionStatus.UNKNOWN)
-        admin_row = session.execute(
-            select(Admin.is_active, Admin.session_generation, Admin.must_change_password).where(
-                Admin.username == row.username
+        # one statement, plain columns (no ORM object to build): every run of every page
+        # asks this, a class switch included
+        found = session.execute(
+            select(
+                AdminSession.username,
+                AdminSession.created_at,
+                AdminSession.last_seen_at,
+                AdminSession.ended_at,
+                AdminSession.generation,
+                Admin.is_active,
+                Admin.session_generation,
+                Admin.must_change_password,
             )
+            .outerjoin(Admin, Admin.username == AdminSession.username)
+            .where(AdminSession.token_hash == digest)
         ).first()
+        if found is None:
+            return SessionCheck(SessionStatus.UNKNOWN)
+        username, created_at, last_seen, ended_at, generation = found[:5]
+        admin_row = None if found.is_active is None else found[5:]
         admin = None if admin_row is None else (bool(admin_row[0]), int(admin_row[1]))
-        status = _verdict(row, admin, policy, now)
-        username, created_at, last_seen = row.username, row.created_at, row.last_seen_at
-        generation = int(row.generation)
+        status = _verdict(
+            _SessionTimes(created_at, last_seen, ended_at, generation), admin, policy, now
+        )
+        generation = int(generation)
     must_change = bool(admin_row[2]) if admin_row is not None else False
     result = SessionCheck(status, username, created_at, must_change)
     if status is SessionStatus.LIVE:

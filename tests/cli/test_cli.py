@@ -337,6 +337,7 @@ def test_quickstart_prints_the_generated_password_once(cli, db):
 
 def test_quickstart_initialises_a_new_sqlite_file(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("ACCESS_LANGUAGE", "en")
+    monkeypatch.setenv("ACCESS_BCRYPT_ROUNDS", "4")  # the demo's hashes at cost 12: 70 s in CI
     url = f"sqlite:///{tmp_path / 'access.db'}"
 
     code = main(["--database-url", url, "quickstart", "--username", "direction"])
