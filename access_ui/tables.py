@@ -30,7 +30,10 @@ def _frame(
     # each column made with its type at once: a third of the time of a frame then ``astype``
     # (every class switch builds one)
     return pd.DataFrame(
-        {name: pd.array(values, dtype=dtypes[name]) for name, values in columns.items()},
+        {
+            name: pd.array(values, dtype=dtypes[name])  # type: ignore[call-overload]
+            for name, values in columns.items()
+        },
         index=pd.Index(ids, dtype="int64", name=INDEX_NAME),
     )
 
