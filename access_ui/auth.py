@@ -95,14 +95,38 @@ def _issue_cookie(username: str, session_id: str, lang: str) -> None:
     _emit_cookie()
 
 
-def _delete_cookie() -> None:
-    login_cookie.delete_cookie(cookie_name())
+def _delete_cookie(only_value: str | None = None) -> None:
+    login_cookie.delete_cookie(cookie_name(), only_value)
 
 
-def _end_session(notice_key: str | None) -> None:
-    _delete_cookie()
+def _own_token() -> str | None:
+    """The login cookie's value this tab wrote (its login), else the one its browser sent."""
+    token = st.session_state.get(COOKIE_TOKEN)
+    if token:
+        return str(token[0])
+    with suppress(Exception):  # no request context (AppTest)
+        sent = st.context.cookies.get(cookie_name())
+        return str(sent) if sent else None
+    return None
+
+
+def _end_session(notice_key: str | None, *, whatever_value: bool = False) -> None:
+    """Forget the session and delete its cookie: at a logout whatever cookie the browser holds
+    (every session of the account ends), otherwise only while it is still this session's (a
+    new login in another tab may have written another since)."""
+    token = _own_token()
+    if whatever_value or token is not None:
+        _delete_cookie(None if whatever_value else token)
     st.session_state.pop(COOKIE_TOKEN, None)
     session.forget(notice_key)
+
+
+def _drop_stale_cookie() -> None:
+    """A run after a fragment or a dialog found the session over (``session._refuse`` forgot
+    it and reran the app): delete this tab's cookie, which still names that session."""
+    token = st.session_state.pop(COOKIE_TOKEN, None)
+    if token:
+        _delete_cookie(str(token[0]))
 
 
 def request_logout() -> None:
@@ -117,7 +141,7 @@ def _logout() -> None:
         if username:
             # Every earlier session and cookie of this administrator stops working too.
             admin_auth.revoke_sessions(db, username, username, "logged_out")
-    _end_session("logged_out")
+    _end_session("logged_out", whatever_value=True)
     oidc.end_provider_identity()
 
 
@@ -159,7 +183,7 @@ def _resume_from_cookie(lang: str) -> sessions.SessionCheck | None:
     if verdict.live and verdict.username:
         session.begin(verdict.username, session_id)
         return verdict
-    _delete_cookie()
+    _delete_cookie(st.context.cookies.get(cookie_name()))  # only that session's, still there
     if verdict.status in (sessions.SessionStatus.IDLE, sessions.SessionStatus.EXPIRED):
         session.forget(session.notice_for(verdict.status))
     return None
@@ -214,6 +238,7 @@ def login_gate(lang: str) -> Gate:
     if current_username() is not None:
         verdict = _check_live_session(lang)
     else:
+        _drop_stale_cookie()
         verdict = _resume_from_cookie(lang)
         if verdict is None and _resume_from_provider(lang):
             verdict = _check_live_session(lang)  # the session the provider opened

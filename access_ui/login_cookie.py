@@ -40,18 +40,39 @@ def cookie_header(
     return "; ".join(parts)
 
 
-def _write(header: str) -> None:
-    # json.dumps: a JavaScript string literal; « </ » cannot occur (checked characters)
-    script = f"<script>document.cookie = {json.dumps(header)};</script>"
-    st.html(script, unsafe_allow_javascript=True)
+# The script removes itself once run: the token does not stay in the page's HTML (a saved
+# page, a copied DOM); Streamlit keeps the element and does not draw it again unchanged.
+_SCRIPT = """<script>(() => {{
+  const only = {only};
+  if (only === null || document.cookie.split("; ").includes(only)) {{
+    document.cookie = {header};
+  }}
+  document.querySelectorAll("script[data-login-cookie]").forEach((s) => s.remove());
+}})();</script>"""
+
+
+def script(header: str, only: str | None = None) -> str:
+    """The page's script writing ``header``; with ``only`` (« name=value »), only while the
+    browser's cookie is exactly that one."""
+    # json.dumps: JavaScript string literals; « </ » cannot occur (checked characters)
+    text = _SCRIPT.format(header=json.dumps(header), only=json.dumps(only))
+    return text.replace("<script>", "<script data-login-cookie>", 1)
 
 
 def set_cookie(name: str, value: str, expires_at: datetime, *, secure: bool) -> None:
     """Store the login cookie in this browser (drawn in this run: the script runs as its
     element appears; the same element on a later run changes nothing)."""
-    _write(cookie_header(name, value, expires_at, secure=secure))
+    st.html(
+        script(cookie_header(name, value, expires_at, secure=secure)), unsafe_allow_javascript=True
+    )
 
 
-def delete_cookie(name: str) -> None:
-    """Remove the login cookie from this browser (an expiry in the past, same path)."""
-    _write(cookie_header(name, "", _EPOCH, secure=False))
+def delete_cookie(name: str, only_value: str | None = None) -> None:
+    """Remove the login cookie from this browser (an expiry in the past, same path). With
+    ``only_value``, only while the cookie still holds that value: a session found dead in one
+    tab must not delete the cookie another tab has just written for a new login."""
+    if only_value is not None and not _SAFE.fullmatch(only_value):
+        return  # not a token this server wrote: nothing of ours to delete
+    only = None if only_value is None else f"{name}={only_value}"
+    header = cookie_header(name, "", _EPOCH, secure=False)
+    st.html(script(header, only), unsafe_allow_javascript=True)

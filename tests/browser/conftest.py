@@ -7,6 +7,7 @@ unless ``ACCESS_REQUIRE_BROWSER=1`` makes that a failure (as in CI).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -419,11 +420,16 @@ def context_page(browser: Any) -> Iterator[Callable[..., Any]]:
     """Pages in fresh browser contexts with the given options (e.g. ``timezone_id``)."""
     made: list[Any] = []
 
-    def make(**options: Any) -> Any:
-        context = browser.new_context(
-            viewport={"width": 1400, "height": 1000}, locale="fr-FR", **options
-        )
-        context.set_default_timeout(20_000)
+    def make(reuse: Any = None, **options: Any) -> Any:
+        """A page in a new context, or with ``reuse``, a second tab of that page's context
+        (same cookies)."""
+        if reuse is not None:
+            context = reuse.context
+        else:
+            context = browser.new_context(
+                viewport={"width": 1400, "height": 1000}, locale="fr-FR", **options
+            )
+            context.set_default_timeout(20_000)
         page = context.new_page()
         page.add_init_script(SETTLE_SCRIPT)
         tracker = _trackers[id(page)] = RunTracker()
@@ -433,7 +439,8 @@ def context_page(browser: Any) -> Iterator[Callable[..., Any]]:
 
     yield make
     for page in made:
-        page.context.close()
+        with contextlib.suppress(Exception):  # a second tab's context is closed with the first
+            page.context.close()
         _trackers.pop(id(page), None)
 
 

@@ -55,6 +55,17 @@ def idle_for(server: Server, delta: timedelta) -> None:
         db.dispose()
 
 
+COOKIE_GONE = "(name) => !document.cookie.split('; ').some((c) => c.startsWith(name + '='))"
+
+
+def revoke(server: Server) -> None:
+    db = Database.from_url(server.database_url)
+    try:
+        admin_auth.revoke_sessions(db, ADMIN_USERNAME, "other-admin", "disabled")
+    finally:
+        db.dispose()
+
+
 def test_idle_past_the_timeout_then_a_reload_shows_the_login_form(
     launch_server: Callable[..., Server], context_page: Callable[..., Any]
 ) -> None:
@@ -101,7 +112,7 @@ def test_logout_removes_the_login_cookie_and_a_new_login_writes_a_new_one(
     page.get_by_test_id("stSidebar").get_by_role("button", name="Se déconnecter").click()
     settle(page)
     expect_login_form(page)
-    page.wait_for_function(f"() => !document.cookie.includes('{COOKIE_NAME}=')")
+    page.wait_for_function(COOKIE_GONE, arg=COOKIE_NAME)
     assert [c for c in page.context.cookies() if c["name"] == COOKIE_NAME] == []
 
     log_in(page)
@@ -145,15 +156,50 @@ def test_a_class_switch_after_the_session_was_revoked_shows_the_login_form(
     open_app(page, server.url)
     log_in(page)
     expect_logged_in(page)
-    db = Database.from_url(server.database_url)
-    try:
-        admin_auth.revoke_sessions(db, ADMIN_USERNAME, "other-admin", "disabled")
-    finally:
-        db.dispose()
+    token = login_cookie(page)["value"]
+    # the signed token is not left in the page's HTML once the cookie is written
+    page.wait_for_function("() => !document.querySelector('script[data-login-cookie]')")
+    assert token not in page.content()
+    revoke(server)
     choose_class(page, "5e B")
     settle(page)
     expect_login_form(page)
     expect_no_learner_data(page)
+    # and the browser keeps no bearer token of the closed session (no reload needed)
+    page.wait_for_function(COOKIE_GONE, arg=COOKIE_NAME)
+
+
+def test_a_dead_session_in_one_tab_leaves_the_cookie_of_a_new_login_in_another(
+    server: Server, context_page: Callable[..., Any]
+) -> None:
+    """Tab B resumed from the cookie; tab A logs out (every session ends) and logs in again,
+    writing a new cookie; B's next run finds its session over and deletes only the cookie of
+    that session, not A's new one: A stays logged in through a reload."""
+    a = context_page()
+    open_app(a, server.url)
+    log_in(a)
+    expect_logged_in(a)
+    login_cookie(a)
+    b = context_page(reuse=a)
+    open_app(b, server.url)
+    expect_logged_in(b)  # resumed from the cookie
+
+    a.get_by_test_id("stSidebar").get_by_role("button", name="Se déconnecter").click()
+    settle(a)
+    expect_login_form(a)
+    a.wait_for_function(COOKIE_GONE, arg=COOKIE_NAME)
+    log_in(a)
+    expect_logged_in(a)
+    second = login_cookie(a)["value"]
+
+    b.get_by_test_id("stSidebar").get_by_role("link", name="Journal").click()  # a full run
+    settle(b)
+    expect_login_form(b)
+
+    assert [c["value"] for c in a.context.cookies() if c["name"] == COOKIE_NAME] == [second]
+    a.reload()
+    settle(a)
+    expect_logged_in(a)
 
 
 def test_the_stored_cookie_is_secure_when_asked_and_expires_at_its_utc_instant(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from access_ui.login_cookie import cookie_header
+from access_ui.login_cookie import cookie_header, script
 
 
 def test_the_cookie_has_its_utc_expiry_path_samesite_and_secure_when_asked():
@@ -49,3 +49,17 @@ def test_anything_but_url_safe_tokens_is_refused(name, value):
 def test_a_naive_expiry_is_refused():
     with pytest.raises(ValueError, match="aware"):
         cookie_header("n", "v", datetime(2030, 1, 1), secure=False)  # noqa: DTZ001
+
+
+def test_the_script_writes_unconditionally_or_only_over_the_same_cookie_and_removes_itself():
+    header = cookie_header("n", "", datetime(1970, 1, 1, tzinfo=UTC), secure=False)
+
+    always = script(header)
+    only = script(header, "n=aa.bb")
+
+    assert "const only = null;" in always
+    assert 'const only = "n=aa.bb";' in only
+    assert 'document.cookie.split("; ").includes(only)' in only
+    assert only.startswith("<script data-login-cookie>")
+    assert 'querySelectorAll("script[data-login-cookie]")' in only
+    assert only.count("</script>") == 1  # nothing closes the element early
