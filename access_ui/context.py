@@ -9,6 +9,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from access_core.audit import request_context
 from access_core.config import LANGUAGES, Settings, load_settings, merged_values
+from access_core.db import statistics
 from access_core.db.schema import current_revision, damaged_schema, refuse_unknown_revision
 from access_core.db.unit_of_work import Database
 from access_core.errors import ConfigError, DatabaseUnavailable, SchemaMissing, SchemaOutdated
@@ -42,6 +43,8 @@ def database() -> Database:
     except BaseException:
         database.dispose()  # not cached: the next run tries again
         raise
+    if statistics.missing(database):  # a SQLite file that never had any: once per process
+        statistics.refresh(database)
     return database
 
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from access_core.accounts.admins import require_active_admin
 from access_core.accounts.passwords import Progress, hash_many, initial_password
 from access_core.audit import events as audit
+from access_core.db import statistics
 from access_core.db.models import Learner, SchoolClass
 from access_core.db.unit_of_work import Database
 from access_core.errors import ConcurrentChange, NotFound, ValidationError
@@ -189,6 +190,7 @@ def apply(
             name="",
             key=CHANGED_MEANWHILE,
         ) from None
+    statistics.refresh(db)  # SQLite's planner: many learners may have arrived at once
     return ImportOutcome(
         new=len(plan.new),
         updated=len(plan.updated),

@@ -12,6 +12,7 @@ from sqlalchemy import func, insert, select
 
 from access_core.accounts.admins import create_admin
 from access_core.accounts.passwords import hash_password
+from access_core.db import statistics
 from access_core.db.models import Admin, Learner, School, SchoolClass
 from access_core.db.schema import upgrade_schema
 from access_core.db.unit_of_work import Database
@@ -65,6 +66,8 @@ def build_school(database_url: str | None, learners: int, classes: int, schools:
                     f"{database_url} holds {have} learners, not {learners}: use an empty database"
                 )
             _fill(db, learners, classes, schools)
+        if statistics.missing(db):  # as an installation's server or import leaves it (SQLite)
+            statistics.refresh(db)
     finally:
         db.dispose()
     return database_url
