@@ -99,15 +99,18 @@ def _delete_cookie(only_value: str | None = None) -> None:
     login_cookie.delete_cookie(cookie_name(), only_value)
 
 
-def _own_token() -> str | None:
-    """The login cookie's value this tab wrote (its login), else the one its browser sent."""
-    token = st.session_state.get(COOKIE_TOKEN)
-    if token:
-        return str(token[0])
+def _sent_cookie() -> str | None:
+    """The login cookie this tab's browser sent when it connected, if any."""
     with suppress(Exception):  # no request context (AppTest)
         sent = st.context.cookies.get(cookie_name())
         return str(sent) if sent else None
     return None
+
+
+def _own_token() -> str | None:
+    """The login cookie's value this tab wrote (its login), else the one its browser sent."""
+    token = st.session_state.get(COOKIE_TOKEN)
+    return str(token[0]) if token else _sent_cookie()
 
 
 def _end_session(notice_key: str | None, *, whatever_value: bool = False) -> None:
@@ -159,10 +162,7 @@ def _check_live_session(lang: str) -> sessions.SessionCheck | None:
 
 def _cookie_session_id(lang: str) -> str | None:
     """The session id in this browser's login cookie, if its signature is the server's."""
-    try:
-        raw = st.context.cookies.get(cookie_name())
-    except Exception:  # noqa: BLE001 - no request context (AppTest)
-        return None
+    raw = _sent_cookie()
     if not raw:
         return None
     try:
@@ -183,7 +183,7 @@ def _resume_from_cookie(lang: str) -> sessions.SessionCheck | None:
     if verdict.live and verdict.username:
         session.begin(verdict.username, session_id)
         return verdict
-    _delete_cookie(st.context.cookies.get(cookie_name()))  # only that session's, still there
+    _delete_cookie(_sent_cookie())  # only that session's (a cookie was sent: not None)
     if verdict.status in (sessions.SessionStatus.IDLE, sessions.SessionStatus.EXPIRED):
         session.forget(session.notice_for(verdict.status))
     return None

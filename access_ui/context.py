@@ -43,8 +43,7 @@ def database() -> Database:
     except BaseException:
         database.dispose()  # not cached: the next run tries again
         raise
-    if statistics.missing(database):  # a SQLite file that never had any: once per process
-        statistics.refresh(database)
+    statistics.ensure(database)  # a SQLite file that never had any: once per process
     return database
 
 

@@ -30,6 +30,7 @@ import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -155,16 +156,8 @@ def insert(
     session.flush()
 
 
-@dataclass(frozen=True)
-class _SessionTimes:
-    created_at: datetime
-    last_seen_at: datetime
-    ended_at: datetime | None
-    generation: int
-
-
 def _verdict(
-    row: _SessionTimes,
+    row: Any,  # the check's row: created_at, last_seen_at, ended_at, generation
     admin: tuple[bool, int] | None,
     policy: SessionPolicy,
     now: datetime,
@@ -212,14 +205,12 @@ def check(
         ).first()
         if found is None:
             return SessionCheck(SessionStatus.UNKNOWN)
-        username, created_at, last_seen, ended_at, generation = found[:5]
-        admin_row = None if found.is_active is None else found[5:]
-        admin = None if admin_row is None else (bool(admin_row[0]), int(admin_row[1]))
-        status = _verdict(
-            _SessionTimes(created_at, last_seen, ended_at, generation), admin, policy, now
-        )
-        generation = int(generation)
-    must_change = bool(admin_row[2]) if admin_row is not None else False
+    username, created_at, last_seen = found.username, found.created_at, found.last_seen_at
+    generation = int(found.generation)
+    known = found.is_active is not None  # the account still exists
+    admin = (bool(found.is_active), int(found.session_generation)) if known else None
+    status = _verdict(found, admin, policy, now)
+    must_change = bool(found.must_change_password) if known else False
     result = SessionCheck(status, username, created_at, must_change)
     if status is SessionStatus.LIVE:
         # what this run does on the strength of the session stops at its next write if the

@@ -37,6 +37,12 @@ def refresh(db: Database) -> None:
         log.warning("SQLite statistics not refreshed: %s", type(exc).__name__)
 
 
+def ensure(db: Database) -> None:
+    """Write the statistics of a SQLite database that never had any."""
+    if missing(db):
+        refresh(db)
+
+
 def missing(db: Database) -> bool:
     """Whether this SQLite database has never had statistics."""
     if db.backend != "sqlite":

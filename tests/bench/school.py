@@ -66,8 +66,7 @@ def build_school(database_url: str | None, learners: int, classes: int, schools:
                     f"{database_url} holds {have} learners, not {learners}: use an empty database"
                 )
             _fill(db, learners, classes, schools)
-        if statistics.missing(db):  # as an installation's server or import leaves it (SQLite)
-            statistics.refresh(db)
+        statistics.ensure(db)  # as an installation's server or import leaves it (SQLite)
     finally:
         db.dispose()
     return database_url
