@@ -19,10 +19,13 @@ from tests.browser.conftest import (
 from tests.support.factories import ADMIN_PASSWORD, ADMIN_USERNAME
 
 expect: Any
+PlaywrightTimeout: Any
 try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect
 except ImportError:  # the browser fixture skips (or fails) with the reason
     expect = None
+    PlaywrightTimeout = TimeoutError
 
 
 HEADER_PX = 35
@@ -35,6 +38,27 @@ CLASS_PUPILS = sorted(  # as the dashboard lists them: by last name, ignoring ac
 
 
 TICKED_ROWS = (0, 2)  # Garnaudel Inès, Pétrequin Maëlle: both had a personal password
+
+
+def pick_option(page: Any, box: Any, name: str, attempts: int = 3) -> None:
+    """Open the list of the combobox ``box`` and click its option ``name``.
+
+    In CI a multiselect's list once opened (« 4 options available ») and closed before the
+    option could be clicked, right after a text field of the same form lost its focus. So the
+    list is reopened when it is not there (readiness polling, bounded); the option chosen is
+    asserted by the caller.
+    """
+    option = page.get_by_role("option", name=name, exact=True)
+    for _ in range(attempts):
+        box.click()
+        try:
+            option.wait_for(state="visible", timeout=3000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            continue
+        option.click()
+        return
+    raise AssertionError(f"the list of options never showed {name!r}")
 
 
 def open_app(page: Any, url: str) -> None:
