@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 
 import click
@@ -21,7 +22,7 @@ from access_core.cli.base import (
 )
 from access_core.cli.lookup import class_option, find_class, layout_option, learners_by_logins
 from access_core.config import Settings
-from access_core.documents import slips, slips_pdf
+from access_core.documents import slips, slips_many, slips_pdf
 from access_core.errors import ValidationError
 from access_core.ops.private_files import PRIVATE_DIR_MODE, make_private_dir
 from access_core.roster import queries as roster
@@ -144,8 +145,8 @@ def write_slips(
 
 
 def _slips_of_every_class(settings: Settings, actor: str, folder: Path, layout: str) -> int:
-    """One PDF per class (``fiches_<class>.pdf``) in the folder ``--output``, in one process;
-    each class audited as it is written, a line on stderr per class as progress."""
+    """One PDF per class (``fiches_<class>.pdf``) in the folder ``--output``, built on every
+    core; each class audited as it is written, a line on stderr per class as progress."""
     lang = settings.language
     if folder.exists() and not folder.is_dir():
         raise ValidationError(f"{folder} is not a folder", key="cli_not_a_folder", path=str(folder))
@@ -172,41 +173,45 @@ def _slips_of_every_class(settings: Settings, actor: str, folder: Path, layout: 
                 path=str(folder),
                 reason=exc.strerror or type(exc).__name__,
             ) from exc
-        without_birth_date = False
-        for number, info in enumerate(classes, start=1):
-            rows = roster.class_learners(db, actor, info.id)
-            slip_set = slips.build_slips(
-                rows, settings.slips_password, settings.initial_password_days, settings.tz
+        # Every class read first (one snapshot a class, as before), then the documents built
+        # side by side (slips_many); each written, journalled and reported in the classes' order.
+        slip_sets = [
+            slips.build_slips(
+                roster.class_learners(db, actor, info.id),
+                settings.slips_password,
+                settings.initial_password_days,
+                settings.tz,
             )
-            if not slip_set.slips:
-                without_birth_date = without_birth_date or bool(rows)
+            for info in classes
+        ]
+        jobs = [
+            slips_many.SlipsJob(slip_set, options, lang, layout, info.name)
+            for info, slip_set in zip(classes, slip_sets, strict=True)
+            if slip_set.slips
+        ]
+        without_birth_date = False
+        with closing(slips_many.documents(jobs)) as built:  # a failure stops the workers
+            for number, (info, slip_set) in enumerate(
+                zip(classes, slip_sets, strict=True), start=1
+            ):
+                progress = {
+                    "number": number,
+                    "total": len(classes),
+                    "class_name": visible(info.name),
+                }
+                if not slip_set.slips:
+                    without_birth_date = without_birth_date or bool(slip_set.skipped)
+                    print(t("cli_slips_class_empty", lang, **progress), file=sys.stderr)
+                    continue
+                document = next(built)
+                write_output(folder / names[info.name], document.data)
+                slips.record_slips(db, actor, document.count, layout, class_name=info.name)
+                _slip_warnings(document, lang)
+                written, pages = written + document.count, pages + document.pages
                 print(
-                    t(
-                        "cli_slips_class_empty",
-                        lang,
-                        number=number,
-                        total=len(classes),
-                        class_name=visible(info.name),
-                    ),
+                    t("cli_slips_class_written", lang, **progress, count=document.count),
                     file=sys.stderr,
                 )
-                continue
-            document = slips_pdf.slips_pdf(slip_set, options, lang, layout, title=info.name)
-            write_output(folder / names[info.name], document.data)
-            slips.record_slips(db, actor, document.count, layout, class_name=info.name)
-            _slip_warnings(document, lang)
-            written, pages = written + document.count, pages + document.pages
-            print(
-                t(
-                    "cli_slips_class_written",
-                    lang,
-                    number=number,
-                    total=len(classes),
-                    class_name=visible(info.name),
-                    count=document.count,
-                ),
-                file=sys.stderr,
-            )
     if not written:
         if created:
             folder.rmdir()  # nothing was written in it

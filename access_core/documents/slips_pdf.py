@@ -51,6 +51,7 @@ __all__ = [
     "printable",
     "slips_filename",
     "slips_pdf",
+    "warm_fonts",
 ]
 
 
@@ -247,6 +248,12 @@ def _steps(slip: Slip, options: SlipOptions, lang: str) -> list[str]:
         label("slip_step_choose", lang, min=LEARNER_PASSWORD_MIN_CHARS),
         label("slip_step_keep", lang),
     ]
+
+
+def warm_fonts() -> None:
+    """Read the shipped fonts now (once per process), e.g. before forking workers that
+    will inherit them."""
+    add_shipped_fonts(FPDF())
 
 
 def slips_pdf(
