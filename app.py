@@ -18,7 +18,7 @@ from access_core.config import startup_check
 from access_core.errors import ConfigError
 from access_core.ops.backup import hold_server_lock
 from access_core.ops.logs import configure_logging
-from access_ui import healthz
+from access_ui import healthz, warmup
 from access_ui.http_headers import SecurityHeaders
 
 configure_logging()  # time, level, logger on our lines; one line per record of every logger
@@ -41,4 +41,9 @@ if _believed is not None:  # started without `access-core serve`
         _believed,
     )
 
-app = st.App("dashboard.py", routes=[healthz.route], middleware=[Middleware(SecurityHeaders)])
+app = st.App(
+    "dashboard.py",
+    routes=[healthz.route],
+    middleware=[Middleware(SecurityHeaders)],
+    lifespan=warmup.lifespan,  # the login form's modules imported before the first request
+)

@@ -1,4 +1,8 @@
-"""Import what the pages need while the login form waits for its user.
+"""Import what the pages need before they need it.
+
+A just-started server imports the login form's modules before it accepts its first request
+(``lifespan``, run by ``app.py`` once Streamlit's runtime has started): the first visit of the
+day draws the form as fast as any later one (B1 cold).
 
 A just-started server imports the pages' libraries on the first page run after a login: pandas
 and the table's Arrow conversion, fpdf2 and its fonts' tools for the slips, Altair for the
@@ -10,12 +14,26 @@ typed, and never before the form itself (B1 cold).
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 from zoneinfo import ZoneInfo
 
 log = logging.getLogger("access_ui")
+
+# what the login form's run imports (dashboard.py and its gate)
+LOGIN_MODULES = (
+    "access_ui.context",
+    "access_ui.auth",
+    "access_ui.language",
+    "access_ui.own_password",
+    "access_ui.school_choice",
+    "access_ui.wording",
+)
 
 # the page modules' heavy imports, in the order the first page needs them
 MODULES = (
@@ -63,3 +81,16 @@ def start() -> None:
 def wait(timeout: float | None = None) -> bool:
     """Whether the warm-up has finished (within ``timeout``): for tests."""
     return _done.wait(timeout)
+
+
+def import_login_modules() -> None:
+    for name in LOGIN_MODULES:
+        importlib.import_module(name)
+
+
+@asynccontextmanager
+async def lifespan(_app: Any) -> AsyncIterator[None]:
+    """``st.App``'s lifespan: the login form's modules imported (in a thread: the event loop
+    stays free) before the server accepts requests, ``/healthz`` included."""
+    await asyncio.to_thread(import_login_modules)
+    yield

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import NamedTuple
 
@@ -33,7 +33,9 @@ def _ignore_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def documents(jobs: Sequence[SlipsJob], workers: int | None = None) -> Iterator[SlipsDocument]:
+def documents(
+    jobs: Sequence[SlipsJob], workers: int | None = None
+) -> Generator[SlipsDocument, None, None]:
     """The document of each job, in the jobs' order, as soon as it and those before it are
     built; in this process when there is one job, one core, or no ``fork`` (the workers would
     import everything again)."""

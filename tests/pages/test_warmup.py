@@ -48,3 +48,31 @@ def test_the_login_form_starts_it(app_db, monkeypatch):
 
     assert [field.label for field in at.text_input] == ["Identifiant", "Mot de passe"]
     assert calls == [1]
+
+
+LIFESPAN_IN_A_FRESH_PROCESS = """
+import asyncio, json, sys
+from access_ui import warmup
+cold = [name for name in warmup.LOGIN_MODULES if name not in sys.modules]
+async def main():
+    async with warmup.lifespan(None):
+        return [name for name in warmup.LOGIN_MODULES if name not in sys.modules]
+missing = asyncio.run(main())
+print(json.dumps({"cold": cold, "missing": missing}))
+"""
+
+
+def test_the_server_imports_the_login_forms_modules_before_its_first_request():
+    result = subprocess.run(
+        [sys.executable, "-c", LIFESPAN_IN_A_FRESH_PROCESS],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        cwd=ROOT,
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "access_ui.auth" in report["cold"] and report["missing"] == []
+    assert ROOT.joinpath("app.py").read_text().count("lifespan=warmup.lifespan") == 1
