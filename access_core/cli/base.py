@@ -97,6 +97,11 @@ def version_text() -> str:
     return f"{PROG} {version}"
 
 
+class InterruptedAfterWriting(Exception):  # noqa: N818 - an interruption, not an error
+    """Ctrl-C after the command had written part of its work: its message (what was written,
+    where) replaces « interrupted, nothing changed »; exit code 130 all the same."""
+
+
 @dataclass
 class State:
     """The options given before or after the command's name, and the language once known."""
@@ -332,6 +337,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.UsageError as exc:
         usage_error(exc)
         raise SystemExit(2) from None
+    except InterruptedAfterWriting as exc:
+        print(visible(str(exc)), file=sys.stderr)
+        return 130
     except (KeyboardInterrupt, click.Abort):
         print(t("cli_interrupted", state.language or "en"), file=sys.stderr)
         return 130

@@ -13,6 +13,7 @@ import click
 
 from access_core.characters import visible
 from access_core.cli.base import (
+    InterruptedAfterWriting,
     actor_option,
     command,
     database,
@@ -155,24 +156,7 @@ def _slips_of_every_class(settings: Settings, actor: str, folder: Path, layout: 
         classes = roster.list_classes(db, actor)  # refuses an account without a live scope
         options = slips.school_options(db, actor, settings)
         names = slips_pdf.class_file_names([c.name for c in classes])
-        created = not folder.exists()
-        if not created and any(folder.iterdir()):
-            # Never mix with (or silently replace) last year's slips or other files.
-            raise ValidationError(
-                f"{folder} is not empty: name a new folder",
-                key="cli_folder_not_empty",
-                path=str(folder),
-            )
-        try:
-            make_private_dir(folder)
-            os.chmod(folder, PRIVATE_DIR_MODE)  # an empty folder given by the user too
-        except OSError as exc:
-            raise ValidationError(
-                f"cannot write {folder}: {exc.strerror}",
-                key="cli_cannot_write",
-                path=str(folder),
-                reason=exc.strerror or type(exc).__name__,
-            ) from exc
+        created = _new_private_folder(folder)
         # Every class read first (one snapshot a class, as before), then the documents built
         # side by side (slips_many); each written, journalled and reported in the classes' order.
         slip_sets = [
@@ -190,28 +174,39 @@ def _slips_of_every_class(settings: Settings, actor: str, folder: Path, layout: 
             if slip_set.slips
         ]
         without_birth_date = False
-        with closing(slips_many.documents(jobs)) as built:  # a failure stops the workers
-            for number, (info, slip_set) in enumerate(
-                zip(classes, slip_sets, strict=True), start=1
-            ):
-                progress = {
-                    "number": number,
-                    "total": len(classes),
-                    "class_name": visible(info.name),
-                }
-                if not slip_set.slips:
-                    without_birth_date = without_birth_date or bool(slip_set.skipped)
-                    print(t("cli_slips_class_empty", lang, **progress), file=sys.stderr)
-                    continue
-                document = next(built)
-                write_output(folder / names[info.name], document.data)
-                slips.record_slips(db, actor, document.count, layout, class_name=info.name)
-                _slip_warnings(document, lang)
-                written, pages = written + document.count, pages + document.pages
-                print(
-                    t("cli_slips_class_written", lang, **progress, count=document.count),
-                    file=sys.stderr,
-                )
+        done = 0  # the classes written
+        try:
+            with closing(slips_many.documents(jobs)) as built:  # a failure stops the workers
+                for number, (info, slip_set) in enumerate(
+                    zip(classes, slip_sets, strict=True), start=1
+                ):
+                    progress = {
+                        "number": number,
+                        "total": len(classes),
+                        "class_name": visible(info.name),
+                    }
+                    if not slip_set.slips:
+                        without_birth_date = without_birth_date or bool(slip_set.skipped)
+                        print(t("cli_slips_class_empty", lang, **progress), file=sys.stderr)
+                        continue
+                    document = next(built)
+                    write_output(folder / names[info.name], document.data)
+                    slips.record_slips(db, actor, document.count, layout, class_name=info.name)
+                    _slip_warnings(document, lang)
+                    written, pages = written + document.count, pages + document.pages
+                    done += 1
+                    print(
+                        t("cli_slips_class_written", lang, **progress, count=document.count),
+                        file=sys.stderr,
+                    )
+        except KeyboardInterrupt:
+            if not done:
+                if created:
+                    folder.rmdir()  # nothing was written in it
+                raise  # « interrupted, nothing changed »
+            raise InterruptedAfterWriting(
+                t("cli_slips_interrupted", lang, done=done, total=len(jobs), output=folder)
+            ) from None
     if not written:
         if created:
             folder.rmdir()  # nothing was written in it
@@ -222,6 +217,29 @@ def _slips_of_every_class(settings: Settings, actor: str, folder: Path, layout: 
         raise ValidationError("no slip to print: no learner found", key="cli_no_slip_no_learner")
     print(t("cli_slips_written", lang, count=written, pages=pages, output=folder))
     return 0
+
+
+def _new_private_folder(folder: Path) -> bool:
+    """Make ``folder`` (or an empty one given) private (0700), refusing one that holds files:
+    never mix with, or silently replace, last year's slips. Whether it was created."""
+    created = not folder.exists()
+    if not created and any(folder.iterdir()):
+        raise ValidationError(
+            f"{folder} is not empty: name a new folder",
+            key="cli_folder_not_empty",
+            path=str(folder),
+        )
+    try:
+        make_private_dir(folder)
+        os.chmod(folder, PRIVATE_DIR_MODE)  # an empty folder given by the user too
+    except OSError as exc:
+        raise ValidationError(
+            f"cannot write {folder}: {exc.strerror}",
+            key="cli_cannot_write",
+            path=str(folder),
+            reason=exc.strerror or type(exc).__name__,
+        ) from exc
+    return created
 
 
 def _slip_warnings(document: slips_pdf.SlipsDocument, lang: str) -> None:

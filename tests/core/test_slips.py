@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from access_core.accounts.passwords import initial_password
 from access_core.audit import events as audit
 from access_core.cli import os_user
+from access_core.cli import slips as cli_slips
 from access_core.config import load_settings
 from access_core.documents import slips, slips_pdf
 from access_core.documents.slips import SlipOptions, build_slips
@@ -500,6 +501,49 @@ def test_cli_slips_of_every_class_one_private_file_each(cli, db, tmp_path: Path)
         ("6e B", 1),
         ("6e/A", 1),
     ]
+
+
+def test_cli_slips_of_every_class_interrupted_says_what_was_written(
+    cli, db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _school(db)
+    record = slips.record_slips
+    calls = []
+
+    def interrupted_at_the_second(*args, **kwargs):
+        if calls:
+            raise KeyboardInterrupt  # Ctrl-C while the second class is written
+        calls.append(1)
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(slips, "record_slips", interrupted_at_the_second)
+    folder = tmp_path / "fiches"
+    code, out, err = cli("slips", "--all-classes", "--output", str(folder), "--actor", "admin")
+    assert code == 130 and "Traceback" not in err
+    assert err.strip().splitlines()[-1] == (
+        f"interrupted: the slips of 1 of 2 classes were written to {folder} and journalled, "
+        "the others were not"
+    )
+    assert "nothing changed" not in err
+    events = audit.events(db, action=slips.SLIPS_ACTION)
+    assert [e.details["class"] for e in events] == ["6e A"]
+
+
+def test_cli_slips_of_every_class_interrupted_before_any_class_leaves_no_folder(
+    cli, db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _school(db)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(slips, "record_slips", interrupted)
+    monkeypatch.setattr(cli_slips, "write_output", interrupted)
+    folder = tmp_path / "fiches"
+    code, out, err = cli("slips", "--all-classes", "--output", str(folder), "--actor", "admin")
+    assert code == 130
+    assert err.strip().splitlines()[-1] == "interrupted, nothing changed"
+    assert not folder.exists()
 
 
 def test_cli_slips_of_every_class_refusals_write_nothing(cli, db, tmp_path: Path) -> None:

@@ -29,6 +29,10 @@ TEXTS: dict[str, str] = {
     ),
     "cli_slip_no_birth_date": "warning: no birth date, no slip for {name}",
     "cli_slips_class_written": "[{number}/{total}] {class_name}: {count} {count:p:slip|slips}",
+    "cli_slips_interrupted": (
+        "interrupted: the slips of {done} of {total} {total:p:class|classes} were written to "
+        "{output} and journalled, the others were not"
+    ),
     "cli_slips_class_empty": (
         "[{number}/{total}] {class_name}: no slip (no learner, or none with a birth date)"
     ),

@@ -38,6 +38,10 @@ TEXTS: dict[str, str] = {
     ),
     "cli_slip_no_birth_date": "attention : pas de date de naissance, pas de fiche pour {name}",
     "cli_slips_class_written": "[{number}/{total}] {class_name} : {count} {count:p:fiche|fiches}",
+    "cli_slips_interrupted": (
+        "interrompu : les fiches de {done} {done:p:classe|classes} sur {total} ont été écrites "
+        "dans {output} et journalisées, les autres non"
+    ),
     "cli_slips_class_empty": (
         "[{number}/{total}] {class_name} : aucune fiche (aucun élève, ou aucun avec une date "
         "de naissance)"
