@@ -4,9 +4,10 @@ of an import or of every class; ``write_slips`` is shared with ``reset --slips``
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from collections.abc import Sequence
-from contextlib import closing
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import click
@@ -157,25 +158,25 @@ def _slips_of_every_class(settings: Settings, actor: str, folder: Path, layout: 
         options = slips.school_options(db, actor, settings)
         names = slips_pdf.class_file_names([c.name for c in classes])
         created = _new_private_folder(folder)
-        # Every class read first (one snapshot a class, as before), then the documents built
-        # side by side (slips_many); each written, journalled and reported in the classes' order.
-        slip_sets = [
-            slips.build_slips(
-                roster.class_learners(db, actor, info.id),
-                settings.slips_password,
-                settings.initial_password_days,
-                settings.tz,
-            )
-            for info in classes
-        ]
-        jobs = [
-            slips_many.SlipsJob(slip_set, options, lang, layout, info.name)
-            for info, slip_set in zip(classes, slip_sets, strict=True)
-            if slip_set.slips
-        ]
         without_birth_date = False
-        done = 0  # the classes written
+        done = 0  # the classes written and journalled
         try:
+            # Every class read first (one snapshot a class, as before), then the documents
+            # built side by side (slips_many); each written, journalled and reported in order.
+            slip_sets = [
+                slips.build_slips(
+                    roster.class_learners(db, actor, info.id),
+                    settings.slips_password,
+                    settings.initial_password_days,
+                    settings.tz,
+                )
+                for info in classes
+            ]
+            jobs = [
+                slips_many.SlipsJob(slip_set, options, lang, layout, info.name)
+                for info, slip_set in zip(classes, slip_sets, strict=True)
+                if slip_set.slips
+            ]
             with closing(slips_many.documents(jobs)) as built:  # a failure stops the workers
                 for number, (info, slip_set) in enumerate(
                     zip(classes, slip_sets, strict=True), start=1
@@ -190,11 +191,12 @@ def _slips_of_every_class(settings: Settings, actor: str, folder: Path, layout: 
                         print(t("cli_slips_class_empty", lang, **progress), file=sys.stderr)
                         continue
                     document = next(built)
-                    write_output(folder / names[info.name], document.data)
-                    slips.record_slips(db, actor, document.count, layout, class_name=info.name)
+                    with _ctrl_c_held():  # a file on disk is journalled and counted
+                        write_output(folder / names[info.name], document.data)
+                        slips.record_slips(db, actor, document.count, layout, class_name=info.name)
+                        done += 1
                     _slip_warnings(document, lang)
                     written, pages = written + document.count, pages + document.pages
-                    done += 1
                     print(
                         t("cli_slips_class_written", lang, **progress, count=document.count),
                         file=sys.stderr,
@@ -205,7 +207,7 @@ def _slips_of_every_class(settings: Settings, actor: str, folder: Path, layout: 
                     folder.rmdir()  # nothing was written in it
                 raise  # « interrupted, nothing changed »
             raise InterruptedAfterWriting(
-                t("cli_slips_interrupted", lang, done=done, total=len(jobs), output=folder)
+                t("cli_slips_interrupted", lang, done=done, total=len(classes), output=folder)
             ) from None
     if not written:
         if created:
@@ -217,6 +219,21 @@ def _slips_of_every_class(settings: Settings, actor: str, folder: Path, layout: 
         raise ValidationError("no slip to print: no learner found", key="cli_no_slip_no_learner")
     print(t("cli_slips_written", lang, count=written, pages=pages, output=folder))
     return 0
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Ctrl-C held back until the block is over, then raised as usual: a class's file is never
+    left on disk without its journal event, nor journalled without being counted. (A handler,
+    not a signal mask: the pool's manager thread could receive the signal instead.)"""
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught and previous is not signal.SIG_IGN:
+        raise KeyboardInterrupt
 
 
 def _new_private_folder(folder: Path) -> bool:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import re
 import shutil
+import signal
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -508,15 +510,12 @@ def test_cli_slips_of_every_class_interrupted_says_what_was_written(
 ) -> None:
     _school(db)
     record = slips.record_slips
-    calls = []
 
-    def interrupted_at_the_second(*args, **kwargs):
-        if calls:
-            raise KeyboardInterrupt  # Ctrl-C while the second class is written
-        calls.append(1)
+    def ctrl_c_while_journalling(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, between the file and its event
         return record(*args, **kwargs)
 
-    monkeypatch.setattr(slips, "record_slips", interrupted_at_the_second)
+    monkeypatch.setattr(slips, "record_slips", ctrl_c_while_journalling)
     folder = tmp_path / "fiches"
     code, out, err = cli("slips", "--all-classes", "--output", str(folder), "--actor", "admin")
     assert code == 130 and "Traceback" not in err
@@ -525,6 +524,8 @@ def test_cli_slips_of_every_class_interrupted_says_what_was_written(
         "the others were not"
     )
     assert "nothing changed" not in err
+    # the class being journalled when Ctrl-C came was finished: its file and its event
+    assert [p.name for p in folder.iterdir()] == ["fiches_6e_A.pdf"]
     events = audit.events(db, action=slips.SLIPS_ACTION)
     assert [e.details["class"] for e in events] == ["6e A"]
 
