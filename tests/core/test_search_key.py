@@ -18,6 +18,7 @@ from access_core.audit.journal import JournalFilter
 from access_core.db.schema import upgrade_schema
 from access_core.db.unit_of_work import Database
 from access_core.roster import search
+from access_core.roster.folding import learner_key
 from tests.support.factories import add_class, add_learner, create_test_admin, stored_search_key
 from tests.support.imports import import_file, learners
 from tests.support.roster_samples import PUPILS, siecle_xml
@@ -28,6 +29,20 @@ TZ = ZoneInfo("Europe/Paris")
 
 def found(db: Database, admin: str, typed: str, **bounds: object) -> list[int]:
     return [r.id for r in search.find_learners(db, admin, typed, 3, TZ, **bounds).rows]  # type: ignore[arg-type]
+
+
+def test_an_import_writes_each_new_pupils_own_key_in_its_one_batch(db, admin):
+    import_file(db, admin, siecle_xml(), "e.xml")  # the new pupils inserted in one flush
+
+    with db.transaction() as session:
+        rows = session.execute(
+            text("SELECT last_name, first_name, login, search_key FROM learners")
+        ).all()
+    assert len(rows) > 1
+    assert [r.search_key for r in rows] == [
+        learner_key(r.last_name, r.first_name, r.login) for r in rows
+    ]
+    assert len({r.search_key for r in rows}) == len(rows)
 
 
 def test_an_import_that_renames_a_pupil_is_searched_by_the_new_name_at_once(db, admin):
